@@ -1,20 +1,25 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { createLogger } from "../core/log.js";
-import { createGenesysClient, genesysSettingsFromEnv } from "../genesys/index.js";
+import { createLogger, logLevelFromEnv } from "../core/log.js";
+import { createGenesysClient, DEFAULT_TIMEOUT_MS, genesysSettingsFromEnv, HTTP_TIMEOUT_ENV } from "../genesys/index.js";
 import { createGithubOutput, type GithubOutput } from "../rotation/github-output.js";
 import { loadManifest } from "../rotation/manifest.js";
-import { rotateFleet } from "../rotation/fleet.js";
-import { formatResultLine, formatTable, progressBar, toJsonReport } from "../rotation/report.js";
-import { rotateClient, type RotationTarget } from "../rotation/rotate-client.js";
+import { rotateFleet, summarize } from "../rotation/fleet.js";
+import { formatFailureDetails, formatResultLine, formatTable, progressBar, toJsonReport } from "../rotation/report.js";
+import { DEFAULT_ROTATION_POLICY, rotateClient, worstCaseCriticalMs, type RotationTarget } from "../rotation/rotate-client.js";
 import { rotationDeps } from "../rotation/wire.js";
-import { createSecretStore, parseStoredCredentials } from "../secrets/index.js";
+import { checkAwsEndpoints, createSecretStore, parseStoredCredentials } from "../secrets/index.js";
 import type { CliIo } from "./io.js";
+import { guardSignals } from "./signals.js";
 
-const USAGE = `usage: keyward rotate --client-id <uuid> | --client-name <name>  --secret-id <name|arn> [--create-secret] [--dry-run] [--json] [--github-output <name>]
-       keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json]`;
+export const ROTATE_USAGE = `usage: keyward rotate --client-id <uuid> | --client-name <name>  --secret-id <name|arn> [--create-secret] [--dry-run] [--json] [--github-output <name>] [--take-over] [--rotate-self]
+       keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json] [--take-over] [--rotate-self]`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The run's overall deadline (README "Configuration"): no regenerate starts once too little of it is left. */
+export const DEADLINE_ENV = "KEYWARD_DEADLINE_SECONDS";
+const DEFAULT_DEADLINE_SECONDS = 3600;
 
 const OPTIONS = {
   "client-id": { type: "string" },
@@ -26,6 +31,8 @@ const OPTIONS = {
   "dry-run": { type: "boolean" },
   json: { type: "boolean" },
   "github-output": { type: "string" },
+  "take-over": { type: "boolean" },
+  "rotate-self": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -38,71 +45,133 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   try {
     ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
   } catch (err) {
-    throw new UsageError(`rotate: ${(err as Error).message}`, { hint: USAGE });
+    throw new UsageError(`rotate: ${(err as Error).message}`, { hint: ROTATE_USAGE });
   }
   if (values.help) {
-    io.stdout(USAGE + "\n");
+    io.stdout(ROTATE_USAGE + "\n");
     return ExitCode.Ok;
   }
   const modes = [values["client-id"], values["client-name"], values.manifest].filter((v) => v !== undefined).length;
-  if (modes !== 1) throw new UsageError("rotate: give exactly one of --client-id, --client-name or --manifest", { hint: USAGE });
+  if (modes !== 1) throw new UsageError("rotate: give exactly one of --client-id, --client-name or --manifest", { hint: ROTATE_USAGE });
+  for (const flag of ["client-id", "client-name", "secret-id", "manifest", "github-output", "concurrency"] as const) {
+    if (values[flag] !== undefined && values[flag]!.trim() === "") {
+      throw new UsageError(`rotate: --${flag} is empty`, {
+        hint: flag === "client-id" ? "pass the client's UUID; when it comes from a variable (\"$GENESYSCLOUD_OAUTHCLIENT_ID\"), check that the variable is set (source the sandbox's env file first)" : `give --${flag} a value`,
+      });
+    }
+  }
   if (values.manifest !== undefined) {
     if (values["secret-id"] !== undefined) throw new UsageError("rotate: --secret-id goes in the manifest entries, not beside --manifest");
     if (values["github-output"] !== undefined) throw new UsageError("rotate: --github-output rotates a single client; it cannot be combined with --manifest");
   } else {
-    if (!values["secret-id"]) throw new UsageError("rotate: --secret-id <name|arn> is required", { hint: USAGE });
+    if (!values["secret-id"]) throw new UsageError("rotate: --secret-id <name|arn> is required", { hint: ROTATE_USAGE });
     if (values.concurrency !== undefined) throw new UsageError("rotate: --concurrency applies to --manifest only");
     if (values["client-id"] !== undefined && !UUID.test(values["client-id"])) throw new UsageError(`rotate: --client-id "${values["client-id"]}" is not a UUID`);
   }
-  const concurrency = values.concurrency === undefined ? 4 : Number(values.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`rotate: --concurrency must be an integer from 1 to 64, got "${values.concurrency}"`);
+  const concurrencyText = values.concurrency ?? "4";
+  const concurrency = /^\d{1,3}$/.test(concurrencyText) ? Number(concurrencyText) : NaN;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`rotate: --concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`);
 
-  // Before any secret exists: refuse --github-output outside Actions.
+  // Configuration is checked in full before any secret exists.
+  if (values["github-output"] !== undefined) {
+    if (values.json) {
+      throw new UsageError("rotate: --github-output cannot be combined with --json", {
+        hint: "the ::add-mask:: commands go to stdout, where the runner must read them; drop --json (the step's output carries the secret, the log carries the summary)",
+      });
+    }
+    if (io.stdoutIsFile) {
+      throw new UsageError("rotate: --github-output needs stdout to reach the Actions runner, but stdout is redirected to a file", {
+        hint: "remove the redirection (> file) from the step: the ::add-mask:: commands would be written into the file instead of masking the secret",
+      });
+    }
+  }
   const github: GithubOutput | undefined = values["github-output"] === undefined ? undefined : createGithubOutput(values["github-output"], io.env, io.maskCommand);
+  const level = logLevelFromEnv(io.env);
+  const timeoutMs = secondsFromEnv(io.env, HTTP_TIMEOUT_ENV, DEFAULT_TIMEOUT_MS / 1000, 1, 600) * 1000;
+  const deadlineSeconds = secondsFromEnv(io.env, DEADLINE_ENV, DEFAULT_DEADLINE_SECONDS, 10, 86_400);
+  const deadline = Date.now() + deadlineSeconds * 1000;
+  checkAwsEndpoints(io.env);
+  const settings = genesysSettingsFromEnv(io.env);
   const targets: RotationTarget[] = values.manifest
     ? await loadManifest(values.manifest)
     : [values["client-id"] ? { clientId: values["client-id"], secretId: values["secret-id"]! } : { clientName: values["client-name"]!, secretId: values["secret-id"]! }];
 
-  const settings = genesysSettingsFromEnv(io.env);
-  const logger = createLogger({ write: (line) => io.stderr(line + "\n") });
+  const logger = createLogger({ ...(level ? { level } : {}), write: (line) => io.stderr(line + "\n") });
   // Throws the usage error (exit 2) naming the variables when the admin credentials are missing.
-  const genesys = createGenesysClient(settings, { logger });
-  const store = createSecretStore({ logger });
+  const genesys = createGenesysClient(settings, { logger, timeoutMs, deadline });
+  const store = createSecretStore({ logger, requestTimeoutMs: timeoutMs });
   const deps = rotationDeps(genesys, store, logger);
+  const critical = worstCaseCriticalMs(DEFAULT_ROTATION_POLICY, timeoutMs);
+  const stopWhen = () => (Date.now() + critical > deadline ? `deadline (${DEADLINE_ENV}=${deadlineSeconds})` : undefined);
+  const guard = io.exit ? guardSignals({ write: io.stderr, exit: io.exit, budgetMs: critical, stopWhen }) : undefined;
+  const stopPauseNotes = genesys.gate.onPause((untilMs, reason) => {
+    const seconds = Math.max(1, Math.ceil((untilMs - Date.now()) / 1000));
+    io.stderr(`${io.stderrIsTty ? "\r\x1b[K" : ""}rate limited by Genesys Cloud (${reason === "429" ? "429 Too Many Requests" : reason}): every worker waits ${seconds} s\n`);
+  });
   const rotateOptions = {
     createSecret: values["create-secret"] ?? false,
     dryRun: values["dry-run"] ?? false,
+    takeOver: values["take-over"] ?? false,
+    rotateSelf: values["rotate-self"] ?? false,
+    ...(guard ? { gate: guard.state } : {}),
     ...(github ? { onNewSecret: (clientId: string, secret: string) => github.mask(clientId, secret) } : {}),
   };
 
-  if (!values.manifest) {
-    const result = await rotateClient(targets[0]!, deps, rotateOptions);
-    if (github && result.status === "rotated" && result.secretArn) {
-      // Hand over exactly what is at AWSCURRENT (a concurrent run may have written it): mask, then output.
-      const stored = parseStoredCredentials((await store.getValue(result.secretArn)).value);
-      if (stored) {
-        github.mask(stored.clientId, stored.clientSecret);
-        github.write(stored.clientSecret);
+  try {
+    if (!values.manifest) {
+      const result = await rotateClient(targets[0]!, deps, rotateOptions);
+      if (github && result.status === "rotated" && result.secretArn) {
+        // Hand over exactly what is at AWSCURRENT (a concurrent run may have written it): mask, then output.
+        const stored = parseStoredCredentials((await store.getValue(result.secretArn)).value);
+        if (stored) {
+          github.mask(stored.clientId, stored.clientSecret);
+          github.write(stored.clientSecret);
+        }
       }
+      const report = summarize([result], result.timings.totalMs);
+      // One client: its own exit code (a usage problem of that one entry is exit 2).
+      const exitCode = interruptedCode(result.exitCode, guard?.state.signal);
+      if (values.json) io.stdout(toJsonReport({ ...report, exitCode }) + "\n");
+      else if (result.status === "failed" || result.status === "skipped") io.stderr(formatResultLine(result) + "\n");
+      else io.stdout(formatResultLine(result) + "\n");
+      return exitCode;
     }
-    if (values.json) io.stdout(toJsonReport({ results: [result], exitCode: result.exitCode, totalMs: result.timings.totalMs }) + "\n");
-    else if (result.status === "failed") io.stderr(formatResultLine(result) + "\n");
-    else io.stdout(formatResultLine(result) + "\n");
-    return result.exitCode;
-  }
 
-  // Fleet: one admin token for every worker; bad admin credentials stop the run before any client.
-  await deps.genesys.adminToken();
-  let failed = 0;
-  const report = await rotateFleet(targets, deps, {
-    ...rotateOptions,
-    concurrency,
-    onResult: (result, done, total) => {
-      if (result.status === "failed") failed++;
-      if (io.stderrIsTty) io.stderr(progressBar(done, total, failed) + (done === total ? "\n" : ""));
-      else io.stderr(formatResultLine(result) + "\n");
-    },
-  });
-  io.stdout((values.json ? toJsonReport(report) : formatTable(report.results)) + "\n");
-  return report.exitCode;
+    // Fleet: one admin token for every worker; bad admin credentials stop the run before any client.
+    await deps.genesys.adminToken();
+    let failed = 0;
+    const report = await rotateFleet(targets, deps, {
+      ...rotateOptions,
+      concurrency,
+      onResult: (result, done, total) => {
+        if (result.status === "failed") failed++;
+        if (io.stderrIsTty) io.stderr(progressBar(done, total, failed) + (done === total ? "\n" : ""));
+        else io.stderr(formatResultLine(result) + "\n");
+      },
+    });
+    const exitCode = interruptedCode(report.exitCode, guard?.state.signal);
+    if (values.json) io.stdout(toJsonReport({ ...report, exitCode }) + "\n");
+    else {
+      io.stdout(formatTable(report.results) + "\n");
+      // The progress bar showed counts only: the failures' messages and fixes come after the table.
+      if (io.stderrIsTty && report.failed + report.skipped > 0) io.stderr(formatFailureDetails(report.results) + "\n");
+    }
+    return exitCode;
+  } finally {
+    stopPauseNotes();
+    guard?.dispose();
+  }
+}
+
+/** After a stop request, a run whose rotations in flight all finished says so with exit 6 (failures keep their code). */
+function interruptedCode(code: number, signal: string | undefined): number {
+  return signal !== undefined && code === ExitCode.Ok ? ExitCode.Interrupted : code;
+}
+
+function secondsFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= min && value <= max)) throw new UsageError(`${name}="${raw}" is not a number of seconds from ${min} to ${max}.`, { hint: `set ${name} to seconds (default ${fallback}), or unset it` });
+  return value;
 }

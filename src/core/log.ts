@@ -1,3 +1,4 @@
+import { UsageError } from "./errors.js";
 import { redactValue, scrub } from "./redact.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error" | "silent";
@@ -41,8 +42,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   };
 }
 
+/** KEYWARD_LOG_LEVEL, checked: an unknown value is a configuration error (exit 2), not a silent default. */
+export function logLevelFromEnv(env: Record<string, string | undefined>): LogLevel | undefined {
+  const raw = env.KEYWARD_LOG_LEVEL?.trim();
+  if (!raw) return undefined;
+  const level = parseLevel(raw.toLowerCase());
+  if (!level) {
+    throw new UsageError(`KEYWARD_LOG_LEVEL="${raw}" is not a log level.`, { hint: `set KEYWARD_LOG_LEVEL to one of ${Object.keys(ORDER).join(", ")}, or unset it (default warn)` });
+  }
+  return level;
+}
+
 function parseLevel(value: string | undefined): LogLevel | undefined {
-  return value && value in ORDER ? (value as LogLevel) : undefined;
+  return value && Object.hasOwn(ORDER, value) ? (value as LogLevel) : undefined;
 }
 
 export const silentLogger: Logger = createLogger({ level: "silent" });

@@ -19,12 +19,16 @@ export interface GenesysClientOptions {
   now?: () => number;
   /** Share one gate between every client of a fleet run that uses the same admin credentials. */
   gate?: RateGate;
+  /** Epoch ms after which no request starts (the run's overall deadline). */
+  deadline?: number;
 }
 
 export interface GenesysClient {
   settings: GenesysSettings;
   tokens: TokenClient;
   oauthClients: OAuthClientsApi;
+  /** Authenticated Platform API calls with the admin token (roles, and whatever has no typed wrapper yet). */
+  api: ApiClient;
   gate: RateGate;
 }
 
@@ -46,6 +50,7 @@ export function createGenesysClient(settings: GenesysSettings, options: GenesysC
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
     ...(options.retryPolicy !== undefined ? { retryPolicy: options.retryPolicy } : {}),
     ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
   });
   const tokens = new TokenClient({
     loginBaseUrl: settings.endpoints.loginBaseUrl,
@@ -53,6 +58,7 @@ export function createGenesysClient(settings: GenesysSettings, options: GenesysC
     transport,
     ...(now !== undefined ? { now } : {}),
   });
-  const oauthClients = new OAuthClientsApi(new ApiClient(transport, tokens, settings.endpoints.apiBaseUrl));
-  return { settings, tokens, oauthClients, gate };
+  const api = new ApiClient(transport, tokens, settings.endpoints.apiBaseUrl);
+  const oauthClients = new OAuthClientsApi(api);
+  return { settings, tokens, oauthClients, api, gate };
 }

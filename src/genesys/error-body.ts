@@ -1,4 +1,10 @@
+import { scrub } from "../core/redact.js";
 import type { AuthErrorBody, ErrorBody } from "./types.js";
+
+/** Registered secrets, and anything shaped like a bearer token or HTTP Basic credential, whether registered or not. */
+function scrubCredentials(text: string): string {
+  return scrub(text).replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi, "$1 [REDACTED]");
+}
 
 /** What keyward takes from an error response: a Platform API `ErrorBody` or a token endpoint `AuthErrorBody`. */
 export interface ErrorBodySummary {
@@ -43,7 +49,8 @@ function text(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value.trim() : undefined;
 }
 
+/** Scrubbed first, then cut: a token echoed across the cut must not survive in part. */
 function truncate(value: string): string {
-  const oneLine = value.replace(/\s+/g, " ");
+  const oneLine = scrubCredentials(value).replace(/\s+/g, " ");
   return oneLine.length > MAX_MESSAGE_LENGTH ? `${oneLine.slice(0, MAX_MESSAGE_LENGTH)}…` : oneLine;
 }

@@ -140,6 +140,9 @@ export function errorFromStatus(
   });
 }
 
+/** Seconds keyward waits for each HTTP request (Genesys Cloud and Secrets Manager). */
+export const HTTP_TIMEOUT_ENV = "KEYWARD_HTTP_TIMEOUT_SECONDS";
+
 /** The error for a network failure or timeout (status 0). `code` is a short identifier such as `ECONNREFUSED`. */
 export function errorFromException(
   ctx: RequestContext,
@@ -251,7 +254,7 @@ function hintFor(reason: GenesysErrorReason, ctx: RequestContext, serverMessage?
     case "unreachable":
       return `Could not talk to ${ctx.host}: check GENESYSCLOUD_REGION, the GENESYSCLOUD_GATEWAY_* variables, and network, proxy and firewall access.`;
     case "timeout":
-      return `${ctx.host} did not answer in time: check the network path to Genesys Cloud, or allow a longer timeout.`;
+      return `${ctx.host} did not answer within ${Math.round(ctx.timeoutMs / 1000)} s: check the network path to Genesys Cloud; ${HTTP_TIMEOUT_ENV} (now ${Math.round(ctx.timeoutMs / 1000)}) sets how many seconds keyward waits for each request.`;
     case "invalid-response":
       return "Genesys Cloud answered with something keyward does not understand: retry, and quote the correlation id to Genesys support if it persists.";
   }

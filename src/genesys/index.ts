@@ -6,7 +6,7 @@ export { gatewayBaseUrl } from "./gateway-url.js";
 export type { GatewayPathName, GatewayPathParam, GatewaySettings } from "./gateway-url.js";
 export { GENESYS_ENV, genesysSettingsFromEnv, requireCredentials } from "./settings.js";
 export type { GenesysCredentials, GenesysSettings } from "./settings.js";
-export { GenesysApiError, reasonFor, permissionsIn } from "./errors.js";
+export { GenesysApiError, HTTP_TIMEOUT_ENV, reasonFor, permissionsIn } from "./errors.js";
 export type { GenesysErrorReason } from "./errors.js";
 export {
   DEFAULT_RETRY_POLICY,
@@ -20,7 +20,7 @@ export {
 export type { AttemptFailure, AttemptOutcome, RetryDecision, RetryPolicy } from "./retry.js";
 export { RateGate } from "./rate-gate.js";
 export type { HeaderReader, RateGateOptions } from "./rate-gate.js";
-export { DEFAULT_TIMEOUT_MS, Transport } from "./transport.js";
+export { DeadlineError, DEFAULT_TIMEOUT_MS, MAX_BODY_BYTES, Transport } from "./transport.js";
 export type { FetchLike, HttpMethod, TransportOptions, TransportRequest, TransportResponse } from "./transport.js";
 export { MAX_REFRESH_MARGIN_MS, TokenClient, refreshAt } from "./token-client.js";
 export type { TokenClientOptions, TokenProvider } from "./token-client.js";
@@ -40,3 +40,5 @@ export { CHECK_RETRY_POLICY, checkCredentials } from "./check-credentials.js";
 export type { CheckCredentialsOptions, CredentialStatus, CredentialTarget } from "./check-credentials.js";
 export { createGenesysClient } from "./client.js";
 export type { GenesysClient, GenesysClientOptions } from "./client.js";
+export { adminMissingPermissions, grantedPermissions, grants, missingFrom, ROLE_ROUTE } from "./roles.js";
+export type { DomainRole } from "./roles.js";

@@ -7,23 +7,43 @@ export interface RateGateOptions {
   /** Milliseconds since the epoch. */
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** The longest pause any header may impose (60 s by default): a `reset` of 10^8 s must not stall a run. */
+  maxPauseMs?: number;
 }
+
+/** Told when the gate closes: until when, and why (`429` or `inin-ratelimit`). */
+export type PauseListener = (untilMs: number, reason: string) => void;
+
+export const DEFAULT_MAX_PAUSE_MS = 60_000;
+/** setTimeout's ceiling; longer waits are taken in steps (and are capped long before this anyway). */
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * One gate shared by every request of a Genesys client, and by every client of a fleet run. Genesys Cloud's API
  * limits are per OAuth client (reference §4), so when one request learns the limit is reached, all of them wait:
  * - `pauseUntil(t)` after a 429: nobody starts a request before `t` (the latest pause wins);
  * - `observe(headers)` after every response: when `inin-ratelimit-count` ≥ `inin-ratelimit-allowed`, new requests
- *   are held for `inin-ratelimit-reset` seconds.
+ *   are held for `inin-ratelimit-reset` seconds. Genesys Cloud stopped sending these headers in 2021 (reference
+ *   §8), so the shared budget works from 429 + `Retry-After` alone; the headers are still honoured when present.
+ * Every pause is capped (`maxPauseMs`), whatever a header says.
  */
 export class RateGate {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private until = 0;
+  private readonly maxPauseMs: number;
+  private readonly listeners = new Set<PauseListener>();
 
   constructor(options: RateGateOptions = {}) {
     this.now = options.now ?? Date.now;
     this.sleep = options.sleep ?? ((ms) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.maxPauseMs = options.maxPauseMs ?? DEFAULT_MAX_PAUSE_MS;
+  }
+
+  /** Subscribes to pauses (progress output); returns the unsubscribe function. */
+  onPause(listener: PauseListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Epoch ms before which no request starts (0 or a past time when open). */
@@ -36,13 +56,17 @@ export class RateGate {
     for (;;) {
       const wait = this.until - this.now();
       if (wait <= 0) return;
-      await this.sleep(wait);
+      await this.sleep(Math.min(wait, this.maxPauseMs, MAX_TIMER_MS));
     }
   }
 
-  /** Holds every new request until `epochMs`. Never shortens a longer pause already in place. */
-  pauseUntil(epochMs: number): void {
-    if (Number.isFinite(epochMs) && epochMs > this.until) this.until = epochMs;
+  /** Holds every new request until `epochMs` (at most `maxPauseMs` from now). Never shortens a longer pause already in place. */
+  pauseUntil(epochMs: number, reason = "429"): void {
+    if (!Number.isFinite(epochMs)) return;
+    const capped = Math.min(epochMs, this.now() + this.maxPauseMs);
+    if (capped <= this.until) return;
+    this.until = capped;
+    for (const listener of this.listeners) listener(capped, reason);
   }
 
   /** Applies the `inin-ratelimit-*` headers of a response. Returns true when it paused the gate. */
@@ -52,7 +76,7 @@ export class RateGate {
     const reset = numberHeader(headers, "inin-ratelimit-reset");
     if (count === undefined || allowed === undefined || reset === undefined) return false;
     if (allowed <= 0 || count < allowed || reset <= 0) return false;
-    this.pauseUntil(this.now() + reset * 1000);
+    this.pauseUntil(this.now() + reset * 1000, "inin-ratelimit");
     return true;
   }
 }

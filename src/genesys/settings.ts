@@ -1,4 +1,5 @@
 import { UsageError } from "../core/errors.js";
+import { isInsecureRemote } from "../core/net.js";
 import { registerClientSecret } from "../core/redact.js";
 import type { GatewayPathParam, GatewaySettings } from "./gateway-url.js";
 import { resolveEndpoints, type GenesysRegionName } from "./regions.js";
@@ -18,7 +19,6 @@ export const GENESYS_ENV = {
 /** keyward's own opt-in for a plain-http gateway that is not on this machine (the admin secret would cross the network in clear). */
 export const ALLOW_INSECURE_GATEWAY_ENV = "KEYWARD_ALLOW_INSECURE_GATEWAY";
 
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** The admin OAuth client (client-credentials grant) keyward acts as. */
 export interface GenesysCredentials {
@@ -57,6 +57,16 @@ export function genesysSettingsFromEnv(env: Env = process.env): GenesysSettings 
   }
   const gateway = gatewayFromEnv(env);
   const endpoints = resolveEndpoints({ region: read(env, GENESYS_ENV.region), gateway });
+  // Judged on the final URLs, whatever spelling of the protocol produced them (`http:`, `HTTP://`, `http:/`).
+  if (gateway && read(env, ALLOW_INSECURE_GATEWAY_ENV) !== "true") {
+    for (const base of [endpoints.loginBaseUrl, endpoints.apiBaseUrl]) {
+      if (isInsecureRemote(new URL(base))) {
+        throw new UsageError(`The gateway URL ${new URL(base).origin} is plain http to a host that is not this machine: the admin client secret would cross the network unencrypted.`, {
+          hint: `Use https for a remote gateway (${GENESYS_ENV.gatewayProtocol}=https, or unset it), or a loopback host; if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`,
+        });
+      }
+    }
+  }
   const settings: GenesysSettings = {
     region: endpoints.region,
     endpoints: { loginBaseUrl: endpoints.loginBaseUrl, apiBaseUrl: endpoints.apiBaseUrl },
@@ -104,11 +114,6 @@ function gatewayFromEnv(env: Env): GatewaySettings | undefined {
   if ((pathName === undefined) !== (pathValue === undefined)) {
     throw new UsageError(`Set both ${GENESYS_ENV.gatewayPathName} and ${GENESYS_ENV.gatewayPathValue}, or neither.`, {
       hint: `${GENESYS_ENV.gatewayPathName} is login or api; ${GENESYS_ENV.gatewayPathValue} is the path prefix for those requests.`,
-    });
-  }
-  if (protocol?.toLowerCase() === "http" && !LOOPBACK_HOST.test(host) && read(env, ALLOW_INSECURE_GATEWAY_ENV) !== "true") {
-    throw new UsageError(`${GENESYS_ENV.gatewayProtocol}=http would send the admin client secret unencrypted to a host that is not this machine.`, {
-      hint: `Use https for a remote gateway (or a loopback host); if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`,
     });
   }
   const pathParams: GatewayPathParam[] = pathName !== undefined && pathValue !== undefined ? [{ pathName, pathValue }] : [];

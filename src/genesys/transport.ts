@@ -1,3 +1,4 @@
+import { KeywardError } from "../core/errors.js";
 import { silentLogger, type Logger } from "../core/log.js";
 import { isTokenRateLimit, summarizeErrorBody } from "./error-body.js";
 import { errorFromException, errorFromStatus, GenesysApiError, invalidResponseError, type RequestContext } from "./errors.js";
@@ -16,6 +17,18 @@ export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
+/** Bodies past this size are refused (a Genesys Cloud answer is a few KiB; a 700 MB one must not fill memory). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** The run's overall deadline passed (`KEYWARD_DEADLINE_SECONDS`): no new request is started. */
+export class DeadlineError extends KeywardError {
+  constructor(operation: string) {
+    super(`${operation} was not started: the run's deadline passed`, {
+      reason: "deadline",
+      hint: "raise KEYWARD_DEADLINE_SECONDS, lower the fleet size per run, or find out what made the run this slow (rate limits, timeouts)",
+    });
+  }
+}
 
 export interface TransportOptions {
   /** Node's global fetch by default. */
@@ -31,6 +44,10 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Shared with every other client that uses the same admin credentials. */
   gate?: RateGate;
+  /** Epoch ms after which no request is started (DeadlineError); rate-limit pauses end there too. */
+  deadline?: number;
+  /** Largest response body accepted, in bytes (1 MiB by default). */
+  maxBodyBytes?: number;
 }
 
 export interface TransportRequest {
@@ -82,6 +99,8 @@ export class Transport {
   private readonly logger: Logger;
   private readonly retryPolicy: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly deadline: number;
+  private readonly maxBodyBytes: number;
 
   constructor(options: TransportOptions = {}) {
     this.fetchFn = options.fetch ?? ((input, init) => fetch(input, init));
@@ -92,6 +111,8 @@ export class Transport {
     this.retryPolicy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.gate = options.gate ?? new RateGate({ now: this.now, sleep: this.sleep });
+    this.deadline = options.deadline ?? Number.POSITIVE_INFINITY;
+    this.maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
   async send<T = unknown>(request: TransportRequest): Promise<TransportResponse<T>> {
@@ -109,6 +130,8 @@ export class Transport {
     const fields = { method: request.method, route: request.route, ...(request.clientId !== undefined ? { clientId: request.clientId } : {}) };
 
     for (let attempt = 1; ; attempt++) {
+      if (this.now() >= this.deadline) throw new DeadlineError(ctx.operation);
+      if (this.gate.pausedUntil > this.deadline) throw new DeadlineError(ctx.operation);
       await this.gate.acquire();
       const started = this.now();
       let failure: AttemptFailure;
@@ -123,7 +146,9 @@ export class Transport {
         });
         this.gate.observe(response.headers);
         const correlationId = response.headers.get("inin-correlation-id")?.trim() || undefined;
-        const parsed = parseJson(await response.text());
+        const text = await readLimited(response, this.maxBodyBytes);
+        if (text === undefined) throw invalidResponseError(ctx, response.status, `its body is larger than ${Math.round(this.maxBodyBytes / 1024)} KiB (refused unread)`, correlationId);
+        const parsed = parseJson(text);
         const status = response.status;
         this.logger.debug("genesys response", { ...fields, status, attempt, correlationId, durationMs: this.now() - started });
         if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) {
@@ -162,6 +187,30 @@ export class Transport {
       }
     }
   }
+}
+
+/** The body as text, or undefined once it grows past `limit` bytes (the rest is not read). */
+async function readLimited(response: Response, limit: number): Promise<string | undefined> {
+  const declared = Number(response.headers.get("content-length"));
+  if (Number.isFinite(declared) && declared > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    return undefined;
+  }
+  if (!response.body) return "";
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function parseJson(text: string): unknown {

@@ -15,7 +15,10 @@ export class NotStoredError extends KeywardError {
         reason: "not-stored",
         exitCode: ExitCode.NotStored,
         retryable: true,
-        hint: `re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretId}\` once Secrets Manager is reachable: it regenerates the secret and stores it (the unstored one is discarded)`,
+        hint:
+          what === "regenerated"
+            ? `re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretId}\` once Secrets Manager accepts writes again (${storeProblem(cause)}): it regenerates the secret and stores it (the unstored one is discarded)`
+            : `re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretId}\` once Genesys Cloud answers again (${genesysProblem(cause)}): it regenerates the secret and stores it`,
         cause,
       },
     );
@@ -51,4 +54,35 @@ export class PreflightError extends KeywardError {
   constructor(message: string, reason: string, hint: string, exitCode: ExitCode = ExitCode.Failed, cause?: unknown) {
     super(message, { reason, hint, exitCode, cause });
   }
+}
+
+/**
+ * Exit 5: something else changed this client or its secret while this run rotated it, so success cannot be
+ * reported: another client's credentials appeared at AWSCURRENT, or another rotation invalidated this run's secret.
+ */
+export class ConflictError extends KeywardError {
+  constructor(message: string, reason: string, hint: string, cause?: unknown) {
+    super(message, { reason, hint, exitCode: ExitCode.Conflict, cause });
+  }
+}
+
+/** What stopped the store, in a few words, for the fix line (never a value). */
+function storeProblem(cause: unknown): string {
+  if (cause instanceof KeywardError) {
+    if (cause.reason === "secrets-access-denied") return "the AWS principal needs secretsmanager:PutSecretValue on it";
+    if (cause.reason === "interrupted") return "the run was aborted by a second signal";
+    if (cause.reason === "secrets-unavailable") return "it was unreachable: check AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER and the network";
+    if (cause.reason === "secrets-throttled") return "it was throttling";
+    return cause.reason;
+  }
+  return "unknown failure";
+}
+
+function genesysProblem(cause: unknown): string {
+  if (cause instanceof KeywardError) {
+    if (cause.reason === "timeout") return "the regenerate request timed out; KEYWARD_HTTP_TIMEOUT_SECONDS sets how long keyward waits";
+    if (cause.reason === "server-error") return "it answered with a server error";
+    return `the regenerate request failed: ${cause.reason}`;
+  }
+  return "the regenerate request failed";
 }

@@ -1,4 +1,5 @@
-import { appendFileSync } from "node:fs";
+import { accessSync, appendFileSync, constants, statSync } from "node:fs";
+import { dirname } from "node:path";
 import { randomUUID } from "node:crypto";
 import { UsageError } from "../core/errors.js";
 
@@ -20,6 +21,22 @@ export function createGithubOutput(name: string, env: NodeJS.ProcessEnv, writeSt
   const file = env.GITHUB_OUTPUT;
   if (!file) throw new UsageError("--github-output works only inside GitHub Actions (GITHUB_OUTPUT is not set)", { hint: "drop --github-output outside Actions; the secret is then never output anywhere" });
   if (!NAME.test(name)) throw new UsageError(`--github-output name "${name}" must be a valid output name (letters, digits, _ and -)`);
+  // Checked before anything is regenerated: a secret that cannot be handed over is one more copy to lose.
+  try {
+    let st: ReturnType<typeof statSync> | undefined;
+    try {
+      st = statSync(file);
+    } catch {
+      st = undefined;
+    }
+    if (st && !st.isFile()) throw new Error("not a regular file");
+    accessSync(st ? file : dirname(file), constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`GITHUB_OUTPUT (${file}) is not writable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      hint: "run inside a GitHub Actions step (the runner creates GITHUB_OUTPUT), or drop --github-output",
+      cause: err,
+    });
+  }
   return {
     mask(clientId, secret) {
       // Commands are whole lines on stdout; %, CR and LF are escaped as the runner expects.

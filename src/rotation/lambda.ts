@@ -1,7 +1,9 @@
 import { KeywardError, UsageError } from "../core/errors.js";
-import { createLogger } from "../core/log.js";
+import { createLogger, logLevelFromEnv } from "../core/log.js";
 import { createGenesysClient, genesysSettingsFromEnv } from "../genesys/index.js";
-import { createSecretStore, parseStoredCredentials } from "../secrets/index.js";
+import { checkAwsEndpoints, createSecretStore, parseStoredCredentials } from "../secrets/index.js";
+import { InterruptState } from "./interrupt.js";
+import { DEFAULT_ROTATION_POLICY, worstCaseCriticalMs } from "./rotate-client.js";
 import { rotateFleet, type FleetReport } from "./fleet.js";
 import { parseManifest } from "./manifest.js";
 import { toJsonReport } from "./report.js";
@@ -16,15 +18,26 @@ import { gatewayToEnv, rotationDeps } from "./wire.js";
  * Returns the JSON report (no secrets). Throws when any client failed, so the invocation counts as an error
  * in CloudWatch (the per-client results are in the log line before).
  */
-export async function handler(event: unknown): Promise<unknown> {
+/** What the Lambda runtime passes; only the remaining time is used. */
+export interface LambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** Per-request timeout inside the Lambda: short, so the worst case of a rotation fits an invocation. */
+export const LAMBDA_REQUEST_TIMEOUT_MS = 5_000;
+/** Store + verify budget per rotation inside the Lambda (worst case of a rotation: about 84 s). */
+export const LAMBDA_CRITICAL_BUDGET_MS = 60_000;
+
+export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
   const env = process.env;
-  const logger = createLogger({ level: (env.KEYWARD_LOG_LEVEL as "info" | undefined) ?? "info", write: (line) => process.stdout.write(line + "\n") });
+  const logger = createLogger({ level: logLevelFromEnv(env) ?? "info", write: (line) => process.stdout.write(line + "\n") });
+  checkAwsEndpoints(env);
   const input = typeof event === "string" ? safeJson(event) : event;
   const targets = parseManifest(input, "scheduler input");
   const adminArn = env.KEYWARD_ADMIN_SECRET_ARN;
   if (!adminArn) throw new UsageError("KEYWARD_ADMIN_SECRET_ARN is not set: the Lambda reads the admin OAuth client credentials from that secret");
 
-  const store = createSecretStore({ logger });
+  const store = createSecretStore({ logger, requestTimeoutMs: LAMBDA_REQUEST_TIMEOUT_MS });
   const admin = parseStoredCredentials((await store.getValue(adminArn)).value);
   if (!admin) throw new UsageError(`secret ${adminArn} does not hold a keyward credential document ({clientId, clientSecret, region})`);
   const settings = genesysSettingsFromEnv({
@@ -33,16 +46,27 @@ export async function handler(event: unknown): Promise<unknown> {
     GENESYSCLOUD_REGION: admin.region,
     ...gatewayToEnv(admin.gateway),
   });
-  const genesys = createGenesysClient(settings, { logger });
+  const genesys = createGenesysClient(settings, { logger, timeoutMs: LAMBDA_REQUEST_TIMEOUT_MS });
   const deps = rotationDeps(genesys, store, logger);
   await deps.genesys.adminToken();
 
   const concurrency = Number(env.KEYWARD_CONCURRENCY ?? 4) || 4;
-  const report: FleetReport = await rotateFleet(targets, deps, { concurrency });
+  // A regenerate starts only while the invocation has time left for its worst case (regenerate + store + verify):
+  // a Lambda timeout in between would leave a client whose only secret nobody holds.
+  const policy = { ...DEFAULT_ROTATION_POLICY, criticalBudgetMs: LAMBDA_CRITICAL_BUDGET_MS };
+  const worstCase = worstCaseCriticalMs(policy, LAMBDA_REQUEST_TIMEOUT_MS);
+  const gate = new InterruptState({
+    stopWhen: () => (context && context.getRemainingTimeInMillis() < worstCase ? `deadline (less than ${Math.ceil(worstCase / 1000)} s of the invocation left)` : undefined),
+  });
+  const report: FleetReport = await rotateFleet(targets, deps, { concurrency, gate, policy });
   const json = JSON.parse(toJsonReport(report)) as unknown;
-  logger.info("scheduled rotation finished", { ok: report.ok, failed: report.failed, totalMs: report.totalMs, report: json });
-  if (report.failed > 0) {
-    throw new KeywardError(`scheduled rotation: ${report.failed} of ${report.results.length} clients failed (see the report in the log)`, { reason: "clients-failed" });
+  const skipped = report.results.filter((r) => r.status === "skipped").map((r) => r.clientId || r.clientName || r.secretId);
+  logger.info("scheduled rotation finished", { ok: report.ok, failed: report.failed, skipped, totalMs: report.totalMs, report: json });
+  if (report.failed > 0 || skipped.length > 0) {
+    throw new KeywardError(
+      `scheduled rotation: ${report.failed} of ${report.results.length} clients failed${skipped.length ? `, ${skipped.length} skipped for lack of time (${skipped.join(", ")})` : ""} (see the report in the log)`,
+      { reason: "clients-failed" },
+    );
   }
   return json;
 }

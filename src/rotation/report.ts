@@ -15,11 +15,14 @@ export function toJsonReport(report: FleetReport | { results: RotationResult[]; 
     regenerations: r.regenerations,
     ...(r.superseded ? { superseded: true } : {}),
     ...(r.createdSecret ? { createdSecret: true } : {}),
+    ...(r.tookOverFrom ? { tookOverFrom: r.tookOverFrom } : {}),
+    ...(r.selfRotated ? { selfRotated: true } : {}),
     ...(r.plan ? { plan: r.plan } : {}),
     timings: r.timings,
   }));
-  const ok = results.filter((r) => r.status !== "failed").length;
-  return JSON.stringify({ ok, failed: results.length - ok, exitCode: report.exitCode, totalMs: report.totalMs, results }, null, 2);
+  const ok = results.filter((r) => r.status === "rotated" || r.status === "dry-run").length;
+  const skipped = results.filter((r) => r.status === "skipped").length;
+  return JSON.stringify({ ok, failed: results.length - ok - skipped, skipped, exitCode: report.exitCode, totalMs: report.totalMs, results }, null, 2);
 }
 
 /** One plain line per finished client (non-TTY progress, and the single-client summary). */
@@ -27,7 +30,14 @@ export function formatResultLine(r: RotationResult): string {
   const who = r.clientId && r.clientName ? `${r.clientId} (${r.clientName})` : r.clientId || r.clientName || "?";
   if (r.status === "rotated") {
     const extra = [r.regenerations > 1 ? `${r.regenerations} regenerations` : "", r.superseded ? "superseded by a concurrent run" : ""].filter(Boolean).join(", ");
-    return `rotated  ${who} -> ${r.secretArn} version ${r.versionId} in ${r.timings.totalMs} ms${extra ? ` (${extra})` : ""}`;
+    const notes = [
+      ...(r.tookOverFrom ? [`\n         note: took the client over from ${r.tookOverFrom.join(", ")} (tag removed; the value there no longer works)`] : []),
+      ...(r.selfRotated ? [`\n         note: this was the admin client itself: GENESYSCLOUD_OAUTHCLIENT_SECRET is now invalid; its new secret lives only in ${r.secretArn}`] : []),
+    ].join("");
+    return `rotated  ${who} -> ${r.secretArn} version ${r.versionId} in ${r.timings.totalMs} ms${extra ? ` (${extra})` : ""}${notes}`;
+  }
+  if (r.status === "skipped") {
+    return `SKIPPED  ${who} -> ${r.secretId} [${r.reason}]: ${r.message}`;
   }
   if (r.status === "dry-run") {
     return `dry-run  ${who} -> ${r.secretArn ?? r.secretId}: preflight passed; would ${r.plan?.steps.join("; ")}`;
@@ -38,18 +48,27 @@ export function formatResultLine(r: RotationResult): string {
 /** The fleet result table. */
 export function formatTable(results: RotationResult[]): string {
   const rows = results.map((r) => [
-    r.status === "failed" ? "FAILED" : r.status,
+    r.status === "failed" ? "FAILED" : r.status === "skipped" ? "SKIPPED" : r.status,
     r.clientId || "-",
     r.clientName ?? "",
     r.secretArn ?? r.secretId,
     r.versionId ?? "",
-    r.status === "failed" ? `${r.reason} (exit ${r.exitCode})` : `${r.timings.totalMs} ms`,
+    r.status === "failed" || r.status === "skipped" ? `${r.reason} (exit ${r.exitCode})` : `${r.timings.totalMs} ms`,
   ]);
   const header = ["STATUS", "CLIENT ID", "NAME", "SECRET", "VERSION", "RESULT"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  const ok = results.filter((r) => r.status !== "failed").length;
-  return [line(header), ...rows.map(line), "", `${ok} succeeded, ${results.length - ok} failed`].join("\n");
+  const ok = results.filter((r) => r.status === "rotated" || r.status === "dry-run").length;
+  const skipped = results.filter((r) => r.status === "skipped").length;
+  return [line(header), ...rows.map(line), "", `${ok} succeeded, ${results.length - ok - skipped} failed${skipped ? `, ${skipped} skipped` : ""}`].join("\n");
+}
+
+/** Each failed or skipped client's message and fix (the terminal progress bar shows only counts). */
+export function formatFailureDetails(results: RotationResult[]): string {
+  return results
+    .filter((r) => r.status === "failed" || r.status === "skipped")
+    .map(formatResultLine)
+    .join("\n");
 }
 
 /** A one-line progress bar for a TTY; redrawn in place on stderr. */

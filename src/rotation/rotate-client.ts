@@ -5,9 +5,10 @@ import type { Logger } from "../core/log.js";
 import { registerClientSecret } from "../core/redact.js";
 import type { OAuthClient } from "../genesys/types.js";
 import type { SecretStore, StoredCredentials } from "../secrets/index.js";
-import { parseStoredCredentials, SecretsError, serializeStoredCredentials } from "../secrets/index.js";
+import { CLIENT_ID_TAG, parseStoredCredentials, SecretsError, serializeStoredCredentials } from "../secrets/index.js";
 import { decideAfterVerify, decidePreflight, isSecretArn, needsOwnCheck, type Liveness } from "./decide.js";
-import { NotStoredError, NotVerifiedError, PreflightError } from "./errors.js";
+import { ConflictError, NotStoredError, NotVerifiedError, PreflightError } from "./errors.js";
+import type { RunGate } from "./interrupt.js";
 
 /** One entry of a rotation: which OAuth client, and which Secrets Manager secret receives its credentials. */
 export interface RotationTarget {
@@ -19,8 +20,15 @@ export interface RotationTarget {
 /** What a rotation needs from the outside world; each piece is a narrow interface the caller wires. */
 export interface RotationDeps {
   genesys: {
+    /** The admin client's own id (rotating it kills the credentials the run itself uses). */
+    adminClientId: string;
     /** Proves the admin credentials work (a token grant; cached). */
     adminToken(): Promise<unknown>;
+    /**
+     * The permissions a rotation needs that the admin client's roles do not grant (`oauth:client:edit`, …), read
+     * from its roles; empty when all are there. Cached per run.
+     */
+    missingPermissions?(): Promise<string[]>;
     getClient(id: string): Promise<OAuthClient>;
     listClients(): Promise<OAuthClient[]>;
     /** `POST /api/v2/oauth/clients/{id}/secret`: returns the new secret. */
@@ -49,6 +57,11 @@ export interface RotationPolicy {
   /** Attempts of the regenerate call itself when it fails in a way that may be transient. */
   regenerateAttempts: number;
   regenerateBackoffMs: number;
+  /**
+   * Longest time from a regenerate to the end of its store + verify. Past it no further store or verify attempt
+   * starts (exit 3 or 4), so a stop request or a Lambda deadline waits for a bounded time.
+   */
+  criticalBudgetMs: number;
 }
 
 export const DEFAULT_ROTATION_POLICY: RotationPolicy = {
@@ -59,7 +72,19 @@ export const DEFAULT_ROTATION_POLICY: RotationPolicy = {
   maxReRotations: 3,
   regenerateAttempts: 3,
   regenerateBackoffMs: 500,
+  criticalBudgetMs: 120_000,
 };
+
+/**
+ * The worst case of one critical section: every regenerate attempt timing out with its backoff, then the bounded
+ * store + verify budget, plus one request that may overrun it. A run must not start a regenerate with less time
+ * left than this (the scheduled-rotation Lambda checks its remaining time against it).
+ */
+export function worstCaseCriticalMs(policy: RotationPolicy, requestTimeoutMs: number): number {
+  let regenerate = 0;
+  for (let attempt = 1; attempt <= policy.regenerateAttempts; attempt++) regenerate += requestTimeoutMs + policy.regenerateBackoffMs * 2 ** (attempt - 1);
+  return regenerate + policy.criticalBudgetMs + requestTimeoutMs;
+}
 
 export interface RotateOptions {
   createSecret?: boolean;
@@ -70,6 +95,15 @@ export interface RotateOptions {
    * (GitHub Actions masking). Must not store or print the value.
    */
   onNewSecret?: (clientId: string, secret: string) => void | Promise<void>;
+  /**
+   * Allow writing over a secret that belongs to another client (its tag or its stored document says so), and
+   * move this client's claim away from any other secret that holds it (`--take-over`).
+   */
+  takeOver?: boolean;
+  /** Allow rotating the admin client itself (`--rotate-self`). */
+  rotateSelf?: boolean;
+  /** Critical sections and stop requests (signals, deadlines): no regenerate starts once a stop is requested. */
+  gate?: RunGate;
 }
 
 export interface RotationTimings {
@@ -88,7 +122,7 @@ export interface RotationResult {
   secretArn?: string;
   /** Version at AWSCURRENT that was verified. */
   versionId?: string;
-  status: "rotated" | "dry-run" | "failed";
+  status: "rotated" | "dry-run" | "failed" | "skipped";
   exitCode: ExitCode;
   /** Short slug of the failure, e.g. `not-stored`, `client-not-active`. */
   reason?: string;
@@ -99,6 +133,10 @@ export interface RotationResult {
   /** True when the verified AWSCURRENT value was written by a concurrent run. */
   superseded?: boolean;
   createdSecret?: boolean;
+  /** Secrets that held this client's claim before `--take-over` moved it here. */
+  tookOverFrom?: string[];
+  /** The admin client rotated itself: its own environment's secret is now invalid. */
+  selfRotated?: boolean;
   plan?: { clientState: string; secretExists: boolean; wouldCreateSecret: boolean; steps: string[] };
   timings: RotationTimings;
 }
@@ -132,6 +170,7 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
     }
   };
 
+  let release: (() => Promise<void>) | undefined;
   try {
     // ---- guards: nothing changes until all of them pass ------------------------------------------------
     const pre = await timed("preflightMs", () =>
@@ -153,7 +192,8 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
         secretExists: pre.secretArn !== undefined,
         wouldCreateSecret: pre.createSecret,
         steps: [
-          ...(pre.createSecret ? [`CreateSecret ${target.secretId}`] : []),
+          ...(pre.createSecret ? [`CreateSecret ${target.secretId} (tag ${CLIENT_ID_TAG}=${pre.client.id})`] : []),
+          ...(pre.otherClaims.length ? [`move the claim from ${pre.otherClaims.join(", ")} (--take-over)`] : []),
           `POST /api/v2/oauth/clients/${pre.client.id}/secret`,
           `PutSecretValue ${pre.secretArn ?? target.secretId} (AWSCURRENT)`,
           "verify AWSCURRENT with a client-credentials token grant",
@@ -163,50 +203,76 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
       return result;
     }
 
-    let secretArn = pre.secretArn;
-    if (pre.createSecret) {
-      const created = await timed("preflightMs", () => deps.store.create(target.secretId));
-      secretArn = created.arn;
-      result.createdSecret = true;
-      log.info("created secret container", { secretArn });
-    }
-    if (!secretArn) throw new Error("internal: no secret ARN after preflight");
+    // ---- claim: this secret holds this client, and no other secret does (one client, one secret) -------------
+    const claim = await timed("preflightMs", () => claimSecret(target, pre, deps, options, log));
+    release = claim.release;
+    const secretArn = claim.secretArn;
     result.secretArn = secretArn;
+    if (claim.created) result.createdSecret = true;
+    if (claim.tookOverFrom.length) result.tookOverFrom = claim.tookOverFrom;
     const clientId = pre.client.id;
+    const self = clientId === deps.genesys.adminClientId;
 
     // ---- regenerate → store → verify, converging with concurrent runs ------------------------------------
     for (let round = 0; round <= policy.maxReRotations; round++) {
-      const secret = await timed("regenerateMs", () => regenerate(run, clientId, target.secretId));
-      registerClientSecret(clientId, secret);
-      result.regenerations++;
-      await options.onNewSecret?.(clientId, secret);
-      log.info("regenerated client secret", { round });
-
-      const value = serializeStoredCredentials({
-        clientId,
-        clientSecret: secret,
-        region: deps.region,
-        rotatedAt: new Date().toISOString(),
-        rotatedBy: "keyward",
-        ...(deps.gateway ? { gateway: deps.gateway } : {}),
-      });
-      let ourVersion = await timed("storeMs", () => store(run, clientId, secretArn!, value, target.secretId));
-      log.info("stored new secret", { secretArn, versionId: ourVersion });
-
-      const outcome = await timed("verifyMs", () =>
-        verify(run, { clientId, secretArn: secretArn!, secret, value, reRotationsLeft: policy.maxReRotations - round }, (v) => {
-          ourVersion = v;
-        }),
-      );
-      if (outcome.kind === "verified") {
-        result.status = "rotated";
-        result.exitCode = ExitCode.Ok;
-        result.versionId = outcome.versionId;
-        if (outcome.versionId !== ourVersion) result.superseded = true;
-        log.info("verified AWSCURRENT", { versionId: outcome.versionId, superseded: result.superseded ?? false });
-        return result;
+      const stop = options.gate?.stopReason;
+      if (stop) {
+        if (round === 0) {
+          await release?.();
+          release = undefined;
+          return skipped(result, stop, log);
+        }
+        throw new NotVerifiedError(clientId, secretArn, "dead");
       }
-      if (outcome.kind === "failed") throw new NotVerifiedError(clientId, secretArn, outcome.why);
+      const leave = options.gate?.enter({ clientId, secretId: target.secretId });
+      run.criticalUntil = Number.POSITIVE_INFINITY;
+      try {
+        let secret: string;
+        try {
+          secret = await timed("regenerateMs", () => regenerate(run, clientId, target.secretId));
+        } catch (err) {
+          // Nothing was changed in Genesys: the claim this run added (or the empty container it made) is undone.
+          // A regenerate that may have happened keeps it: the re-run stores into the same secret.
+          if (!(err instanceof NotStoredError)) await release?.();
+          release = undefined;
+          throw err;
+        }
+        release = undefined;
+        run.criticalUntil = performance.now() + policy.criticalBudgetMs;
+        registerClientSecret(clientId, secret);
+        result.regenerations++;
+        if (self) result.selfRotated = true;
+        await options.onNewSecret?.(clientId, secret);
+        log.info("regenerated client secret", { round });
+
+        const value = serializeStoredCredentials({
+          clientId,
+          clientSecret: secret,
+          region: deps.region,
+          rotatedAt: new Date().toISOString(),
+          rotatedBy: "keyward",
+          ...(deps.gateway ? { gateway: deps.gateway } : {}),
+        });
+        let ourVersion = await timed("storeMs", () => store(run, clientId, secretArn, value, target.secretId));
+        log.info("stored new secret", { secretArn, versionId: ourVersion });
+
+        const outcome = await timed("verifyMs", () =>
+          verify(run, { clientId, secretArn, secret, value, reRotationsLeft: policy.maxReRotations - round }, (v) => {
+            ourVersion = v;
+          }),
+        );
+        if (outcome.kind === "verified") {
+          result.status = "rotated";
+          result.exitCode = ExitCode.Ok;
+          result.versionId = outcome.versionId;
+          if (outcome.versionId !== ourVersion) result.superseded = true;
+          log.info("verified AWSCURRENT", { versionId: outcome.versionId, superseded: result.superseded ?? false });
+          return result;
+        }
+        if (outcome.kind === "failed") throw new NotVerifiedError(clientId, secretArn, outcome.why);
+      } finally {
+        leave?.();
+      }
       log.warn("AWSCURRENT does not authenticate after waiting for concurrent runs; regenerating again", { round });
       await run.sleep(Math.round(run.random() * 300));
     }
@@ -219,6 +285,7 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
     result.message = e.message;
     if (e.hint) result.hint = e.hint;
     log.info("rotation failed", { reason: e.reason, exitCode: result.exitCode });
+    await release?.().catch(() => undefined);
     return result;
   } finally {
     timings.totalMs = Math.round(performance.now() - started);
@@ -229,16 +296,38 @@ interface Preflight {
   client: OAuthClient;
   secretArn: string | undefined;
   createSecret: boolean;
+  /** The secret's tags when it exists. */
+  tags: Record<string, string>;
+  /** Other secrets whose `keyward:client-id` tag names this client (allowed only with --take-over). */
+  otherClaims: string[];
 }
 
 async function preflight(target: RotationTarget, deps: RotationDeps, options: RotateOptions, onClient: (client: OAuthClient) => void): Promise<Preflight> {
   await deps.genesys.adminToken();
+  const missing = (await deps.genesys.missingPermissions?.()) ?? [];
+  if (missing.length > 0) {
+    throw new PreflightError(
+      `the admin OAuth client's roles do not grant ${missing.join(", ")}, which rotating a client needs`,
+      "admin-permission-missing",
+      `add ${missing.join(" and ")} to a role of the admin client (GENESYSCLOUD_OAUTHCLIENT_ID) in Admin > Roles/Permissions`,
+      ExitCode.Usage,
+    );
+  }
   const client = await resolveClient(target, deps);
   onClient(client);
-  let secret: { exists: false } | { exists: true; deletedDate?: Date | undefined; arn: string };
+  if (client.id === deps.genesys.adminClientId && !options.rotateSelf) {
+    throw new PreflightError(
+      `client ${client.id} is the admin client this run authenticates as; rotating it invalidates GENESYSCLOUD_OAUTHCLIENT_SECRET`,
+      "rotates-admin-client",
+      "rotate the admin client with a different admin client, or pass --rotate-self (the new secret then lives only in the target secret; update the admin credentials from there)",
+      ExitCode.Usage,
+    );
+  }
+  let secret: { exists: false } | { exists: true; deletedDate?: Date | undefined; arn: string; tags: Record<string, string>; hasCurrent: boolean };
   try {
     const d = await deps.store.describe(target.secretId);
-    secret = { exists: true, deletedDate: d.deletedDate, arn: d.arn };
+    const hasCurrent = Object.values(d.versionIdsToStages).some((stages) => stages.includes("AWSCURRENT"));
+    secret = { exists: true, deletedDate: d.deletedDate, arn: d.arn, tags: d.tags ?? {}, hasCurrent };
   } catch (err) {
     if (err instanceof SecretsError && err.reason === "secret-not-found") secret = { exists: false };
     else throw err;
@@ -266,7 +355,7 @@ async function preflight(target: RotationTarget, deps: RotationDeps, options: Ro
         );
       case "secret-scheduled-for-deletion":
         throw new PreflightError(
-          `secret ${target.secretId} is scheduled for deletion (${p.deletedDate.toISOString()})`,
+          `secret ${target.secretId} is scheduled for deletion on ${p.deletedDate.toISOString()}`,
           "secret-scheduled-for-deletion",
           `restore it with \`aws secretsmanager restore-secret --secret-id ${target.secretId}\` or use another secret`,
         );
@@ -279,7 +368,113 @@ async function preflight(target: RotationTarget, deps: RotationDeps, options: Ro
         );
     }
   }
-  return { client, secretArn: secret.exists ? secret.arn : undefined, createSecret: decision.createSecret };
+  // ---- one secret, one client: never overwrite another client's live credentials ---------------------------
+  if (secret.exists) {
+    const owner = secret.tags[CLIENT_ID_TAG];
+    if (owner !== undefined && owner !== client.id && !options.takeOver) {
+      throw sharedSecretError(target.secretId, client.id, owner, "its tag keyward:client-id");
+    }
+    if (secret.hasCurrent) {
+      const current = await deps.store.getValue(secret.arn, "AWSCURRENT");
+      const doc = parseStoredCredentials(current.value);
+      if (!options.takeOver) {
+        if (!doc) {
+          throw new PreflightError(
+            `secret ${target.secretId} holds a value that is not a keyward credential document; rotating into it would overwrite it`,
+            "secret-holds-other-value",
+            "use a secret that only keyward writes, or pass --take-over to replace its value",
+            ExitCode.Usage,
+          );
+        }
+        if (doc.clientId !== client.id) throw sharedSecretError(target.secretId, client.id, doc.clientId, "its current value");
+      }
+    }
+  }
+  const arn = secret.exists ? secret.arn : undefined;
+  const otherClaims = (await deps.store.listTagged(CLIENT_ID_TAG, client.id)).map((s) => s.arn).filter((a) => a !== arn);
+  if (otherClaims.length > 0 && !options.takeOver) throw claimedElsewhereError(client.id, target.secretId, otherClaims);
+  return { client, secretArn: arn, createSecret: decision.createSecret, tags: secret.exists ? secret.tags : {}, otherClaims };
+}
+
+function sharedSecretError(secretId: string, clientId: string, owner: string, how: string): PreflightError {
+  return new PreflightError(
+    `secret ${secretId} belongs to client ${owner} (${how}), not to ${clientId}; rotating into it would overwrite ${owner}'s credentials`,
+    "secret-belongs-to-other-client",
+    `give each client its own secret; pass --take-over only if ${secretId} should now hold ${clientId} instead of ${owner}`,
+    ExitCode.Usage,
+  );
+}
+
+function claimedElsewhereError(clientId: string, secretId: string, others: string[]): PreflightError {
+  return new PreflightError(
+    `client ${clientId} is already rotated into ${others.join(", ")} (tag keyward:client-id); rotating it into ${secretId} too would leave a dead secret there`,
+    "client-claimed-by-other-secret",
+    `rotate it into ${others[0]} only, or pass --take-over to move it to ${secretId} (the other secret's tag is removed; its value stops working)`,
+    ExitCode.Usage,
+  );
+}
+
+/**
+ * Makes the target secret this client's (tag `keyward:client-id`, or a new container created with it), then
+ * re-lists the claims: two runs that raced to claim one client for two secrets see each other, and each undoes
+ * its own claim. `release` undoes what this step added, for a run that ends before it regenerated.
+ */
+async function claimSecret(
+  target: RotationTarget,
+  pre: Preflight,
+  deps: RotationDeps,
+  options: RotateOptions,
+  log: Logger,
+): Promise<{ secretArn: string; created: boolean; tookOverFrom: string[]; release: () => Promise<void> }> {
+  const clientId = pre.client.id;
+  let secretArn = pre.secretArn;
+  let created = false;
+  let tagged = false;
+  if (pre.createSecret) {
+    secretArn = (await deps.store.create(target.secretId, { tags: { [CLIENT_ID_TAG]: clientId } })).arn;
+    created = true;
+    log.info("created secret container", { secretArn });
+  } else if (pre.tags[CLIENT_ID_TAG] !== clientId) {
+    await deps.store.tag(secretArn!, { [CLIENT_ID_TAG]: clientId });
+    tagged = true;
+  }
+  const arn = secretArn!;
+  let released = false;
+  const release = async () => {
+    if (released) return;
+    released = true;
+    if (created) await deps.store.deleteUnused(arn);
+    else if (tagged) {
+      const previous = pre.tags[CLIENT_ID_TAG];
+      if (previous === undefined) await deps.store.untag(arn, [CLIENT_ID_TAG]);
+      else await deps.store.tag(arn, { [CLIENT_ID_TAG]: previous });
+    }
+    log.info("released the claim on the secret", { secretArn: arn, deleted: created });
+  };
+  const others = (await deps.store.listTagged(CLIENT_ID_TAG, clientId)).map((s) => s.arn).filter((a) => a !== arn);
+  const tookOverFrom: string[] = [];
+  if (others.length > 0) {
+    if (!options.takeOver) {
+      await release();
+      throw claimedElsewhereError(clientId, target.secretId, others);
+    }
+    for (const other of others) {
+      await deps.store.untag(other, [CLIENT_ID_TAG]);
+      tookOverFrom.push(other);
+      log.warn("took over the client from another secret", { secretArn: arn, previousSecretArn: other });
+    }
+  }
+  return { secretArn: arn, created, tookOverFrom, release };
+}
+
+function skipped(result: RotationResult, reason: string, log: Logger): RotationResult {
+  result.status = "skipped";
+  result.exitCode = reason.startsWith("interrupted") ? ExitCode.Interrupted : ExitCode.Failed;
+  result.reason = reason.startsWith("interrupted") ? "interrupted" : "deadline";
+  result.message = `not rotated: ${reason} before its regenerate started (nothing was changed for this client)`;
+  result.hint = "re-run the rotation for the clients marked skipped";
+  log.info("rotation skipped", { reason: result.reason });
+  return result;
 }
 
 async function resolveClient(target: RotationTarget, deps: RotationDeps): Promise<OAuthClient> {
@@ -324,10 +519,12 @@ async function regenerate({ deps, policy, sleep, backoff }: Run, clientId: strin
   }
 }
 
-async function store({ deps, policy, sleep, backoff }: Run, clientId: string, secretArn: string, value: string, secretId: string): Promise<string> {
+async function store(run: Run, clientId: string, secretArn: string, value: string, secretId: string): Promise<string> {
+  const { deps, policy, sleep, backoff } = run;
   const token = randomUUID();
   let last: unknown;
   for (let attempt = 1; attempt <= policy.storeAttempts; attempt++) {
+    if (attempt > 1 && performance.now() > run.criticalUntil) break;
     try {
       return (await deps.store.putValue(secretArn, value, token)).versionId;
     } catch (err) {
@@ -349,6 +546,7 @@ async function verify(
   const { deps, policy, sleep, random } = run;
   let restoresLeft = 2;
   for (let attempt = 1; attempt <= policy.verifyAttempts; attempt++) {
+    if (attempt > 1 && performance.now() > run.criticalUntil) return { kind: "failed", why: "unknown" };
     let current: Liveness = "unknown";
     let currentIsOurs = false;
     let versionId = "";
@@ -357,8 +555,16 @@ async function verify(
       versionId = stored.versionId;
       currentIsOurs = stored.value === ours.value;
       const creds = parseStoredCredentials(stored.value);
-      current = creds && creds.clientId === ours.clientId ? await deps.check(creds.clientId, creds.clientSecret) : "dead";
+      if (creds && creds.clientId !== ours.clientId) {
+        throw new ConflictError(
+          `client ${ours.clientId}: AWSCURRENT of ${ours.secretArn} now holds client ${creds.clientId}'s credentials; another run wrote them while this one rotated`,
+          "secret-overwritten-by-other-client",
+          `give each client its own secret, then re-run \`keyward rotate --client-id ${ours.clientId} --secret-id ${ours.secretArn}\``,
+        );
+      }
+      current = creds ? await deps.check(creds.clientId, creds.clientSecret) : "dead";
     } catch (err) {
+      if (err instanceof ConflictError) throw err;
       // The value is stored by now: whatever stops the read-back makes this an unverified rotation (exit 4).
       if (!(err instanceof KeywardError) || !err.retryable) throw new NotVerifiedError(ours.clientId, ours.secretArn, "unknown", err);
     }
@@ -401,6 +607,8 @@ interface Run {
   random: () => number;
   /** `baseMs · 2^(attempt-1)`, jittered to 50–100 %. */
   backoff(baseMs: number, attempt: number): number;
+  /** performance.now() after which no new store or verify attempt starts in the current critical section. */
+  criticalUntil: number;
 }
 
 function runContext(deps: RotationDeps, policy: RotationPolicy): Run {
@@ -411,6 +619,7 @@ function runContext(deps: RotationDeps, policy: RotationPolicy): Run {
     sleep: deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))),
     random,
     backoff: (baseMs, attempt) => Math.round(baseMs * 2 ** (attempt - 1) * (0.5 + random() / 2)),
+    criticalUntil: Number.POSITIVE_INFINITY,
   };
 }
 

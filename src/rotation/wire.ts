@@ -1,7 +1,7 @@
 import { KeywardError, UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import type { Logger } from "../core/log.js";
-import { checkCredentials, type GatewaySettings, type GenesysClient } from "../genesys/index.js";
+import { adminMissingPermissions, checkCredentials, OAUTH_PERMISSIONS, type GatewaySettings, type GenesysClient } from "../genesys/index.js";
 import type { SecretStore, StoredCredentials } from "../secrets/index.js";
 import type { RotationDeps } from "./rotate-client.js";
 
@@ -18,8 +18,16 @@ export function rotationDeps(genesys: GenesysClient, store: SecretStore, logger:
       hint: "set GENESYSCLOUD_REGION to the org's region, e.g. us-east-1 (also when a gateway is configured)",
     });
   }
+  const adminClientId = settings.credentials?.clientId ?? "";
+  let missing: Promise<string[]> | undefined;
   return {
     genesys: {
+      adminClientId,
+      missingPermissions: () =>
+        (missing ??= admin(async () => {
+          const self = await genesys.oauthClients.get(adminClientId);
+          return (await adminMissingPermissions(genesys.api, self, [OAUTH_PERMISSIONS.view, OAUTH_PERMISSIONS.edit])) ?? [];
+        })),
       adminToken: () => admin(() => genesys.tokens.getToken()),
       getClient: (id) => admin(() => genesys.oauthClients.get(id)),
       listClients: () => admin(() => genesys.oauthClients.list()),

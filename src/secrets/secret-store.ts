@@ -1,9 +1,13 @@
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
   DescribeSecretCommand,
   GetSecretValueCommand,
+  ListSecretsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  TagResourceCommand,
+  UntagResourceCommand,
 } from "@aws-sdk/client-secrets-manager";
 import type { Logger } from "../core/log.js";
 import { silentLogger } from "../core/log.js";
@@ -14,10 +18,14 @@ export interface SecretDescription {
   arn: string;
   name: string;
   kmsKeyId?: string;
-  /** Set when the secret is scheduled for deletion. */
+  /** Set when the secret is scheduled for deletion: when Secrets Manager deletes it for good. */
   deletedDate?: Date;
   versionIdsToStages: Record<string, string[]>;
+  tags: Record<string, string>;
 }
+
+/** The tag keyward writes on every secret it rotates a client into (value: the client id). One client, one secret. */
+export const CLIENT_ID_TAG = "keyward:client-id";
 
 export interface StoredValue {
   arn: string;
@@ -33,6 +41,12 @@ export interface SecretStore {
   putValue(secretId: string, value: string, clientRequestToken: string): Promise<{ arn: string; versionId: string }>;
   /** GetSecretValue at a stage (AWSCURRENT by default). The value is registered with the redactor. */
   getValue(secretId: string, stage?: string): Promise<StoredValue>;
+  tag(secretId: string, tags: Record<string, string>): Promise<void>;
+  untag(secretId: string, keys: string[]): Promise<void>;
+  /** ARNs and names of the (not deleted) secrets whose tag `key` is exactly `value`. */
+  listTagged(key: string, value: string): Promise<Array<{ arn: string; name: string }>>;
+  /** DeleteSecret without recovery: only for a container this run created and never wrote. */
+  deleteUnused(secretId: string): Promise<void>;
 }
 
 export interface SecretStoreOptions {
@@ -82,6 +96,7 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
           ...(out.KmsKeyId ? { kmsKeyId: out.KmsKeyId } : {}),
           ...(out.DeletedDate ? { deletedDate: out.DeletedDate } : {}),
           versionIdsToStages: out.VersionIdsToStages ?? {},
+          tags: Object.fromEntries((out.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""])),
         };
       }),
     create: (name, opts = {}) =>
@@ -108,6 +123,43 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         const value = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString("utf8") : "");
         registerSecret(value);
         return { arn: out.ARN ?? secretId, versionId: out.VersionId ?? "", value };
+      }),
+    tag: (secretId, tags) =>
+      call("TagResource", secretId, async () => {
+        await client.send(new TagResourceCommand({ SecretId: secretId, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+      }),
+    untag: (secretId, keys) =>
+      call("UntagResource", secretId, async () => {
+        await client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: keys }));
+      }),
+    listTagged: (key, value) =>
+      call("ListSecrets", `tag ${key}=${value}`, async () => {
+        // The filters narrow the listing (tag-value is a prefix match in AWS); the exact match is checked here.
+        const found: Array<{ arn: string; name: string }> = [];
+        let nextToken: string | undefined;
+        for (let page = 0; page < 100; page++) {
+          const out = await client.send(
+            new ListSecretsCommand({
+              Filters: [
+                { Key: "tag-key", Values: [key] },
+                { Key: "tag-value", Values: [value] },
+              ],
+              MaxResults: 100,
+              ...(nextToken ? { NextToken: nextToken } : {}),
+            }),
+          );
+          for (const s of out.SecretList ?? []) {
+            if (s.DeletedDate) continue;
+            if ((s.Tags ?? []).some((t) => t.Key === key && t.Value === value)) found.push({ arn: s.ARN ?? "", name: s.Name ?? "" });
+          }
+          nextToken = out.NextToken;
+          if (!nextToken) break;
+        }
+        return found;
+      }),
+    deleteUnused: (secretId) =>
+      call("DeleteSecret", secretId, async () => {
+        await client.send(new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }));
       }),
   };
 }

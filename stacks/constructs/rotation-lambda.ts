@@ -174,7 +174,8 @@ export class RotationLambda extends Construct {
       filename: this.asset.path,
       sourceCodeHash: Fn.filebase64sha256(this.asset.path),
       memorySize: options.memorySize ?? 256,
-      timeout: options.timeout ?? 120,
+      // Lambda's maximum: the handler starts no regenerate with less than its worst case (~84 s) left, so a fleet needs room.
+      timeout: options.timeout ?? 900,
       reservedConcurrentExecutions: options.reservedConcurrentExecutions,
       environment: { variables },
       tags: options.tags,

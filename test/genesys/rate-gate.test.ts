@@ -60,16 +60,42 @@ describe("the rate gate", () => {
   it("holds new requests until the reset when inin-ratelimit-count reaches the allowed count", async () => {
     const clock = createFakeClock();
     const gate = new RateGate(clock);
-    const paused = gate.observe(headers({ "inin-ratelimit-count": "180", "inin-ratelimit-allowed": "180", "inin-ratelimit-reset": "61" }));
+    const paused = gate.observe(headers({ "inin-ratelimit-count": "180", "inin-ratelimit-allowed": "180", "inin-ratelimit-reset": "41" }));
     expect(paused).toBe(true);
-    expect(gate.pausedUntil).toBe(clock.now() + 61_000);
+    expect(gate.pausedUntil).toBe(clock.now() + 41_000);
     let passed = false;
     const caller = gate.acquire().then(() => (passed = true));
-    await clock.advance(60_999);
+    await clock.advance(40_999);
     expect(passed).toBe(false);
     await clock.advance(1);
     await caller;
     expect(passed).toBe(true);
+  });
+
+  it("caps a pause from a hostile reset header at one minute, so a run can never stall on it", async () => {
+    const clock = createFakeClock();
+    const gate = new RateGate(clock);
+    expect(gate.observe(headers({ "inin-ratelimit-count": "1", "inin-ratelimit-allowed": "1", "inin-ratelimit-reset": "100000000" }))).toBe(true);
+    expect(gate.pausedUntil).toBe(clock.now() + 60_000);
+    gate.pauseUntil(clock.now() + 10 ** 12);
+    expect(gate.pausedUntil).toBe(clock.now() + 60_000);
+    let passed = false;
+    const caller = gate.acquire().then(() => (passed = true));
+    await clock.advance(60_000);
+    await caller;
+    expect(passed).toBe(true);
+  });
+
+  it("tells its listeners when it closes, and why", () => {
+    const clock = createFakeClock();
+    const gate = new RateGate(clock);
+    const seen: Array<[number, string]> = [];
+    const stop = gate.onPause((until, reason) => seen.push([until - clock.now(), reason]));
+    gate.pauseUntil(clock.now() + 5_000);
+    gate.pauseUntil(clock.now() + 1_000);
+    stop();
+    gate.pauseUntil(clock.now() + 9_000);
+    expect(seen).toEqual([[5_000, "429"]]);
   });
 
   it.each([

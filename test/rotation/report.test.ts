@@ -58,6 +58,7 @@ describe("rotation reports", () => {
     expect(report).toEqual({
       ok: 1,
       failed: 1,
+      skipped: 0,
       exitCode: 1,
       totalMs: 20,
       results: [

@@ -97,6 +97,20 @@ export const API_ROUTES: readonly ApiRoute[] = [
       return { status: 200, body: store.toWire(client, secret) };
     },
   }),
+  route("GET", "/api/v2/authorization/roles/{roleId}", {
+    permission: "authorization:role:view",
+    body: "none",
+    run: ({ store, params }) => {
+      const role = store.listRoles().find((r) => r.id === params.roleId);
+      if (!role) return { status: 404, body: { message: `Role ${params.roleId} not found`, code: "not.found", status: 404 } };
+      // The real DomainOrganizationRole: `permissionPolicies` ({domain, entityName, actionSet}) and `permissions`.
+      const permissionPolicies = role.permissions.map((p) => {
+        const [domain = "*", entityName = "*", action = "*"] = p.split(":");
+        return { domain, entityName, actionSet: [action] };
+      });
+      return { status: 200, body: { id: role.id, name: role.name, permissionPolicies, permissions: [...role.permissions] } };
+    },
+  }),
   route("GET", "/api/v2/tokens/me", {
     body: "none",
     run: ({ store, caller }) => ({ status: 200, body: store.tokenInfo(caller) }),

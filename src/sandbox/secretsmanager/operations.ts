@@ -97,11 +97,18 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
 
   ListSecrets(store, input) {
-    if (input.list("Filters")?.length) throw invalidParameter("Filters are not supported by the Secrets Manager emulator.");
+    const filters = (input.list("Filters") ?? []).map((raw) => {
+      const f = raw as { Key?: unknown; Values?: unknown };
+      const keys = ["description", "name", "tag-key", "tag-value", "primary-region", "owning-service", "all"];
+      if (typeof f.Key !== "string" || !keys.includes(f.Key)) throw invalidParameter(`Filter key must be one of ${keys.join(", ")}.`);
+      if (!Array.isArray(f.Values) || f.Values.length === 0 || f.Values.some((v) => typeof v !== "string")) throw invalidParameter("Filter Values must be a non-empty list of strings.");
+      return { key: f.Key, values: f.Values as string[] };
+    });
     const maxResults = input.integer("MaxResults", 1, 100);
     const nextToken = input.string("NextToken", { min: 1, max: 4096 });
     return store.listSecrets({
       includePlannedDeletion: input.boolean("IncludePlannedDeletion") ?? false,
+      filters,
       ...(maxResults !== undefined ? { maxResults } : {}),
       ...(nextToken !== undefined ? { nextToken } : {}),
     });

@@ -187,9 +187,9 @@ export class SecretStore {
     };
   }
 
-  listSecrets(input: { maxResults?: number; nextToken?: string; includePlannedDeletion?: boolean }): Wire {
+  listSecrets(input: { maxResults?: number; nextToken?: string; includePlannedDeletion?: boolean; filters?: ListFilter[] }): Wire {
     this.purgeExpired();
-    const secrets = [...this.secrets.values()].filter((s) => input.includePlannedDeletion || s.deletedMs === undefined);
+    const secrets = [...this.secrets.values()].filter((s) => (input.includePlannedDeletion || s.deletedMs === undefined) && matchesFilters(s, input.filters ?? []));
     const { page, nextToken } = paginate(secrets, input.maxResults, input.nextToken);
     return {
       SecretList: page.map((s) => ({ ...describe(s), SecretVersionsToStages: versionIdsToStages(s) })),
@@ -311,8 +311,48 @@ function describe(secret: SecretRecord): Wire {
     RotationEnabled: false,
     LastChangedDate: seconds(secret.lastChangedMs),
     ...(secret.lastAccessedMs !== undefined ? { LastAccessedDate: seconds(secret.lastAccessedMs) } : {}),
-    ...(secret.deletedMs !== undefined ? { DeletedDate: seconds(secret.deletedMs) } : {}),
+    // AWS: "The date the secret is scheduled for deletion" (the end of the recovery window).
+    ...(secret.deletionMs !== undefined ? { DeletedDate: seconds(secret.deletionMs) } : {}),
     Tags: secret.tags.map((t) => ({ ...t })),
     CreatedDate: seconds(secret.createdMs),
   };
+}
+
+/** A ListSecrets filter: `Key` one of name, description, tag-key, tag-value, primary-region, owning-service, all. */
+export interface ListFilter {
+  key: string;
+  values: string[];
+}
+
+/**
+ * AWS semantics: filters AND together, the values of one filter OR together; each value is a case-sensitive
+ * prefix match, and a value starting with `!` negates it.
+ */
+function matchesFilters(secret: SecretRecord, filters: ListFilter[]): boolean {
+  return filters.every((filter) => {
+    const fields = filterFields(secret, filter.key);
+    const positive = filter.values.filter((v) => !v.startsWith("!"));
+    const negative = filter.values.filter((v) => v.startsWith("!")).map((v) => v.slice(1));
+    if (negative.some((v) => fields.some((f) => f.startsWith(v)))) return false;
+    return positive.length === 0 || positive.some((v) => fields.some((f) => f.startsWith(v)));
+  });
+}
+
+function filterFields(secret: SecretRecord, key: string): string[] {
+  const tagKeys = secret.tags.map((t) => t.Key);
+  const tagValues = secret.tags.map((t) => t.Value);
+  switch (key) {
+    case "name":
+      return [secret.name];
+    case "description":
+      return secret.description !== undefined ? [secret.description] : [];
+    case "tag-key":
+      return tagKeys;
+    case "tag-value":
+      return tagValues;
+    case "all":
+      return [secret.name, ...(secret.description !== undefined ? [secret.description] : []), ...tagKeys, ...tagValues];
+    default:
+      return [];
+  }
 }

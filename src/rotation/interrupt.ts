@@ -1,0 +1,71 @@
+/**
+ * Critical sections of a run, and what a stop request (a signal, a Lambda deadline) means for them.
+ *
+ * Between a regenerate and a verified store, the only valid secret of a client lives in this process: stopping
+ * there leaves a client whose secret nobody holds. So a rotation enters a critical section just before it
+ * regenerates and leaves it once the new value is stored and verified (or the attempt has definitely failed).
+ * A stop request while no section is open may end the process at once (nothing is lost); while one is open, the
+ * section finishes (bounded by the rotation policy's own limits), and no new regenerate starts.
+ *
+ * No I/O here: `src/cli/signals.ts` connects it to process signals, the Lambda handler to its remaining time.
+ */
+export interface InFlight {
+  clientId: string;
+  secretId: string;
+}
+
+export interface RunGate {
+  /** Why no new regenerate may start (`interrupted by SIGINT`, `deadline`), or undefined while it may. */
+  readonly stopReason: string | undefined;
+  /** Enters a critical section; the returned function leaves it (idempotent). */
+  enter(what: InFlight): () => void;
+}
+
+export class InterruptState implements RunGate {
+  private readonly open = new Map<number, InFlight>();
+  private nextId = 0;
+  private idleWaiters: Array<() => void> = [];
+  /** The first stop request, e.g. `SIGINT`. */
+  signal: "SIGINT" | "SIGTERM" | "SIGHUP" | undefined;
+  /** Extra reason a caller may set (`deadline`). */
+  private extraStop: (() => string | undefined) | undefined;
+
+  constructor(options: { stopWhen?: () => string | undefined } = {}) {
+    this.extraStop = options.stopWhen;
+  }
+
+  get stopReason(): string | undefined {
+    if (this.signal) return `interrupted by ${this.signal}`;
+    return this.extraStop?.();
+  }
+
+  /** The rotations that regenerated and have not finished storing and verifying. */
+  get inFlight(): InFlight[] {
+    return [...this.open.values()];
+  }
+
+  enter(what: InFlight): () => void {
+    const id = this.nextId++;
+    this.open.set(id, what);
+    return () => {
+      if (!this.open.delete(id)) return;
+      if (this.open.size === 0) {
+        const waiters = this.idleWaiters;
+        this.idleWaiters = [];
+        for (const w of waiters) w();
+      }
+    };
+  }
+
+  /** Records a stop request. Returns what the caller should do: exit now, or let the sections finish. */
+  request(signal: "SIGINT" | "SIGTERM" | "SIGHUP"): "exit-now" | "finish-in-flight" {
+    this.signal ??= signal;
+    return this.open.size === 0 ? "exit-now" : "finish-in-flight";
+  }
+
+  /** Resolves when no critical section is open. */
+  idle(): Promise<void> {
+    if (this.open.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}
