@@ -5,13 +5,14 @@ import { processIo, type CliIo } from "./io.js";
 export const USAGE = `keyward — keeps Genesys Cloud OAuth client secrets out of Terraform state
 
 Usage:
-  keyward rotate --client-id <uuid> --secret-id <name|arn> [--create-secret] [--dry-run] [--json] [--github-output <name>]
+  keyward rotate --client-id <uuid> --secret-id <name|arn> [--create-secret] [--dry-run] [--json] [--github-output <name>] [--take-over] [--rotate-self]
   keyward rotate --client-name <exact name> --secret-id <name|arn> [...]
-  keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json]
+  keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json] [--take-over] [--rotate-self]
   keyward sandbox [--port N] [--env-file PATH]
-  keyward help | --version
+  keyward help [command] | --version | -V
 
 Exit codes: 0 ok · 1 some clients failed · 2 usage/configuration · 3 regenerated but not stored · 4 stored but verification failed
+            5 conflict with a concurrent change · 6 interrupted after finishing what was in flight · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM before any change
 `;
 
 /** Each command lives in its own module and is loaded only when asked for (keeps \`rotate\` start-up light). */
@@ -27,11 +28,15 @@ const VERSION = typeof __KEYWARD_VERSION__ === "string" ? __KEYWARD_VERSION__ : 
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
   const [command, ...args] = argv;
   try {
+    if ((command === "help" || command === "--help" || command === "-h") && args[0] && COMMANDS[args[0]]) {
+      // `keyward help rotate` is `keyward rotate --help`.
+      return await (await COMMANDS[args[0]]!()).run(["--help"], io);
+    }
     if (!command || command === "help" || command === "--help" || command === "-h") {
       io.stdout(USAGE);
       return command ? ExitCode.Ok : ExitCode.Usage;
     }
-    if (command === "--version" || command === "version") {
+    if (command === "--version" || command === "version" || command === "-V" || command === "-v") {
       io.stdout(`keyward ${VERSION}\n`);
       return ExitCode.Ok;
     }

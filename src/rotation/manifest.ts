@@ -32,7 +32,7 @@ export function parseManifest(data: unknown, source = "manifest"): RotationTarge
   });
 }
 
-/** Reads a manifest file: JSON, or YAML for `.yaml` / `.yml` (and anything that is not JSON). */
+/** Reads a manifest file: JSON for `.json`, YAML for `.yaml` / `.yml`, and for other names JSON else YAML. */
 export async function loadManifest(path: string): Promise<RotationTarget[]> {
   let text: string;
   try {
@@ -40,8 +40,15 @@ export async function loadManifest(path: string): Promise<RotationTarget[]> {
   } catch (err) {
     throw new UsageError(`cannot read manifest ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { cause: err });
   }
+  if (text.trim() === "") throw new UsageError(`manifest ${path} is empty`, { hint: 'list the clients to rotate, e.g. [{"clientId": "<uuid>", "secretId": "<name|arn>"}]' });
   let data: unknown;
-  if (/\.ya?ml$/i.test(path)) {
+  if (/\.json$/i.test(path)) {
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      throw new UsageError(`manifest ${path} is not valid JSON: ${(err as Error).message}`, { hint: "fix the JSON (or name the file .yaml to write it as YAML)", cause: err });
+    }
+  } else if (/\.ya?ml$/i.test(path)) {
     data = await parseYaml(text, path);
   } else {
     try {

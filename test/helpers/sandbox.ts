@@ -83,7 +83,12 @@ export async function startSandboxKit(): Promise<SandboxKit> {
         for (const version of secret.versions) {
           for (const stage of version.stages) {
             const value = sandbox.secretsManager.control.peek(secret.name, stage);
-            const parsed = value ? (JSON.parse(value) as { clientSecret?: string }) : undefined;
+            let parsed: { clientSecret?: string } | undefined;
+            try {
+              parsed = value ? (JSON.parse(value) as { clientSecret?: string }) : undefined;
+            } catch {
+              parsed = undefined; // not a credential document
+            }
             if (parsed?.clientSecret) minted.add(parsed.clientSecret);
           }
         }
