@@ -26,9 +26,10 @@ export interface RotationDeps {
     adminToken(): Promise<unknown>;
     /**
      * The permissions a rotation needs that the admin client's roles do not grant (`oauth:client:edit`, …), read
-     * from its roles; empty when all are there. Cached per run.
+     * from its roles; empty when all are there; undefined when the roles cannot be read (no
+     * `authorization:role:view`): the check is then skipped and the dry run says so. Cached per run.
      */
-    missingPermissions?(): Promise<string[]>;
+    missingPermissions?(): Promise<string[] | undefined>;
     getClient(id: string): Promise<OAuthClient>;
     listClients(): Promise<OAuthClient[]>;
     /** `POST /api/v2/oauth/clients/{id}/secret`: returns the new secret. */
@@ -197,6 +198,7 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
           `POST /api/v2/oauth/clients/${pre.client.id}/secret`,
           `PutSecretValue ${pre.secretArn ?? target.secretId} (AWSCURRENT)`,
           "verify AWSCURRENT with a client-credentials token grant",
+          ...(pre.permissionsChecked ? [] : ["(not checked: whether the admin holds oauth:client:edit — it cannot read its roles without authorization:role:view)"]),
         ],
       };
       log.info("dry run: preflight passed", { clientState: result.plan.clientState });
@@ -300,12 +302,14 @@ interface Preflight {
   tags: Record<string, string>;
   /** Other secrets whose `keyward:client-id` tag names this client (allowed only with --take-over). */
   otherClaims: string[];
+  /** False when the admin's roles could not be read, so oauth:client:edit was not checked. */
+  permissionsChecked: boolean;
 }
 
 async function preflight(target: RotationTarget, deps: RotationDeps, options: RotateOptions, onClient: (client: OAuthClient) => void): Promise<Preflight> {
   await deps.genesys.adminToken();
-  const missing = (await deps.genesys.missingPermissions?.()) ?? [];
-  if (missing.length > 0) {
+  const missing = await deps.genesys.missingPermissions?.();
+  if (missing && missing.length > 0) {
     throw new PreflightError(
       `the admin OAuth client's roles do not grant ${missing.join(", ")}, which rotating a client needs`,
       "admin-permission-missing",
@@ -393,7 +397,7 @@ async function preflight(target: RotationTarget, deps: RotationDeps, options: Ro
   const arn = secret.exists ? secret.arn : undefined;
   const otherClaims = (await deps.store.listTagged(CLIENT_ID_TAG, client.id)).map((s) => s.arn).filter((a) => a !== arn);
   if (otherClaims.length > 0 && !options.takeOver) throw claimedElsewhereError(client.id, target.secretId, otherClaims);
-  return { client, secretArn: arn, createSecret: decision.createSecret, tags: secret.exists ? secret.tags : {}, otherClaims };
+  return { client, secretArn: arn, createSecret: decision.createSecret, tags: secret.exists ? secret.tags : {}, otherClaims, permissionsChecked: missing !== undefined };
 }
 
 function sharedSecretError(secretId: string, clientId: string, owner: string, how: string): PreflightError {

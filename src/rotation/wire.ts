@@ -19,14 +19,17 @@ export function rotationDeps(genesys: GenesysClient, store: SecretStore, logger:
     });
   }
   const adminClientId = settings.credentials?.clientId ?? "";
-  let missing: Promise<string[]> | undefined;
+  let missing: Promise<string[] | undefined> | undefined;
   return {
     genesys: {
       adminClientId,
       missingPermissions: () =>
         (missing ??= admin(async () => {
           const self = await genesys.oauthClients.get(adminClientId);
-          return (await adminMissingPermissions(genesys.api, self, [OAUTH_PERMISSIONS.view, OAUTH_PERMISSIONS.edit])) ?? [];
+          return adminMissingPermissions(genesys.api, self, [OAUTH_PERMISSIONS.view, OAUTH_PERMISSIONS.edit]);
+        }).catch((err: unknown) => {
+          missing = undefined; // not cached: a transient failure is retried by the next client
+          throw err;
         })),
       adminToken: () => admin(() => genesys.tokens.getToken()),
       getClient: (id) => admin(() => genesys.oauthClients.get(id)),
