@@ -26,7 +26,7 @@ describe("a signal between the regenerate and a verified store", () => {
     ["SIGINT", "Ctrl-C in terraform apply"],
     ["SIGTERM", "CI cancellation"],
     ["SIGHUP", "a closed terminal"],
-  ] as const)("%s (%s) is deferred: the rotation finishes, the stored secret authenticates, and the run exits 6", async (signal) => {
+  ] as const)("%s (%s) is deferred: the rotation finishes, the stored secret authenticates, and the run exits 6", async (signal, _why) => {
     const client = await kit.createClient(`deferred-${signal.toLowerCase()}`);
     const secretId = `interrupt/${signal.toLowerCase()}`;
     await kit.sm.send(new CreateSecretCommand({ Name: secretId }));
