@@ -173,6 +173,32 @@ describe("guards before anything changes", () => {
   });
 });
 
+describe("fix lines that are true for the failure", () => {
+  it("a hung regenerate is exit 3 that blames Genesys Cloud and names the timeout setting, not Secrets Manager", async () => {
+    const client = await kit.createClient("hung-regenerate");
+    kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", hang: true });
+    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "fix/hung", "--create-secret"], { KEYWARD_HTTP_TIMEOUT_SECONDS: "1" });
+    kit.sandbox.genesys.control.clearFaults();
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/failed after it may have reached Genesys Cloud; the previous secret may already be invalid/);
+    expect(run.stderr).toMatch(/once Genesys Cloud answers again \(the regenerate request timed out; KEYWARD_HTTP_TIMEOUT_SECONDS sets how long keyward waits\)/);
+    expect(run.stderr).not.toMatch(/Secrets Manager (is reachable|accepts writes)/);
+    const rerun = await keyward(["rotate", "--client-id", client.id, "--secret-id", "fix/hung"]);
+    expect(rerun.code).toBe(0);
+    expect(await live(client.id, (await kit.stored("fix/hung")).clientSecret)).toBe("live");
+  });
+
+  it("a store that fails after the regenerate is exit 3 that says the previous secret is already invalid and blames Secrets Manager", async () => {
+    const client = await kit.createClient("store-down");
+    kit.sandbox.secretsManager.control.setFaults({ unavailable: true, operations: ["PutSecretValue"] });
+    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "fix/store-down", "--create-secret"]);
+    kit.sandbox.secretsManager.control.clearFaults();
+    expect(run.code).toBe(3);
+    expect(run.stderr).toMatch(/the previous secret is already invalid/);
+    expect(run.stderr).toMatch(/once Secrets Manager accepts writes again/);
+  });
+});
+
 describe("a fleet waiting on the rate limit", () => {
   it("says that every worker waits, and why", async () => {
     const clients = await Promise.all([0, 1, 2].map((i) => kit.createClient(`paused-${i}`)));
