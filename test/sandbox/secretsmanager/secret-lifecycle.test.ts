@@ -117,7 +117,8 @@ describe("DeleteSecret and RestoreSecret", () => {
     expect(deleted.Name).toBe(name);
 
     const described = await client.send(new DescribeSecretCommand({ SecretId: name }));
-    expect(described.DeletedDate).toEqual(new Date(clock.now));
+    // AWS documents DescribeSecret's DeletedDate as "the date the secret is scheduled for deletion".
+    expect(described.DeletedDate).toEqual(new Date(clock.now + 7 * DAY));
     const versions = await client.send(new ListSecretVersionIdsCommand({ SecretId: name }));
     expect(versions.Versions).toHaveLength(1);
 
