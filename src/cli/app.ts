@@ -8,6 +8,7 @@ Usage:
   keyward rotate --client-id <uuid> --secret-id <name|arn> [--create-secret] [--dry-run] [--json] [--github-output <name>] [--take-over] [--rotate-self]
   keyward rotate --client-name <exact name> --secret-id <name|arn> [...]
   keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json] [--take-over] [--rotate-self]
+  keyward audit-state [FILE|-]... [--json] [--no-verify]
   keyward sandbox [--port N] [--env-file PATH]
   keyward help [command] | --version | -V
 
@@ -18,6 +19,7 @@ Exit codes: 0 ok · 1 some clients failed · 2 usage/configuration · 3 regenera
 /** Each command lives in its own module and is loaded only when asked for (keeps \`rotate\` start-up light). */
 const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIo): Promise<number> }>> = {
   rotate: () => import("./rotate.js"),
+  "audit-state": () => import("./audit-state.js"),
   sandbox: () => import("./sandbox.js"),
 };
 
