@@ -9,6 +9,7 @@ Usage:
   keyward rotate --client-name <exact name> --secret-id <name|arn> [...]
   keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json]
   keyward sandbox [--port N] [--env-file PATH]
+  keyward janitor serve [--port N] [--host 127.0.0.1]
   keyward help | --version
 
 Exit codes: 0 ok · 1 some clients failed · 2 usage/configuration · 3 regenerated but not stored · 4 stored but verification failed
@@ -18,6 +19,7 @@ Exit codes: 0 ok · 1 some clients failed · 2 usage/configuration · 3 regenera
 const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIo): Promise<number> }>> = {
   rotate: () => import("./rotate.js"),
   sandbox: () => import("./sandbox.js"),
+  janitor: () => import("./janitor.js"),
 };
 
 declare const __KEYWARD_VERSION__: string | undefined;
