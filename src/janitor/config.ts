@@ -141,6 +141,8 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
     genesys = { credentialsArn };
   } else if (options.lambda) {
     problems.push(`${E.credentialsArn} is required in Lambda (the janitor reads its Genesys credentials from Secrets Manager)`);
+  } else if (!hasEnvCreds) {
+    problems.push(`GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET (or ${E.credentialsArn}) are required`);
   } else {
     try {
       const settings = genesysSettingsFromEnv(env);
