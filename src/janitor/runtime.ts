@@ -45,24 +45,7 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
     return value;
   };
 
-  // Webhook secrets: plain text, or a JSON {"current","previous"} document when read from Secrets Manager.
-  let cached: { at: number; secrets: string[] } | undefined;
-  const webhookSecrets = async (): Promise<string[]> => {
-    const w = config.webhook;
-    if ("current" in w) return w.previous ? [w.current, w.previous] : [w.current];
-    if (cached && now() - cached.at < (options.cacheMs ?? 300_000)) return cached.secrets;
-    const raw = (await store.getValue(w.arn)).value.trim();
-    let secrets = [raw];
-    try {
-      const doc = JSON.parse(raw) as { current?: unknown; previous?: unknown };
-      if (doc && typeof doc.current === "string") secrets = [doc.current, ...(typeof doc.previous === "string" && doc.previous ? [doc.previous] : [])];
-    } catch {
-      /* a plain-text secret */
-    }
-    registerSecret(...secrets);
-    cached = { at: now(), secrets };
-    return secrets;
-  };
+  const webhookSecrets = webhookSecretSource(config.webhook, store, { now, cacheMs: options.cacheMs ?? 300_000 });
 
   const [primary] = await webhookSecrets();
   const fingerprintKey = deriveFingerprintKey(primary!);
@@ -115,5 +98,29 @@ async function janitorGenesys(config: JanitorConfig, store: SecretStore, logger:
       settings = await settingsFromDocument(store, from);
       client = createGenesysClient(settings, { logger });
     },
+  };
+}
+
+/**
+ * The webhook secrets, current first: from the environment, or read from Secrets Manager at run time (plain text,
+ * or a JSON `{"current","previous"}` document for rotation without downtime), cached for `cacheMs`.
+ */
+export function webhookSecretSource(webhook: JanitorConfig["webhook"], store: SecretStore, options: { now?: () => number; cacheMs?: number } = {}): () => Promise<string[]> {
+  const now = options.now ?? Date.now;
+  let cached: { at: number; secrets: string[] } | undefined;
+  return async () => {
+    if ("current" in webhook) return webhook.previous ? [webhook.current, webhook.previous] : [webhook.current];
+    if (cached && now() - cached.at < (options.cacheMs ?? 300_000)) return cached.secrets;
+    const raw = (await store.getValue(webhook.arn)).value.trim();
+    let secrets = [raw];
+    try {
+      const doc = JSON.parse(raw) as { current?: unknown; previous?: unknown };
+      if (doc && typeof doc.current === "string") secrets = [doc.current, ...(typeof doc.previous === "string" && doc.previous ? [doc.previous] : [])];
+    } catch {
+      /* a plain-text secret */
+    }
+    registerSecret(...secrets);
+    cached = { at: now(), secrets };
+    return secrets;
   };
 }

@@ -27,6 +27,8 @@ export interface GitHubStub {
   /** Status the next PATCHes answer with instead of applying (e.g. 403 delegated dismissal). */
   patchStatus?: number;
   locationsPerPage: number;
+  /** Alerts (`repo#n`) whose GET answers this status instead (e.g. 503). */
+  alertStatus: Map<string, number>;
   addAlert(repo: string, alert: Omit<StubAlert, "state" | "resolution"> & Partial<StubAlert>): StubAlert;
   close(): Promise<void>;
 }
@@ -40,6 +42,7 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
     issues: new Map(),
     calls: [],
     locationsPerPage: 1,
+    alertStatus: new Map(),
   } as unknown as GitHubStub;
   const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -55,6 +58,8 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
     let m: RegExpExecArray | null;
     if ((m = /^\/repos\/([^/]+\/[^/]+)\/secret-scanning\/alerts\/(\d+)$/.exec(url.pathname))) {
       const alert = stub.alerts.get(`${m[1]}#${m[2]}`);
+      const forced = stub.alertStatus.get(`${m[1]}#${m[2]}`);
+      if (forced) return send(res, forced, { message: "Service unavailable" });
       if (!alert) return send(res, 404, { message: "Not Found" });
       if (req.method === "GET") return send(res, 200, { number: alert.number, state: alert.state, resolution: alert.resolution, secret: alert.secret, secret_type: "keyward_genesys_client_secret", html_url: `https://github.example/${m[1]}/security/secret-scanning/${alert.number}` });
       if (req.method === "PATCH") {
