@@ -344,3 +344,31 @@ describe("keyward's own scanner findings", () => {
     expect(leakedSecrets(outputs(janitor), minted())).toEqual([]);
   });
 });
+
+describe("containment is never blocked", () => {
+  it("by audit sinks that are down (Splunk HEC, Datadog)", async () => {
+    janitor = await startJanitor(kit, stubs, { env: { KEYWARD_SPLUNK_HEC_URL: "http://127.0.0.1:9/services/collector/event", KEYWARD_SPLUNK_HEC_TOKEN: "splunk-hec-token-value", KEYWARD_DATADOG_API_KEY: "datadog-api-key-value", KEYWARD_DATADOG_URL: "http://127.0.0.1:9/api/v2/logs" } });
+    const client = await kit.createClient("sinks-down");
+    const n = ++alertNo;
+    addLeakAlert(stubs, n, client);
+    await deliver(janitor, n);
+    expect(await kit.check(client.id, client.secret)).toBe("dead");
+    expect(janitor.audits.at(-1)).toMatchObject({ alertNumber: n, outcome: "contained" });
+    expect(kit.logs.join("\n")).toMatch(/audit sink failed/);
+    expect(leakedSecrets(outputs(janitor), [...minted(), "splunk-hec-token-value", "datadog-api-key-value"])).toEqual([]);
+  });
+
+  it("by a disable the platform refuses: it falls back to revoke", async () => {
+    const client = await kit.createClient("disable-refused");
+    janitor = await startJanitor(kit, stubs, { policy: { clients: { [client.id]: { action: "disable" } } } });
+    const n = ++alertNo;
+    addLeakAlert(stubs, n, client);
+    kit.sandbox.genesys.control.addFault({ route: "PUT /api/v2/oauth/clients/{clientId}", errorRate: 1, errorStatus: 400 });
+    await deliver(janitor, n);
+    kit.sandbox.genesys.control.clearFaults();
+    expect(await kit.check(client.id, client.secret)).toBe("dead");
+    expect(clientView(kit, client.id)).toMatchObject({ state: "active", secretVersion: 2 });
+    expect(janitor.audits.at(-1)).toMatchObject({ containment: "revoke", outcome: "contained" });
+    expect(janitor.audits.at(-1)!.errors.some((e) => e.startsWith("contain:disable-"))).toBe(true);
+  });
+});
