@@ -20,6 +20,8 @@ export interface JanitorGenesys {
   /** Re-reads the janitor's credentials from `secretId` (where a self-rotation stored them). */
   reload(secretId: string | undefined): Promise<void>;
   ownClientId(): string;
+  /** Picks up credentials another instance rotated into the janitor's document (cheap; rate-limited inside). */
+  refresh?(): Promise<void>;
   /** Where the janitor's own credential document lives, if anywhere. */
   ownSecretId?: string;
 }
@@ -106,6 +108,12 @@ export async function processWorkItem(item: WorkItem, deps: ProcessorDeps): Prom
     log.info("delivery processed", { outcome: event.outcome, verdict: event.verdict, containment: event.containment, clientId: event.clientId });
     return { event, retry };
   };
+
+  try {
+    await deps.genesys.refresh?.();
+  } catch (err) {
+    event.errors.push(`fetch:own-credentials-${err instanceof KeywardError ? err.reason : "error"}`);
+  }
 
   // ---- 1. collect ---------------------------------------------------------------------------------------
   let collected: Collected;

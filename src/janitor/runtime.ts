@@ -55,7 +55,7 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
   if (config.splunk) sinks.push(splunkHecSink(config.splunk.url, config.splunk.token));
   if (config.datadog) sinks.push(datadogSink(config.datadog.apiKey, config.datadog.url));
 
-  const genesys = await janitorGenesys(config, store, logger);
+  const genesys = await janitorGenesys(config, store, logger, now);
   const processorDeps: ProcessorDeps = {
     github,
     ...(slack ? { slack } : {}),
@@ -83,11 +83,23 @@ async function settingsFromDocument(store: SecretStore, secretId: string): Promi
   });
 }
 
-async function janitorGenesys(config: JanitorConfig, store: SecretStore, logger: Logger): Promise<JanitorGenesys> {
+async function janitorGenesys(config: JanitorConfig, store: SecretStore, logger: Logger, now: () => number): Promise<JanitorGenesys> {
   const ownSecretId = "credentialsArn" in config.genesys ? config.genesys.credentialsArn : undefined;
   let settings = "settings" in config.genesys ? config.genesys.settings : await settingsFromDocument(store, ownSecretId!);
   let client: GenesysClient = createGenesysClient(settings, { logger });
+  let checkedAt = now();
   return {
+    // Another instance (or scheduled rotation) may have rotated the janitor's own secret: re-read the document at
+    // most once a minute and rebuild the client when the secret changed.
+    async refresh() {
+      if (!ownSecretId || now() - checkedAt < 60_000) return;
+      checkedAt = now();
+      const next = await settingsFromDocument(store, ownSecretId);
+      if (next.credentials?.clientSecret !== settings.credentials?.clientSecret) {
+        settings = next;
+        client = createGenesysClient(settings, { logger });
+      }
+    },
     client: () => client,
     rotationDeps: () => rotationDeps(client, store, logger),
     ownClientId: () => settings.credentials?.clientId ?? "",
@@ -97,6 +109,7 @@ async function janitorGenesys(config: JanitorConfig, store: SecretStore, logger:
       if (!from) return;
       settings = await settingsFromDocument(store, from);
       client = createGenesysClient(settings, { logger });
+      checkedAt = now();
     },
   };
 }

@@ -1,4 +1,7 @@
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CreateSecretCommand, DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { DeleteMessageCommand, ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import type { AuditEvent } from "../../src/audit/index.js";
@@ -19,6 +22,17 @@ let queueUrl: string;
 let dlqUrl: string;
 let receiver: ReturnType<typeof createReceiverHandler>;
 let worker: ReturnType<typeof createWorkerHandler>;
+let workerEnv: () => Record<string, string>;
+const workerOptions = () => ({
+  secretsManager: kit.sm,
+  logger: kit.logger(),
+  auditWrite: (line: string) => {
+    kit.logs.push(line);
+    audits.push(JSON.parse(line) as AuditEvent);
+  },
+  sleep: async () => undefined,
+  verify: { attempts: 2, backoffMs: 1 },
+});
 const audits: AuditEvent[] = [];
 const responses: string[] = [];
 const PREVIOUS = "previous-webhook-secret-for-lambda";
@@ -39,25 +53,16 @@ beforeAll(async () => {
   const slackArn = await secret("keyward/janitor/slack-token", stubs.slack.token);
   const janitorArn = (await kit.sm.send(new DescribeSecretCommand({ SecretId: kit.sandbox.secretNames.janitor }))).ARN!;
   receiver = createReceiverHandler({ env: { KEYWARD_WEBHOOK_SECRET_ARN: webhookArn, KEYWARD_JANITOR_QUEUE_URL: queueUrl }, secretsManager: kit.sm, sqs, logger: kit.logger() });
-  worker = createWorkerHandler({
-    env: {
-      KEYWARD_WEBHOOK_SECRET_ARN: webhookArn,
-      GITHUB_TOKEN_ARN: githubArn,
-      GITHUB_API_URL: stubs.github.url,
-      SLACK_BOT_TOKEN_ARN: slackArn,
-      SLACK_API_URL: stubs.slack.url,
-      KEYWARD_SLACK_FALLBACK_CHANNEL: SOC_CHANNEL,
-      KEYWARD_JANITOR_CREDENTIALS_ARN: janitorArn,
-    },
-    secretsManager: kit.sm,
-    logger: kit.logger(),
-    auditWrite: (line) => {
-      kit.logs.push(line);
-      audits.push(JSON.parse(line) as AuditEvent);
-    },
-    sleep: async () => undefined,
-    verify: { attempts: 2, backoffMs: 1 },
+  workerEnv = () => ({
+    KEYWARD_WEBHOOK_SECRET_ARN: webhookArn,
+    GITHUB_TOKEN_ARN: githubArn,
+    GITHUB_API_URL: stubs.github.url,
+    SLACK_BOT_TOKEN_ARN: slackArn,
+    SLACK_API_URL: stubs.slack.url,
+    KEYWARD_SLACK_FALLBACK_CHANNEL: SOC_CHANNEL,
+    KEYWARD_JANITOR_CREDENTIALS_ARN: janitorArn,
   });
+  worker = createWorkerHandler({ ...workerOptions(), env: workerEnv() });
 });
 afterAll(async () => {
   sqs.destroy();
@@ -228,6 +233,70 @@ describe("the Lambda receiver (Function URL 2.0) → SQS FIFO emulator → the w
     } finally {
       stubs.github.alertStatus.clear();
     }
+  });
+
+  it("decoy, unpaired, protected client, dry-run and the janitor's own client, through a worker with a policy file", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyward-lambda-policy-"));
+    const prot = await kit.createClient("lambda-protected");
+    writeFileSync(join(dir, "policy.json"), JSON.stringify({ defaultAction: "delete", protectedClients: [prot.id] }));
+    writeFileSync(join(dir, "dry.json"), JSON.stringify({ dryRun: true }));
+    const base = workerEnv();
+    const policyWorker = createWorkerHandler({ ...workerOptions(), env: { ...base, KEYWARD_POLICY_FILE: join(dir, "policy.json") } });
+    const dryWorker = createWorkerHandler({ ...workerOptions(), env: { ...base, KEYWARD_POLICY_FILE: join(dir, "dry.json") } });
+    const runWith = async (w: typeof worker) => {
+      const saved = worker;
+      worker = w;
+      try {
+        await pump();
+      } finally {
+        worker = saved;
+      }
+    };
+
+    const nDecoy = ++alertNo;
+    addLeakAlert(stubs, nDecoy, { id: "1b4e28ba-2fa1-11d2-883f-0016d3cca427", secret: "decoyDecoyDecoyNotAGenesysSecretAtAll000000" });
+    await receive(urlEvent("secret_scanning_alert", alertPayload(nDecoy)));
+    await runWith(policyWorker);
+    expect(audits.at(-1)).toMatchObject({ alertNumber: nDecoy, outcome: "not-live" });
+
+    const nUnpaired = ++alertNo;
+    stubs.github.blobs.set("lambda-bare", "SECRET=someSecretWithNoIdAnywhere\n");
+    stubs.github.commits.set("lambda-c-bare", { files: [] });
+    stubs.github.addAlert(REPO, { number: nUnpaired, secret: "someSecretWithNoIdAnywhere", locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "lambda-bare", commit_sha: "lambda-c-bare" } }] });
+    await receive(urlEvent("secret_scanning_alert", alertPayload(nUnpaired)));
+    await runWith(policyWorker);
+    expect(audits.at(-1)).toMatchObject({ alertNumber: nUnpaired, outcome: "unpaired", notified: "fallback-channel" });
+
+    const nProt = ++alertNo;
+    addLeakAlert(stubs, nProt, prot);
+    await receive(urlEvent("secret_scanning_alert", alertPayload(nProt)));
+    await runWith(policyWorker);
+    expect(clientView(kit, prot.id)).toMatchObject({ state: "active", secretVersion: 2 });
+    expect(audits.at(-1)).toMatchObject({ alertNumber: nProt, requestedAction: "delete", containment: "revoke", outcome: "contained" });
+
+    const deletable = await kit.createClient("lambda-deletable");
+    const nDel = ++alertNo;
+    addLeakAlert(stubs, nDel, deletable);
+    await receive(urlEvent("secret_scanning_alert", alertPayload(nDel)));
+    await runWith(policyWorker);
+    expect(clientView(kit, deletable.id)).toBeUndefined();
+
+    const dry = await kit.createClient("lambda-dry");
+    const nDry = ++alertNo;
+    addLeakAlert(stubs, nDry, dry);
+    await receive(urlEvent("secret_scanning_alert", alertPayload(nDry)));
+    await runWith(dryWorker);
+    expect(await kit.check(dry.id, dry.secret)).toBe("live");
+    expect(audits.at(-1)).toMatchObject({ alertNumber: nDry, outcome: "dry-run", containment: "revoke" });
+
+    const own = kit.sandbox.janitor;
+    const nOwn = ++alertNo;
+    addLeakAlert(stubs, nOwn, own);
+    await receive(urlEvent("secret_scanning_alert", alertPayload(nOwn)));
+    await runWith(policyWorker);
+    expect(await kit.check(own.id, own.secret)).toBe("dead");
+    expect(await kit.check(own.id, (await kit.stored(kit.sandbox.secretNames.janitor)).clientSecret)).toBe("live");
+    expect(audits.at(-1)).toMatchObject({ alertNumber: nOwn, ownClient: true, containment: "rotate", outcome: "contained" });
   });
 
   it("canary: no minted secret in responses, logs, audit events, Slack payloads or GitHub requests", () => {
