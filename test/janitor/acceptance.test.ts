@@ -263,6 +263,31 @@ describe("each policy action, judged through the emulators' state", () => {
   });
 });
 
+describe("two janitor instances", () => {
+  it("the one that did not rotate the janitor's own secret picks the new one up from the document", async () => {
+    janitor = await startJanitor(kit, stubs);
+    const other = await startJanitor(kit, stubs);
+    try {
+      const own = { id: kit.sandbox.janitor.id, secret: (await kit.stored(kit.sandbox.secretNames.janitor)).clientSecret };
+      const n = ++alertNo;
+      addLeakAlert(stubs, n, own);
+      await deliver(janitor, n);
+      const rotated = (await kit.stored(kit.sandbox.secretNames.janitor)).clientSecret;
+      expect(rotated).not.toBe(own.secret);
+      expect(other.runtime.processorDeps.genesys.client().settings.credentials?.clientSecret).toBe(own.secret);
+      other.clock.now += 61_000;
+      const next = await kit.createClient("after-other-instance-rotated");
+      const m = ++alertNo;
+      addLeakAlert(stubs, m, next);
+      await deliver(other, m);
+      expect(other.runtime.processorDeps.genesys.client().settings.credentials?.clientSecret).toBe(rotated);
+      expect(await kit.check(next.id, next.secret)).toBe("dead");
+    } finally {
+      await other.close();
+    }
+  });
+});
+
 describe("resolution and notification never block containment", () => {
   it("a 403 on PATCH is recorded; a Slack DM failure falls back to the channel", async () => {
     janitor = await startJanitor(kit, stubs);

@@ -82,6 +82,7 @@ export async function startJanitor(kit: SandboxKit, stubs: Stubs, options: { pol
     },
     sleep: async () => undefined,
     verify: { attempts: 2, backoffMs: 1 },
+    now: () => clock.now,
   });
   const queue = new InProcessQueue({ process: (item) => processWorkItem(item, runtime.processorDeps), logger, now: () => clock.now });
   const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger });
