@@ -1,8 +1,41 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { leakedSecrets } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
 import { addLeakAlert, alertPayload, clientView, createTaggedSecret, DEV_SLACK_ID, REPO, SOC_CHANNEL, startJanitor, startStubs, type Janitor, type Stubs } from "./helpers/janitor-kit.js";
 
 const kit = useSandboxKit();
+const startedAt = Date.now();
+
+/** Files written since this suite started, in the checkout (outside node_modules/.git) and in keyward temp dirs. */
+function filesWrittenSince(since: number): string[] {
+  const out: string[] = [];
+  const walk = (dir: string, depth: number) => {
+    if (depth > 6) return;
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of entries) {
+      if (name === "node_modules" || name === ".git") continue;
+      const path = join(dir, name);
+      let st;
+      try {
+        st = statSync(path);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) walk(path, depth + 1);
+      else if (st.isFile() && st.mtimeMs >= since && st.size < 5_000_000) out.push(path);
+    }
+  };
+  walk(process.cwd(), 0);
+  for (const name of readdirSync(tmpdir())) if (name.startsWith("keyward-policy-")) walk(join(tmpdir(), name), 0);
+  return out;
+}
 let stubs: Stubs;
 let janitor: Janitor | undefined;
 let alertNo = 0;
@@ -395,5 +428,13 @@ describe("containment is never blocked", () => {
     expect(clientView(kit, client.id)).toMatchObject({ state: "active", secretVersion: 2 });
     expect(janitor.audits.at(-1)).toMatchObject({ containment: "revoke", outcome: "contained" });
     expect(janitor.audits.at(-1)!.errors.some((e) => e.startsWith("contain:disable-"))).toBe(true);
+  });
+});
+
+describe("canary over files", () => {
+  it("no file written during the suite holds a minted secret", () => {
+    const files = filesWrittenSince(startedAt);
+    expect(files.some((f) => f.includes("keyward-policy-"))).toBe(true);
+    expect(leakedSecrets(files.map((f) => readFileSync(f, "utf8")), minted())).toEqual([]);
   });
 });
