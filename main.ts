@@ -9,6 +9,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildStacks } from "./stacks/app.js";
 import { stateBackendSettings } from "./stacks/backend.js";
+import type { JanitorStackSettings } from "./stacks/janitor-stack.js";
 import { CONTEXT_KEY, loadStacksConfig, readCdktfJsonContext, type KeywardContext } from "./stacks/config.js";
 
 const projectDir = dirname(fileURLToPath(import.meta.url));
@@ -19,5 +20,7 @@ const context = (app.node.tryGetContext(CONTEXT_KEY) ?? {}) as KeywardContext;
 buildStacks(app, {
   config: loadStacksConfig({ env: process.env, context, baseDir: projectDir }),
   backend: stateBackendSettings(process.env, context.state),
+  // cdktf.json context `keyward.janitor` ({} for the defaults) deploys the janitor stack (README "The janitor").
+  ...((context as { janitor?: JanitorStackSettings }).janitor ? { janitor: (context as { janitor: JanitorStackSettings }).janitor } : {}),
 });
 app.synth();

@@ -8,6 +8,9 @@ const entries = {
   cli: "src/cli/main.ts",
   demo: "scripts/demo.ts",
   bench: "scripts/bench.ts",
+  // The janitor's Lambda handlers (the stack bundles them itself at synth time; these let them be run locally).
+  "janitor-receiver": "src/janitor/lambda/receiver.ts",
+  "janitor-worker": "src/janitor/lambda/worker.ts",
 };
 
 rmSync("dist", { recursive: true, force: true });

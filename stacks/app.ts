@@ -6,12 +6,15 @@ import { join, resolve } from "node:path";
 import type { StateBackendSettings } from "./backend.js";
 import { ClientsStack } from "./clients-stack.js";
 import type { KeywardStacksConfig } from "./config.js";
+import { JanitorStack, type JanitorStackSettings } from "./janitor-stack.js";
 import { ScheduledRotationStack } from "./scheduled-rotation-stack.js";
 
 export interface KeywardStacks {
   readonly clients: ClientsStack;
   /** Absent when scheduled rotation is off, or no client takes part in it. */
   readonly scheduledRotation?: ScheduledRotationStack;
+  /** Present when the janitor is configured (`janitor` in the build options). */
+  readonly janitor?: JanitorStack;
 }
 
 export interface BuildStacksOptions {
@@ -20,18 +23,21 @@ export interface BuildStacksOptions {
   /** Override the rotation Lambda bundle location / entry (tests). */
   readonly bundleDir?: string;
   readonly lambdaEntry?: string;
+  /** Deploys the janitor stack (`<prefix>-janitor`); its own client joins scheduled rotation. */
+  readonly janitor?: JanitorStackSettings;
 }
 
-/** Stack names: `<prefix>-clients`, `<prefix>-scheduled-rotation`. */
-export function stackNames(config: KeywardStacksConfig): { clients: string; scheduledRotation: string } {
-  return { clients: `${config.stackPrefix}-clients`, scheduledRotation: `${config.stackPrefix}-scheduled-rotation` };
+/** Stack names: `<prefix>-clients`, `<prefix>-scheduled-rotation`, `<prefix>-janitor`. */
+export function stackNames(config: KeywardStacksConfig): { clients: string; scheduledRotation: string; janitor: string } {
+  return { clients: `${config.stackPrefix}-clients`, scheduledRotation: `${config.stackPrefix}-scheduled-rotation`, janitor: `${config.stackPrefix}-janitor` };
 }
 
 /** Adds keyward's stacks to `app`. */
 export function buildStacks(app: App, options: BuildStacksOptions): KeywardStacks {
   const names = stackNames(options.config);
   const clients = new ClientsStack(app, names.clients, { config: options.config, backend: options.backend });
-  const scheduledClients = clients.scheduledClients;
+  const janitor = options.janitor ? new JanitorStack(app, names.janitor, { config: options.config, backend: options.backend, janitor: options.janitor }) : undefined;
+  const scheduledClients = janitor ? [...clients.scheduledClients, janitor.managedClient] : clients.scheduledClients;
   const scheduledRotation =
     options.config.scheduledRotation && scheduledClients.length > 0
       ? new ScheduledRotationStack(app, names.scheduledRotation, {
@@ -42,7 +48,7 @@ export function buildStacks(app: App, options: BuildStacksOptions): KeywardStack
           lambdaEntry: options.lambdaEntry,
         })
       : undefined;
-  return { clients, scheduledRotation };
+  return { clients, ...(scheduledRotation ? { scheduledRotation } : {}), ...(janitor ? { janitor } : {}) };
 }
 
 export interface SynthesizedStack {

@@ -10,6 +10,7 @@ Usage:
   keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json] [--take-over] [--rotate-self]
   keyward audit-state [FILE|-]... [--json] [--no-verify]
   keyward sandbox [--port N] [--env-file PATH]
+  keyward janitor serve [--port N] [--host 127.0.0.1]
   keyward help [command] | --version | -V
 
 Exit codes: 0 ok · 1 some clients failed · 2 usage/configuration · 3 regenerated but not stored · 4 stored but verification failed
@@ -21,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIo): P
   rotate: () => import("./rotate.js"),
   "audit-state": () => import("./audit-state.js"),
   sandbox: () => import("./sandbox.js"),
+  janitor: () => import("./janitor.js"),
 };
 
 declare const __KEYWARD_VERSION__: string | undefined;

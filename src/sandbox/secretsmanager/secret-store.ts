@@ -189,7 +189,9 @@ export class SecretStore {
 
   listSecrets(input: { maxResults?: number; nextToken?: string; includePlannedDeletion?: boolean; filters?: ListFilter[] }): Wire {
     this.purgeExpired();
-    const secrets = [...this.secrets.values()].filter((s) => (input.includePlannedDeletion || s.deletedMs === undefined) && matchesFilters(s, input.filters ?? []));
+    const secrets = [...this.secrets.values()]
+      .filter((s) => input.includePlannedDeletion || s.deletedMs === undefined)
+      .filter((s) => (input.filters ?? []).every((f) => matchesFilter(s, f)));
     const { page, nextToken } = paginate(secrets, input.maxResults, input.nextToken);
     return {
       SecretList: page.map((s) => ({ ...describe(s), SecretVersionsToStages: versionIdsToStages(s) })),
@@ -318,41 +320,30 @@ function describe(secret: SecretRecord): Wire {
   };
 }
 
-/** A ListSecrets filter: `Key` one of name, description, tag-key, tag-value, primary-region, owning-service, all. */
+/** One ListSecrets filter (see operations.ts `readFilters`). */
 export interface ListFilter {
-  key: string;
+  key: "description" | "name" | "tag-key" | "tag-value" | "all";
   values: string[];
 }
 
-/**
- * AWS semantics: filters AND together, the values of one filter OR together; each value is a case-sensitive
- * prefix match, and a value starting with `!` negates it.
- */
-function matchesFilters(secret: SecretRecord, filters: ListFilter[]): boolean {
-  return filters.every((filter) => {
-    const fields = filterFields(secret, filter.key);
-    const positive = filter.values.filter((v) => !v.startsWith("!"));
-    const negative = filter.values.filter((v) => v.startsWith("!")).map((v) => v.slice(1));
-    if (negative.some((v) => fields.some((f) => f.startsWith(v)))) return false;
-    return positive.length === 0 || positive.some((v) => fields.some((f) => f.startsWith(v)));
-  });
-}
-
-function filterFields(secret: SecretRecord, key: string): string[] {
-  const tagKeys = secret.tags.map((t) => t.Key);
-  const tagValues = secret.tags.map((t) => t.Value);
-  switch (key) {
-    case "name":
-      return [secret.name];
-    case "description":
-      return secret.description !== undefined ? [secret.description] : [];
-    case "tag-key":
-      return tagKeys;
-    case "tag-value":
-      return tagValues;
-    case "all":
-      return [secret.name, ...(secret.description !== undefined ? [secret.description] : []), ...tagKeys, ...tagValues];
-    default:
-      return [];
-  }
+function matchesFilter(secret: SecretRecord, filter: ListFilter): boolean {
+  const fields = (): string[] => {
+    switch (filter.key) {
+      case "name":
+        return [secret.name];
+      case "description":
+        return secret.description ? [secret.description] : [];
+      case "tag-key":
+        return secret.tags.map((t) => t.Key);
+      case "tag-value":
+        return secret.tags.map((t) => t.Value);
+      case "all":
+        return [secret.name, ...(secret.description ? [secret.description] : []), ...secret.tags.flatMap((t) => [t.Key, t.Value])];
+    }
+  };
+  const candidates = fields();
+  const positive = filter.values.filter((v) => !v.startsWith("!"));
+  const negative = filter.values.filter((v) => v.startsWith("!")).map((v) => v.slice(1));
+  if (negative.some((n) => candidates.some((c) => c.startsWith(n)))) return false;
+  return positive.length === 0 || positive.some((p) => candidates.some((c) => c.startsWith(p)));
 }

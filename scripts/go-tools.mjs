@@ -1,0 +1,51 @@
+#!/usr/bin/env node
+// Builds the test-time peers of `npm run bench` (gitleaks, TruffleHog) from their Go modules into a git-ignored
+// cache, once. keyward itself never needs Go: without it, the bench prints a loud skip line for these peers.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const TOOLS = {
+  gitleaks: { module: "github.com/zricethezav/gitleaks/v8", version: "v8.30.1", binary: "gitleaks" },
+  trufflehog: { module: "github.com/trufflesecurity/trufflehog/v3", version: "v3.90.0", binary: "trufflehog" },
+};
+
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+export const CACHE = join(ROOT, ".cache", "go-tools");
+
+export function toolPath(name) {
+  const t = TOOLS[name];
+  return join(CACHE, `${name}-${t.version}`, t.binary);
+}
+
+export function haveGo() {
+  return spawnSync("go", ["version"], { stdio: "ignore" }).status === 0;
+}
+
+/** Returns the binary's path, building it first when missing; undefined (with the reason) when it cannot be built. */
+export function ensureTool(name, log = (line) => process.stderr.write(line + "\n")) {
+  const path = toolPath(name);
+  if (existsSync(path)) return { path, built: false, seconds: 0 };
+  if (!haveGo()) return { reason: "Go is not installed" };
+  const t = TOOLS[name];
+  mkdirSync(dirname(path), { recursive: true });
+  log(`building ${name} ${t.version} from its Go module (once; cached in ${dirname(path)})…`);
+  const started = Date.now();
+  try {
+    execFileSync("go", ["install", `${t.module}@${t.version}`], {
+      env: { ...process.env, GOBIN: dirname(path), CGO_ENABLED: "0", GOFLAGS: "-trimpath" },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
+  } catch (err) {
+    return { reason: `go install ${t.module}@${t.version} failed: ${err.message.split("\n")[0]}` };
+  }
+  return { path, built: true, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const name of process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(TOOLS)) {
+    const r = ensureTool(name);
+    console.log(JSON.stringify({ tool: name, ...r }));
+  }
+}

@@ -1,0 +1,184 @@
+import { readFileSync } from "node:fs";
+import { KeywardError } from "../core/errors.js";
+import { registerSecret } from "../core/redact.js";
+import { genesysSettingsFromEnv, type GenesysSettings } from "../genesys/index.js";
+import { DEFAULT_GITHUB_API_URL } from "../github/index.js";
+import { DEFAULT_SLACK_API_URL } from "../slack/index.js";
+import { DEFAULT_DATADOG_URL } from "../audit/index.js";
+import { JanitorConfigError } from "./errors.js";
+import { DEFAULT_POLICY, parsePolicy, type JanitorPolicy } from "./policy.js";
+
+/** The variables the janitor reads (README "The janitor"). */
+export const JANITOR_ENV = {
+  webhookSecret: "KEYWARD_WEBHOOK_SECRET",
+  webhookSecretPrevious: "KEYWARD_WEBHOOK_SECRET_PREVIOUS",
+  webhookSecretArn: "KEYWARD_WEBHOOK_SECRET_ARN",
+  githubToken: "GITHUB_TOKEN",
+  githubTokenArn: "GITHUB_TOKEN_ARN",
+  githubApiUrl: "GITHUB_API_URL",
+  slackToken: "SLACK_BOT_TOKEN",
+  slackTokenArn: "SLACK_BOT_TOKEN_ARN",
+  slackApiUrl: "SLACK_API_URL",
+  slackFallbackChannel: "KEYWARD_SLACK_FALLBACK_CHANNEL",
+  splunkUrl: "KEYWARD_SPLUNK_HEC_URL",
+  splunkToken: "KEYWARD_SPLUNK_HEC_TOKEN",
+  datadogApiKey: "KEYWARD_DATADOG_API_KEY",
+  datadogUrl: "KEYWARD_DATADOG_URL",
+  credentialsArn: "KEYWARD_JANITOR_CREDENTIALS_ARN",
+  policyFile: "KEYWARD_POLICY_FILE",
+  /** Lambda receiver only: the FIFO queue it sends to (set by the janitor stack). */
+  queueUrl: "KEYWARD_JANITOR_QUEUE_URL",
+} as const;
+
+/** A value given directly, or the ARN of a Secrets Manager secret holding it (read at run time). */
+export type SecretSource = { value: string } | { arn: string };
+
+export interface JanitorConfig {
+  webhook: { current: string; previous?: string } | { arn: string };
+  github: { token: SecretSource; apiUrl: string };
+  slack?: { token: SecretSource; apiUrl: string; fallbackChannel?: string };
+  splunk?: { url: string; token: string };
+  datadog?: { apiKey: string; url: string };
+  genesys: { settings: GenesysSettings } | { credentialsArn: string };
+  policy: JanitorPolicy;
+  queueUrl?: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+export interface LoadOptions {
+  /** Lambdas: the Genesys credentials come only from KEYWARD_JANITOR_CREDENTIALS_ARN. */
+  lambda?: boolean;
+  /** The receiver Lambda needs only the webhook secret and the queue. */
+  receiverOnly?: boolean;
+  readFile?: (path: string) => string;
+}
+
+const ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Reads and validates the whole configuration; throws one JanitorConfigError listing every problem (exit 2). */
+export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorConfig {
+  const problems: string[] = [];
+  const read = (name: string) => {
+    const v = env[name]?.trim();
+    return v ? v : undefined;
+  };
+  const secretVar = (name: string) => {
+    const v = read(name);
+    if (v) registerSecret(v);
+    return v;
+  };
+  const arnVar = (name: string) => {
+    const v = read(name);
+    if (v !== undefined && !ARN.test(v)) problems.push(`${name} must be a Secrets Manager secret ARN`);
+    return v;
+  };
+  const url = (name: string, fallback: string) => {
+    const v = read(name) ?? fallback;
+    try {
+      const u = new URL(v);
+      if (u.protocol !== "https:" && !(u.protocol === "http:" && LOOPBACK.test(u.hostname))) problems.push(`${name} must be an https URL (plain http only to loopback)`);
+    } catch {
+      problems.push(`${name} is not a URL`);
+    }
+    return v;
+  };
+  const source = (valueName: string, arnName: string, required: boolean): SecretSource | undefined => {
+    const value = secretVar(valueName);
+    const arn = arnVar(arnName);
+    if (value && arn) problems.push(`set ${valueName} or ${arnName}, not both`);
+    if (!value && !arn) {
+      if (required) problems.push(`${valueName} (or ${arnName}) is required`);
+      return undefined;
+    }
+    return value ? { value } : { arn: arn! };
+  };
+
+  const E = JANITOR_ENV;
+  // Webhook secret
+  const current = secretVar(E.webhookSecret);
+  const previous = secretVar(E.webhookSecretPrevious);
+  const webhookArn = arnVar(E.webhookSecretArn);
+  let webhook: JanitorConfig["webhook"] | undefined;
+  if (current && webhookArn) problems.push(`set ${E.webhookSecret} or ${E.webhookSecretArn}, not both`);
+  else if (previous && !current) problems.push(`${E.webhookSecretPrevious} is set without ${E.webhookSecret}`);
+  else if (current) {
+    if (current.length < 16) problems.push(`${E.webhookSecret} is too short (use at least 16 random characters)`);
+    webhook = { current, ...(previous ? { previous } : {}) };
+  } else if (webhookArn) webhook = { arn: webhookArn };
+  else problems.push(`${E.webhookSecret} (or ${E.webhookSecretArn}) is required`);
+
+  const queueUrl = read(E.queueUrl);
+  if (options.receiverOnly) {
+    if (!queueUrl) problems.push(`${E.queueUrl} is required by the receiver Lambda`);
+    if (problems.length) throw new JanitorConfigError(problems);
+    return { webhook: webhook!, github: { token: { value: "" }, apiUrl: DEFAULT_GITHUB_API_URL }, genesys: { credentialsArn: "" }, policy: DEFAULT_POLICY, ...(queueUrl ? { queueUrl } : {}) };
+  }
+
+  const githubToken = source(E.githubToken, E.githubTokenArn, true);
+  const githubApiUrl = url(E.githubApiUrl, DEFAULT_GITHUB_API_URL);
+
+  const slackToken = source(E.slackToken, E.slackTokenArn, false);
+  const slackApiUrl = url(E.slackApiUrl, DEFAULT_SLACK_API_URL);
+  const fallbackChannel = read(E.slackFallbackChannel);
+  if (fallbackChannel && !slackToken) problems.push(`${E.slackFallbackChannel} is set but ${E.slackToken} (or ${E.slackTokenArn}) is not`);
+
+  const splunkUrl = read(E.splunkUrl);
+  const splunkToken = secretVar(E.splunkToken);
+  if (!!splunkUrl !== !!splunkToken) problems.push(`set both ${E.splunkUrl} and ${E.splunkToken}, or neither`);
+  if (splunkUrl) url(E.splunkUrl, splunkUrl);
+  const datadogKey = secretVar(E.datadogApiKey);
+  const datadogUrl = read(E.datadogUrl);
+  if (datadogUrl && !datadogKey) problems.push(`${E.datadogUrl} is set but ${E.datadogApiKey} is not`);
+  if (datadogUrl) url(E.datadogUrl, datadogUrl);
+
+  let genesys: JanitorConfig["genesys"] | undefined;
+  const credentialsArn = arnVar(E.credentialsArn);
+  const hasEnvCreds = read("GENESYSCLOUD_OAUTHCLIENT_ID") !== undefined || read("GENESYSCLOUD_OAUTHCLIENT_SECRET") !== undefined;
+  if (credentialsArn) {
+    if (hasEnvCreds) problems.push(`set GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET or ${E.credentialsArn}, not both`);
+    genesys = { credentialsArn };
+  } else if (options.lambda) {
+    problems.push(`${E.credentialsArn} is required in Lambda (the janitor reads its Genesys credentials from Secrets Manager)`);
+  } else if (!hasEnvCreds) {
+    problems.push(`GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET (or ${E.credentialsArn}) are required`);
+  } else {
+    try {
+      const settings = genesysSettingsFromEnv(env);
+      if (!settings.credentials) problems.push(`GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET (or ${E.credentialsArn}) are required`);
+      else if (!settings.region) problems.push("GENESYSCLOUD_REGION is required (it is recorded with every rotated secret)");
+      else genesys = { settings };
+    } catch (err) {
+      problems.push(err instanceof KeywardError ? err.message : String(err));
+    }
+  }
+
+  let policy: JanitorPolicy = DEFAULT_POLICY;
+  const policyFile = read(E.policyFile);
+  if (policyFile) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse((options.readFile ?? ((p: string) => readFileSync(p, "utf8")))(policyFile));
+    } catch (err) {
+      problems.push(`${E.policyFile} ${policyFile}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : err instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
+    }
+    if (doc !== undefined) {
+      const parsed = parsePolicy(doc, `${E.policyFile} ${policyFile}`);
+      problems.push(...parsed.problems);
+      policy = parsed.policy;
+    }
+  }
+
+  if (problems.length) throw new JanitorConfigError(problems);
+  return {
+    webhook: webhook!,
+    github: { token: githubToken!, apiUrl: githubApiUrl },
+    ...(slackToken ? { slack: { token: slackToken, apiUrl: slackApiUrl, ...(fallbackChannel ? { fallbackChannel } : {}) } } : {}),
+    ...(splunkUrl && splunkToken ? { splunk: { url: splunkUrl, token: splunkToken } } : {}),
+    ...(datadogKey ? { datadog: { apiKey: datadogKey, url: datadogUrl ?? DEFAULT_DATADOG_URL } } : {}),
+    genesys: genesys!,
+    policy,
+    ...(queueUrl ? { queueUrl } : {}),
+  };
+}

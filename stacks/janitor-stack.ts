@@ -1,0 +1,236 @@
+import { TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
+import { UsageError } from "../src/core/errors.js";
+import { parsePolicy } from "../src/janitor/policy.js";
+import { AwsProvider } from "./bindings/aws/provider.js";
+import type { IamPolicyStatement } from "./bindings/aws/iam-policy.js";
+import { LambdaEventSourceMapping } from "./bindings/aws/lambda-event-source-mapping.js";
+import { LambdaFunctionUrl } from "./bindings/aws/lambda-function-url.js";
+import { LambdaPermission } from "./bindings/aws/lambda-permission.js";
+import { SecretsmanagerSecret } from "./bindings/aws/secretsmanager-secret.js";
+import { SqsQueue } from "./bindings/aws/sqs-queue.js";
+import { AuthRole } from "./bindings/genesyscloud/auth-role.js";
+import { GenesysCloudProvider } from "./bindings/genesyscloud/provider.js";
+import { configureBackend, type StateBackendSettings } from "./backend.js";
+import { keywardTags } from "./clients-stack.js";
+import type { KeywardStacksConfig } from "./config.js";
+import { JANITOR_RECEIVER_ENTRY, JANITOR_WORKER_ENTRY, JanitorLambda } from "./constructs/janitor-lambda.js";
+import { RotatedOauthClient, type ManagedClient } from "./constructs/rotated-oauth-client.js";
+
+/** The janitor's deployment settings. Everything has a default; only what differs needs saying. */
+export interface JanitorStackSettings {
+  /** Prefix of every name (functions, roles, queues). Default `keyward-janitor`. */
+  readonly namePrefix?: string;
+  /** The janitor's own OAuth client. Default `keyward-janitor`. */
+  readonly clientName?: string;
+  /** Division of the janitor role's grant. Default `*` (see the README on what divisions can and cannot scope). */
+  readonly divisionId?: string;
+  readonly githubApiUrl?: string;
+  readonly slackApiUrl?: string;
+  readonly slackFallbackChannel?: string;
+  /** The janitor policy (`KEYWARD_POLICY_FILE`), validated here and shipped inside the worker bundle. */
+  readonly policy?: unknown;
+  /** Default 2: bounds the Genesys Cloud calls in flight. */
+  readonly workerReservedConcurrency?: number;
+  /** Seconds; default 900 (the worst case: every candidate `unknown` after the bounded retries, then a rotate). */
+  readonly workerTimeout?: number;
+  /** Default 3. */
+  readonly maxReceiveCount?: number;
+  readonly logRetentionInDays?: number;
+  readonly logLevel?: string;
+  readonly bundleDir?: string;
+}
+
+export interface JanitorStackOptions {
+  readonly config: KeywardStacksConfig;
+  readonly backend: StateBackendSettings;
+  readonly janitor?: JanitorStackSettings;
+}
+
+/** The OAuth-client permissions the janitor needs, and nothing else: view (read a client), edit (regenerate, state), delete. */
+export const JANITOR_PERMISSION_POLICIES = [{ domain: "oauth", entityName: "client", actionSet: ["view", "edit", "delete"] }] as const;
+
+/**
+ * The janitor in AWS:
+ * - its own Genesys client (client credentials) with a custom `genesyscloud_auth_role` holding only
+ *   `oauth:client:view/edit/delete`, rotated into Secrets Manager by {@link RotatedOauthClient} (and part of
+ *   scheduled rotation through `managedClient`);
+ * - empty Secrets Manager containers for the webhook secret, the GitHub token and the Slack bot token (values are
+ *   put out of band, never through Terraform);
+ * - the receiver Lambda behind a Function URL with auth NONE: the HMAC signature of every delivery is the
+ *   authentication, and the receiver verifies it before anything else;
+ * - an SQS FIFO queue (dedupe = delivery id, group = repository + alert) with a FIFO DLQ after `maxReceiveCount`;
+ * - the worker Lambda (reserved concurrency, a timeout covering the worst case) fed by the queue;
+ * - log groups with retention and least-privilege roles. Output: the webhook URL only.
+ */
+export class JanitorStack extends TerraformStack {
+  public readonly janitorClient: RotatedOauthClient;
+  public readonly role: AuthRole;
+  public readonly webhookSecret: SecretsmanagerSecret;
+  public readonly githubToken: SecretsmanagerSecret;
+  public readonly slackToken: SecretsmanagerSecret;
+  public readonly queue: SqsQueue;
+  public readonly deadLetterQueue: SqsQueue;
+  public readonly receiver: JanitorLambda;
+  public readonly worker: JanitorLambda;
+  public readonly functionUrl: LambdaFunctionUrl;
+  /** `<function url>api/github/webhooks`: where GitHub sends deliveries. */
+  public readonly webhookUrl: string;
+
+  constructor(scope: Construct, id: string, options: JanitorStackOptions) {
+    super(scope, id);
+    const { config } = options;
+    const s = options.janitor ?? {};
+    const prefix = s.namePrefix ?? "keyward-janitor";
+    const tags = keywardTags(config);
+    if (s.policy !== undefined) {
+      const { problems } = parsePolicy(s.policy, "janitor.policy");
+      if (problems.length) throw new UsageError(`janitor policy has problems:\n  - ${problems.join("\n  - ")}`);
+    }
+    const workerTimeout = s.workerTimeout ?? 900;
+    if (workerTimeout < 60 || workerTimeout > 900) throw new UsageError("janitor.workerTimeout must be between 60 and 900 seconds");
+
+    configureBackend(this, options.backend, config.awsRegion);
+    new GenesysCloudProvider(this, "genesyscloud", {
+      awsRegion: config.genesysRegion,
+      gateway: config.gateway
+        ? [{ host: config.gateway.host, port: config.gateway.port, protocol: config.gateway.protocol, pathParams: config.gateway.pathParams?.map((p) => ({ pathName: p.pathName, pathValue: p.pathValue })) }]
+        : undefined,
+    });
+    new AwsProvider(this, "aws", { region: config.awsRegion, defaultTags: [{ tags }] });
+    new NullProvider(this, "null");
+    this.addOverride("terraform.required_providers.null.source", "hashicorp/null");
+
+    // ---- the janitor's own Genesys client ------------------------------------------------------------
+    this.role = new AuthRole(this, "janitor-role", {
+      name: `${prefix} (keyward)`,
+      description: "keyward janitor: view, regenerate/disable and delete OAuth clients; nothing else",
+      permissionPolicies: JANITOR_PERMISSION_POLICIES.map((p) => ({ ...p, actionSet: [...p.actionSet] })),
+    });
+    this.janitorClient = new RotatedOauthClient(this, "janitor-client", {
+      name: s.clientName ?? "keyward-janitor",
+      description: "keyward janitor: contains leaked OAuth client secrets",
+      roles: [{ roleId: this.role.id, divisionId: s.divisionId ?? "*" }],
+      region: config.genesysRegion,
+      secretName: `${config.secretNamePrefix}janitor/genesys`,
+      secretKmsKeyId: config.secretKmsKeyArn,
+      recoveryWindowInDays: config.recoveryWindowInDays,
+      rotationEpoch: config.rotationEpoch,
+      rotateCommand: config.rotateCommand,
+    });
+
+    // ---- secrets the janitor reads (values put out of band) -----------------------------------------
+    const container = (cid: string, name: string, description: string) =>
+      new SecretsmanagerSecret(this, cid, { name: `${config.secretNamePrefix}janitor/${name}`, description, kmsKeyId: config.secretKmsKeyArn, recoveryWindowInDays: config.recoveryWindowInDays });
+    this.webhookSecret = container("webhook-secret", "webhook-secret", 'GitHub webhook secret: plain text, or {"current","previous"} while rotating');
+    this.githubToken = container("github-token", "github-token", "GitHub token with Secret scanning alerts read/write and Contents read");
+    this.slackToken = container("slack-token", "slack-token", "Slack bot token (users:read.email, im:write, chat:write)");
+
+    // ---- queue ------------------------------------------------------------------------------------------
+    this.deadLetterQueue = new SqsQueue(this, "dlq", { name: `${prefix}-dlq.fifo`, fifoQueue: true, messageRetentionSeconds: 1_209_600, sqsManagedSseEnabled: true });
+    this.queue = new SqsQueue(this, "queue", {
+      name: `${prefix}.fifo`,
+      fifoQueue: true,
+      contentBasedDeduplication: false,
+      deduplicationScope: "messageGroup",
+      fifoThroughputLimit: "perMessageGroupId",
+      // AWS requires at least the function timeout; 6x is its recommendation for SQS-triggered functions.
+      visibilityTimeoutSeconds: workerTimeout * 6,
+      messageRetentionSeconds: 345_600,
+      sqsManagedSseEnabled: true,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: s.maxReceiveCount ?? 3 }),
+    });
+
+    // ---- Lambdas ----------------------------------------------------------------------------------------
+    const kms: IamPolicyStatement[] = config.secretKmsKeyArn
+      ? [{ sid: "DecryptSecrets", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [config.secretKmsKeyArn], conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${config.awsRegion}.amazonaws.com`] }] }]
+      : [];
+    const logLevel = s.logLevel ?? "info";
+    this.receiver = new JanitorLambda(this, "receiver", {
+      functionName: `${prefix}-receiver`,
+      description: "keyward janitor receiver: verifies GitHub deliveries and queues them",
+      entry: JANITOR_RECEIVER_ENTRY,
+      statements: [
+        { sid: "ReadWebhookSecret", actions: ["secretsmanager:GetSecretValue"], resources: [this.webhookSecret.arn] },
+        { sid: "SendToQueue", actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
+        ...kms.map((k) => ({ ...k, actions: ["kms:Decrypt"] })),
+      ],
+      environment: { KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn, KEYWARD_JANITOR_QUEUE_URL: this.queue.url, KEYWARD_LOG_LEVEL: logLevel },
+      timeout: 10,
+      memorySize: 256,
+      logRetentionInDays: s.logRetentionInDays ?? 30,
+      ...(s.bundleDir ? { bundleDir: `${s.bundleDir}/receiver` } : {}),
+    });
+    const managedSecretArns = `arn:aws:secretsmanager:${config.awsRegion}:*:secret:${config.secretNamePrefix}*`;
+    this.worker = new JanitorLambda(this, "worker", {
+      functionName: `${prefix}-worker`,
+      description: "keyward janitor worker: verifies, contains, resolves, notifies, audits",
+      entry: JANITOR_WORKER_ENTRY,
+      statements: [
+        { sid: "ReadOwnSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [this.webhookSecret.arn, this.githubToken.arn, this.slackToken.arn, this.janitorClient.secretArn] },
+        { sid: "RotateOwnCredentials", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], resources: [this.janitorClient.secretArn] },
+        // ListSecrets has no resource-level permissions: "*" is the only possible resource.
+        { sid: "FindManagedSecretsByTag", actions: ["secretsmanager:ListSecrets"], resources: ["*"] },
+        {
+          sid: "RotateManagedClientSecrets",
+          actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+          resources: [managedSecretArns],
+          conditions: [{ test: "Null", variable: "secretsmanager:ResourceTag/keyward:client-id", values: ["false"] }],
+        },
+        { sid: "ConsumeQueue", actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], resources: [this.queue.arn] },
+        ...kms,
+      ],
+      environment: {
+        KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn,
+        GITHUB_TOKEN_ARN: this.githubToken.arn,
+        SLACK_BOT_TOKEN_ARN: this.slackToken.arn,
+        KEYWARD_JANITOR_CREDENTIALS_ARN: this.janitorClient.secretArn,
+        KEYWARD_LOG_LEVEL: logLevel,
+        ...(s.githubApiUrl ? { GITHUB_API_URL: s.githubApiUrl } : {}),
+        ...(s.slackApiUrl ? { SLACK_API_URL: s.slackApiUrl } : {}),
+        ...(s.slackFallbackChannel ? { KEYWARD_SLACK_FALLBACK_CHANNEL: s.slackFallbackChannel } : {}),
+        ...(s.policy !== undefined ? { KEYWARD_POLICY_FILE: "/var/task/janitor-policy.json" } : {}),
+      },
+      files: s.policy !== undefined ? { "janitor-policy.json": JSON.stringify(s.policy, null, 2) } : {},
+      timeout: workerTimeout,
+      memorySize: 512,
+      reservedConcurrentExecutions: s.workerReservedConcurrency ?? 2,
+      logRetentionInDays: s.logRetentionInDays ?? 30,
+      ...(s.bundleDir ? { bundleDir: `${s.bundleDir}/worker` } : {}),
+    });
+    new LambdaEventSourceMapping(this, "worker-queue", {
+      eventSourceArn: this.queue.arn,
+      functionName: this.worker.function.arn,
+      // One delivery per invocation: a slow containment never holds back other alerts' groups.
+      batchSize: 1,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      scalingConfig: { maximumConcurrency: Math.max(2, s.workerReservedConcurrency ?? 2) },
+      dependsOn: [this.worker.policy],
+    });
+
+    // ---- the Function URL: auth NONE, the HMAC is the authentication ---------------------------------
+    this.functionUrl = new LambdaFunctionUrl(this, "receiver-url", { functionName: this.receiver.function.functionName, authorizationType: "NONE" });
+    new LambdaPermission(this, "receiver-url-public", {
+      statementId: "FunctionUrlAllowPublicAccess",
+      action: "lambda:InvokeFunctionUrl",
+      functionName: this.receiver.function.functionName,
+      principal: "*",
+      functionUrlAuthType: "NONE",
+    });
+    new LambdaPermission(this, "receiver-url-invoke", {
+      statementId: "FunctionUrlAllowInvokeViaUrl",
+      action: "lambda:InvokeFunction",
+      functionName: this.receiver.function.functionName,
+      principal: "*",
+      invokedViaFunctionUrl: true,
+    });
+    this.webhookUrl = `${this.functionUrl.functionUrl}api/github/webhooks`;
+    new TerraformOutput(this, "webhook-url", { value: this.webhookUrl, description: "Payload URL for the GitHub webhook (content type application/json)" });
+  }
+
+  /** The janitor's own client, for scheduled rotation. */
+  public get managedClient(): ManagedClient {
+    return this.janitorClient.managedClient;
+  }
+}
