@@ -2,12 +2,14 @@
 // node_modules). One bundle per entry point keeps `keyward rotate` start-up light: nothing from cdktf or
 // the stacks is reachable from the CLI entry.
 import { build } from "esbuild";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const entries = {
   cli: "src/cli/main.ts",
   demo: "scripts/demo.ts",
   bench: "scripts/bench.ts",
+  // `keyward scan --jobs N` worker threads load this next to the CLI chunks.
+  "scan-worker": "src/scan/worker.ts",
 };
 
 rmSync("dist", { recursive: true, force: true });
@@ -28,3 +30,5 @@ const result = await build({
 });
 // The import graph, for the test that keeps cdktf and the stacks out of the `keyward` executable.
 writeFileSync("dist/meta.json", JSON.stringify(result.metafile));
+// The scan rules are data read at run time from beside the bundle (src/scan/rules.ts: loadRules).
+copyFileSync("src/scan/rules.yaml", "dist/rules.yaml");

@@ -9,15 +9,20 @@ Usage:
   keyward rotate --client-name <exact name> --secret-id <name|arn> [...]
   keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json]
   keyward sandbox [--port N] [--env-file PATH]
+  keyward scan [PATH...|-] [--git] [--since REV | --range A..B] [--staged] [--format text|json|sarif] [--output FILE]
+               [--verify] [--baseline FILE] [--jobs N] [--post-to-janitor URL]
+  keyward patterns --format github|gitleaks|trufflehog [--output FILE]
   keyward help | --version
 
-Exit codes: 0 ok · 1 some clients failed · 2 usage/configuration · 3 regenerated but not stored · 4 stored but verification failed
+Exit codes (scan: 0 clean · 1 findings · 2 error): 0 ok · 1 some clients failed · 2 usage/configuration · 3 regenerated but not stored · 4 stored but verification failed
 `;
 
 /** Each command lives in its own module and is loaded only when asked for (keeps \`rotate\` start-up light). */
 const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIo): Promise<number> }>> = {
   rotate: () => import("./rotate.js"),
   sandbox: () => import("./sandbox.js"),
+  scan: () => import("./scan.js"),
+  patterns: () => import("./patterns.js"),
 };
 
 declare const __KEYWARD_VERSION__: string | undefined;

@@ -73,7 +73,7 @@ export function compileRules(doc: RulesDocument): CompiledRules {
   if (!secretRule || !basicRule?.regex) throw new Error("rules.yaml needs one rule of kind secret and one of kind basic (with a regex)");
   const charset = /^\[(.+)\]\{43\}$/.exec(doc.secret.regex)?.[1];
   if (!charset) throw new Error("secret.regex must be a character class with {43}");
-  const keywords = doc.context.keywords.map(escapeRegex).join("|");
+  const keywords = doc.context.keywords.map(String).map(escapeRegex).join("|");
   const domains = [...doc.regions].sort((a, b) => b.domain.length - a.domain.length);
   return {
     doc,
@@ -88,7 +88,7 @@ export function compileRules(doc: RulesDocument): CompiledRules {
     basic: new RegExp(basicRule.regex, "g"),
     basicNotBefore: new RegExp(`[${basicRule.not_before ?? "A-Za-z0-9+/"}]`),
     basicNotAfter: new RegExp(`[${basicRule.not_after ?? "A-Za-z0-9+/="}]`),
-    stopwords: new RegExp(doc.allowlist.stopwords.map(escapeRegex).join("|"), "i"),
+    stopwords: new RegExp(doc.allowlist.stopwords.map(String).map(escapeRegex).join("|"), "i"),
     allowedValues: new Set(doc.allowlist.values),
     allowedClientIds: new Set(doc.allowlist.client_ids.map((id) => id.toLowerCase())),
     allowedPaths: doc.allowlist.paths.map((p) => new RegExp(p)),
