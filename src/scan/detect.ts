@@ -57,15 +57,16 @@ export function detect(text: string, rules: CompiledRules): Detection[] {
   rules.prefilter.lastIndex = 0;
   if (!rules.prefilter.test(text)) return [];
   rules.prefilter.lastIndex = 0;
-  const found = new Map<string, { ruleId: string; secret: string; clientId: string | undefined; index: number }>();
-  const add = (d: { ruleId: string; secret: string; clientId: string | undefined; index: number }) => {
+  const found = new Map<string, ViewDetection>();
+  const add = (d: ViewDetection) => {
     const key = `${d.ruleId}\0${d.index}`;
     if (!found.has(key)) found.set(key, d);
   };
-  for (const d of detectView(text, rules)) add(d);
+  for (const d of pairAll(text, detectView(text, rules), rules)) add(d);
   if (ESCAPES.test(text)) {
+    // Pairing runs in the decoded view too: "%3D<uuid>%3A<secret>" only reads as "=<uuid>:<secret>" decoded.
     const decoded = decodeEscapes(text);
-    for (const d of detectView(decoded.text, rules)) add({ ...d, index: decoded.map[d.index]! });
+    for (const d of pairAll(decoded.text, detectView(decoded.text, rules), rules)) add({ ...d, index: decoded.map[d.index]! });
   }
   if (found.size === 0) return [];
 
@@ -75,11 +76,10 @@ export function detect(text: string, rules: CompiledRules): Detection[] {
     const line = lines.lineOf(d.index);
     const lineText = text.slice(lines.start(line), lines.end(line));
     if (lineText.includes(rules.doc.allowlist.inline)) continue;
-    const clientId = d.clientId ?? pairClientId(text, d.index, lines, rules);
     out.push({
       ruleId: d.ruleId,
       secret: d.secret,
-      clientId,
+      clientId: d.clientId,
       region: nearestRegion(text, d.index, rules),
       index: d.index,
       line: line + 1,
@@ -119,6 +119,12 @@ function detectView(text: string, rules: CompiledRules): ViewDetection[] {
   return out;
 }
 
+function pairAll(text: string, detections: ViewDetection[], rules: CompiledRules): ViewDetection[] {
+  if (detections.length === 0) return detections;
+  const lines = new LineIndex(text);
+  return detections.map((d) => (d.clientId !== undefined ? d : { ...d, clientId: pairClientId(text, d.index, lines, rules) }));
+}
+
 function mergeWindows(windows: Array<[number, number]>, length: number): Array<[number, number]> {
   const sorted = windows.map(([a, b]): [number, number] => [Math.max(0, a), Math.min(length, b)]).sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
@@ -143,6 +149,7 @@ function findSecrets(text: string, from: number, to: number, contextHits: Array<
     if (s > 0 && rules.notBefore.test(text[s - 1]!)) continue;
     if (e < text.length && rules.notAfter.test(text[e]!)) continue;
     if (!isSecretValue(m[0], rules)) continue;
+    if (rules.precededBy.test(text.slice(Math.max(0, s - 24), s))) continue;
     const near = contextHits.some(([hs, he]) => (he <= s && s - he <= window) || (hs >= e && hs - e <= window));
     if (!near) continue;
     out.push({ ruleId: rules.secretRuleId, secret: m[0], clientId: undefined, index: s });

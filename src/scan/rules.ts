@@ -8,7 +8,7 @@ export interface RulesDocument {
   client_id: { regex: string; pair_within_lines: number };
   context: { window_chars: number; keywords: string[] };
   regions: Array<{ name: string; domain: string }>;
-  allowlist: { stopwords: string[]; values: string[]; client_ids: string[]; paths: string[]; inline: string };
+  allowlist: { stopwords: string[]; preceded_by: string[]; values: string[]; client_ids: string[]; paths: string[]; inline: string };
   rules: RuleDefinition[];
 }
 
@@ -41,6 +41,8 @@ export interface CompiledRules {
   basicNotBefore: RegExp;
   basicNotAfter: RegExp;
   stopwords: RegExp;
+  /** Matches the text just before a candidate that names a digest or PKCE value. */
+  precededBy: RegExp;
   allowedValues: Set<string>;
   allowedClientIds: Set<string>;
   allowedPaths: RegExp[];
@@ -89,6 +91,7 @@ export function compileRules(doc: RulesDocument): CompiledRules {
     basicNotBefore: new RegExp(`[${basicRule.not_before ?? "A-Za-z0-9+/"}]`),
     basicNotAfter: new RegExp(`[${basicRule.not_after ?? "A-Za-z0-9+/="}]`),
     stopwords: new RegExp(doc.allowlist.stopwords.map(String).map(escapeRegex).join("|"), "i"),
+    precededBy: new RegExp(`(?:${doc.allowlist.preceded_by.map(String).map(escapeRegex).join("|")})[^A-Za-z0-9]{0,6}$`, "i"),
     allowedValues: new Set(doc.allowlist.values),
     allowedClientIds: new Set(doc.allowlist.client_ids.map((id) => id.toLowerCase())),
     allowedPaths: doc.allowlist.paths.map((p) => new RegExp(p)),
