@@ -24,6 +24,8 @@ export interface ScanRequest {
 export interface ScanStats {
   files: number;
   commits: number;
+  /** Worker threads used for file scans (0: scanned in the main thread). */
+  workers: number;
   skipped: { binary: number; large: number; unreadable: number; allowlisted: number };
 }
 
@@ -39,7 +41,7 @@ export function defaultJobs(): number {
 /** Runs one scan: files, stdin or git. Every secret found is registered for redaction before this returns. */
 export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   const rules = loadRules();
-  const stats: ScanStats = { files: 0, commits: 0, skipped: { binary: 0, large: 0, unreadable: 0, allowlisted: 0 } };
+  const stats: ScanStats = { files: 0, commits: 0, workers: 0, skipped: { binary: 0, large: 0, unreadable: 0, allowlisted: 0 } };
   const findings: Finding[] = [];
   if (request.git) {
     const repo = request.paths[0] ?? request.cwd;
@@ -66,7 +68,7 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
       for (const d of detect(text, rules)) findings.push(toFinding(d, { path: "-", line: d.line, column: d.column }));
     }
     const targets = await listFiles(paths.filter((p) => p !== "-"), request.cwd);
-    const results = await scanTargets(targets, rules, request.jobs ?? 1, request.onProgress);
+    const results = await scanTargets(targets, rules, request.jobs ?? 1, stats, request.onProgress);
     for (const result of results) {
       if ("skipped" in result) {
         stats.skipped[result.skipped]++;
@@ -80,11 +82,12 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   return { findings: sortFindings(findings), stats };
 }
 
-const BATCH = 64;
+/** Below this many files a worker's start-up costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 16;
 
-async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: number, onProgress?: (n: number) => void): Promise<FileScan[]> {
+async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: number, stats: ScanStats, onProgress?: (n: number) => void): Promise<FileScan[]> {
   const workerFile = fileURLToPath(new URL("./scan-worker.js", import.meta.url));
-  if (jobs <= 1 || targets.length < BATCH || !existsSync(workerFile)) {
+  if (jobs <= 1 || targets.length < MIN_FILES_FOR_WORKERS || !existsSync(workerFile)) {
     const out: FileScan[] = [];
     for (const t of targets) {
       out.push(await scanFile(t, rules));
@@ -92,8 +95,10 @@ async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: nu
     }
     return out;
   }
+  const batch = Math.min(64, Math.max(1, Math.ceil(targets.length / (jobs * 4))));
   const batches: FileTarget[][] = [];
-  for (let i = 0; i < targets.length; i += BATCH) batches.push(targets.slice(i, i + BATCH));
+  for (let i = 0; i < targets.length; i += batch) batches.push(targets.slice(i, i + batch));
+  stats.workers = Math.min(jobs, batches.length);
   const results: FileScan[][] = new Array(batches.length);
   let next = 0;
   let done = 0;
