@@ -62,11 +62,20 @@ export function detect(text: string, rules: CompiledRules): Detection[] {
     const key = `${d.ruleId}\0${d.index}`;
     if (!found.has(key)) found.set(key, d);
   };
-  for (const d of pairAll(text, detectView(text, rules), rules)) add(d);
-  if (ESCAPES.test(text)) {
-    // Pairing runs in the decoded view too: "%3D<uuid>%3A<secret>" only reads as "=<uuid>:<secret>" decoded.
-    const decoded = decodeEscapes(text);
-    for (const d of pairAll(decoded.text, detectView(decoded.text, rules), rules)) add({ ...d, index: decoded.map[d.index]! });
+  const original = detectView(text, rules);
+  for (const d of pairAll(text, original.detections, rules)) add(d);
+  // Escaped text is searched decoded, one window at a time (never the whole file): "%3D<uuid>%3A<secret>"
+  // only reads as "=<uuid>:<secret>" decoded, so pairing runs in the decoded window first.
+  let originalLines: LineIndex | undefined;
+  for (const [from, to] of original.windows) {
+    const slice = text.slice(from, to);
+    if (!ESCAPES.test(slice)) continue;
+    const decoded = decodeEscapes(slice);
+    for (const d of pairAll(decoded.text, detectView(decoded.text, rules).detections, rules)) {
+      const index = from + decoded.map[d.index]!;
+      const clientId = d.clientId ?? pairClientId(text, index, (originalLines ??= new LineIndex(text)), rules);
+      add({ ...d, index, clientId });
+    }
   }
   if (found.size === 0) return [];
 
@@ -96,11 +105,10 @@ interface ViewDetection {
   index: number;
 }
 
-function detectView(text: string, rules: CompiledRules): ViewDetection[] {
+function detectView(text: string, rules: CompiledRules): { detections: ViewDetection[]; windows: Array<[number, number]> } {
   const window = rules.doc.context.window_chars;
   const contextHits: Array<[number, number]> = [];
   const windows: Array<[number, number]> = [];
-  rules.prefilter.lastIndex = 0;
   for (const m of text.matchAll(rules.prefilter)) {
     const start = m.index;
     const end = start + m[0].length;
@@ -111,12 +119,30 @@ function detectView(text: string, rules: CompiledRules): ViewDetection[] {
       windows.push([start - window - SECRET_LENGTH - 3, end + window + SECRET_LENGTH + 3]);
     }
   }
-  const out: ViewDetection[] = [];
-  for (const [from, to] of mergeWindows(windows, text.length)) {
-    if (contextHits.length > 0) findSecrets(text, from, to, contextHits, rules, out);
-    findBasic(text, from, to, rules, out);
+  const merged = mergeWindows(windows, text.length);
+  const detections: ViewDetection[] = [];
+  for (const [from, to] of merged) {
+    if (contextHits.length > 0) findSecrets(text, from, to, contextHits, rules, detections);
+    findBasic(text, from, to, rules, detections);
   }
-  return out;
+  return { detections, windows: merged };
+}
+
+/** Is a context hit (sorted by start) within `window` characters before `s` or after `e`? Binary search. */
+function hasContext(hits: Array<[number, number]>, s: number, e: number, window: number): boolean {
+  let lo = 0;
+  let hi = hits.length;
+  const from = s - window - 64;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (hits[mid]![0] < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < hits.length && hits[i]![0] <= e + window; i++) {
+    const [hs, he] = hits[i]!;
+    if ((he <= s && s - he <= window) || (hs >= e && hs - e <= window)) return true;
+  }
+  return false;
 }
 
 function pairAll(text: string, detections: ViewDetection[], rules: CompiledRules): ViewDetection[] {
@@ -139,28 +165,31 @@ function mergeWindows(windows: Array<[number, number]>, length: number): Array<[
 function findSecrets(text: string, from: number, to: number, contextHits: Array<[number, number]>, rules: CompiledRules, out: ViewDetection[]): void {
   let start = from;
   while (start > 0 && rules.secretCharset.test(text[start - 1]!)) start--;
-  const run = rules.secretRun;
-  run.lastIndex = start;
+  let end = to;
+  while (end < text.length && rules.secretCharset.test(text[end]!)) end++;
+  // The regex runs on the window only: a search from an offset of the whole text would run on to its end.
+  const slice = text.slice(start, end);
   const window = rules.doc.context.window_chars;
-  for (let m = run.exec(text); m !== null && m.index < to; m = run.exec(text)) {
+  for (const m of slice.matchAll(rules.secretRun)) {
     if (m[0].length !== SECRET_LENGTH) continue;
-    const s = m.index;
+    const s = start + m.index;
     const e = s + SECRET_LENGTH;
     if (s > 0 && rules.notBefore.test(text[s - 1]!)) continue;
     if (e < text.length && rules.notAfter.test(text[e]!)) continue;
     if (!isSecretValue(m[0], rules)) continue;
     if (rules.precededBy.test(text.slice(Math.max(0, s - 24), s))) continue;
-    const near = contextHits.some(([hs, he]) => (he <= s && s - he <= window) || (hs >= e && hs - e <= window));
-    if (!near) continue;
+    if (!hasContext(contextHits, s, e, window)) continue;
     out.push({ ruleId: rules.secretRuleId, secret: m[0], clientId: undefined, index: s });
   }
 }
 
+const BASIC_LENGTH = 108;
+
 function findBasic(text: string, from: number, to: number, rules: CompiledRules, out: ViewDetection[]): void {
-  const re = rules.basic;
-  re.lastIndex = from;
-  for (let m = re.exec(text); m !== null && m.index < to; m = re.exec(text)) {
-    const s = m.index;
+  const start = Math.max(0, from);
+  const slice = text.slice(start, Math.min(text.length, to + BASIC_LENGTH));
+  for (const m of slice.matchAll(rules.basic)) {
+    const s = start + m.index;
     const e = s + m[0].length;
     if (s > 0 && rules.basicNotBefore.test(text[s - 1]!)) continue;
     if (e < text.length && rules.basicNotAfter.test(text[e]!)) continue;
@@ -181,9 +210,8 @@ function pairClientId(text: string, index: number, lines: LineIndex, rules: Comp
   const from = lines.start(first);
   const to = lines.end(last);
   let best: { id: string; distance: number } | undefined;
-  const re = rules.clientId;
-  re.lastIndex = from;
-  for (let m = re.exec(text); m !== null && m.index < to; m = re.exec(text)) {
+  for (const found of text.slice(from, to).matchAll(rules.clientId)) {
+    const m = { index: from + found.index, 0: found[0] };
     const before = text[m.index - 1];
     const after = text[m.index + m[0].length];
     if ((before && /[A-Za-z0-9]/.test(before)) || (after && /[A-Za-z0-9]/.test(after))) continue;
