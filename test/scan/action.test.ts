@@ -1,10 +1,10 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { tempRepo, type TempRepo } from "./git-repo.js";
-import { leaks } from "./corpus.js";
+import { FIXTURES, labels, leaks, plantedForms } from "./corpus.js";
 
 const ROOT = process.cwd();
 const BUNDLE = join(ROOT, "action", "dist", "index.js");
@@ -120,6 +120,28 @@ describe("the GitHub Action", () => {
       expect(res.stdout.split("\n").filter((l) => l.startsWith("::error file="))).toHaveLength(2);
     } finally {
       rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it("masks and never prints any credential of the whole corpus pushed at once", async () => {
+    const corpus = tempRepo();
+    try {
+      corpus.write("README.md", "corpus\n");
+      const before = corpus.commit("init");
+      cpSync(join(FIXTURES, "positives"), join(corpus.dir, "positives"), { recursive: true });
+      const after = corpus.commit("the corpus");
+      const env = { ...actionsEnv("push", { before, after, commits: [{ id: after }] }), GITHUB_WORKSPACE: corpus.dir };
+      const res = await runAction(env, corpus.dir);
+      expect(res.code).toBe(1);
+      const lines = res.stdout.split("\n");
+      const masks = lines.filter((l) => l.startsWith("::add-mask::")).map((l) => l.slice("::add-mask::".length));
+      for (const planted of Object.values(labels.positives).flat()) expect(masks).toContain(planted.secret);
+      const annotations = lines.filter((l) => l.startsWith("::error file="));
+      expect(annotations).toHaveLength(Object.values(labels.positives).flat().length);
+      const rest = [...lines.filter((l) => !l.startsWith("::add-mask::")), res.stderr, readFileSync(join(runner, "summary.md"), "utf8"), readFileSync(join(runner, "keyward.sarif"), "utf8"), readFileSync(join(runner, "output"), "utf8")];
+      expect(leaks(rest, plantedForms())).toEqual([]);
+    } finally {
+      corpus.remove();
     }
   });
 
