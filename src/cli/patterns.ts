@@ -22,7 +22,11 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const render = { github: renderGithub, gitleaks: renderGitleaks, trufflehog: renderTrufflehog }[values.format ?? ""];
   if (!render) throw new UsageError(`patterns: --format must be github, gitleaks or trufflehog${values.format ? `, got "${values.format}"` : ""}`, { hint: USAGE });
   const text = render();
-  if (values.output) await writeFile(values.output, text, "utf8");
+  if (values.output) {
+    await writeFile(values.output, text, "utf8").catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`patterns: cannot write ${values.output} (${err.code ?? err.message})`);
+    });
+  }
   else io.stdout(text);
   return ExitCode.Ok;
 }

@@ -79,7 +79,17 @@ export function parseScanArgs(args: string[]): ScanCommand {
 
 class HelpRequested extends Error {}
 
+/** `keyward scan`. Any failure is exit 2 (1 means findings), never a stack trace. */
 export async function run(args: string[], io: CliIo): Promise<number> {
+  try {
+    return await scan(args, io);
+  } catch (err) {
+    if (err instanceof KeywardError) throw err;
+    throw new KeywardError(`scan failed: ${describeError(err)}`, { reason: "scan-failed", exitCode: ExitCode.Usage, cause: err });
+  }
+}
+
+async function scan(args: string[], io: CliIo): Promise<number> {
   let command: ScanCommand;
   try {
     command = parseScanArgs(args);

@@ -19,11 +19,13 @@ const FIELD_MARK = "\x1f";
 
 /** The git command line for a selection: `git log -p -U0` (added lines only), or `git diff --cached -U0`. */
 export function gitArgs(selection: GitSelection): string[] {
-  const common = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false"];
-  const patch = ["-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", `--format=${COMMIT_MARK}%H${FIELD_MARK}%ae`];
+  // Whatever the user's config says (noprefix, mnemonicPrefix, external diff, colour), the output is parsed as a/ b/.
+  const common = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false", "-c", "log.showSignature=false"];
+  const prefixes = ["--src-prefix=a/", "--dst-prefix=b/"];
+  const patch = ["-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", ...prefixes, `--format=${COMMIT_MARK}%H${FIELD_MARK}%ae`];
   switch (selection.kind) {
     case "staged":
-      return [...common, "diff", "--cached", "-U0", "--no-color", "--no-ext-diff", "--no-textconv"];
+      return [...common, "diff", "--cached", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", ...prefixes];
     case "all":
       return [...common, "log", ...patch, "--full-history", "--all"];
     case "range":

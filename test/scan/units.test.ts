@@ -49,7 +49,8 @@ describe("the patch parser", () => {
   it("asks git for added lines only (-U0), all refs for the full history, the index for --staged", () => {
     expect(gitArgs({ kind: "all" })).toEqual(expect.arrayContaining(["log", "-p", "-U0", "--all"]));
     expect(gitArgs({ kind: "range", range: "a..b" }).at(-1)).toBe("a..b");
-    expect(gitArgs({ kind: "staged" })).toEqual(expect.arrayContaining(["diff", "--cached", "-U0"]));
+    expect(gitArgs({ kind: "staged" })).toEqual(expect.arrayContaining(["diff", "--cached", "-U0", "--src-prefix=a/", "--dst-prefix=b/"]));
+    expect(gitArgs({ kind: "all" })).toEqual(expect.arrayContaining(["diff.noprefix=false", "diff.mnemonicPrefix=false"]));
   });
 
   it.each([
