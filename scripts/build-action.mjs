@@ -9,7 +9,7 @@ const outdir = process.argv[2] ?? "action/dist";
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 mkdirSync(outdir, { recursive: true });
 await build({
-  entryPoints: ["action/main.ts"],
+  entryPoints: ["src/scan/action-main.ts"],
   outfile: join(outdir, "index.js"),
   bundle: true,
   platform: "node",
