@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { createReadStream } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
@@ -20,19 +21,76 @@ export interface FileTarget {
 
 export type FileScan = { path: string; detections: Detection[] } | { path: string; skipped: "binary" | "large" | "unreadable" | "allowlisted" };
 
-/** Reads one file (one at a time, bounded by MAX_FILE_BYTES) and runs the detector on it. */
+/** Files above this are streamed in chunks of this size rather than read whole. */
+export const STREAM_CHUNK_BYTES = 1024 * 1024;
+
+/** Scans one file: small ones read whole, larger ones streamed (bounded by MAX_FILE_BYTES either way). */
 export async function scanFile(target: FileTarget, rules: CompiledRules): Promise<FileScan> {
   if (isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
-  let buffer: Buffer;
   try {
     const info = await stat(target.abs);
     if (info.size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
-    buffer = await readFile(target.abs);
+    if (info.size > STREAM_CHUNK_BYTES) {
+      const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
+      return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
+    }
+    const buffer = await readFile(target.abs);
+    if (isBinary(buffer)) return { path: target.path, skipped: "binary" };
+    return { path: target.path, detections: detect(buffer.toString("utf8"), rules) };
   } catch {
     return { path: target.path, skipped: "unreadable" };
   }
-  if (isBinary(buffer)) return { path: target.path, skipped: "binary" };
-  return { path: target.path, detections: detect(buffer.toString("utf8"), rules) };
+}
+
+/** Characters of the previous chunk kept in front of the next: the context window and the pairing lines fit. */
+const OVERLAP_CHARS = 4096;
+
+/**
+ * Runs the detector over a stream chunk by chunk (cut at line ends, so UTF-8 sequences stay whole), each chunk
+ * preceded by the end of the previous one so that a secret and its context or client id across a cut are still
+ * seen together. Line numbers are of the whole stream; a detection seen twice in an overlap is reported once.
+ * Returns "binary" when the first chunk holds a NUL byte.
+ */
+export async function detectStream(stream: AsyncIterable<Buffer | string>, rules: CompiledRules, options: { sniff?: boolean } = {}): Promise<Detection[] | "binary"> {
+  const out: Detection[] = [];
+  const seen = new Set<string>();
+  let pending: Buffer = Buffer.alloc(0);
+  let tail = "";
+  let tailLine = 1; // line number of tail's first character
+  let first = true;
+  const run = (text: string) => {
+    const joined = tail + text;
+    for (const d of detect(joined, rules)) {
+      const line = tailLine + d.line - 1;
+      const key = `${d.ruleId}:${line}:${d.column}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ ...d, line, index: -1 });
+    }
+    // Keep the last OVERLAP_CHARS characters, from a line start.
+    let cut = Math.max(0, joined.length - OVERLAP_CHARS);
+    if (cut > 0) {
+      const nl = joined.indexOf("\n", cut);
+      cut = nl < 0 ? joined.length : nl + 1;
+    }
+    for (let i = joined.indexOf("\n"); i >= 0 && i < cut; i = joined.indexOf("\n", i + 1)) tailLine++;
+    tail = joined.slice(cut);
+  };
+  for await (const raw of stream) {
+    const chunk = typeof raw === "string" ? Buffer.from(raw) : raw;
+    if (first && options.sniff !== false && isBinary(chunk)) return "binary";
+    first = false;
+    const data = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    const lastNl = data.lastIndexOf(10);
+    if (lastNl < 0) {
+      pending = data;
+      continue;
+    }
+    pending = data.subarray(lastNl + 1);
+    run(data.subarray(0, lastNl + 1).toString("utf8"));
+  }
+  if (pending.length) run(pending.toString("utf8"));
+  return out;
 }
 
 export function isBinary(buffer: Buffer): boolean {
@@ -133,10 +191,5 @@ async function walk(root: string, ignore: IgnoreRule[]): Promise<string[]> {
   return out.sort();
 }
 
-/** Reads a whole stream (stdin) as UTF-8. */
-export async function readStream(stream: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : (chunk as Buffer));
-  return Buffer.concat(chunks).toString("utf8");
-}
+
 

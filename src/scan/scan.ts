@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { registerSecret } from "../core/redact.js";
 import { detect, isAllowedPath, type Detection } from "./detect.js";
-import { displayPath, listFiles, readStream, scanFile, type FileScan, type FileTarget } from "./files.js";
+import { detectStream, displayPath, listFiles, scanFile, type FileScan, type FileTarget } from "./files.js";
 import { secretForms, sortFindings, toFinding, type Finding } from "./finding.js";
 import { readGitAdditions, type GitSelection } from "./git.js";
 import { loadRules, type CompiledRules } from "./rules.js";
@@ -63,9 +63,9 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   } else {
     const paths = request.paths.length > 0 ? request.paths : ["."];
     if (paths.includes("-")) {
-      const text = await readStream(request.stdin ?? process.stdin);
+      const detections = await detectStream((request.stdin ?? process.stdin) as AsyncIterable<Buffer>, rules, { sniff: false });
       stats.files++;
-      for (const d of detect(text, rules)) findings.push(toFinding(d, { path: "-", line: d.line, column: d.column }));
+      for (const d of detections === "binary" ? [] : detections) findings.push(toFinding(d, { path: "-", line: d.line, column: d.column }));
     }
     const targets = await listFiles(paths.filter((p) => p !== "-"), request.cwd);
     const results = await scanTargets(targets, rules, request.jobs ?? 1, stats, request.onProgress);

@@ -75,9 +75,10 @@ describe("keyward scan on files", () => {
       repo.write("app/creds.env", envFile(ID, SECRET));
       repo.write("blob.bin", `\0\0${envFile(ID, SECRET2)}`);
       repo.write("huge.txt", "x".repeat(11 * 1024 * 1024) + envFile(ID, SECRET2));
+      repo.write("app/big.txt", `${"filler line\n".repeat(250_000)}${envFile(ID, SECRET2)}`); // 3 MB: streamed
       const res = await runKeyward(["scan", ".", "--format", "json"], {}, { cwd: repo.dir });
       const json = JSON.parse(res.stdout) as JsonReport;
-      expect(json.findings.map((f) => f.path)).toEqual(["app/creds.env"]);
+      expect(json.findings.map((f) => [f.path, f.line])).toEqual([["app/big.txt", 250_002], ["app/creds.env", 2]]);
       expect(json.stats.skipped).toMatchObject({ binary: 1, large: 1 });
     });
 

@@ -134,3 +134,24 @@ describe("scan flags", () => {
     expect(() => parseScanArgs(["--range=--all..x"])).toThrow(/revision|A..B/);
   });
 });
+
+describe("streamed scans", () => {
+  const ID = "6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14";
+  it("finds what a whole-text scan finds, with the same lines, when the text arrives in small pieces", async () => {
+    const { detect } = await import("../../src/scan/detect.js");
+    const { detectStream } = await import("../../src/scan/files.js");
+    const { loadRules } = await import("../../src/scan/rules.js");
+    const rules = loadRules();
+    const filler = Array.from({ length: 300 }, (_, i) => `line ${i} of ordinary text`).join("\n");
+    const text = `${filler}\n# genesys\nclient_id=${ID}\nclient_secret=${SECRET}\n${filler}\nPURECLOUD_SECRET=${SECRET.split("").reverse().join("")}\n${filler}\n`;
+    const whole = detect(text, rules).map((d) => [d.line, d.column, d.secret, d.clientId]);
+    expect(whole).toHaveLength(2);
+    for (const size of [7, 100, 999, 4096, 1 << 20]) {
+      const pieces = async function* () {
+        for (let i = 0; i < text.length; i += size) yield Buffer.from(text.slice(i, i + size));
+      };
+      const streamed = await detectStream(pieces(), rules);
+      expect([size, streamed === "binary" ? streamed : streamed.map((d) => [d.line, d.column, d.secret, d.clientId])]).toEqual([size, whole]);
+    }
+  });
+});
