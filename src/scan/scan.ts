@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { registerSecret } from "../core/redact.js";
 import { detect, isAllowedPath, type Detection } from "./detect.js";
-import { detectStream, displayPath, listFiles, scanFile, type FileScan, type FileTarget } from "./files.js";
+import { detectStream, listFiles, scanFile, type FileScan, type FileTarget } from "./files.js";
 import { secretForms, sortFindings, toFinding, type Finding } from "./finding.js";
 import { readGitAdditions, type GitSelection } from "./git.js";
 import { loadRules, type CompiledRules } from "./rules.js";
@@ -133,4 +133,3 @@ export function scanText(text: string, path: string): Finding[] {
   return detect(text, rules).map((d: Detection) => toFinding(d, { path, line: d.line, column: d.column }));
 }
 
-export { displayPath };
