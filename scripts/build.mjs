@@ -2,7 +2,7 @@
 // node_modules). One bundle per entry point keeps `keyward rotate` start-up light: nothing from cdktf or
 // the stacks is reachable from the CLI entry.
 import { build } from "esbuild";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const entries = {
   cli: "src/cli/main.ts",
@@ -11,6 +11,8 @@ const entries = {
   // The janitor's Lambda handlers (the stack bundles them itself at synth time; these let them be run locally).
   "janitor-receiver": "src/janitor/lambda/receiver.ts",
   "janitor-worker": "src/janitor/lambda/worker.ts",
+  // `keyward scan --jobs N` worker threads load this next to the CLI chunks.
+  "scan-worker": "src/scan/worker.ts",
 };
 
 rmSync("dist", { recursive: true, force: true });
@@ -31,3 +33,5 @@ const result = await build({
 });
 // The import graph, for the test that keeps cdktf and the stacks out of the `keyward` executable.
 writeFileSync("dist/meta.json", JSON.stringify(result.metafile));
+// The scan rules are data read at run time from beside the bundle (src/scan/rules.ts: loadRules).
+copyFileSync("src/scan/rules.yaml", "dist/rules.yaml");

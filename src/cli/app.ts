@@ -11,10 +11,14 @@ Usage:
   keyward audit-state [FILE|-]... [--json] [--no-verify]
   keyward sandbox [--port N] [--env-file PATH]
   keyward janitor serve [--port N] [--host 127.0.0.1]
+  keyward scan [PATH...|-] [--git] [--since REV | --range A..B] [--staged] [--format text|json|sarif] [--output FILE]
+               [--verify] [--baseline FILE] [--jobs N] [--post-to-janitor URL]
+  keyward patterns --format github|gitleaks|trufflehog [--output FILE]
   keyward help [command] | --version | -V
 
 Exit codes: 0 ok · 1 some clients failed · 2 usage/configuration · 3 regenerated but not stored · 4 stored but verification failed
             5 conflict with a concurrent change · 6 interrupted after finishing what was in flight · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM before any change
+            (scan: 0 clean · 1 findings · 2 error; audit-state: 0 nothing live · 1 a secret not proven dead · 2 error)
 `;
 
 /** Each command lives in its own module and is loaded only when asked for (keeps \`rotate\` start-up light). */
@@ -23,6 +27,8 @@ const COMMANDS: Record<string, () => Promise<{ run(args: string[], io: CliIo): P
   "audit-state": () => import("./audit-state.js"),
   sandbox: () => import("./sandbox.js"),
   janitor: () => import("./janitor.js"),
+  scan: () => import("./scan.js"),
+  patterns: () => import("./patterns.js"),
 };
 
 declare const __KEYWARD_VERSION__: string | undefined;

@@ -1,0 +1,97 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { isIP } from "node:net";
+import { KeywardError, UsageError } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
+import { secretOf, type Finding } from "./finding.js";
+
+export const WEBHOOK_SECRET_ENV = "KEYWARD_WEBHOOK_SECRET";
+export const JANITOR_EVENT = "keyward_finding";
+
+/** Is this host this machine (127.0.0.0/8, ::1, localhost)? */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
+  return false;
+}
+
+/** The janitor URL, refused unless https: or on loopback (the body carries the live secret). */
+export function checkJanitorUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--post-to-janitor: "${text}" is not a URL`, { hint: "pass the janitor's full webhook URL, e.g. https://janitor.example.com/api/github/webhooks" });
+  }
+  if (url.protocol === "https:") return url;
+  if (url.protocol === "http:" && isLoopbackHost(url.hostname)) return url;
+  throw new UsageError(`--post-to-janitor: refusing ${url.protocol}//${url.host}: the finding's secret would cross the network unencrypted`, {
+    hint: "use an https:// URL (plain http is accepted only for 127.0.0.1, ::1 or localhost)",
+  });
+}
+
+export interface JanitorBody {
+  action: "detected";
+  repository: { full_name: string | null };
+  finding: { rule_id: string; path: string; line: number; column: number; commit: string | null; author_email: string | null; client_id: string | null; secret: string; fingerprint: string };
+}
+
+export function janitorBody(finding: Finding, repository: string | null): JanitorBody {
+  return {
+    action: "detected",
+    repository: { full_name: repository },
+    finding: {
+      rule_id: finding.ruleId,
+      path: finding.path,
+      line: finding.line,
+      column: finding.column,
+      commit: finding.commit,
+      author_email: finding.authorEmail,
+      client_id: finding.clientId,
+      secret: secretOf(finding),
+      fingerprint: finding.fingerprint,
+    },
+  };
+}
+
+export function signature(body: string, secret: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+/** Posts each verified-live finding as a `keyward_finding` event, signed like GitHub webhooks. Returns how many. */
+export async function postLiveFindings(findings: Finding[], options: { url: URL; webhookSecret: string; repository: string | null; fetch?: typeof fetch }): Promise<number> {
+  const doFetch = options.fetch ?? fetch;
+  let sent = 0;
+  for (const finding of findings.filter((f) => f.verdict === "live" && f.baseline === "new")) {
+    const body = JSON.stringify(janitorBody(finding, options.repository));
+    let status: number;
+    try {
+      const res = await doFetch(options.url, {
+        method: "POST",
+        headers: {
+          "Content-Type": "application/json",
+          "X-GitHub-Event": JANITOR_EVENT,
+          "X-GitHub-Delivery": randomUUID(),
+          "X-Hub-Signature-256": signature(body, options.webhookSecret),
+        },
+        body,
+        redirect: "error",
+        signal: AbortSignal.timeout(15_000),
+      });
+      status = res.status;
+      await res.arrayBuffer().catch(() => undefined);
+    } catch (err) {
+      throw new KeywardError(`--post-to-janitor: cannot reach ${options.url.host} (${(err as Error).name})`, { reason: "janitor-unreachable", exitCode: ExitCode.Usage, retryable: true });
+    }
+    if (status < 200 || status >= 300) {
+      throw new KeywardError(`--post-to-janitor: the janitor answered HTTP ${status} for finding ${finding.fingerprint}`, {
+        reason: "janitor-rejected",
+        exitCode: ExitCode.Usage,
+        hint: status === 401 || status === 403 ? `check ${WEBHOOK_SECRET_ENV} matches the janitor's webhook secret` : undefined,
+      });
+    }
+    sent++;
+  }
+  return sent;
+}

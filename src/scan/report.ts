@@ -1,0 +1,103 @@
+import type { Finding } from "./finding.js";
+import { loadRules } from "./rules.js";
+import type { ScanStats } from "./scan.js";
+
+/** The JSON of one finding (snake_case, like the janitor's event). No secret: a prefix and a fingerprint. */
+export function findingJson(f: Finding) {
+  return {
+    rule_id: f.ruleId,
+    path: f.path,
+    line: f.line,
+    column: f.column,
+    commit: f.commit,
+    author_email: f.authorEmail,
+    client_id: f.clientId,
+    region: f.region,
+    secret_prefix: f.secretPrefix,
+    fingerprint: f.fingerprint,
+    verdict: f.verdict,
+    baseline: f.baseline,
+  };
+}
+
+export function renderJson(findings: Finding[], stats: ScanStats): string {
+  return JSON.stringify({ version: 1, findings: findings.map(findingJson), stats }, null, 2) + "\n";
+}
+
+export function describeFinding(f: Finding): string {
+  const title = loadRules().doc.rules.find((r) => r.id === f.ruleId)?.title ?? f.ruleId;
+  const parts = [`${title}: secret ${f.secretPrefix} (${f.fingerprint})`];
+  if (f.clientId) parts.push(`client ${f.clientId}`);
+  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}`);
+  if (f.baseline === "baselined") parts.push("baselined");
+  return parts.join(", ");
+}
+
+export function renderText(findings: Finding[], stats: ScanStats): string {
+  const lines: string[] = [];
+  for (const f of findings) {
+    const where = `${f.path}:${f.line}:${f.column}${f.commit ? ` @ ${f.commit.slice(0, 12)}${f.authorEmail ? ` (${f.authorEmail})` : ""}` : ""}`;
+    lines.push(`${where}  ${f.ruleId}  ${describeFinding(f)}`);
+  }
+  lines.push(summaryLine(findings, stats));
+  return lines.join("\n") + "\n";
+}
+
+export function summaryLine(findings: Finding[], stats: ScanStats): string {
+  const fresh = findings.filter((f) => f.baseline === "new").length;
+  const s = stats.skipped;
+  const scanned = stats.commits > 0 ? `${stats.files} file changes in ${stats.commits} commits` : `${stats.files} files`;
+  return `keyward scan: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${fresh} new), ${scanned} scanned; skipped ${s.binary} binary, ${s.large} large, ${s.unreadable} unreadable, ${s.allowlisted} allowlisted`;
+}
+
+export const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning accepts it: one rule per keyward rule, one result per finding with a
+ * relative artifact URI and a region, `partialFingerprints` from the secret's fingerprint, and no snippet
+ * (gitleaks puts the raw secret in `region.snippet.text`; keyward never does).
+ */
+export function renderSarif(findings: Finding[], version: string): string {
+  const rules = loadRules().doc.rules;
+  const sarif = {
+    $schema: SARIF_SCHEMA,
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "keyward",
+            informationUri: "https://github.com/keyward/keyward",
+            version,
+            rules: rules.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.description },
+              help: { text: `${r.description} Revoke it: regenerate the client's secret in Genesys Cloud (keyward rotate), then remove it from the code and its history.` },
+              defaultConfiguration: { level: "error" },
+              properties: { tags: ["security", "secret", "genesys-cloud"], precision: "high", "security-severity": "9.0" },
+            })),
+          },
+        },
+        results: findings.map((f) => ({
+          ruleId: f.ruleId,
+          ruleIndex: Math.max(0, rules.findIndex((r) => r.id === f.ruleId)),
+          level: f.baseline === "baselined" ? "note" : "error",
+          message: { text: describeFinding(f) },
+          locations: [
+            {
+              physicalLocation: {
+                artifactLocation: { uri: encodeURI(f.path) },
+                region: { startLine: f.line, startColumn: f.column, endColumn: f.column + (f.ruleId.includes("basic") ? 108 : 43) },
+              },
+            },
+          ],
+          partialFingerprints: { "keywardSecret/v1": f.fingerprint },
+          properties: { verdict: f.verdict, baseline: f.baseline, commit: f.commit, clientId: f.clientId },
+        })),
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2) + "\n";
+}
