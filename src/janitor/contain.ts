@@ -39,7 +39,8 @@ export async function contain(action: ContainAction, ctx: ContainContext): Promi
   const log = ctx.logger.child({ clientId: ctx.clientId });
 
   if (action === "rotate" && ctx.secretId) {
-    const rotated = await rotateClient({ clientId: ctx.clientId, secretId: ctx.secretId }, ctx.rotationDeps());
+    // rotateSelf: a leak of the janitor's own client is contained by rotating its own secret into its own document.
+    const rotated = await rotateClient({ clientId: ctx.clientId, secretId: ctx.secretId }, ctx.rotationDeps(), { rotateSelf: true });
     if (rotated.status === "rotated") {
       if (await refused(ctx)) return result("rotate", true, { secretId: ctx.secretId });
       errors.push("contain:rotated-but-leaked-still-live");
