@@ -2,11 +2,11 @@ import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { fingerprint, secretPrefix } from "../core/fingerprint.js";
+import { fingerprintOf as fingerprint, secretPrefix } from "../scan/finding.js";
 import { createLogger, logLevelFromEnv } from "../core/log.js";
 import { registerClientSecret, registerSecret } from "../core/redact.js";
 import { checkCredentials, genesysSettingsFromEnv, type CredentialStatus } from "../genesys/index.js";
-import { genesysSecretDetector } from "../state/detect.js";
+import { stateDetector } from "../state/detect.js";
 import { extractCandidates, type Candidate, type Detector, type StateFormat } from "../state/extract.js";
 import type { CliIo } from "./io.js";
 
@@ -58,7 +58,7 @@ export async function run(args: string[], io: CliIo, options: { detector?: Detec
     throw new UsageError("audit-state: GENESYSCLOUD_REGION is not set, so the secrets found cannot be checked", { hint: "set GENESYSCLOUD_REGION to the org's region (or pass --no-verify to list candidates without contacting Genesys Cloud)" });
   }
   const logger = createLogger({ ...(level ? { level } : {}), write: (line) => io.stderr(line + "\n") });
-  const detect = options.detector ?? genesysSecretDetector;
+  const detect = options.detector ?? stateDetector;
 
   const inputs: Array<{ file: string; format: StateFormat; candidates: Candidate[]; resources: number }> = [];
   for (const file of positionals) {

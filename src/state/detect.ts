@@ -1,24 +1,30 @@
+import { detect } from "../scan/detect.js";
+import { loadRules } from "../scan/rules.js";
 import type { Detector } from "./extract.js";
 
 /**
- * The fallback detector for strings in a state: a Genesys client secret is 43 characters of base64url with the
- * entropy of 32 random bytes. Bounded by delimiters (no lookarounds), and an entropy floor keeps hashes of words,
- * placeholders and repeated characters out.
+ * Secrets in the strings of a state, plan or synthesized stack: everything keyward's scanner rules find (context,
+ * pairing, HTTP Basic decoding), plus bare values shaped like a Genesys client secret — 43 characters of base64url
+ * with the entropy of 32 random bytes. A state is Genesys context by itself, so a bare value in an output or a
+ * trigger needs no keyword next to it (the scanner's rules do). The scanner's placeholders and stopwords still apply.
  */
 const TOKEN = /[A-Za-z0-9_-]{43,}/g;
 
-export const genesysSecretDetector: Detector = (text) => {
-  const out: Array<{ secret: string; ruleId: string }> = [];
+export const stateDetector: Detector = (text) => {
+  const rules = loadRules();
+  const out = new Map<string, { secret: string; ruleId: string; clientId?: string }>();
+  for (const d of detect(text, rules)) out.set(d.secret, { secret: d.secret, ruleId: d.ruleId, ...(d.clientId ? { clientId: d.clientId } : {}) });
   for (const match of text.matchAll(TOKEN)) {
     const value = match[0];
-    if (value.length !== 43) continue;
+    if (value.length !== 43 || out.has(value)) continue;
+    if (rules.allowedValues.has(value) || rules.stopwords.test(value)) continue;
     // Random 32 bytes lack an upper- or lower-case letter with odds of about 1e-10; many words and ids lack one.
     if (!/[A-Z]/.test(value) || !/[a-z]/.test(value)) continue;
     // Random 43-character base64url measures 4.3–5.3 bits per character; 3.8 leaves room and keeps "aaaa…" out.
     if (shannon(value) < 3.8) continue;
-    out.push({ secret: value, ruleId: "genesys-client-secret" });
+    out.set(value, { secret: value, ruleId: "genesys-client-secret-bare" });
   }
-  return out;
+  return [...out.values()];
 };
 
 function shannon(s: string): number {

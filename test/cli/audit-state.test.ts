@@ -97,7 +97,7 @@ describe("keyward audit-state", () => {
     const run = await audit([path, "--json"]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { findings: Array<Record<string, unknown>> };
-    expect(report.findings).toEqual([expect.objectContaining({ verdict: "dead", clientId: client.id, location: "genesyscloud_oauth_client.billing.client_secret", fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) })]);
+    expect(report.findings).toEqual([expect.objectContaining({ verdict: "dead", clientId: client.id, location: "genesyscloud_oauth_client.billing.client_secret", fingerprint: expect.stringMatching(/^kwf1_[0-9a-f]{16}$/) })]);
   });
 
   it("passes (exit 0) on a clean state: exposure off, client_secret empty", async () => {
