@@ -1,160 +1,321 @@
 /**
- * `npm start`: keyward's main job, end to end, on the sandbox. Starts the emulators in-process, creates an
- * OAuth client the way Terraform would, runs the real `keyward rotate` executable on it, proves the old secret
- * is dead and the stored one authenticates, rotates a small fleet from a manifest, and finally checks that
- * nothing it printed contains any secret it saw.
+ * `npm start`: keyward's whole lifecycle on the sandbox, each step's outcome computed (a failed step fails the run):
+ *   declare → apply (expose_client_secret off, provisioner rotates) → audit the state → a developer leaks a secret →
+ *   detect (`keyward scan --git --verify`) → alert → contain (`keyward janitor serve`) → tell (Slack DM, SIEM) → prove.
+ * Everything runs on loopback: the Genesys Cloud and Secrets Manager emulators, and stand-ins for GitHub's REST API,
+ * Slack's Web API and a Splunk HEC intake. Every keyward command runs as a real process and is printed as it runs.
  */
-import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { checkCredentials, createGenesysClient, genesysSettingsFromEnv } from "../src/genesys/index.js";
 import { BUILTIN_ROLES } from "../src/sandbox/genesys/index.js";
 import { startSandbox } from "../src/sandbox/sandbox.js";
+import { startGitHubStub } from "../src/sandbox/stubs/github.js";
+import { startSiemStub } from "../src/sandbox/stubs/siem.js";
+import { startSlackStub } from "../src/sandbox/stubs/slack.js";
 import { synthStacks } from "../stacks/app.js";
 import { stateBackendSettings } from "../stacks/backend.js";
 import { loadStacksConfigFile } from "../stacks/config.js";
-import { interpolationsIn, readProvisioners, resolveProvisioner, type ProvisionerSpec } from "../stacks/provisioners.js";
+import { interpolationsIn, readProvisioners, resolveProvisioner } from "../stacks/provisioners.js";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const BIN = fileURLToPath(new URL("../bin/keyward.js", import.meta.url));
 const PROJECT = dirname(dirname(BIN));
+const started = performance.now();
 const printed: string[] = [];
 const secrets = new Set<string>();
+const written: string[] = [];
+const summary: Array<{ step: string; outcome: string; ok: boolean }> = [];
 const say = (text = "") => {
   printed.push(text);
   process.stdout.write(text + "\n");
 };
 const step = (n: number, title: string) => say(`\n── ${n}. ${title}`);
+const record = (name: string, ok: boolean, outcome: string) => {
+  summary.push({ step: name, outcome, ok });
+  say(`  ${ok ? "✓" : "✗"} ${outcome}`);
+};
+const writeFile = (path: string, text: string) => {
+  writeFileSync(path, text);
+  written.push(path);
+};
 
-function keyward(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
-  say(`$ keyward ${args.join(" ")}`);
-  return run(process.execPath, ["--", BIN, ...args], env);
+/** Runs the real keyward executable, printing the command first and its output after. */
+function keyward(args: string[], env: Record<string, string>, options: { cwd?: string; show?: string } = {}): Promise<{ code: number | null; out: string; stdout: string }> {
+  say(`$ keyward ${options.show ?? args.join(" ")}`);
+  return run(process.execPath, ["--", BIN, ...args], env, options.cwd);
 }
 
-/** Runs a command with the given environment on top of PATH/HOME and echoes what it printed. */
-function run(file: string, args: string[], env: Record<string, string>, cwd?: string): Promise<{ code: number | null; out: string }> {
+function run(file: string, args: string[], env: Record<string, string>, cwd?: string): Promise<{ code: number | null; out: string; stdout: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(file, args, { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"], ...(cwd ? { cwd } : {}) });
     let out = "";
-    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    let stdout = "";
+    child.stdout.on("data", (d: Buffer) => ((out += d.toString()), (stdout += d.toString())));
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
-      for (const line of out.trimEnd().split("\n")) say(`  ${line}`);
+      for (const line of out.trimEnd().split("\n").slice(0, 12)) if (line) say(`  ${line.length > 220 ? line.slice(0, 220) + "…" : line}`);
       say(`  (exit ${code})`);
-      resolve({ code, out });
+      resolve({ code, out, stdout });
     });
   });
 }
 
+/** The state file Terraform would write for the applied clients stack (format version 4). */
+function terraformState(clients: Array<{ address: string; id: string; name: string; secret: string; exposed: boolean }>, containers: Array<{ name: string; arn: string; clientId: string }>) {
+  return {
+    version: 4,
+    terraform_version: "1.11.4",
+    serial: 3,
+    lineage: randomUUID(),
+    outputs: {},
+    resources: [
+      ...clients.map((c) => ({
+        mode: "managed",
+        type: "genesyscloud_oauth_client",
+        name: c.address.split(".")[1],
+        provider: 'provider["registry.terraform.io/mypurecloud/genesyscloud"]',
+        instances: [{ schema_version: 0, attributes: { id: c.id, name: c.name, authorized_grant_type: "CLIENT-CREDENTIALS", state: "active", expose_client_secret: c.exposed, client_secret: c.exposed ? c.secret : "", access_token_validity_seconds: 86400 }, sensitive_attributes: [[{ type: "get_attr", value: "client_secret" }]], dependencies: [] }],
+      })),
+      ...containers.map((s) => ({
+        mode: "managed",
+        type: "aws_secretsmanager_secret",
+        name: s.name.replace(/\W/g, "_"),
+        provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+        instances: [{ schema_version: 0, attributes: { id: s.arn, arn: s.arn, name: s.name, recovery_window_in_days: 7, tags: { "keyward:client-id": s.clientId, "managed-by": "keyward" } }, sensitive_attributes: [] }],
+      })),
+    ],
+    check_results: null,
+  };
+}
+
 const sandbox = await startSandbox();
-let failed = false;
+const github = await startGitHubStub();
+const slack = await startSlackStub();
+const siem = await startSiemStub();
+let janitor: ChildProcess | undefined;
+const work = mkdtempSync(join(tmpdir(), "keyward-demo-"));
 try {
   const env = sandbox.env;
-  secrets.add(sandbox.admin.secret).add(sandbox.janitor.secret);
+  secrets.add(sandbox.admin.secret).add(sandbox.janitor.secret).add(github.token).add(slack.token).add(siem.token);
   const gateway = { loginBaseUrl: sandbox.genesys.url, apiBaseUrl: sandbox.genesys.url };
-  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } });
-  const storedSecret = async (id: string) => {
+  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+  const stored = async (id: string) => {
     const value = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: id }))).SecretString ?? "{}") as { clientId: string; clientSecret: string };
     secrets.add(value.clientSecret);
     return value;
   };
-
-  say("keyward demo: Genesys Cloud OAuth client secrets, rotated straight into Secrets Manager (sandbox, nothing leaves this machine)");
-  step(1, "sandbox");
-  say(`  Genesys Cloud emulator   ${sandbox.genesys.url}   (admin client ${sandbox.admin.id})`);
-  say(`  Secrets Manager emulator ${sandbox.secretsManager.url}`);
-  say(`  control API              ${sandbox.control.url}`);
-
-  step(2, "an OAuth client is created (as `cdktf deploy` does; the creation-time secret stays in this process's memory)");
   const admin = createGenesysClient(genesysSettingsFromEnv(env));
-  const created = await admin.oauthClients.create({
-    name: "reporting-integration",
-    description: "client-credentials client for the reporting pipeline",
-    authorizedGrantType: "CLIENT-CREDENTIALS",
-    roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }],
-  });
-  secrets.add(created.secret);
-  say(`  client ${created.id} "${created.name}" (state ${created.state})`);
 
-  step(3, "keyward rotate: regenerate → PutSecretValue → verify AWSCURRENT");
-  const single = await keyward(["rotate", "--client-id", created.id, "--secret-id", "keyward/clients/reporting-integration", "--create-secret"], env);
-  failed ||= single.code !== 0;
+  say("keyward demo: the whole lifecycle of a Genesys Cloud OAuth client secret, on the sandbox (nothing leaves this machine)");
+  step(1, "sandbox: emulators and stand-ins");
+  say(`  Genesys Cloud emulator   ${sandbox.genesys.url}    Secrets Manager emulator ${sandbox.secretsManager.url}`);
+  say(`  GitHub REST stand-in     ${github.url}    Slack Web API stand-in  ${slack.url}    SIEM (Splunk HEC) stand-in ${siem.url}`);
 
-  step(4, "the token endpoint's verdict");
-  const old = await checkCredentials(created.id, created.secret, gateway);
-  const stored = await storedSecret("keyward/clients/reporting-integration");
-  const now = await checkCredentials(created.id, stored.clientSecret, gateway);
-  say(`  secret from creation (what Terraform would have held): ${old === "dead" ? "rejected" : `UNEXPECTED ${old}`}`);
-  say(`  secret at AWSCURRENT in Secrets Manager:               ${now === "live" ? "accepted" : `UNEXPECTED ${now}`}`);
-  failed ||= old !== "dead" || now !== "live";
-
-  step(5, "a fleet from a manifest (one admin token, shared rate budget, continues past failures)");
-  const fleet = await Promise.all(["billing", "wfm-export", "speech-analytics"].map((name) => admin.oauthClients.create({ name, authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] })));
-  fleet.forEach((c) => secrets.add(c.secret));
-  await admin.oauthClients.setState(fleet[2]!.id, "disabled");
-  const dir = await mkdtemp(join(tmpdir(), "keyward-demo-"));
-  const manifest = join(dir, "rotation.yaml");
-  await writeFile(manifest, "clients:\n" + fleet.map((c) => `  - clientName: ${c.name}\n    secretId: keyward/clients/${c.name}\n`).join(""));
-  say(`  (${fleet[2]!.name} is disabled on purpose: it must fail without stopping the others)`);
-  const fleetRun = await keyward(["rotate", "--manifest", manifest, "--concurrency", "3", "--create-secret"], env);
-  failed ||= fleetRun.code !== 1;
-  for (const c of fleet.slice(0, 2)) await storedSecret(`keyward/clients/${c.name}`);
-
-  step(6, "cdktf: synthesize the stacks, then run the post-apply provisioner exactly as synthesized");
+  step(2, "cdktf synth: the clients, janitor and scheduled-rotation stacks");
   const config = loadStacksConfigFile(join(PROJECT, "stacks", "examples", "clients.json"));
   mkdirSync(join(PROJECT, "cdktf.out"), { recursive: true });
   const outdir = mkdtempSync(join(PROJECT, "cdktf.out", ".demo-"));
+  let stacks: ReturnType<typeof synthStacks>;
   try {
-    const stacks = synthStacks({ config, backend: stateBackendSettings({}), outdir });
+    stacks = synthStacks({ config, backend: stateBackendSettings({}), outdir, janitor: {} });
     for (const stack of Object.values(stacks)) {
-      const resources = Object.entries((stack.json.resource ?? {}) as Record<string, object>).map(([type, byId]) => `${type} ×${Object.keys(byId).length}`);
-      say(`  stack ${stack.name}: ${resources.join(", ")}`);
-    }
-    const clientsStack = Object.values(stacks).find((st) => readProvisioners(st.json).length > 0)!;
-    const resources = clientsStack.json.resource as Record<string, Record<string, { name?: string; expose_client_secret?: boolean }>>;
-    const exposed = Object.values(resources.genesyscloud_oauth_client ?? {}).filter((c) => c.expose_client_secret !== false).length;
-    say(`  expose_client_secret is false on every genesyscloud_oauth_client (${exposed} exceptions); no aws_secretsmanager_secret_version is declared (${Object.keys(resources.aws_secretsmanager_secret_version ?? {}).length})`);
-    // What `terraform apply` would do: create each client and empty container, then run the provisioner.
-    for (const spec of readProvisioners(clientsStack.json)) {
-      const clientRef = interpolationsIn(spec.environment.KEYWARD_CLIENT_ID ?? "")[0]!;
-      const secretRef = interpolationsIn(spec.environment.KEYWARD_SECRET_ARN ?? "")[0]!;
-      const name = resources.genesyscloud_oauth_client![clientRef.split(".")[1]!]!.name!;
-      const secretName = resources.aws_secretsmanager_secret![secretRef.split(".")[1]!]!.name!;
-      const client = await admin.oauthClients.create({ name, authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] });
-      secrets.add(client.secret);
-      const { CreateSecretCommand } = await import("@aws-sdk/client-secrets-manager");
-      const container = await sm.send(new CreateSecretCommand({ Name: secretName }));
-      const resolved: ProvisionerSpec = resolveProvisioner(spec, (expr) => (expr === clientRef ? client.id : expr === secretRef ? container.ARN : undefined));
-      say(`  ${spec.resourceAddress} (client "${name}" → ${secretName})`);
-      say(`  $ ${resolved.command}    # env: ${Object.entries(resolved.environment).map(([k, v]) => `${k}=${v}`).join(" ")}`);
-      const result = await run("/bin/sh", ["-c", resolved.command], { ...env, ...resolved.environment }, clientsStack.workingDirectory);
-      const value = await storedSecret(secretName);
-      const verdict = [await checkCredentials(client.id, client.secret, gateway), await checkCredentials(client.id, value.clientSecret, gateway)];
-      say(`  create-time secret: ${verdict[0] === "dead" ? "rejected" : verdict[0]}; stored secret: ${verdict[1] === "live" ? "accepted" : verdict[1]}`);
-      failed ||= result.code !== 0 || verdict[0] !== "dead" || verdict[1] !== "live";
+      const resources = Object.entries((stack.json.resource ?? {}) as Record<string, object>).map(([t, byId]) => `${t} ×${Object.keys(byId).length}`);
+      say(`  ${stack.name}: ${resources.join(", ")}`);
     }
     const synthesized = readdirSync(join(outdir, "stacks"), { recursive: true, encoding: "utf8" })
       .filter((f) => f.endsWith(".json"))
       .map((f) => readFileSync(join(outdir, "stacks", f), "utf8"));
-    const inSynth = [...secrets].filter((sec) => synthesized.some((text) => text.includes(sec))).length;
-    say(`  secrets found in the synthesized files: ${inSynth}`);
-    failed ||= inSynth > 0;
+    const exposed = synthesized.filter((t) => /"expose_client_secret":\s*true/.test(t)).length;
+    record("synth", Object.keys(stacks).length === 3 && exposed === 0, `${Object.keys(stacks).length} stacks synthesized; expose_client_secret is true nowhere (${exposed})`);
+
+    step(3, "apply the clients stack as Terraform would: create each client (exposure off), its empty container, then run the provisioner");
+    const clientsStack = Object.values(stacks).find((st) => readProvisioners(st.json).length > 0)!;
+    const resources = clientsStack.json.resource as Record<string, Record<string, { name?: string }>>;
+    const applied: Array<{ address: string; id: string; name: string; secret: string; exposed: boolean }> = [];
+    const containers: Array<{ name: string; arn: string; clientId: string }> = [];
+    let provisionersOk = true;
+    for (const spec of readProvisioners(clientsStack.json)) {
+      const clientRef = interpolationsIn(spec.environment.KEYWARD_CLIENT_ID ?? "")[0]!;
+      const secretRef = interpolationsIn(spec.environment.KEYWARD_SECRET_ARN ?? "")[0]!;
+      const address = clientRef.replace(/\.id$/, "");
+      const name = resources.genesyscloud_oauth_client![address.split(".")[1]!]!.name!;
+      const secretName = resources.aws_secretsmanager_secret![secretRef.split(".")[1]!]!.name!;
+      // The provider creates the client; the creation-time secret stays in its memory (expose_client_secret off).
+      const client = await admin.oauthClients.create({ name, authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] });
+      secrets.add(client.secret);
+      const container = await sm.send(new CreateSecretCommand({ Name: secretName, Tags: [{ Key: "keyward:client-id", Value: client.id }, { Key: "managed-by", Value: "keyward" }] }));
+      applied.push({ address, id: client.id, name, secret: client.secret, exposed: false });
+      containers.push({ name: secretName, arn: container.ARN!, clientId: client.id });
+      const resolved = resolveProvisioner(spec, (expr) => (expr === clientRef ? client.id : expr === secretRef ? container.ARN : undefined));
+      say(`  ${spec.resourceAddress}: client "${name}" → ${secretName}`);
+      const result = await run("/bin/sh", ["-c", resolved.command], { ...env, ...resolved.environment }, clientsStack.workingDirectory);
+      const value = await stored(secretName);
+      const verdicts = [await checkCredentials(client.id, client.secret, gateway), await checkCredentials(client.id, value.clientSecret, gateway)];
+      provisionersOk &&= result.code === 0 && verdicts[0] === "dead" && verdicts[1] === "live";
+    }
+    record("apply", provisionersOk, `${applied.length} clients created and rotated by the synthesized provisioner: every creation-time secret refused, every stored secret accepted`);
+
+    step(4, "keyward audit-state: the state holds nothing usable");
+    const statePath = join(work, "terraform.keyward-clients.tfstate");
+    writeFile(statePath, JSON.stringify(terraformState(applied, containers), null, 2));
+    const clean = await keyward(["audit-state", statePath], env);
+    record("audit clean state", clean.code === 0 && /no Genesys client secret found/.test(clean.out), "audit-state on the state (expose_client_secret off): exit 0, no secret in it");
+    // The same apply with exposure on would have stored each creation-time secret; the provisioner killed them.
+    const exposedPath = join(work, "terraform.exposed.tfstate");
+    writeFile(exposedPath, JSON.stringify(terraformState(applied.map((c) => ({ ...c, exposed: true })), containers), null, 2));
+    const exposedAudit = await keyward(["audit-state", exposedPath, "--json"], env, { show: `audit-state ${exposedPath} --json` });
+    const exposedReport = exposedAudit.code === 0 ? (JSON.parse(exposedAudit.stdout) as { findings: Array<{ verdict: string }> }) : { findings: [] };
+    record(
+      "audit exposed state",
+      exposedAudit.code === 0 && exposedReport.findings.length === applied.length && exposedReport.findings.every((f) => f.verdict === "dead"),
+      `a state written with expose_client_secret = true holds ${exposedReport.findings.length} secrets, every one proven dead (exit ${exposedAudit.code})`,
+    );
+
+    step(5, "a developer commits a working credential to a repository; keyward scan finds it live");
+    const leaked = applied.find((c) => c.name === "CRM Sync") ?? applied[0]!;
+    const leakedContainer = containers.find((c) => c.clientId === leaked.id)!;
+    const leakedSecret = (await stored(leakedContainer.name)).clientSecret;
+    const repo = join(work, "integrations");
+    mkdirSync(join(repo, "config"), { recursive: true });
+    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: work }, stdio: ["ignore", "pipe", "pipe"] }).toString().trim();
+    git("init", "-q", "-b", "main");
+    git("config", "user.email", "dev@acme.example");
+    git("config", "user.name", "A Developer");
+    writeFileSync(join(repo, "README.md"), "# integrations\n");
+    git("add", ".");
+    git("commit", "-q", "-m", "start");
+    const leakedFile = ["# Genesys Cloud (us-east-1)", `GENESYSCLOUD_OAUTHCLIENT_ID=${leaked.id}`, `GENESYSCLOUD_OAUTHCLIENT_SECRET=${leakedSecret}`, ""].join("\n");
+    writeFileSync(join(repo, "config", "genesys.env"), leakedFile);
+    git("add", ".");
+    git("commit", "-q", "-m", "wire the CRM sync");
+    const commitSha = git("rev-parse", "HEAD");
+    const blobSha = git("rev-parse", "HEAD:config/genesys.env");
+    const scan = await keyward(["scan", "--git", "--verify", "--format", "json", repo], env, { show: `scan --git --verify --format json ${repo}` });
+    const scanReport = (() => {
+      try {
+        return JSON.parse(scan.stdout) as { findings: Array<{ verdict: string; client_id?: string; clientId?: string; path: string }> };
+      } catch {
+        return { findings: [] };
+      }
+    })();
+    const liveFinding = scanReport.findings.find((f) => f.verdict === "live");
+    record("scan", scan.code === 1 && liveFinding !== undefined, `scan --git --verify: exit ${scan.code}, ${scanReport.findings.length} finding(s), ${liveFinding ? `live in ${liveFinding.path}` : "none live"}`);
+
+    step(6, "GitHub raises a secret-scanning alert; keyward janitor serve verifies, contains, resolves, tells");
+    const REPO = "acme/integrations";
+    github.blobs.set(blobSha, leakedFile);
+    github.commits.set(commitSha, { email: "dev@acme.example", files: [{ filename: "config/genesys.env", patch: "+…" }] });
+    github.addAlert(REPO, { number: 1, secret: leakedSecret, locations: [{ type: "commit", details: { path: "config/genesys.env", start_line: 3, end_line: 3, start_column: 33, end_column: 76, blob_sha: blobSha, commit_sha: commitSha } }] });
+    slack.users.set("dev@acme.example", "U-DEV");
+    const webhookSecret = randomBytes(24).toString("base64url");
+    secrets.add(webhookSecret);
+    const policyPath = join(work, "janitor-policy.json");
+    writeFile(policyPath, JSON.stringify({ defaultAction: "rotate", dryRun: false, protectedClients: [], clients: {} }));
+    const janitorArn = (await sm.send(new DescribeSecretCommand({ SecretId: sandbox.secretNames.janitor }))).ARN!;
+    const janitorEnv: Record<string, string> = {
+      KEYWARD_WEBHOOK_SECRET: webhookSecret,
+      GITHUB_TOKEN: github.token,
+      GITHUB_API_URL: github.url,
+      SLACK_BOT_TOKEN: slack.token,
+      SLACK_API_URL: slack.url,
+      KEYWARD_SLACK_FALLBACK_CHANNEL: "C-SOC",
+      KEYWARD_SPLUNK_HEC_URL: siem.url,
+      KEYWARD_SPLUNK_HEC_TOKEN: siem.token,
+      KEYWARD_JANITOR_CREDENTIALS_ARN: janitorArn,
+      KEYWARD_POLICY_FILE: policyPath,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: env.AWS_ENDPOINT_URL_SECRETS_MANAGER!,
+      AWS_REGION: env.AWS_REGION!,
+      AWS_ACCESS_KEY_ID: env.AWS_ACCESS_KEY_ID!,
+      AWS_SECRET_ACCESS_KEY: env.AWS_SECRET_ACCESS_KEY!,
+      KEYWARD_LOG_LEVEL: "warn",
+    };
+    say("$ keyward janitor serve --port 0");
+    janitor = spawn(process.execPath, ["--", BIN, "janitor", "serve", "--port", "0"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...janitorEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    let janitorOut = "";
+    janitor.stdout!.on("data", (d: Buffer) => (janitorOut += d.toString()));
+    janitor.stderr!.on("data", (d: Buffer) => (janitorOut += d.toString()));
+    const webhook = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the janitor did not start: ${janitorOut.slice(-500)}`)), 10_000);
+      const poll = setInterval(() => {
+        const m = /"webhook":"([^"]+)"/.exec(janitorOut);
+        if (m) {
+          clearInterval(poll);
+          clearTimeout(timer);
+          resolve(m[1]!);
+        }
+      }, 20);
+    });
+    say(`  listening: ${webhook}`);
+    const body = JSON.stringify({ action: "created", alert: { number: 1, secret_type: "keyward_genesys_client_secret" }, repository: { full_name: REPO } });
+    const accepted = performance.now();
+    const response = await fetch(webhook, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-github-event": "secret_scanning_alert", "x-github-delivery": randomUUID(), "x-hub-signature-256": "sha256=" + createHmac("sha256", webhookSecret).update(body).digest("hex") },
+      body,
+    });
+    say(`  POST signed secret_scanning_alert #1 → ${response.status}`);
+    // Done when the leaked secret is refused, the alert resolved, the developer told and the SIEM has its event.
+    let containedMs = -1;
+    for (let i = 0; i < 200; i++) {
+      const alert = github.alerts.get(`${REPO}#1`)!;
+      if (containedMs < 0 && (await checkCredentials(leaked.id, leakedSecret, gateway)) === "dead") containedMs = performance.now() - accepted;
+      if (containedMs >= 0 && alert.state === "resolved" && slack.posts.length > 0 && siem.events.length > 0) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const alert = github.alerts.get(`${REPO}#1`)!;
+    const dm = slack.posts.find((p) => p.channel.startsWith("D-"));
+    say(`  leaked secret refused ${containedMs >= 0 ? `${Math.round(containedMs)} ms after the alert was accepted` : "NOT YET"}`);
+    say(`  alert #1: ${alert.state}${alert.resolution ? ` (${alert.resolution})` : ""}; Slack DM to the committer: ${dm ? "sent" : "none"}; SIEM events: ${siem.events.length}`);
+    if (dm) say(`  DM: ${dm.text.split("\n")[0]!.slice(0, 160)}`);
+    record("janitor", response.status === 202 && containedMs >= 0 && alert.state === "resolved" && alert.resolution === "revoked" && dm !== undefined && siem.events.length === 1, `alert accepted (202), leaked secret refused, alert resolved as revoked, committer told on Slack, one audit event in the SIEM`);
+
+    step(7, "proof");
+    const leakedNow = await checkCredentials(leaked.id, leakedSecret, gateway);
+    const current = await stored(leakedContainer.name);
+    const currentNow = await checkCredentials(leaked.id, current.clientSecret, gateway);
+    say(`  the leaked secret: ${leakedNow === "dead" ? "refused" : leakedNow}; the secret now in ${leakedContainer.name}: ${currentNow === "live" ? "accepted" : currentNow}`);
+    record("contained", leakedNow === "dead" && currentNow === "live" && current.clientSecret !== leakedSecret, "the integration keeps working from Secrets Manager; the leaked secret is dead");
+    const finalAudit = await keyward(["audit-state", statePath, exposedPath], env);
+    record("final audit", finalAudit.code === 0, "the states hold nothing usable (exit 0)");
+    for (const c of containers) await stored(c.name);
+    await stored(sandbox.secretNames.janitor);
+    for (const t of slack.raw) printed.push(t);
+    for (const e of siem.events) printed.push(e);
+    for (const c of github.calls) printed.push(c.body);
+    printed.push(janitorOut);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
 
-  step(7, "canary");
-  const haystack = printed.join("\n");
-  const leaks = [...secrets].filter((s) => haystack.includes(s));
-  say(`  ${secrets.size} secrets were minted or stored during this demo; ${leaks.length} of them appear in its output`);
-  failed ||= leaks.length > 0;
+  step(8, "canary: no secret in any printed line, Slack message, SIEM event, GitHub request or written file");
+  // The exposed state holds the creation-time secrets on purpose (all proven dead); the repository is the leak itself.
+  const files = written.filter((f) => f !== join(work, "terraform.exposed.tfstate")).map((f) => readFileSync(f, "utf8"));
+  const haystack = [...printed, ...files].join("\n");
+  const forms = (s: string) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)];
+  const leaks = [...secrets].filter((s) => forms(s).some((f) => haystack.includes(f)));
+  record("canary", leaks.length === 0, `${secrets.size} secrets minted, stored or used; ${leaks.length} appear anywhere they must not`);
+} catch (err) {
+  record("run", false, `the demo stopped: ${(err as Error).message}`);
 } finally {
-  await sandbox.close();
+  janitor?.kill("SIGTERM");
+  await Promise.all([sandbox.close(), github.close(), slack.close(), siem.close()]);
+  rmSync(work, { recursive: true, force: true });
 }
-say(failed ? "\ndemo FAILED" : "\ndemo OK");
+
+const failed = summary.some((s) => !s.ok);
+const width = Math.max(...summary.map((s) => s.step.length));
+say(`\n── summary (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+for (const s of summary) say(`  ${s.ok ? "ok  " : "FAIL"}  ${s.step.padEnd(width)}  ${s.outcome}`);
+say(
+  failed
+    ? "\ndemo FAILED"
+    : "\ndemo OK: no live secret in any state; a leaked credential was detected live, contained, resolved and reported; the integration still works from Secrets Manager; nothing printed or written holds a secret",
+);
 process.exitCode = failed ? 1 : 0;

@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { createLogger } from "../core/log.js";
+import { createLogger, logLevelFromEnv } from "../core/log.js";
 import { createJanitorRuntime, InProcessQueue, loadJanitorConfig, processWorkItem, startJanitorServer } from "../janitor/index.js";
 import type { CliIo } from "./io.js";
 
@@ -34,7 +34,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const host = values.host ?? "127.0.0.1";
 
   const config = loadJanitorConfig(io.env);
-  const logger = createLogger({ level: (io.env.KEYWARD_LOG_LEVEL as "info" | undefined) ?? "info", write: (line) => io.stderr(line + "\n") });
+  const logger = createLogger({ level: logLevelFromEnv(io.env) ?? "info", write: (line) => io.stderr(line + "\n") });
   const runtime = await createJanitorRuntime(config, { logger, auditWrite: (line) => io.stdout(line + "\n") });
   const queue = new InProcessQueue({ process: (item) => processWorkItem(item, runtime.processorDeps), logger });
   const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger }, { port, host }).catch((err: NodeJS.ErrnoException) => {
@@ -44,8 +44,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   io.stderr(JSON.stringify({ msg: "janitor listening", url: server.url, webhook: `${server.url}/api/github/webhooks`, dryRun: config.policy.dryRun }) + "\n");
 
   await new Promise<void>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
+    // A closed terminal (SIGHUP) stops it like Ctrl-C: stop accepting, finish the queued work, exit 0.
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.once(signal, resolve);
   });
   await server.close();
   await queue.idle();
