@@ -57,7 +57,7 @@ try {
   const env = sandbox.env;
   secrets.add(sandbox.admin.secret).add(sandbox.janitor.secret);
   const gateway = { loginBaseUrl: sandbox.genesys.url, apiBaseUrl: sandbox.genesys.url };
-  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: { accessKeyId: "demo", secretAccessKey: "demo" } });
+  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: sandbox.awsCredentials });
   const storedSecret = async (id: string) => {
     const value = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: id }))).SecretString ?? "{}") as { clientId: string; clientSecret: string };
     secrets.add(value.clientSecret);

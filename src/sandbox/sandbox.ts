@@ -2,6 +2,7 @@ import { chmod, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { randomUUID } from "node:crypto";
 import { readBody, sendJson, startHttpServer, type RunningServer } from "./common/http.js";
+import { randomSigV4Credentials, signSigV4, type SigV4Credentials } from "./common/sigv4.js";
 import { BUILTIN_ROLES, startGenesysEmulator, type GenesysEmulator, type SeededClient } from "./genesys/index.js";
 import { startSecretsManagerEmulator, type SecretsManagerEmulator } from "./secretsmanager/index.js";
 import { serializeStoredCredentials, type StoredCredentials } from "../secrets/credential-value.js";
@@ -24,6 +25,8 @@ export interface Sandbox {
   /** Secrets Manager names where the sandbox stored the admin and janitor credentials. */
   secretNames: { admin: string; janitor: string };
   region: string;
+  /** The access key pair the Secrets Manager emulator accepts (random per sandbox; also in `env`). */
+  awsCredentials: SigV4Credentials;
   /** The environment a keyward command (or the official SDKs) needs to talk to this sandbox. */
   env: Record<string, string>;
   /** The one-line summary `keyward sandbox` prints: URLs and ids, never a secret. */
@@ -42,7 +45,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const portAt = (offset: number) => (base === 0 ? 0 : base + offset);
 
   const genesys = await startGenesysEmulator({ port: portAt(0), host });
-  const secretsManager = await startSecretsManagerEmulator({ port: portAt(1), host, region }).catch(async (err) => {
+  // Fresh keys per sandbox: only holders of its env file (or of this object) can sign requests to it.
+  const awsCredentials = randomSigV4Credentials();
+  const secretsManager = await startSecretsManagerEmulator({ port: portAt(1), host, region, credentials: awsCredentials }).catch(async (err) => {
     await genesys.close();
     throw err;
   });
@@ -96,8 +101,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     GENESYSCLOUD_GATEWAY_PROTOCOL: "http",
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
     AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: "keyward-sandbox",
-    AWS_SECRET_ACCESS_KEY: "keyward-sandbox",
+    AWS_ACCESS_KEY_ID: awsCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: awsCredentials.secretAccessKey,
     KEYWARD_SANDBOX_CONTROL_URL: control.url,
   };
   const summary: Record<string, string> = {
@@ -118,6 +123,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     janitor,
     secretNames,
     region,
+    awsCredentials: { ...awsCredentials },
     env,
     summary,
     close: async () => {
@@ -128,15 +134,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /** Stores a credential document in the emulated Secrets Manager through its own wire protocol. */
 async function putCredentials(sm: SecretsManagerEmulator, name: string, value: StoredCredentials): Promise<void> {
-  const res = await fetch(sm.url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "secretsmanager.CreateSecret",
-      authorization: "AWS4-HMAC-SHA256 Credential=keyward-sandbox/sandbox",
+  const body = JSON.stringify({ Name: name, ClientRequestToken: randomUUID(), SecretString: serializeStoredCredentials(value), Tags: [{ Key: "managed-by", Value: "keyward" }] });
+  const headers = signSigV4(
+    {
+      method: "POST",
+      url: "/",
+      headers: { host: new URL(sm.url).host, "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.CreateSecret" },
+      body,
     },
-    body: JSON.stringify({ Name: name, ClientRequestToken: randomUUID(), SecretString: serializeStoredCredentials(value), Tags: [{ Key: "managed-by", Value: "keyward" }] }),
-  });
+    { credentials: sm.credentials, service: "secretsmanager", region: sm.region },
+  );
+  delete headers.host; // fetch sets it (the same value) itself
+  const res = await fetch(sm.url, { method: "POST", headers, body });
   if (!res.ok) throw new Error(`sandbox: could not seed secret ${name}: HTTP ${res.status}`);
 }
 
