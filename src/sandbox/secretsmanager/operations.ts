@@ -2,6 +2,7 @@ import { invalidParameter, invalidRequest } from "./errors.js";
 import { InputReader } from "./input-reader.js";
 import type { SecretValue } from "./secret-record.js";
 import type { SecretStore } from "./secret-store.js";
+import { parseListFilters } from "./list-filters.js";
 
 export type Operation = (store: SecretStore, input: InputReader) => unknown;
 
@@ -97,11 +98,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
 
   ListSecrets(store, input) {
-    if (input.list("Filters")?.length) throw invalidParameter("Filters are not supported by the Secrets Manager emulator.");
+    const filters = parseListFilters(input.list("Filters"));
     const maxResults = input.integer("MaxResults", 1, 100);
     const nextToken = input.string("NextToken", { min: 1, max: 4096 });
     return store.listSecrets({
       includePlannedDeletion: input.boolean("IncludePlannedDeletion") ?? false,
+      filters,
       ...(maxResults !== undefined ? { maxResults } : {}),
       ...(nextToken !== undefined ? { nextToken } : {}),
     });

@@ -5,6 +5,7 @@ import { newSecretArn, secretArnPrefix } from "./secret-arn.js";
 import type { SecretRecord, SecretValue, VersionRecord } from "./secret-record.js";
 import { attachStage, AWSCURRENT, pruneVersions, versionIdsToStages } from "./staging-labels.js";
 import type { SecretState, SecretsManagerTag } from "./types.js";
+import { matchesFilters, type ListFilter } from "./list-filters.js";
 
 export interface SecretStoreOptions {
   region: string;
@@ -187,9 +188,12 @@ export class SecretStore {
     };
   }
 
-  listSecrets(input: { maxResults?: number; nextToken?: string; includePlannedDeletion?: boolean }): Wire {
+  listSecrets(input: { maxResults?: number; nextToken?: string; includePlannedDeletion?: boolean; filters?: readonly ListFilter[] }): Wire {
     this.purgeExpired();
-    const secrets = [...this.secrets.values()].filter((s) => input.includePlannedDeletion || s.deletedMs === undefined);
+    const filters = input.filters ?? [];
+    const secrets = [...this.secrets.values()].filter(
+      (s) => (input.includePlannedDeletion || s.deletedMs === undefined) && matchesFilters(s, filters, this.options.region),
+    );
     const { page, nextToken } = paginate(secrets, input.maxResults, input.nextToken);
     return {
       SecretList: page.map((s) => ({ ...describe(s), SecretVersionsToStages: versionIdsToStages(s) })),
