@@ -8,7 +8,7 @@ Usage:
   keyward rotate --client-id <uuid> --secret-id <name|arn> [--create-secret] [--dry-run] [--json] [--github-output <name>]
   keyward rotate --client-name <exact name> --secret-id <name|arn> [...]
   keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json]
-  keyward sandbox [--port N] [--env-file PATH]
+  keyward sandbox [--port N] [--env-out PATH] [--force]
   keyward help | --version
 
 Exit codes: 0 ok · 1 some clients failed · 2 usage/configuration · 3 regenerated but not stored · 4 stored but verification failed

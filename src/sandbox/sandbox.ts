@@ -1,4 +1,4 @@
-import { chmod, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, link, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { randomUUID } from "node:crypto";
 import { readBody, sendJson, startHttpServer, type RunningServer } from "./common/http.js";
@@ -155,17 +155,21 @@ export function renderEnvFile(env: Record<string, string>): string {
   return header + Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`).join("\n") + "\n";
 }
 
-/** Writes the env file with mode 0600 from the first byte (temp file + rename). */
-export async function writeEnvFile(path: string, env: Record<string, string>): Promise<string> {
+/**
+ * Writes the env file with mode 0600 from the first byte, atomically (temp file in the same directory, then
+ * rename or link): the file either does not exist or is complete, so its existence means "ready". Without
+ * `overwrite` an existing file is never replaced (EEXIST), even one created while the sandbox was starting.
+ */
+export async function writeEnvFile(path: string, env: Record<string, string>, options: { overwrite?: boolean } = {}): Promise<string> {
   const target = resolve(path);
   const temp = join(dirname(target), `.${randomUUID()}.tmp`);
   try {
     await writeFile(temp, renderEnvFile(env), { mode: 0o600, flag: "wx" });
     await chmod(temp, 0o600);
-    await rename(temp, target);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
+    if (options.overwrite) await rename(temp, target);
+    else await link(temp, target);
+  } finally {
+    await rm(temp, { force: true }).catch(() => undefined);
   }
   return target;
 }
