@@ -38,13 +38,22 @@ export interface RotationScheduleOptions {
   readonly retryPolicy?: SchedulerScheduleTargetRetryPolicy;
   readonly description?: string;
   readonly enabled?: boolean;
+  /**
+   * Confused-deputy guards on the role's trust policy: only schedules of this account (`aws:SourceAccount`)
+   * and of this schedule group ARN (`aws:SourceArn`, `arn:<partition>:scheduler:<region>:<account>:schedule-group/<group>`)
+   * may assume it. Both are required by {@link RotationSchedule}.
+   */
+  readonly sourceAccount: string;
+  readonly sourceArn: string;
+  /** Schedule group; default `default` (the one `sourceArn` must name). */
+  readonly groupName?: string;
   readonly tags?: { [key: string]: string };
   readonly provider?: TerraformProvider;
 }
 
 /**
  * An EventBridge Scheduler schedule that invokes one Lambda function, and the role it assumes: trusted by
- * `scheduler.amazonaws.com` only, allowed `lambda:InvokeFunction` on that function's ARN only.
+ * `scheduler.amazonaws.com` only, for schedules of one account and schedule group only, allowed `lambda:InvokeFunction` on that function's ARN only.
  */
 export class RotationSchedule extends Construct {
   public readonly schedule: SchedulerSchedule;
@@ -65,6 +74,10 @@ export class RotationSchedule extends Construct {
           sid: "SchedulerAssumeRole",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
+          conditions: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [options.sourceAccount] },
+            { test: "ArnEquals", variable: "aws:SourceArn", values: [options.sourceArn] },
+          ],
         },
       ]),
       tags: options.tags,
@@ -84,6 +97,7 @@ export class RotationSchedule extends Construct {
     this.schedule = new SchedulerSchedule(this, "schedule", {
       name: options.name,
       description: options.description ?? "keyward: scheduled rotation of Genesys Cloud OAuth client secrets",
+      groupName: options.groupName,
       scheduleExpression: options.scheduleExpression ?? DEFAULT_ROTATION_SCHEDULE,
       scheduleExpressionTimezone: options.scheduleExpressionTimezone,
       state: options.enabled === false ? "DISABLED" : "ENABLED",

@@ -1,0 +1,53 @@
+// Hand-written bindings of the `aws_caller_identity` and `aws_partition` data sources (hashicorp/aws 6.x): no
+// arguments, only computed attributes. The scheduled-rotation stack uses them to name its own account and
+// partition in IAM conditions (`aws:SourceAccount`, `aws:SourceArn`) without hard-coding either.
+import * as cdktf from "cdktf";
+import type { Construct } from "constructs";
+
+export interface DataAwsNoArgumentsConfig {
+  readonly provider?: cdktf.TerraformProvider;
+}
+
+abstract class NoArgumentsDataSource extends cdktf.TerraformDataSource {
+  protected constructor(scope: Construct, id: string, type: string, config: DataAwsNoArgumentsConfig) {
+    super(scope, id, { terraformResourceType: type, terraformGeneratorMetadata: { providerName: "aws" }, provider: config.provider });
+  }
+
+  protected override synthesizeAttributes(): { [name: string]: any } {
+    return {};
+  }
+
+  protected override synthesizeHclAttributes(): { [name: string]: any } {
+    return {};
+  }
+}
+
+/** `data "aws_caller_identity"`: the account, ARN and user id Terraform runs as. */
+export class DataAwsCallerIdentity extends NoArgumentsDataSource {
+  public static readonly tfResourceType = "aws_caller_identity";
+
+  constructor(scope: Construct, id: string, config: DataAwsNoArgumentsConfig = {}) {
+    super(scope, id, DataAwsCallerIdentity.tfResourceType, config);
+  }
+
+  public get accountId(): string {
+    return this.getStringAttribute("account_id");
+  }
+
+  public get arn(): string {
+    return this.getStringAttribute("arn");
+  }
+}
+
+/** `data "aws_partition"`: `aws`, `aws-cn`, `aws-us-gov`, ... */
+export class DataAwsPartition extends NoArgumentsDataSource {
+  public static readonly tfResourceType = "aws_partition";
+
+  constructor(scope: Construct, id: string, config: DataAwsNoArgumentsConfig = {}) {
+    super(scope, id, DataAwsPartition.tfResourceType, config);
+  }
+
+  public get partition(): string {
+    return this.getStringAttribute("partition");
+  }
+}
