@@ -82,7 +82,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const seeded = genesys.control.seed({
     clients: [
-      { name: "keyward-sandbox-admin", roleIds: [BUILTIN_ROLES.admin], description: "Admin client of the keyward sandbox org" },
+      // The admin holds every built-in role: a caller may only grant roles it holds (reference §8).
+      { name: "keyward-sandbox-admin", roleIds: [BUILTIN_ROLES.admin, BUILTIN_ROLES.janitor, BUILTIN_ROLES.readonly], description: "Admin client of the keyward sandbox org" },
       { name: "keyward-janitor", roleIds: [BUILTIN_ROLES.janitor], description: "Janitor client: view/edit/delete OAuth clients only" },
     ],
   });
