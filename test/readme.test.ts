@@ -62,3 +62,15 @@ describe("the README's sandbox snippet", () => {
     expect((failed as { stderr: string }).stderr).toMatch(/GENESYSCLOUD_OAUTHCLIENT_ID: is empty: source the sandbox env file first/);
   });
 });
+
+describe("the README's control API reference", () => {
+  it("documents every route both control APIs answer", async () => {
+    const readme = await readFile(README, "utf8");
+    const routes = async (file: string, mount: string) =>
+      [...(await readFile(join(process.cwd(), file), "utf8")).matchAll(/case "([A-Z]+) (\/[^"]*)":/g)].map((m) => `${m[1]} ${mount}${m[2]}`);
+    const all = [...(await routes("src/sandbox/genesys/control.ts", "/genesys")), ...(await routes("src/sandbox/secretsmanager/control-api.ts", "/secretsmanager"))];
+    expect(all.length).toBeGreaterThan(15);
+    const table = readme.slice(readme.indexOf("### The control API"), readme.indexOf("### Emulator fidelity notes"));
+    expect(all.filter((route) => !table.includes(`\`${route}\``))).toEqual([]);
+  });
+});
