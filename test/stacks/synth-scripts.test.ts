@@ -41,6 +41,7 @@ const count = (text: string, needle: string) => text.split(needle).length - 1;
 describe("synth entry points (real processes, temporary copy of the project)", () => {
   let copy: string;
   let badConfig: string;
+  let hostileConfig: string;
 
   beforeAll(() => {
     copy = mkdtempSync(join(tmpdir(), "keyward-project-"));
@@ -50,6 +51,11 @@ describe("synth entry points (real processes, temporary copy of the project)", (
     symlinkSync(join(PROJECT, "node_modules"), join(copy, "node_modules"));
     badConfig = join(copy, "bad-stacks.json");
     writeFileSync(badConfig, JSON.stringify(BAD));
+    // The example plus a client whose name and description Terraform would evaluate if they were not escaped.
+    const example = JSON.parse(readFileSync(join(PROJECT, "stacks", "examples", "clients.json"), "utf8")) as { clients: unknown[] };
+    example.clients.push({ name: 'Export ${file("/etc/hostname")}', description: "%{if true}x%{endif}", roles: [{ roleId: "8c5f0c2e-4a8b-4a5e-9d0a-3f3b2a1c9e7d" }] });
+    hostileConfig = join(copy, "hostile-stacks.json");
+    writeFileSync(hostileConfig, JSON.stringify(example));
   });
 
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
@@ -75,16 +81,22 @@ describe("synth entry points (real processes, temporary copy of the project)", (
     expect(`${ran.stdout}${ran.stderr}`).toContain(ISSUE);
   });
 
-  it("`npm run synth` then `npm run synth -- --hcl`: cdktf.json untouched (even with telemetry on), only cdk.tf left", async () => {
+  it("`npm run synth` then `npm run synth -- --hcl`: cdktf.json untouched (even with telemetry on), only cdk.tf left, literals escaped in both", async () => {
     const before = readFileSync(join(copy, "cdktf.json"), "utf8");
-    const json = await run("npm", ["run", "--silent", "synth"], copy, baseEnv());
+    const json = await run("npm", ["run", "--silent", "synth"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: hostileConfig }));
     expect(json.code).toBe(0);
-    expect(existsSync(join(copy, "cdktf.out", "stacks", "keyward-clients", "cdk.tf.json"))).toBe(true);
+    const clientsJson = readFileSync(join(copy, "cdktf.out", "stacks", "keyward-clients", "cdk.tf.json"), "utf8");
+    expect(clientsJson).toContain('"name": "Export $${file(\\"/etc/hostname\\")}"');
+    expect(clientsJson).toContain('"description": "%%{if true}x%%{endif}"');
+    expect(clientsJson).not.toContain('"Export ${');
     // No CHECKPOINT_DISABLE: cdktf-cli writes a projectId into cdktf.json unless it already has one.
     expect(readFileSync(join(copy, "cdktf.json"), "utf8")).toBe(before);
 
-    const hcl = await run("npm", ["run", "--silent", "synth", "--", "--hcl"], copy, baseEnv({ CHECKPOINT_DISABLE: "1" }));
+    const hcl = await run("npm", ["run", "--silent", "synth", "--", "--hcl"], copy, baseEnv({ CHECKPOINT_DISABLE: "1", KEYWARD_STACKS_CONFIG: hostileConfig }));
     expect(hcl.code).toBe(0);
+    const clientsHcl = readFileSync(join(copy, "cdktf.out", "stacks", "keyward-clients", "cdk.tf"), "utf8");
+    expect(clientsHcl).toMatch(/name += "Export \$\$\{file\(\\"\/etc\/hostname\\"\)\}"/);
+    expect(clientsHcl).toMatch(/description += "%%\{if true\}x%%\{endif\}"/);
     for (const stack of ["keyward-clients", "keyward-scheduled-rotation"]) {
       const files = readdirSync(join(copy, "cdktf.out", "stacks", stack));
       expect(files).toContain("cdk.tf");
