@@ -1,7 +1,7 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { UsageError } from "../src/core/errors.js";
-import { DataAwsCallerIdentity, DataAwsPartition } from "./bindings/aws/data-caller-identity.js";
+import { DataAwsCallerIdentity } from "./bindings/aws/data-caller-identity.js";
 import { AwsProvider } from "./bindings/aws/provider.js";
 import { SecretsmanagerSecret } from "./bindings/aws/secretsmanager-secret.js";
 import { configureBackend, type StateBackendSettings } from "./backend.js";
@@ -80,12 +80,10 @@ export class ScheduledRotationStack extends TerraformStack {
     });
 
     this.manifest = rotationManifest(options.clients);
-    // The scheduler role may be assumed only on behalf of this account's default schedule group.
+    // The scheduler role may be assumed only on behalf of this account and the schedule's own group.
     const identity = new DataAwsCallerIdentity(this, "caller");
-    const partition = new DataAwsPartition(this, "partition");
     this.schedule = new RotationSchedule(this, "schedule", {
       sourceAccount: identity.accountId,
-      sourceArn: `arn:${partition.partition}:scheduler:${config.awsRegion}:${identity.accountId}:schedule-group/default`,
       name: scheduled.functionName,
       functionArn: this.rotationLambda.functionArn,
       input: this.manifest,

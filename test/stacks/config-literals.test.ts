@@ -143,13 +143,14 @@ describe("scheduled-rotation stack hardening", () => {
     });
   });
 
-  it("scheduler role trusts scheduler.amazonaws.com for this account's default schedule group only", () => {
+  it("scheduler role trusts scheduler.amazonaws.com for this account and keyward's own schedule group only", () => {
     expect(rotation.data.aws_caller_identity).toBeDefined();
+    expect(Object.values(rotation.resource.aws_scheduler_schedule_group as Record<string, Json>)).toEqual([expect.objectContaining({ name: "keyward-rotation" })]);
     const role = Object.entries(rotation.resource.aws_iam_role as Record<string, Json>).find(([n]) => n.startsWith("schedule_role"))![1];
     const [statement] = JSON.parse(role.assume_role_policy).Statement;
     expect(statement.Condition).toEqual({
       StringEquals: { "aws:SourceAccount": ["${data.aws_caller_identity.caller.account_id}"] },
-      ArnEquals: { "aws:SourceArn": ["arn:${data.aws_partition.partition.partition}:scheduler:us-east-1:${data.aws_caller_identity.caller.account_id}:schedule-group/default"] },
+      ArnEquals: { "aws:SourceArn": [expect.stringMatching(/^\$\{aws_scheduler_schedule_group\.schedule_group_[0-9A-F]{8}\.arn\}$/)] },
     });
   });
 

@@ -165,11 +165,11 @@ describe("rotation bundle", () => {
 describe("RotationSchedule", () => {
   const FN = "arn:aws:lambda:eu-west-1:123456789012:function:keyward-rotation";
   const input = rotationManifest([{ clientId: "c1", secretArn: MANAGED[0]! }]);
-  const GROUP_ARN = "arn:aws:scheduler:eu-west-1:123456789012:schedule-group/default";
+  const GROUP_ARN = expect.stringMatching(/^\$\{aws_scheduler_schedule_group\.schedule_group_[0-9A-F]{8}\.arn\}$/);
 
   function synthSchedule(): { text: string; parsed: Parsed } {
     const text = Testing.synthScope((stack) => {
-      new RotationSchedule(stack, "schedule", { name: "keyward-rotation", functionArn: FN, input, sourceAccount: "123456789012", sourceArn: GROUP_ARN });
+      new RotationSchedule(stack, "schedule", { name: "keyward-rotation", functionArn: FN, input, sourceAccount: "123456789012" });
     });
     return { text, parsed: JSON.parse(text) as Parsed };
   }
@@ -190,7 +190,14 @@ describe("RotationSchedule", () => {
     });
   });
 
-  it("scheduler role: trusted by scheduler.amazonaws.com for this account's schedule group only, may invoke only that function", () => {
+  it("puts the schedule in a group of its own, named after it", () => {
+    const { text, parsed } = synthSchedule();
+    expect(text).toHaveResourceWithProperties({ tfResourceType: "aws_scheduler_schedule_group" }, { name: "keyward-rotation" });
+    const [schedule] = Object.values(parsed.resource.aws_scheduler_schedule!);
+    expect(schedule!.group_name).toMatch(/^\$\{aws_scheduler_schedule_group\.schedule_group_[0-9A-F]{8}\.name\}$/);
+  });
+
+  it("scheduler role: trusted by scheduler.amazonaws.com for this account and its own schedule group only, may invoke only that function", () => {
     const { parsed } = synthSchedule();
     const [role] = Object.values(parsed.resource.aws_iam_role!);
     expect(JSON.parse(role!.assume_role_policy as string).Statement).toEqual([

@@ -1,6 +1,6 @@
-// Hand-written bindings of the `aws_caller_identity` and `aws_partition` data sources (hashicorp/aws 6.x): no
-// arguments, only computed attributes. The scheduled-rotation stack uses them to name its own account and
-// partition in IAM conditions (`aws:SourceAccount`, `aws:SourceArn`) without hard-coding either.
+// Hand-written binding of the `aws_caller_identity` data source (hashicorp/aws 6.x): no arguments, only computed
+// attributes. The scheduled-rotation stack names its own account in the scheduler role's `aws:SourceAccount`
+// condition with it, without hard-coding the account.
 import * as cdktf from "cdktf";
 import type { Construct } from "constructs";
 
@@ -36,18 +36,5 @@ export class DataAwsCallerIdentity extends NoArgumentsDataSource {
 
   public get arn(): string {
     return this.getStringAttribute("arn");
-  }
-}
-
-/** `data "aws_partition"`: `aws`, `aws-cn`, `aws-us-gov`, ... */
-export class DataAwsPartition extends NoArgumentsDataSource {
-  public static readonly tfResourceType = "aws_partition";
-
-  constructor(scope: Construct, id: string, config: DataAwsNoArgumentsConfig = {}) {
-    super(scope, id, DataAwsPartition.tfResourceType, config);
-  }
-
-  public get partition(): string {
-    return this.getStringAttribute("partition");
   }
 }
