@@ -49,7 +49,7 @@ try {
   sandbox.genesys.control.setLimits({ apiRequestsPerWindow: 1_000_000, tokenRequestsPerWindow: 1_000_000 });
   const settings = genesysSettingsFromEnv(sandbox.env);
   const admin = createGenesysClient(settings);
-  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: { accessKeyId: "b", secretAccessKey: "b" } });
+  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: sandbox.awsCredentials });
   const store = createSecretStore({ client: sm });
   const mkClient = (name: string) => admin.oauthClients.create({ name, authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] });
 

@@ -7,13 +7,17 @@ import { GenesysCloudProvider } from "./bindings/genesyscloud/provider.js";
 import { configureBackend, type StateBackendSettings } from "./backend.js";
 import { slugOf, type ClientConfig, type KeywardStacksConfig } from "./config.js";
 import { RotatedOauthClient, type ManagedClient } from "./constructs/rotated-oauth-client.js";
+import { escapeConfigLiterals } from "./terraform-literal.js";
 
 export interface ClientsStackOptions {
   readonly config: KeywardStacksConfig;
   readonly backend: StateBackendSettings;
 }
 
-/** Tags every AWS resource of keyward's stacks carries (through the provider's `default_tags`). */
+/**
+ * Tags every AWS resource of keyward's stacks carries (through the provider's `default_tags`). Pass the
+ * escaped configuration (see `terraform-literal.ts`): the tags go into Terraform as they are.
+ */
 export function keywardTags(config: KeywardStacksConfig): { [key: string]: string } {
   return { ManagedBy: "keyward", ...config.tags };
 }
@@ -23,6 +27,12 @@ export function keywardTags(config: KeywardStacksConfig): { [key: string]: strin
  * + post-apply `keyward rotate`), plus the custom roles (`genesyscloud_auth_role`) the configuration declares.
  * Providers: `genesyscloud` (credentials from the deployer's GENESYSCLOUD_* environment), `aws`, `null`.
  * Outputs per client: `<slug>-client-id` and `<slug>-secret-arn` (identifiers only).
+ *
+ * Every literal string of the configuration (names, descriptions, tags, scopes, ...) is escaped for Terraform
+ * (`${` -> `$${`, `%{` -> `%%{`, see `terraform-literal.ts`), so none of it is ever evaluated by `terraform apply`.
+ * Clients with `state: "inactive"` get no rotate `null_resource` and no place in the schedule: Genesys refuses
+ * a token to an inactive client, so the post-apply verification could only fail the apply. Their secret
+ * container is still declared (empty); activate the client and apply again to rotate it.
  */
 export class ClientsStack extends TerraformStack {
   /** By client name (as in the configuration). */
@@ -35,8 +45,8 @@ export class ClientsStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, options: ClientsStackOptions) {
     super(scope, id);
-    const { config } = options;
-    this.config = config;
+    this.config = options.config;
+    const config = escapeConfigLiterals(options.config);
     configureBackend(this, options.backend, config.awsRegion);
 
     this.genesysProvider = new GenesysCloudProvider(this, "genesyscloud", {
@@ -76,7 +86,8 @@ export class ClientsStack extends TerraformStack {
     this.roles = roles;
 
     const clients = new Map<string, RotatedOauthClient>();
-    for (const client of config.clients) {
+    config.clients.forEach((client, i) => {
+      const configName = options.config.clients[i]!.name;
       const slug = slugOf(client.name);
       const rotated = new RotatedOauthClient(this, `client-${slug}`, {
         name: client.name,
@@ -93,24 +104,31 @@ export class ClientsStack extends TerraformStack {
         recoveryWindowInDays: config.recoveryWindowInDays,
         rotationEpoch: client.rotationEpoch,
         rotateCommand: config.rotateCommand,
+        rotate: client.state !== "inactive",
       });
-      clients.set(client.name, rotated);
+      clients.set(configName, rotated);
+      // cdktf renders output descriptions to HCL without escaping quotes next to `$${`: name the client by its
+      // slug unless the name is plain text.
+      const label = /^[^"\\$%]*$/.test(client.name) ? client.name : slug;
       new TerraformOutput(this, `${slug}-client-id`, {
         value: rotated.clientId,
-        description: `OAuth client id of "${client.name}"`,
+        description: `OAuth client id of "${label}"`,
       });
       new TerraformOutput(this, `${slug}-secret-arn`, {
         value: rotated.secretArn,
-        description: `Secrets Manager secret holding "${client.name}" credentials`,
+        description: `Secrets Manager secret holding "${label}" credentials`,
       });
-    }
+    });
     this.clients = clients;
   }
 
-  /** The clients that take part in scheduled rotation (`scheduledRotation` not false), as id + secret ARN. */
+  /**
+   * The clients that take part in scheduled rotation (`scheduledRotation` not false, and not `inactive`: an
+   * inactive client cannot get the token that verifies its new secret), as id + secret ARN.
+   */
   public get scheduledClients(): ManagedClient[] {
     return this.config.clients
-      .filter((c) => c.scheduledRotation)
+      .filter((c) => c.scheduledRotation && c.state !== "inactive")
       .map((c) => this.clients.get(c.name)!.managedClient);
   }
 

@@ -75,9 +75,14 @@ export interface ScheduledRotationConfig {
   /** Default `rate(1 day)`. */
   readonly scheduleExpression: string;
   readonly scheduleExpressionTimezone?: string;
-  /** Secrets Manager secret (created empty by the stack) holding the admin OAuth credentials document. */
+  /**
+   * Secrets Manager secret (created empty by the stack) holding the admin OAuth credentials document. Default
+   * {@link defaultAdminSecretName}; refused inside `secretNamePrefix`.
+   */
   readonly adminSecretName: string;
   readonly adminSecretKmsKeyArn?: string;
+  /** CMK encrypting the Lambda's CloudWatch log group (its key policy must allow `logs.<region>.amazonaws.com`). */
+  readonly logKmsKeyArn?: string;
   /** Default 30. */
   readonly logRetentionInDays: number;
   /** Default `info`. */
@@ -309,6 +314,7 @@ function parseScheduled(c: Checker, raw: unknown, prefix: string, secretNamePref
     "scheduleExpressionTimezone",
     "adminSecretName",
     "adminSecretKmsKeyArn",
+    "logKmsKeyArn",
     "logRetentionInDays",
     "logLevel",
     "runtime",
@@ -318,7 +324,14 @@ function parseScheduled(c: Checker, raw: unknown, prefix: string, secretNamePref
   if (!(LOG_RETENTION_DAYS as readonly unknown[]).includes(retention)) {
     c.fail(`${path}.logRetentionInDays`, `${JSON.stringify(retention)} is not a CloudWatch Logs retention (${LOG_RETENTION_DAYS.join(", ")})`);
   }
-  const adminSecretName = c.string(s, "adminSecretName", path, { pattern: SECRET_NAME, what: "a Secrets Manager secret name" }) ?? `${secretNamePrefix}admin-credentials`;
+  const adminSecretName = c.string(s, "adminSecretName", path, { pattern: SECRET_NAME, what: "a Secrets Manager secret name" }) ?? defaultAdminSecretName(secretNamePrefix);
+  if (secretNamePrefix !== "" && adminSecretName.startsWith(secretNamePrefix)) {
+    c.fail(
+      `${path}.adminSecretName`,
+      `"${adminSecretName}" is inside the managed clients' prefix "${secretNamePrefix}": a grant on that prefix would read the key that regenerates every client; pick a name outside it (e.g. "${defaultAdminSecretName(secretNamePrefix)}")`,
+    );
+  }
+  const logKmsKeyArn = c.string(s, "logKmsKeyArn", path, { pattern: KMS_KEY_ARN, what: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)" });
   return {
     enabled: c.boolean(s, "enabled", path, true),
     functionName:
@@ -329,6 +342,7 @@ function parseScheduled(c: Checker, raw: unknown, prefix: string, secretNamePref
     scheduleExpressionTimezone: c.string(s, "scheduleExpressionTimezone", path),
     adminSecretName,
     adminSecretKmsKeyArn: c.string(s, "adminSecretKmsKeyArn", path, { pattern: KMS_KEY_ARN, what: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)" }),
+    ...(logKmsKeyArn ? { logKmsKeyArn } : {}),
     logRetentionInDays: retention as number,
     logLevel: c.oneOf(s, "logLevel", path, ["debug", "info", "warn", "error"] as const, "info")!,
     runtime: c.oneOf(s, "runtime", path, ["nodejs22.x", "nodejs20.x"] as const, "nodejs22.x")!,
@@ -376,10 +390,19 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
   }
   const rotationEpoch = c.epoch(top, "rotationEpoch", "$") ?? "0";
   const rotateCommand = c.string(top, "rotateCommand", "$");
-  if (rotateCommand !== undefined && UNESCAPED_INTERPOLATION.test(rotateCommand)) {
-    c.fail("$.rotateCommand", 'contains "${", which Terraform would interpolate; write shell variables as "$VAR"');
+  const unescaped = rotateCommand === undefined ? null : UNESCAPED_INTERPOLATION.exec(rotateCommand);
+  if (unescaped) {
+    c.fail(
+      "$.rotateCommand",
+      unescaped[0].endsWith("${")
+        ? 'contains "${", which Terraform would interpolate; write shell variables as "$VAR" (or escape as "$${VAR}")'
+        : 'contains "%{", which Terraform would read as a template directive; escape it as "%%{"',
+    );
   }
   const tags = c.stringMap(top, "tags", "$") ?? {};
+  if (Object.hasOwn(tags, "keyward:client-id")) {
+    c.fail("$.tags.keyward:client-id", "is reserved: keyward tags each client's secret with the client's id under this key");
+  }
   const gateway = top.gateway === undefined ? undefined : parseGateway(c, top.gateway, "$.gateway");
 
   // Roles first: clients may refer to them by name.
@@ -520,7 +543,17 @@ function scheduledAdminName(top: Raw, secretNamePrefix: string): string | undefi
   const s = top.scheduledRotation;
   if (s === false) return undefined;
   if (s && typeof s === "object" && typeof (s as Raw).adminSecretName === "string") return (s as Raw).adminSecretName as string;
-  return `${secretNamePrefix}admin-credentials`;
+  return defaultAdminSecretName(secretNamePrefix);
+}
+
+/**
+ * Default name of the admin credentials' secret: `keyward/admin/genesys`, outside the managed clients' prefix (so
+ * no grant on `<secretNamePrefix>*` can read the key that regenerates every client); `keyward-admin/genesys` when
+ * the prefix would contain `keyward/admin/genesys` (e.g. the default prefix `keyward/`).
+ */
+export function defaultAdminSecretName(secretNamePrefix: string): string {
+  const preferred = "keyward/admin/genesys";
+  return secretNamePrefix !== "" && preferred.startsWith(secretNamePrefix) ? "keyward-admin/genesys" : preferred;
 }
 
 /** Reads and validates a configuration file: JSON, or YAML for `.yaml`/`.yml`. */

@@ -1,6 +1,7 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { UsageError } from "../src/core/errors.js";
+import { DataAwsCallerIdentity } from "./bindings/aws/data-caller-identity.js";
 import { AwsProvider } from "./bindings/aws/provider.js";
 import { SecretsmanagerSecret } from "./bindings/aws/secretsmanager-secret.js";
 import { configureBackend, type StateBackendSettings } from "./backend.js";
@@ -9,6 +10,7 @@ import type { KeywardStacksConfig } from "./config.js";
 import type { ManagedClient } from "./constructs/rotated-oauth-client.js";
 import { RotationLambda } from "./constructs/rotation-lambda.js";
 import { RotationSchedule, rotationManifest } from "./constructs/rotation-schedule.js";
+import { escapeConfigLiterals } from "./terraform-literal.js";
 
 export interface ScheduledRotationStackOptions {
   readonly config: KeywardStacksConfig;
@@ -40,7 +42,8 @@ export class ScheduledRotationStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, options: ScheduledRotationStackOptions) {
     super(scope, id);
-    const { config } = options;
+    // Every literal from the configuration reaches Terraform escaped (see terraform-literal.ts).
+    const config = escapeConfigLiterals(options.config);
     const scheduled = config.scheduledRotation;
     if (!scheduled) throw new UsageError("scheduled rotation is disabled in the configuration (scheduledRotation: false)");
     if (options.clients.length === 0) {
@@ -66,6 +69,9 @@ export class ScheduledRotationStack extends TerraformStack {
       managedSecretsKmsKeyArns: config.secretKmsKeyArn ? [config.secretKmsKeyArn] : undefined,
       awsRegion: config.awsRegion,
       logRetentionInDays: scheduled.logRetentionInDays,
+      logKmsKeyArn: scheduled.logKmsKeyArn,
+      reservedConcurrentExecutions: 1,
+      maximumRetryAttempts: 0,
       logLevel: scheduled.logLevel,
       runtime: scheduled.runtime,
       architecture: scheduled.architecture,
@@ -74,7 +80,10 @@ export class ScheduledRotationStack extends TerraformStack {
     });
 
     this.manifest = rotationManifest(options.clients);
+    // The scheduler role may be assumed only on behalf of this account and the schedule's own group.
+    const identity = new DataAwsCallerIdentity(this, "caller");
     this.schedule = new RotationSchedule(this, "schedule", {
+      sourceAccount: identity.accountId,
       name: scheduled.functionName,
       functionArn: this.rotationLambda.functionArn,
       input: this.manifest,

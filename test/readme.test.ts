@@ -35,3 +35,42 @@ describe("the README", () => {
     }
   });
 });
+
+describe("the README's sandbox snippet", () => {
+  const env = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: "false", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" });
+  async function snippet(): Promise<string> {
+    const readme = await readFile(README, "utf8");
+    const block = /<!-- readme-test: sandbox-snippet -->\n```sh\n([\s\S]*?)^```$/m.exec(readme)?.[1];
+    expect(block).toContain("npx keyward sandbox --env-out");
+    return block!;
+  }
+
+  it("runs as written: waits for the env file, rotates (dry run) with it, stops the sandbox and its file", async () => {
+    const script = await snippet();
+    const envFile = join(process.cwd(), ".keyward-sandbox.env");
+    await expect(readFile(envFile)).rejects.toThrow(/ENOENT/); // a sandbox of someone else's would be refused
+    const { stdout, stderr } = await run("sh", ["-e", "-c", `${script}wait   # (test only) until the sandbox has cleaned up and npx exited\n`], { cwd: process.cwd(), env: env(), timeout: 60_000 });
+    expect(stdout).toMatch(/"genesysUrl"/);
+    expect(`${stdout}\n${stderr}`).not.toMatch(/AWS_SECRET_ACCESS_KEY=|GENESYSCLOUD_OAUTHCLIENT_SECRET=/);
+    await expect(readFile(envFile)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("its rotate line fails clearly when the env file was not sourced", async () => {
+    const rotateLine = (await snippet()).split("\n").find((l) => l.startsWith("npx keyward rotate"))!;
+    const failed = await run("sh", ["-c", rotateLine], { cwd: process.cwd(), env: env() }).catch((err: { code: number; stderr: string }) => err);
+    expect((failed as { code: number }).code).not.toBe(0);
+    expect((failed as { stderr: string }).stderr).toMatch(/GENESYSCLOUD_OAUTHCLIENT_ID: is empty: source the sandbox env file first/);
+  });
+});
+
+describe("the README's control API reference", () => {
+  it("documents every route both control APIs answer", async () => {
+    const readme = await readFile(README, "utf8");
+    const routes = async (file: string, mount: string) =>
+      [...(await readFile(join(process.cwd(), file), "utf8")).matchAll(/case "([A-Z]+) (\/[^"]*)":/g)].map((m) => `${m[1]} ${mount}${m[2]}`);
+    const all = [...(await routes("src/sandbox/genesys/control.ts", "/genesys")), ...(await routes("src/sandbox/secretsmanager/control-api.ts", "/secretsmanager"))];
+    expect(all.length).toBeGreaterThan(15);
+    const table = readme.slice(readme.indexOf("### The control API"), readme.indexOf("### Emulator fidelity notes"));
+    expect(all.filter((route) => !table.includes(`\`${route}\``))).toEqual([]);
+  });
+});

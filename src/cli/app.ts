@@ -9,7 +9,7 @@ Usage:
   keyward rotate --client-name <exact name> --secret-id <name|arn> [...]
   keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json] [--take-over] [--rotate-self]
   keyward audit-state [FILE|-]... [--json] [--no-verify]
-  keyward sandbox [--port N] [--env-file PATH]
+  keyward sandbox [--port N] [--env-out PATH] [--force]
   keyward janitor serve [--port N] [--host 127.0.0.1]
   keyward scan [PATH...|-] [--git] [--since REV | --range A..B] [--staged] [--format text|json|sarif] [--output FILE]
                [--verify] [--baseline FILE] [--jobs N] [--post-to-janitor URL]

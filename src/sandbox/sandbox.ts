@@ -1,7 +1,8 @@
-import { chmod, rename, rm, writeFile } from "node:fs/promises";
+import { chmod, link, rename, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { randomUUID } from "node:crypto";
 import { readBody, sendJson, startHttpServer, type RunningServer } from "./common/http.js";
+import { randomSigV4Credentials, signSigV4, type SigV4Credentials } from "./common/sigv4.js";
 import { BUILTIN_ROLES, startGenesysEmulator, type GenesysEmulator, type SeededClient } from "./genesys/index.js";
 import { startSecretsManagerEmulator, type SecretsManagerEmulator } from "./secretsmanager/index.js";
 import { serializeStoredCredentials, type StoredCredentials } from "../secrets/credential-value.js";
@@ -24,6 +25,8 @@ export interface Sandbox {
   /** Secrets Manager names where the sandbox stored the admin and janitor credentials. */
   secretNames: { admin: string; janitor: string };
   region: string;
+  /** The access key pair the Secrets Manager emulator accepts (random per sandbox; also in `env`). */
+  awsCredentials: SigV4Credentials;
   /** The environment a keyward command (or the official SDKs) needs to talk to this sandbox. */
   env: Record<string, string>;
   /** The one-line summary `keyward sandbox` prints: URLs and ids, never a secret. */
@@ -42,7 +45,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const portAt = (offset: number) => (base === 0 ? 0 : base + offset);
 
   const genesys = await startGenesysEmulator({ port: portAt(0), host });
-  const secretsManager = await startSecretsManagerEmulator({ port: portAt(1), host, region }).catch(async (err) => {
+  // Fresh keys per sandbox: only holders of its env file (or of this object) can sign requests to it.
+  const awsCredentials = randomSigV4Credentials();
+  const secretsManager = await startSecretsManagerEmulator({ port: portAt(1), host, region, credentials: awsCredentials }).catch(async (err) => {
     await genesys.close();
     throw err;
   });
@@ -77,7 +82,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   const seeded = genesys.control.seed({
     clients: [
-      { name: "keyward-sandbox-admin", roleIds: [BUILTIN_ROLES.admin], description: "Admin client of the keyward sandbox org" },
+      // The admin holds every built-in role: a caller may only grant roles it holds (reference §8).
+      { name: "keyward-sandbox-admin", roleIds: [BUILTIN_ROLES.admin, BUILTIN_ROLES.janitor, BUILTIN_ROLES.readonly], description: "Admin client of the keyward sandbox org" },
       { name: "keyward-janitor", roleIds: [BUILTIN_ROLES.janitor], description: "Janitor client: view/edit/delete OAuth clients only" },
     ],
   });
@@ -96,8 +102,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     GENESYSCLOUD_GATEWAY_PROTOCOL: "http",
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
     AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: "keyward-sandbox",
-    AWS_SECRET_ACCESS_KEY: "keyward-sandbox",
+    AWS_ACCESS_KEY_ID: awsCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: awsCredentials.secretAccessKey,
     KEYWARD_SANDBOX_CONTROL_URL: control.url,
   };
   const summary: Record<string, string> = {
@@ -118,6 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     janitor,
     secretNames,
     region,
+    awsCredentials: { ...awsCredentials },
     env,
     summary,
     close: async () => {
@@ -128,15 +135,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
 /** Stores a credential document in the emulated Secrets Manager through its own wire protocol. */
 async function putCredentials(sm: SecretsManagerEmulator, name: string, value: StoredCredentials): Promise<void> {
-  const res = await fetch(sm.url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "secretsmanager.CreateSecret",
-      authorization: "AWS4-HMAC-SHA256 Credential=keyward-sandbox/sandbox",
+  const body = JSON.stringify({ Name: name, ClientRequestToken: randomUUID(), SecretString: serializeStoredCredentials(value), Tags: [{ Key: "managed-by", Value: "keyward" }] });
+  const headers = signSigV4(
+    {
+      method: "POST",
+      url: "/",
+      headers: { host: new URL(sm.url).host, "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.CreateSecret" },
+      body,
     },
-    body: JSON.stringify({ Name: name, ClientRequestToken: randomUUID(), SecretString: serializeStoredCredentials(value), Tags: [{ Key: "managed-by", Value: "keyward" }] }),
-  });
+    { credentials: sm.credentials, service: "secretsmanager", region: sm.region },
+  );
+  delete headers.host; // fetch sets it (the same value) itself
+  const res = await fetch(sm.url, { method: "POST", headers, body });
   if (!res.ok) throw new Error(`sandbox: could not seed secret ${name}: HTTP ${res.status}`);
 }
 
@@ -146,17 +156,21 @@ export function renderEnvFile(env: Record<string, string>): string {
   return header + Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`).join("\n") + "\n";
 }
 
-/** Writes the env file with mode 0600 from the first byte (temp file + rename). */
-export async function writeEnvFile(path: string, env: Record<string, string>): Promise<string> {
+/**
+ * Writes the env file with mode 0600 from the first byte, atomically (temp file in the same directory, then
+ * rename or link): the file either does not exist or is complete, so its existence means "ready". Without
+ * `overwrite` an existing file is never replaced (EEXIST), even one created while the sandbox was starting.
+ */
+export async function writeEnvFile(path: string, env: Record<string, string>, options: { overwrite?: boolean } = {}): Promise<string> {
   const target = resolve(path);
   const temp = join(dirname(target), `.${randomUUID()}.tmp`);
   try {
     await writeFile(temp, renderEnvFile(env), { mode: 0o600, flag: "wx" });
     await chmod(temp, 0o600);
-    await rename(temp, target);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
+    if (options.overwrite) await rename(temp, target);
+    else await link(temp, target);
+  } finally {
+    await rm(temp, { force: true }).catch(() => undefined);
   }
   return target;
 }

@@ -103,7 +103,8 @@ function attributeToTerraform(spec: AttributeSchema, value: unknown): unknown {
 }
 
 // `${...}` spans of a string: cdktf token markers (`${TfToken[TOKEN.12]}`) or literal Terraform interpolations.
-const INTERPOLATION_SPAN = /(\$\{TfToken\[[^\]]*\]\}|\$\{[^}]*\})/;
+// An escaped `$${...}` (a literal, e.g. from the configuration) is not one: its quotes must be escaped too.
+const INTERPOLATION_SPAN = /((?<!\$)\$\{TfToken\[[^\]]*\]\}|(?<!\$)\$\{[^}]*\})/;
 
 /**
  * A string attribute's HCL value. cdktf's HCL renderer quotes a string that contains an interpolation WITHOUT
@@ -135,7 +136,7 @@ function attributeToHclTerraform(spec: AttributeSchema, value: unknown): HclAttr
     case "stringList":
     case "stringSet":
       return {
-        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(value),
+        value: cdktf.listMapperHcl(stringToHcl, false)(value),
         isBlock: false,
         type: spec.kind === "stringSet" ? "set" : "list",
         storageClassType: "stringList",
@@ -150,7 +151,7 @@ function attributeToHclTerraform(spec: AttributeSchema, value: unknown): HclAttr
       };
     case "stringMap":
       return {
-        value: cdktf.hashMapperHcl(cdktf.stringToHclTerraform)(value),
+        value: cdktf.hashMapperHcl(stringToHcl)(value),
         isBlock: false,
         type: "map",
         storageClassType: "stringMap",

@@ -49,6 +49,11 @@ export interface RotatedOauthClientOptions {
   readonly rotateCommand?: string;
   readonly rotateWorkingDir?: string;
   readonly rotateInterpreter?: string[];
+  /**
+   * Default true. False declares no rotate `null_resource` (e.g. for an `inactive` client, whose post-apply
+   * verification could only fail: Genesys grants no token to an inactive client).
+   */
+  readonly rotate?: boolean;
 
   /**
    * Refused unless {@link allowDirectoryClientSecret}: with it the provider writes the create-time secret in
@@ -74,14 +79,23 @@ export interface RotatedOauthClientOptions {
   };
 }
 
-/** `${` not escaped as `$${`: Terraform would interpolate it, even inside a JSON string. */
-export const UNESCAPED_INTERPOLATION = /(^|[^$])\$\{/;
+/** Tag on every secret container keyward declares: the id of the OAuth client whose credentials it holds. */
+export const CLIENT_ID_TAG = "keyward:client-id";
 
-/** Throws when a provisioner command contains an unescaped Terraform interpolation. */
+/**
+ * `${` not escaped as `$${`, or `%{` not escaped as `%%{`: Terraform would evaluate it (interpolation or template
+ * directive), even inside a JSON string. A run of two or more `$` (`%`) before `{` is an escape.
+ */
+export const UNESCAPED_INTERPOLATION = /(^|[^$])\$\{|(^|[^%])%\{/;
+
+/** Throws when a provisioner command contains an unescaped Terraform interpolation or template directive. */
 export function assertNoTerraformInterpolation(command: string, what = "rotateCommand"): void {
-  if (UNESCAPED_INTERPOLATION.test(command)) {
-    throw new UsageError(`${what} contains "\${": Terraform would interpolate it inside the configuration`, {
-      hint: 'write shell variables as "$VAR" (or escape as "$${VAR}")',
+  const m = UNESCAPED_INTERPOLATION.exec(command);
+  if (m) {
+    const sequence = m[0].endsWith("${") ? "${" : "%{";
+    const effect = sequence === "${" ? "interpolate it" : "read it as a template directive";
+    throw new UsageError(`${what} contains "${sequence}": Terraform would ${effect} inside the configuration`, {
+      hint: sequence === "${" ? 'write shell variables as "$VAR" (or escape as "$${VAR}")' : 'escape a literal "%{" as "%%{"',
     });
   }
 }
@@ -93,12 +107,12 @@ export function assertNoTerraformInterpolation(command: string, what = "rotateCo
  * - `genesyscloud_oauth_client` with `expose_client_secret = false` (always, not configurable), so the provider
  *   keeps the create-time secret out of state;
  * - `aws_secretsmanager_secret`, an empty container (no `aws_secretsmanager_secret_version`, so no value passes
- *   through Terraform);
+ *   through Terraform), tagged `keyward:client-id` = the client's id (a Terraform reference);
  * - `null_resource` whose `local-exec` provisioner runs `keyward rotate` after apply. `keyward rotate` regenerates
  *   the secret (`POST /api/v2/oauth/clients/{id}/secret`, which also kills the create-time secret) and writes it
  *   straight into the container. Its environment and triggers hold only the client id, the secret ARN and the
  *   region. Triggers: client id, secret ARN and `rotationEpoch`, so a replaced client, a replaced container or a
- *   bumped epoch rotates again.
+ *   bumped epoch rotates again. Left out with `rotate: false`.
  *
  * The value stored in Secrets Manager (AWSCURRENT) is the JSON object
  * `{"clientId": "...", "clientSecret": "...", "region": "us-east-1"}`, possibly with more optional fields
@@ -111,7 +125,8 @@ export function assertNoTerraformInterpolation(command: string, what = "rotateCo
 export class RotatedOauthClient extends Construct {
   public readonly oauthClient: OauthClient;
   public readonly secret: SecretsmanagerSecret;
-  public readonly rotation: NullResource;
+  /** Undefined when `rotate: false`. */
+  public readonly rotation?: NullResource;
   /** The OAuth client id (a Terraform reference). */
   public readonly clientId: string;
   /** ARN of the Secrets Manager secret (a Terraform reference). */
@@ -163,7 +178,8 @@ export class RotatedOauthClient extends Construct {
         `Genesys Cloud OAuth client "${options.name}", written by keyward rotate ({"clientId","clientSecret","region"})`,
       kmsKeyId: options.secretKmsKeyId,
       recoveryWindowInDays: options.recoveryWindowInDays,
-      tags: options.tags,
+      // How `keyward rotate` and the janitor find a client's secret (and refuse a second one for the same client).
+      tags: { ...options.tags, [CLIENT_ID_TAG]: this.oauthClient.id },
       provider: options.providers?.aws,
     });
 
@@ -173,6 +189,7 @@ export class RotatedOauthClient extends Construct {
     this.region = options.region;
     this.rotateCommand = command;
 
+    if (options.rotate === false) return;
     this.rotation = new NullResource(this, "rotate", {
       triggers: {
         client_id: this.clientId,

@@ -7,6 +7,7 @@ import { IamRole } from "../bindings/aws/iam-role.js";
 import { IamRolePolicy } from "../bindings/aws/iam-role-policy.js";
 import { policyDocument, type IamPolicyStatement } from "../bindings/aws/iam-policy.js";
 import { LambdaFunction } from "../bindings/aws/lambda-function.js";
+import { LambdaFunctionEventInvokeConfig } from "../bindings/aws/lambda-function-event-invoke-config.js";
 import { bundleLambda, LAMBDA_BUNDLE_FILE, ROTATION_LAMBDA_ENTRY } from "./lambda-bundle.js";
 
 /** Lambda runtimes the ESM bundle is built for. */
@@ -29,6 +30,8 @@ export interface RotationLambdaOptions {
   readonly concurrency?: number;
   /** Default 30. */
   readonly logRetentionInDays?: number;
+  /** CMK for the log group (`kms_key_id`); its key policy must let `logs.<region>.amazonaws.com` use it. */
+  readonly logKmsKeyArn?: string;
   /** KEYWARD_LOG_LEVEL; default `info`. */
   readonly logLevel?: string;
   /** Default `nodejs22.x`. */
@@ -39,8 +42,16 @@ export interface RotationLambdaOptions {
   readonly memorySize?: number;
   /** Seconds; default 120 (one regenerate + put + verify per client, sequentially). */
   readonly timeout?: number;
-  /** Optional cap, e.g. 1 so two rotations never overlap. Unset: no reservation. */
+  /**
+   * Reserved concurrency. Default 1: two invocations never rotate at once (a second one is throttled, and with
+   * no retries dropped), so two runs can never regenerate the same client into each other's secrets.
+   */
   readonly reservedConcurrentExecutions?: number;
+  /**
+   * Retries of a failed asynchronous invocation (EventBridge Scheduler invokes asynchronously). Default 0: a retry
+   * re-runs the whole manifest, regenerating every client again; the next schedule is the retry.
+   */
+  readonly maximumRetryAttempts?: 0 | 1 | 2;
   /** Handler entry; default `src/rotation/lambda.ts`, the same sources the CLI is built from. */
   readonly entry?: string;
   /** Where the bundle is written; default `<app outdir>/.keyward-bundles/<construct path>`. */
@@ -54,10 +65,15 @@ export interface RotationLambdaOptions {
  * group (with retention), its execution role and one inline least-privilege policy:
  *
  * - `secretsmanager:GetSecretValue` on the admin credentials secret only;
- * - `secretsmanager:DescribeSecret`, `GetSecretValue` (to verify AWSCURRENT after writing) and `PutSecretValue`
- *   on exactly the managed client secrets;
+ * - `secretsmanager:DescribeSecret`, `GetSecretValue` (to verify AWSCURRENT after writing), `PutSecretValue` and
+ *   `TagResource` (`keyward rotate` tags its target `keyward:client-id`) on exactly the managed client secrets;
+ * - `secretsmanager:ListSecrets` on `*` (it cannot be scoped to resources; it lists names and tags, never values),
+ *   so a run can find every secret tagged with its client's id and refuse to rotate one client into two secrets;
  * - `logs:CreateLogStream`, `logs:PutLogEvents` on its own log group and that group's streams only;
  * - `kms:Decrypt` (+ `kms:GenerateDataKey` for the managed secrets) on configured CMKs only, via Secrets Manager.
+ *
+ * Asynchronous invocations are not retried (`aws_lambda_function_event_invoke_config`, maximum_retry_attempts 0)
+ * and reserved concurrency is 1, so one schedule tick rotates each client at most once.
  *
  * The function's environment holds the admin secret's ARN (KEYWARD_ADMIN_SECRET_ARN), never credentials: the
  * handler reads that secret (a `{"clientId","clientSecret","region"}` document) with GetSecretValue at run time.
@@ -67,6 +83,7 @@ export class RotationLambda extends Construct {
   public readonly role: IamRole;
   public readonly policy: IamRolePolicy;
   public readonly logGroup: CloudwatchLogGroup;
+  public readonly invokeConfig: LambdaFunctionEventInvokeConfig;
   public readonly asset: TerraformAsset;
   /** The statements of the execution role's inline policy, as rendered into `policy`. */
   public readonly policyStatements: readonly IamPolicyStatement[];
@@ -94,6 +111,7 @@ export class RotationLambda extends Construct {
     this.logGroup = new CloudwatchLogGroup(this, "logs", {
       name: `/aws/lambda/${options.functionName}`,
       retentionInDays: options.logRetentionInDays ?? 30,
+      kmsKeyId: options.logKmsKeyArn,
       tags: options.tags,
       provider,
     });
@@ -125,8 +143,21 @@ export class RotationLambda extends Construct {
       },
       {
         sid: "RotateManagedClientSecrets",
-        actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        actions: [
+          "secretsmanager:DescribeSecret",
+          "secretsmanager:GetSecretValue",
+          "secretsmanager:PutSecretValue",
+          "secretsmanager:TagResource",
+        ],
         resources: [...options.managedSecretArns],
+      },
+      {
+        // ListSecrets supports no resource-level permissions: `*` is the only resource IAM accepts for it. It
+        // returns names, ARNs and tags, never a value. keyward lists the secrets tagged with a client's id to
+        // refuse rotating one client into two secrets.
+        sid: "FindSecretsByClientTag",
+        actions: ["secretsmanager:ListSecrets"],
+        resources: ["*"],
       },
       {
         sid: "WriteOwnLogs",
@@ -176,12 +207,18 @@ export class RotationLambda extends Construct {
       memorySize: options.memorySize ?? 256,
       // Lambda's maximum: the handler starts no regenerate with less than its worst case (~84 s) left, so a fleet needs room.
       timeout: options.timeout ?? 900,
-      reservedConcurrentExecutions: options.reservedConcurrentExecutions,
+      reservedConcurrentExecutions: options.reservedConcurrentExecutions ?? 1,
       environment: { variables },
       tags: options.tags,
       provider,
       // The log group must exist (with its retention) before the function can create it implicitly.
       dependsOn: [this.logGroup, this.policy],
+    });
+
+    this.invokeConfig = new LambdaFunctionEventInvokeConfig(this, "async-invoke", {
+      functionName: this.function.functionName,
+      maximumRetryAttempts: options.maximumRetryAttempts ?? 0,
+      provider,
     });
 
     this.functionArn = this.function.arn;

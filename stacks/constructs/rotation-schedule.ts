@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { IamRole } from "../bindings/aws/iam-role.js";
 import { IamRolePolicy } from "../bindings/aws/iam-role-policy.js";
 import { policyDocument, type IamPolicyStatement } from "../bindings/aws/iam-policy.js";
+import { SchedulerScheduleGroup } from "../bindings/aws/scheduler-schedule-group.js";
 import {
   SchedulerSchedule,
   type SchedulerScheduleTargetRetryPolicy,
@@ -38,16 +39,23 @@ export interface RotationScheduleOptions {
   readonly retryPolicy?: SchedulerScheduleTargetRetryPolicy;
   readonly description?: string;
   readonly enabled?: boolean;
+  /**
+   * Confused-deputy guard on the role's trust policy: only on behalf of this account (`aws:SourceAccount`, e.g.
+   * an `aws_caller_identity`'s account id) and of the construct's own schedule group (`aws:SourceArn`, the
+   * group's ARN: Scheduler sets the schedule group's ARN as the source) may Scheduler assume the role.
+   */
+  readonly sourceAccount: string;
   readonly tags?: { [key: string]: string };
   readonly provider?: TerraformProvider;
 }
 
 /**
  * An EventBridge Scheduler schedule that invokes one Lambda function, and the role it assumes: trusted by
- * `scheduler.amazonaws.com` only, allowed `lambda:InvokeFunction` on that function's ARN only.
+ * `scheduler.amazonaws.com` only, for this account and the schedule's own group (`<name>`) only, allowed `lambda:InvokeFunction` on that function's ARN only.
  */
 export class RotationSchedule extends Construct {
   public readonly schedule: SchedulerSchedule;
+  public readonly group: SchedulerScheduleGroup;
   public readonly role: IamRole;
   public readonly policy: IamRolePolicy;
   public readonly policyStatements: readonly IamPolicyStatement[];
@@ -57,6 +65,7 @@ export class RotationSchedule extends Construct {
     super(scope, id);
     const provider = options.provider;
 
+    this.group = new SchedulerScheduleGroup(this, "group", { name: options.name, tags: options.tags, provider });
     this.role = new IamRole(this, "role", {
       name: `${options.name}-scheduler`,
       description: "keyward: lets EventBridge Scheduler invoke the rotation function, nothing else",
@@ -65,6 +74,10 @@ export class RotationSchedule extends Construct {
           sid: "SchedulerAssumeRole",
           actions: ["sts:AssumeRole"],
           principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }],
+          conditions: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [options.sourceAccount] },
+            { test: "ArnEquals", variable: "aws:SourceArn", values: [this.group.arn] },
+          ],
         },
       ]),
       tags: options.tags,
@@ -84,6 +97,7 @@ export class RotationSchedule extends Construct {
     this.schedule = new SchedulerSchedule(this, "schedule", {
       name: options.name,
       description: options.description ?? "keyward: scheduled rotation of Genesys Cloud OAuth client secrets",
+      groupName: this.group.name,
       scheduleExpression: options.scheduleExpression ?? DEFAULT_ROTATION_SCHEDULE,
       scheduleExpressionTimezone: options.scheduleExpressionTimezone,
       state: options.enabled === false ? "DISABLED" : "ENABLED",

@@ -1,11 +1,11 @@
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, stat } from "node:fs/promises";
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdir, mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { checkCredentials } from "../../src/genesys/index.js";
-import { KEYWARD_BIN } from "../helpers/keyward-cli.js";
+import { KEYWARD_BIN, runKeyward } from "../helpers/keyward-cli.js";
 
 const ENV_KEYS = [
   "GENESYSCLOUD_OAUTHCLIENT_ID",
@@ -19,6 +19,7 @@ const ENV_KEYS = [
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
   "KEYWARD_SANDBOX_CONTROL_URL",
+  "KEYWARD_SANDBOX_PID",
 ];
 
 function parseEnvFile(text: string): Record<string, string> {
@@ -83,4 +84,78 @@ describe("keyward sandbox", () => {
     expect(run.stderr).toMatch(/cannot listen .* EADDRINUSE/);
     expect(run.stderr).toMatch(/--port/);
   });
+
+  it("works through npx with --env-out, and stops on the pid it publishes", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
+    const envFile = join(dir, "npx.env");
+    const child = spawn("npx", ["--no-install", "keyward", "sandbox", "--env-out", envFile], {
+      cwd: process.cwd(),
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, npm_config_update_notifier: "false" },
+    });
+    const { summary, stderr } = await firstLine(child);
+    expect(summary.envFile).toBe(envFile);
+    const env = parseEnvFile(await readFile(envFile, "utf8"));
+    expect(env.KEYWARD_SANDBOX_PID).toBe(String(summary.pid));
+    const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    process.kill(Number(env.KEYWARD_SANDBOX_PID), "SIGTERM");
+    expect(await exit).toBe(0);
+    await expect(stat(envFile)).rejects.toThrow(/ENOENT/);
+    expect(stderr()).toBe("");
+  });
+
+  it.each(["SIGHUP", "SIGINT"] as const)("cleans up on %s exactly as on SIGTERM: env file deleted, exit 0", async (signal) => {
+    const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
+    const envFile = join(dir, "sandbox.env");
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const { summary, stderr } = await firstLine(child);
+    await stat(envFile);
+    const exit = new Promise<[number | null, string | null]>((resolve) => child.once("exit", (code, sig) => resolve([code, sig])));
+    child.kill(signal);
+    expect(await exit).toEqual([0, null]);
+    await expect(stat(envFile)).rejects.toThrow(/ENOENT/);
+    // Nothing listens any more.
+    await expect(fetch(summary.controlUrl!)).rejects.toThrow();
+    expect(stderr()).toBe("");
+  });
+
+  it("refuses an existing env file with exit 2 and leaves it alone, unless --force", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
+    const envFile = join(dir, "mine.env");
+    await writeFile(envFile, "MINE=1\n");
+    const refused = await runKeyward(["sandbox", "--env-out", envFile], {});
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/already exists/);
+    expect(refused.stderr).toMatch(/--force/);
+    expect(refused.stdout).toBe("");
+    expect(await readFile(envFile, "utf8")).toBe("MINE=1\n");
+
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-file", envFile, "--force"], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    await firstLine(child);
+    expect(parseEnvFile(await readFile(envFile, "utf8")).GENESYSCLOUD_OAUTHCLIENT_ID).toBeDefined();
+    const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+  });
+
+  it("refuses a path in a missing directory with exit 2 before listening", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
+    const run = await runKeyward(["sandbox", "--env-out", join(dir, "missing", "x.env")], {}, { timeoutMs: 20_000 });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/does not exist/);
+    expect(run.stdout).toBe("");
+    await mkdir(join(dir, "a-directory"));
+    const onDir = await runKeyward(["sandbox", "--env-out", join(dir, "a-directory")], {}, { timeoutMs: 20_000 });
+    expect(onDir.code).toBe(2);
+  });
 });
+
+async function firstLine(child: ChildProcessWithoutNullStreams | ReturnType<typeof spawn>): Promise<{ summary: Record<string, string | number>; stderr: () => string } & { summary: { controlUrl?: string; envFile?: string; pid?: number } }> {
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once("line", resolve);
+    child.once("exit", (code) => reject(new Error(`sandbox exited ${code}: ${stderr}`)));
+  });
+  return { summary: JSON.parse(line) as never, stderr: () => stderr };
+}

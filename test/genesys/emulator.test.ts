@@ -15,7 +15,7 @@ describe("the Genesys client against the emulator", () => {
   beforeEach(() => {
     resetSecretRegistry();
     emulator.control.reset();
-    [admin] = emulator.control.seed({ clients: [{ name: "admin", roleIds: [BUILTIN_ROLES.admin] }] }).clients as [SeededClient];
+    [admin] = emulator.control.seed({ clients: [{ name: "admin", roleIds: [BUILTIN_ROLES.admin, BUILTIN_ROLES.janitor, BUILTIN_ROLES.readonly] }] }).clients as [SeededClient];
     const settings = genesysSettingsFromEnv({
       GENESYSCLOUD_OAUTHCLIENT_ID: admin.id,
       GENESYSCLOUD_OAUTHCLIENT_SECRET: admin.secret,

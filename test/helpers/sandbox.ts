@@ -40,13 +40,13 @@ export async function startSandboxKit(): Promise<SandboxKit> {
   const logs: string[] = [];
   const minted = new Set<string>([sandbox.admin.secret, sandbox.janitor.secret]);
   const logger = () => createLogger({ level: "debug", write: (line) => logs.push(line) });
-  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: { accessKeyId: "test", secretAccessKey: "test" }, maxAttempts: 1 });
+  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: sandbox.awsCredentials, maxAttempts: 1 });
   const store = (options: { maxAttempts?: number } = {}) =>
     createSecretStore({
       client: new SecretsManagerClient({
         endpoint: sandbox.secretsManager.url,
         region: sandbox.region,
-        credentials: { accessKeyId: "test", secretAccessKey: "test" },
+        credentials: sandbox.awsCredentials,
         maxAttempts: options.maxAttempts ?? 2,
       }),
     });

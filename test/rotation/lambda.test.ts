@@ -25,8 +25,8 @@ function lambdaEnv(adminSecretArn: string): NodeJS.ProcessEnv {
     KEYWARD_ADMIN_SECRET_ARN: adminSecretArn,
     AWS_ENDPOINT_URL_SECRETS_MANAGER: kit.sandbox.secretsManager.url,
     AWS_REGION: kit.sandbox.region,
-    AWS_ACCESS_KEY_ID: "test",
-    AWS_SECRET_ACCESS_KEY: "test",
+    AWS_ACCESS_KEY_ID: kit.sandbox.awsCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: kit.sandbox.awsCredentials.secretAccessKey,
   };
 }
 

@@ -59,6 +59,9 @@ const ALLOWED_WILDCARD_RESOURCES = [
   /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[^*?]+-\?{6}$/,
 ];
 
+/** Actions IAM supports no resource-level permissions for: `Resource: "*"` is the only form, alone in a statement. */
+const UNSCOPABLE_ACTIONS = new Set(["secretsmanager:ListSecrets"]);
+
 function asArray(value: unknown): unknown[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
@@ -83,7 +86,8 @@ export function auditIamPolicy(policy: unknown, where: string): string[] {
     for (const resource of asArray(s.Resource)) {
       if (typeof resource !== "string") problems.push(`${at}: resource is not a string`);
       else if (resource.includes("*") || resource.includes("?")) {
-        if (!ALLOWED_WILDCARD_RESOURCES.some((r) => r.test(resource))) problems.push(`${at}: wildcard resource ${JSON.stringify(resource)}`);
+        const unscopable = resource === "*" && asArray(s.Action).every((a) => UNSCOPABLE_ACTIONS.has(a as string));
+        if (!unscopable && !ALLOWED_WILDCARD_RESOURCES.some((r) => r.test(resource))) problems.push(`${at}: wildcard resource ${JSON.stringify(resource)}`);
       }
     }
     const principal = s.Principal;

@@ -21,6 +21,8 @@ const HAND_WRITTEN = [
   "aws_lambda_function",
   "aws_cloudwatch_log_group",
   "aws_scheduler_schedule",
+  "aws_lambda_function_event_invoke_config",
+  "aws_scheduler_schedule_group",
 ];
 
 /** A clean environment: nothing that would redirect the config, the output or the format. */

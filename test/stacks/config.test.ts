@@ -56,7 +56,7 @@ describe("parseStacksConfig", () => {
       scheduledRotation: {
         functionName: "keyward-rotation",
         scheduleExpression: "rate(1 day)",
-        adminSecretName: "keyward/admin-credentials",
+        adminSecretName: "keyward-admin/genesys",
         logRetentionInDays: 30,
         logLevel: "info",
         runtime: "nodejs22.x",
@@ -121,14 +121,14 @@ describe("parseStacksConfig", () => {
         { name: "Billing Export", roles: [{ roleId: ROLE_ID }] },
         { name: "billing-export", roles: [{ roleId: ROLE_ID }], secretName: "keyward/other" },
         { name: "CRM", roles: [{ roleId: ROLE_ID }], secretName: "keyward/billing_export" },
-        { name: "Admin", roles: [{ roleId: ROLE_ID }], secretName: "keyward/admin-credentials" },
+        { name: "Admin", roles: [{ roleId: ROLE_ID }], secretName: "keyward-admin/genesys" },
       ],
     });
     expect(issues).toEqual([
       '$.roles[1].name: duplicate role name "narrow" (same as roles[0])',
       '$.clients[1].name: duplicate client name "billing-export" (same as clients[0])',
       '$.clients[2].secretName: duplicate secret name "keyward/billing_export" (also used by clients[0])',
-      '$.clients[3].secretName: duplicate secret name "keyward/admin-credentials" (also used by scheduledRotation.adminSecretName)',
+      '$.clients[3].secretName: duplicate secret name "keyward-admin/genesys" (also used by scheduledRotation.adminSecretName)',
     ]);
   });
 

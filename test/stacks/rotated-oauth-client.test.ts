@@ -80,6 +80,12 @@ describe("RotatedOauthClient", () => {
     expect(() => synth({ rotateCommand: 'keyward rotate --client-id "${KEYWARD_CLIENT_ID}"' })).toThrow(/Terraform would interpolate/);
   });
 
+  it("refuses a %{...} template directive in the command, but lets the escaped %%{ through", () => {
+    expect(() => synth({ rotateCommand: 'echo "%{if true}x%{endif}"' })).toThrow(/"%\{": Terraform would read it as a template directive/);
+    expect(() => synth({ rotateCommand: '%{for x in ["a"]}${x}%{endfor}' })).toThrow(/Terraform would/);
+    expect(readProvisioners(synth({ rotateCommand: 'printf "%%{x}" && printf "%s" "$KEYWARD_CLIENT_ID"' }))[0]!.command).toBe('printf "%%{x}" && printf "%s" "$KEYWARD_CLIENT_ID"');
+  });
+
   it("refuses directory_client_secret unless explicitly allowed (it writes the plaintext secret to disk)", () => {
     expect(() => synth({ directoryClientSecret: "/tmp/secrets" })).toThrow(/plaintext secret to disk/);
     expect(synth({ directoryClientSecret: "/tmp/secrets", allowDirectoryClientSecret: true })).toHaveResourceWithProperties(OauthClient, {

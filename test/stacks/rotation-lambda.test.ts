@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { CloudwatchLogGroup } from "../../stacks/bindings/aws/cloudwatch-log-group.js";
 import { IamRole } from "../../stacks/bindings/aws/iam-role.js";
 import { IamRolePolicy } from "../../stacks/bindings/aws/iam-role-policy.js";
+import { LambdaFunctionEventInvokeConfig } from "../../stacks/bindings/aws/lambda-function-event-invoke-config.js";
 import { LambdaFunction } from "../../stacks/bindings/aws/lambda-function.js";
 import { SchedulerSchedule } from "../../stacks/bindings/aws/scheduler-schedule.js";
 import { bundleLambda, ROTATION_LAMBDA_ENTRY } from "../../stacks/constructs/lambda-bundle.js";
@@ -91,9 +92,11 @@ describe("RotationLambda", () => {
       {
         Sid: "RotateManagedClientSecrets",
         Effect: "Allow",
-        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:TagResource"],
         Resource: MANAGED,
       },
+      // ListSecrets cannot be scoped (IAM offers no resource-level permission for it); it returns no values.
+      { Sid: "FindSecretsByClientTag", Effect: "Allow", Action: ["secretsmanager:ListSecrets"], Resource: ["*"] },
       { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [logGroup, logStreams] },
     ]);
     expect(auditIamPolicy(policy, "lambda policy")).toEqual([]);
@@ -103,12 +106,27 @@ describe("RotationLambda", () => {
     const admin = "arn:aws:kms:eu-west-1:123456789012:key/0000aaaa-12ab-34cd-56ef-1234567890ab";
     const policy = lambdaPolicy(synth({ adminSecretKmsKeyArn: admin, managedSecretsKmsKeyArns: [CMK, CMK] }).parsed);
     const via = { StringEquals: { "kms:ViaService": ["secretsmanager.eu-west-1.amazonaws.com"] } };
-    expect(policy.Statement.slice(3)).toEqual([
+    expect(policy.Statement.slice(4)).toEqual([
       { Sid: "DecryptAdminSecret", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [admin], Condition: via },
       { Sid: "EncryptManagedSecrets", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [CMK], Condition: via },
     ]);
     // Without CMKs: no KMS statement at all.
     expect(lambdaPolicy(synth().parsed).Statement.map((s) => s.Sid)).not.toContain("DecryptAdminSecret");
+  });
+
+  it("never retries an asynchronous invocation and reserves a concurrency of 1 (one tick rotates each client once)", () => {
+    const { text } = synth();
+    expect(text).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, {
+      function_name: expect.stringMatching(/^\$\{aws_lambda_function\.rotation_function_[0-9A-F]{8}\.function_name\}$/),
+      maximum_retry_attempts: 0,
+    });
+    expect(text).toHaveResourceWithProperties(LambdaFunction, { reserved_concurrent_executions: 1 });
+  });
+
+  it("encrypts its log group with the configured KMS key, and only then", () => {
+    expect(synth({ logKmsKeyArn: CMK }).text).toHaveResourceWithProperties(CloudwatchLogGroup, { kms_key_id: CMK });
+    const [group] = Object.values(synth().parsed.resource.aws_cloudwatch_log_group!);
+    expect(group).not.toHaveProperty("kms_key_id");
   });
 
   it("refuses to build without a managed secret (an IAM statement with no resource)", () => {
@@ -147,10 +165,11 @@ describe("rotation bundle", () => {
 describe("RotationSchedule", () => {
   const FN = "arn:aws:lambda:eu-west-1:123456789012:function:keyward-rotation";
   const input = rotationManifest([{ clientId: "c1", secretArn: MANAGED[0]! }]);
+  const GROUP_ARN = expect.stringMatching(/^\$\{aws_scheduler_schedule_group\.schedule_group_[0-9A-F]{8}\.arn\}$/);
 
   function synthSchedule(): { text: string; parsed: Parsed } {
     const text = Testing.synthScope((stack) => {
-      new RotationSchedule(stack, "schedule", { name: "keyward-rotation", functionArn: FN, input });
+      new RotationSchedule(stack, "schedule", { name: "keyward-rotation", functionArn: FN, input, sourceAccount: "123456789012" });
     });
     return { text, parsed: JSON.parse(text) as Parsed };
   }
@@ -171,11 +190,24 @@ describe("RotationSchedule", () => {
     });
   });
 
-  it("scheduler role: trusted by scheduler.amazonaws.com, may invoke only that function", () => {
+  it("puts the schedule in a group of its own, named after it", () => {
+    const { text, parsed } = synthSchedule();
+    expect(text).toHaveResourceWithProperties({ tfResourceType: "aws_scheduler_schedule_group" }, { name: "keyward-rotation" });
+    const [schedule] = Object.values(parsed.resource.aws_scheduler_schedule!);
+    expect(schedule!.group_name).toMatch(/^\$\{aws_scheduler_schedule_group\.schedule_group_[0-9A-F]{8}\.name\}$/);
+  });
+
+  it("scheduler role: trusted by scheduler.amazonaws.com for this account and its own schedule group only, may invoke only that function", () => {
     const { parsed } = synthSchedule();
     const [role] = Object.values(parsed.resource.aws_iam_role!);
     expect(JSON.parse(role!.assume_role_policy as string).Statement).toEqual([
-      { Sid: "SchedulerAssumeRole", Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: ["scheduler.amazonaws.com"] } },
+      {
+        Sid: "SchedulerAssumeRole",
+        Effect: "Allow",
+        Action: ["sts:AssumeRole"],
+        Principal: { Service: ["scheduler.amazonaws.com"] },
+        Condition: { StringEquals: { "aws:SourceAccount": ["123456789012"] }, ArnEquals: { "aws:SourceArn": [GROUP_ARN] } },
+      },
     ]);
     const [policy] = Object.values(parsed.resource.aws_iam_role_policy!);
     const document = JSON.parse(policy!.policy as string);

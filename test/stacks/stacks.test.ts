@@ -144,7 +144,7 @@ describe("keyward stacks from the example configuration", () => {
 
     it("declares the admin credentials container (empty) and passes only its ARN to the Lambda", () => {
       const text = JSON.stringify(rotation);
-      expect(text).toHaveResourceWithProperties(SecretsmanagerSecret, { name: "keyward/clients/admin-credentials" });
+      expect(text).toHaveResourceWithProperties(SecretsmanagerSecret, { name: "keyward/admin/genesys" });
       expect(text).toHaveResourceWithProperties(LambdaFunction, {
         function_name: "keyward-rotation",
         environment: { variables: { KEYWARD_ADMIN_SECRET_ARN: "${aws_secretsmanager_secret.admin-credentials.arn}", KEYWARD_LOG_LEVEL: "info" } },
@@ -182,8 +182,8 @@ describe("stack variants", () => {
         expect(rotation.data.terraform_remote_state["cross-stack-reference-input-cx-prod-clients"].config).toMatchObject({ bucket: "tf-state", key: "keyward/cx-prod-clients.tfstate", encrypt: true });
         expect(JSON.stringify(clients)).toHaveResourceWithProperties(SecretsmanagerSecret, { kms_key_id: kms });
         const policy = JSON.parse((Object.values(rotation.resource.aws_iam_role_policy) as Json[]).find((p) => p.name === "keyward-rotation")!.policy);
-        expect(policy.Statement.map((s: Json) => s.Sid)).toEqual(["ReadAdminCredentials", "RotateManagedClientSecrets", "WriteOwnLogs", "DecryptAdminSecret", "EncryptManagedSecrets"]);
-        expect(policy.Statement[4].Resource).toEqual([kms]);
+        expect(policy.Statement.map((s: Json) => s.Sid)).toEqual(["ReadAdminCredentials", "RotateManagedClientSecrets", "FindSecretsByClientTag", "WriteOwnLogs", "DecryptAdminSecret", "EncryptManagedSecrets"]);
+        expect(policy.Statement[5].Resource).toEqual([kms]);
       },
       backend,
     );

@@ -13,8 +13,8 @@ export interface ApiEndpointDeps {
 
 /**
  * `/api/v2/...`. Order: bearer token (401 `authentication.required` / `bad.credentials` / `credentials.expired`),
- * per-token fixed-window limit (every answer from here on carries `inin-ratelimit-*`; over the limit: 429
- * `too.many.requests` with `Retry-After`), route (404 `not.found`), permission (403 `missing.any.permissions`),
+ * per-token fixed-window limit (over the limit: 429 `too.many.requests` with `Retry-After`; every answer from
+ * here on carries `inin-ratelimit-*` only with the legacy `behaviour.rateLimitHeaders`), route (404 `not.found`), permission (403 `missing.any.permissions`),
  * body (413 over 512000 bytes, 415 for a non-JSON Content-Type, 400 `bad.request` for bad JSON), handler.
  */
 export async function handleApiRequest(ex: Exchange, match: RouteMatch | undefined, deps: ApiEndpointDeps): Promise<void> {
@@ -25,11 +25,13 @@ export async function handleApiRequest(ex: Exchange, match: RouteMatch | undefin
     if (!check.ok) throw check.error;
 
     const hit = deps.window.hit(token);
-    ex.addHeaders({
-      "inin-ratelimit-count": String(hit.count),
-      "inin-ratelimit-allowed": String(hit.allowed),
-      "inin-ratelimit-reset": String(hit.resetSeconds),
-    });
+    if (deps.store.behaviour.rateLimitHeaders) {
+      ex.addHeaders({
+        "inin-ratelimit-count": String(hit.count),
+        "inin-ratelimit-allowed": String(hit.allowed),
+        "inin-ratelimit-reset": String(hit.resetSeconds),
+      });
+    }
     if (hit.limited) throw apiErrors.tooManyRequests(hit.resetSeconds);
 
     if (!match) throw apiErrors.notFound();
@@ -44,7 +46,8 @@ export async function handleApiRequest(ex: Exchange, match: RouteMatch | undefin
       if (route.body === "json") body = parseJsonBody(text, ex.req.headers["content-type"]);
     }
 
-    const result = route.run({ store: deps.store, caller: check.client, token, params, body });
+    const query = new URL(ex.req.url ?? "/", "http://emulator").searchParams;
+    const result = route.run({ store: deps.store, caller: check.client, token, params, body, query });
     ex.send(result.status, result.body);
   } catch (err) {
     if (err instanceof ApiError) return ex.sendApiError(err);

@@ -58,6 +58,14 @@ export const apiErrors = {
       [{ errorCode: "invalid.value", fieldName: field }],
     );
   },
+  roleAssignmentNotAllowed: (roleIds: string[], status: 400 | 403) =>
+    new ApiError(
+      status,
+      status === 403 ? "role.assignment.not.allowed" : "bad.request",
+      `Unable to assign role(s) [${roleIds.join(", ")}]: the caller can only grant roles it holds itself.`,
+      { roleIds: roleIds.join(", ") },
+      [{ errorCode: "role.assignment.not.allowed", fieldName: "roleDivisions.roleId" }],
+    ),
   cannotDeleteClient: () => new ApiError(400, "cannot.delete.client", "Clients must be marked as inactive to be eligible for deletion."),
   tooLarge: () =>
     new ApiError(413, "request.entity.too.large", `The request is over the size limit. Maximum bytes: ${MAX_REQUEST_BYTES}`, { maxBytes: String(MAX_REQUEST_BYTES) }),

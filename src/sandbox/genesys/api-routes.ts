@@ -1,5 +1,7 @@
 import { OAUTH_PERMISSIONS, type OAuthClientEntityListing } from "../../genesys/types.js";
-import { validateClientRequest } from "./client-request.js";
+import { apiErrors } from "./api-error.js";
+import { validateClientRequest, type ClientFields } from "./client-request.js";
+import { roleListing, roleView } from "./roles-view.js";
 import type { GenesysStore, StoredClient } from "./store.js";
 
 export interface RouteContext {
@@ -9,6 +11,8 @@ export interface RouteContext {
   params: Record<string, string>;
   /** Parsed JSON for routes with `body: "json"`, otherwise undefined. */
   body: unknown;
+  /** The query string's parameters. */
+  query: URLSearchParams;
 }
 
 export interface RouteResult {
@@ -35,7 +39,20 @@ function route(method: string, template: string, options: Pick<ApiRoute, "permis
 }
 
 const CLIENTS = "/api/v2/oauth/clients";
+const ROLES = "/api/v2/authorization/roles";
 const { view, add, edit, delete: del } = OAUTH_PERMISSIONS;
+
+/**
+ * Refuses roles the caller does not hold (when `behaviour.heldRolesOnly`): every role of a new client, and the
+ * roles a PUT adds to an existing one (`existing`).
+ */
+function checkHeldRoles(store: GenesysStore, caller: StoredClient, fields: ClientFields, existing?: StoredClient): void {
+  if (!store.behaviour.heldRolesOnly) return;
+  const held = store.roleIdsOf(caller);
+  const already = existing ? store.roleIdsOf(existing) : new Set<string>();
+  const missing = [...new Set(fields.roleDivisions.map((rd) => rd.roleId))].filter((id) => !held.has(id) && !already.has(id));
+  if (missing.length) throw apiErrors.roleAssignmentNotAllowed(missing, store.behaviour.roleAssignmentDeniedStatus);
+}
 
 export const API_ROUTES: readonly ApiRoute[] = [
   route("GET", CLIENTS, {
@@ -63,6 +80,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: "json",
     run: ({ store, caller, body }) => {
       const fields = validateClientRequest(body, store.roleExists);
+      checkHeldRoles(store, caller, fields);
       const { client, secret } = store.createClient(fields, store.refOf(caller));
       return { status: 200, body: store.toWire(client, secret) };
     },
@@ -70,14 +88,16 @@ export const API_ROUTES: readonly ApiRoute[] = [
   route("GET", `${CLIENTS}/{clientId}`, {
     permission: view,
     body: "none",
-    run: ({ store, params }) => ({ status: 200, body: store.toWire(store.requireClient(params.clientId!)) }),
+    // A soft-deleted client still answers here, with `state: "deleted"` (the provider polls for that or a 404).
+    run: ({ store, params }) => ({ status: 200, body: store.toWire(store.requireVisibleClient(params.clientId!)) }),
   }),
   route("PUT", `${CLIENTS}/{clientId}`, {
     permission: edit,
     body: "json",
     run: ({ store, caller, params, body }) => {
-      store.requireClient(params.clientId!);
+      const existing = store.requireClient(params.clientId!);
       const fields = validateClientRequest(body, store.roleExists);
+      checkHeldRoles(store, caller, fields, existing);
       return { status: 200, body: store.toWire(store.replaceClient(params.clientId!, fields, store.refOf(caller))) };
     },
   }),
@@ -97,18 +117,18 @@ export const API_ROUTES: readonly ApiRoute[] = [
       return { status: 200, body: store.toWire(client, secret) };
     },
   }),
-  route("GET", "/api/v2/authorization/roles/{roleId}", {
+  route("GET", ROLES, {
+    permission: "authorization:role:view",
+    body: "none",
+    run: ({ store, query }) => roleListing(store.listRoles(), query),
+  }),
+  route("GET", `${ROLES}/{roleId}`, {
     permission: "authorization:role:view",
     body: "none",
     run: ({ store, params }) => {
-      const role = store.listRoles().find((r) => r.id === params.roleId);
-      if (!role) return { status: 404, body: { message: `Role ${params.roleId} not found`, code: "not.found", status: 404 } };
-      // The real DomainOrganizationRole: `permissionPolicies` ({domain, entityName, actionSet}) and `permissions`.
-      const permissionPolicies = role.permissions.map((p) => {
-        const [domain = "*", entityName = "*", action = "*"] = p.split(":");
-        return { domain, entityName, actionSet: [action] };
-      });
-      return { status: 200, body: { id: role.id, name: role.name, permissionPolicies, permissions: [...role.permissions] } };
+      const role = store.getRole(params.roleId!);
+      if (!role) throw apiErrors.notFound();
+      return { status: 200, body: roleView(role) };
     },
   }),
   route("GET", "/api/v2/tokens/me", {

@@ -3,7 +3,7 @@ import type { FaultRule } from "../common/faults.js";
 import { GRANT_TYPES, type GrantType, type OAuthClientState } from "../../genesys/types.js";
 import { CLIENT_STATES, DEFAULT_TOKEN_VALIDITY_SECONDS, type ClientFields } from "./client-request.js";
 import type { GenesysEmulatorCore } from "./emulator-core.js";
-import type { ControlResponse, GenesysControl, GenesysLimits, GenesysRoleView, GenesysState, SeedClient, SeedRole } from "./types.js";
+import type { ControlResponse, GenesysControl, GenesysLimits, GenesysRoleView, GenesysSettings, GenesysState, SeedClient, SeedRole } from "./types.js";
 
 /** Bad input to the control API (programmatic calls throw it; HTTP answers 400). */
 export class ControlInputError extends TypeError {
@@ -21,8 +21,8 @@ export function createGenesysControl(core: GenesysEmulatorCore): GenesysControl 
       for (const role of roles) store.putRole(role);
       return {
         roles: roles.map(({ id, name }) => ({ id, name })),
-        clients: clients.map(({ fields, id, secret }) => {
-          const created = store.createClient(fields, undefined, { ...(id ? { id } : {}), ...(secret ? { secret } : {}) });
+        clients: clients.map(({ fields, id, secret, dateCreated }) => {
+          const created = store.createClient(fields, undefined, { ...(id ? { id } : {}), ...(secret ? { secret } : {}), ...(dateCreated ? { dateCreated } : {}) });
           return { id: created.client.id, name: created.client.name, secret: created.secret };
         }),
       };
@@ -31,12 +31,14 @@ export function createGenesysControl(core: GenesysEmulatorCore): GenesysControl 
       return {
         organization: { ...store.organization },
         roles: store.listRoles(),
-        clients: store.listClients().map((c) => store.toView(c)),
+        clients: store.listClients({ includeDeleted: true }).map((c) => store.toView(c)),
         liveTokens: store.liveTokenCount(),
         requests: core.counters.snapshot(),
         tooManyRequests: core.counters.tooManyRequests,
         tokenRateLimited: core.counters.tokenRateLimited,
         limits: { ...core.limits },
+        settings: { ...core.settings },
+        now: new Date(store.now()).toISOString(),
         faults: core.faults.list(),
         faultCounters: { ...core.faults.counters },
       };
@@ -47,6 +49,17 @@ export function createGenesysControl(core: GenesysEmulatorCore): GenesysControl 
       } catch (err) {
         throw new ControlInputError((err as Error).message);
       }
+    },
+    setSettings(settings) {
+      try {
+        core.setSettings(settings);
+      } catch (err) {
+        throw new ControlInputError((err as Error).message);
+      }
+    },
+    advanceClock(ms) {
+      if (typeof ms !== "number" || !Number.isFinite(ms) || ms < 0) throw new ControlInputError("advanceMs must be a number >= 0");
+      store.advanceClock(ms);
     },
     setFaults(rules) {
       core.faults.set(checkArray(rules, "faults").map(checkFault));
@@ -69,8 +82,9 @@ export function createGenesysControl(core: GenesysEmulatorCore): GenesysControl 
 
 /**
  * The HTTP control API, relative to wherever the sandbox mounts it:
- * `POST /seed`, `GET /state`, `GET|PUT /limits`, `GET|PUT|POST|DELETE /faults` (PUT replaces with an array,
- * POST adds one rule), `POST /reset`, `POST /secret-check` (`{clientId, secret}` → `{valid}`). Unknown → 404.
+ * `POST /seed`, `GET /state`, `GET|PUT /limits`, `GET|PUT /settings`, `GET /clock`, `POST /clock`
+ * (`{advanceMs}`), `GET|PUT|POST|DELETE /faults` (PUT replaces with an array, POST adds one rule), `POST /reset`,
+ * `POST /secret-check` (`{clientId, secret}` → `{valid}`). Unknown → 404. README "Sandbox" documents the bodies.
  */
 export async function handleControlRequest(control: GenesysControl, method: string, path: string, body: unknown): Promise<ControlResponse> {
   const route = `${method.toUpperCase()} ${normalize(path)}`;
@@ -85,6 +99,18 @@ export async function handleControlRequest(control: GenesysControl, method: stri
       case "PUT /limits":
         control.setLimits((body ?? {}) as Partial<GenesysLimits>);
         return ok({ limits: control.state().limits });
+      case "GET /settings":
+        return ok({ settings: control.state().settings });
+      case "PUT /settings":
+        control.setSettings((body ?? {}) as Partial<GenesysSettings>);
+        return ok({ settings: control.state().settings });
+      case "GET /clock":
+        return ok({ now: control.state().now });
+      case "POST /clock": {
+        const { advanceMs } = (body ?? {}) as { advanceMs?: unknown };
+        control.advanceClock(advanceMs as number);
+        return ok({ now: control.state().now });
+      }
       case "GET /faults":
         return ok({ faults: control.state().faults });
       case "PUT /faults":
@@ -139,7 +165,11 @@ function checkRole(value: unknown, index: number): GenesysRoleView {
   return { id: (id as string | undefined) ?? randomUUID(), name, permissions: [...(permissions as string[])] };
 }
 
-function checkClient(value: unknown, index: number, resolveRole: (ref: string) => string | undefined): { fields: ClientFields; id?: string; secret?: string } {
+function checkClient(
+  value: unknown,
+  index: number,
+  resolveRole: (ref: string) => string | undefined,
+): { fields: ClientFields; id?: string; secret?: string; dateCreated?: string } {
   if (!isObject(value)) throw new ControlInputError(`clients[${index}] must be an object`);
   const c = value as Partial<Record<keyof SeedClient, unknown>>;
   const where = `clients[${index}]`;
@@ -171,8 +201,12 @@ function checkClient(value: unknown, index: number, resolveRole: (ref: string) =
     roleDivisions,
   };
   if (typeof c.description === "string") fields.description = c.description;
+  if (c.dateCreated !== undefined && (typeof c.dateCreated !== "string" || Number.isNaN(Date.parse(c.dateCreated)))) {
+    throw new ControlInputError(`${where}.dateCreated must be an ISO 8601 date-time`);
+  }
   return {
     fields,
+    ...(typeof c.dateCreated === "string" ? { dateCreated: new Date(c.dateCreated).toISOString() } : {}),
     ...(typeof c.id === "string" ? { id: c.id } : {}),
     ...(typeof c.secret === "string" ? { secret: c.secret } : {}),
   };

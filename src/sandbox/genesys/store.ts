@@ -16,7 +16,39 @@ export interface StoredClient extends ClientFields {
   /** SHA-256 of the current secret: the plaintext lives only in the response that announced it. */
   secretHash: Buffer;
   secretVersion: number;
+  /** Set by a soft delete: the client answers GET with `state: "deleted"` until `purgeAtMs`, then is gone. */
+  deletedAtMs?: number;
+  purgeAtMs?: number;
 }
+
+/** How DELETE treats older clients (reference §8: "deactivate for seven days before permanent removal"). */
+export interface SoftDeletePolicy {
+  /** Clients at least this old (ms since `dateCreated`) are soft-deleted. Default 30 days. */
+  minAgeMs: number;
+  /** How long a soft-deleted client stays visible as `state: "deleted"`. Default 7 days. */
+  retentionMs: number;
+}
+
+export const DAY_MS = 86_400_000;
+
+/** Emulator behaviours where the real API's choice is unknown or changed over time (all settable at run time). */
+export interface GenesysBehaviour {
+  /**
+   * Send `inin-ratelimit-count/-allowed/-reset` on API answers. Default false: Genesys removed them from every
+   * response "on or after 6/5/2021" (reference §8); clients must work from 429 + `Retry-After` alone.
+   */
+  rateLimitHeaders: boolean;
+  /**
+   * A caller may only give a client roles it holds itself (reference §8, help page 188025). Default true.
+   * Checked on POST and on PUT for roles the client does not have yet.
+   */
+  heldRolesOnly: boolean;
+  /** Status of that refusal (the real code is unknown). Default 403 (`role.assignment.not.allowed`); 400 gives `bad.request`. */
+  roleAssignmentDeniedStatus: 400 | 403;
+}
+
+export const DEFAULT_BEHAVIOUR: Readonly<GenesysBehaviour> = Object.freeze({ rateLimitHeaders: false, heldRolesOnly: true, roleAssignmentDeniedStatus: 403 });
+export const DEFAULT_SOFT_DELETE: Readonly<SoftDeletePolicy> = Object.freeze({ minAgeMs: 30 * DAY_MS, retentionMs: 7 * DAY_MS });
 
 interface StoredToken {
   clientId: string;
@@ -47,15 +79,32 @@ export class GenesysStore {
   private clients = new Map<string, StoredClient>();
   private tokens = new Map<string, StoredToken>();
 
-  constructor(orgName: string) {
+  /** The emulator's clock (ms): dates, token expiry, soft-delete ages. Moves with `advanceClock`. */
+  readonly now: () => number;
+  private clockOffsetMs = 0;
+  softDelete: SoftDeletePolicy = { ...DEFAULT_SOFT_DELETE };
+  behaviour: GenesysBehaviour = { ...DEFAULT_BEHAVIOUR };
+
+  constructor(orgName: string, clock: () => number = Date.now) {
     this.organization = { id: ORGANIZATION_ID, name: orgName };
+    this.now = () => clock() + this.clockOffsetMs;
     this.reset();
+  }
+
+  /** Moves the emulator's clock forward (tests: age a client, expire tokens, end a soft-delete period). */
+  advanceClock(ms: number): void {
+    this.clockOffsetMs += ms;
+  }
+
+  private iso(ms = this.now()): string {
+    return new Date(ms).toISOString();
   }
 
   reset(): void {
     this.roles = new Map(builtinRoles().map((role) => [role.id, role]));
     this.clients.clear();
     this.tokens.clear();
+    this.clockOffsetMs = 0;
   }
 
   // --- roles -------------------------------------------------------------------------------------------
@@ -73,6 +122,16 @@ export class GenesysStore {
     this.roles.set(role.id, { id: role.id, name: role.name, permissions: [...role.permissions] });
   }
 
+  getRole(id: string): GenesysRoleView | undefined {
+    const role = this.roles.get(id);
+    return role && { ...role, permissions: [...role.permissions] };
+  }
+
+  /** The ids of the roles a client holds (its role grants, any division). */
+  roleIdsOf(client: StoredClient): Set<string> {
+    return new Set(client.roleDivisions.map((rd) => rd.roleId));
+  }
+
   listRoles(): GenesysRoleView[] {
     return [...this.roles.values()].map((role) => ({ ...role, permissions: [...role.permissions] }));
   }
@@ -86,15 +145,19 @@ export class GenesysStore {
 
   // --- clients -----------------------------------------------------------------------------------------
 
-  createClient(fields: ClientFields, by: DomainEntityRef | undefined, options: { id?: string; secret?: string } = {}): { client: StoredClient; secret: string } {
-    const now = new Date().toISOString();
+  createClient(
+    fields: ClientFields,
+    by: DomainEntityRef | undefined,
+    options: { id?: string; secret?: string; dateCreated?: string } = {},
+  ): { client: StoredClient; secret: string } {
+    const now = this.iso();
     const secret = options.secret ?? newSecret();
     const id = options.id ?? randomUUID();
     const previous = this.clients.get(id);
     const client: StoredClient = {
-      ...withDateToDelete(fields),
+      ...withDateToDelete(fields, this.now()),
       id,
-      dateCreated: previous?.dateCreated ?? now,
+      dateCreated: options.dateCreated ?? previous?.dateCreated ?? now,
       dateModified: now,
       secretHash: hashSecret(secret),
       secretVersion: previous ? previous.secretVersion + (this.secretMatches(previous, secret) ? 0 : 1) : 1,
@@ -108,28 +171,48 @@ export class GenesysStore {
     return { client, secret };
   }
 
-  getClient(id: string): StoredClient | undefined {
-    return this.clients.get(id);
+  /** Drops soft-deleted clients whose retention has ended. */
+  private purgeDeleted(): void {
+    const now = this.now();
+    for (const [id, client] of this.clients) if (client.purgeAtMs !== undefined && now >= client.purgeAtMs) this.clients.delete(id);
   }
 
+  /** A live (not soft-deleted) client. */
+  getClient(id: string): StoredClient | undefined {
+    this.purgeDeleted();
+    const client = this.clients.get(id);
+    return client && client.deletedAtMs === undefined ? client : undefined;
+  }
+
+  /** A live client, else 404 `not.found` (a soft-deleted client can no longer be changed). */
   requireClient(id: string): StoredClient {
+    const client = this.getClient(id);
+    if (!client) throw apiErrors.notFound();
+    return client;
+  }
+
+  /** What `GET /api/v2/oauth/clients/{id}` finds: a live client, or a soft-deleted one (`state: "deleted"`). */
+  requireVisibleClient(id: string): StoredClient {
+    this.purgeDeleted();
     const client = this.clients.get(id);
     if (!client) throw apiErrors.notFound();
     return client;
   }
 
-  listClients(): StoredClient[] {
-    return [...this.clients.values()];
+  /** Live clients; with `includeDeleted`, soft-deleted ones too (the control API's view). */
+  listClients(options: { includeDeleted?: boolean } = {}): StoredClient[] {
+    this.purgeDeleted();
+    return [...this.clients.values()].filter((c) => options.includeDeleted || c.deletedAtMs === undefined);
   }
 
   /** Full replace (PUT). Moving to `disabled` kills the client's tokens at once. */
   replaceClient(id: string, fields: ClientFields, by: DomainEntityRef): StoredClient {
     const current = this.requireClient(id);
     const next: StoredClient = {
-      ...withDateToDelete(fields),
+      ...withDateToDelete(fields, this.now()),
       id,
       dateCreated: current.dateCreated,
-      dateModified: new Date().toISOString(),
+      dateModified: this.iso(),
       modifiedBy: by,
       secretHash: current.secretHash,
       secretVersion: current.secretVersion,
@@ -140,11 +223,23 @@ export class GenesysStore {
     return next;
   }
 
-  /** Only `inactive` clients may be deleted (400 `cannot.delete.client` otherwise); their tokens die with them. */
+  /**
+   * Only `inactive` clients may be deleted (400 `cannot.delete.client` otherwise); their tokens die with them.
+   * A client at least `softDelete.minAgeMs` old is soft-deleted: GET shows it with `state: "deleted"` for
+   * `softDelete.retentionMs`, then it is gone (404); it leaves the listing, and nothing can change it, at once.
+   * A younger client is gone at once.
+   */
   deleteClient(id: string): void {
     const client = this.requireClient(id);
     if (client.state !== "inactive") throw apiErrors.cannotDeleteClient();
-    this.clients.delete(id);
+    const now = this.now();
+    if (now - Date.parse(client.dateCreated) >= this.softDelete.minAgeMs) {
+      client.deletedAtMs = now;
+      client.purgeAtMs = now + this.softDelete.retentionMs;
+      client.dateModified = this.iso(now);
+    } else {
+      this.clients.delete(id);
+    }
     this.revokeTokensOf(id);
   }
 
@@ -157,7 +252,7 @@ export class GenesysStore {
     const secret = newSecret();
     client.secretHash = hashSecret(secret);
     client.secretVersion += 1;
-    client.dateModified = new Date().toISOString();
+    client.dateModified = this.iso();
     client.modifiedBy = by;
     return { client, secret };
   }
@@ -168,27 +263,27 @@ export class GenesysStore {
 
   /** The client if `secret` is its current secret, whatever its state. */
   authenticate(clientId: string, secret: string): StoredClient | undefined {
-    const client = this.clients.get(clientId);
+    const client = this.getClient(clientId);
     return client && this.secretMatches(client, secret) ? client : undefined;
   }
 
   // --- tokens ------------------------------------------------------------------------------------------
 
-  issueToken(client: StoredClient, now = Date.now()): { token: string; expiresIn: number } {
+  issueToken(client: StoredClient, now = this.now()): { token: string; expiresIn: number } {
     const token = randomBytes(48).toString("base64url");
     const expiresIn = client.accessTokenValiditySeconds;
     this.tokens.set(token, { clientId: client.id, expiresAt: now + expiresIn * 1000 });
     return { token, expiresIn };
   }
 
-  checkToken(token: string, now = Date.now()): TokenCheck {
+  checkToken(token: string, now = this.now()): TokenCheck {
     const stored = this.tokens.get(token);
     if (!stored) return { ok: false, error: apiErrors.badCredentials() };
     if (now >= stored.expiresAt) {
       this.tokens.delete(token);
       return { ok: false, error: apiErrors.credentialsExpired() };
     }
-    const client = this.clients.get(stored.clientId);
+    const client = this.getClient(stored.clientId);
     if (!client || client.state === "disabled") {
       this.tokens.delete(token);
       return { ok: false, error: apiErrors.badCredentials() };
@@ -200,7 +295,7 @@ export class GenesysStore {
     this.tokens.delete(token);
   }
 
-  liveTokenCount(clientId?: string, now = Date.now()): number {
+  liveTokenCount(clientId?: string, now = this.now()): number {
     let count = 0;
     for (const stored of this.tokens.values()) {
       if (clientId !== undefined && stored.clientId !== clientId) continue;
@@ -225,7 +320,7 @@ export class GenesysStore {
       accessTokenValiditySeconds: client.accessTokenValiditySeconds,
       authorizedGrantType: client.authorizedGrantType,
       roleDivisions: client.roleDivisions.map((rd) => ({ ...rd })),
-      state: client.state,
+      state: client.deletedAtMs !== undefined ? "deleted" : client.state,
       dateCreated: client.dateCreated,
       dateModified: client.dateModified,
       selfUri: clientUri(client.id),
@@ -271,9 +366,9 @@ export class GenesysStore {
 }
 
 /** Inactive clients get a `dateToDelete` (7 days out, like the UI's soft delete) unless the request set one. */
-function withDateToDelete(fields: ClientFields): ClientFields {
+function withDateToDelete(fields: ClientFields, now: number): ClientFields {
   const copy: ClientFields = { ...fields, roleDivisions: fields.roleDivisions.map((rd) => ({ ...rd })) };
   if (copy.state !== "inactive") delete copy.dateToDelete;
-  else if (!copy.dateToDelete) copy.dateToDelete = new Date(Date.now() + 7 * 86_400_000).toISOString();
+  else if (!copy.dateToDelete) copy.dateToDelete = new Date(now + 7 * DAY_MS).toISOString();
   return copy;
 }

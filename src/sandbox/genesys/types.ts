@@ -13,6 +13,24 @@ export interface GenesysEmulatorOptions {
   badCredentialsStatus?: 400 | 401;
   /** Merged over {@link DEFAULT_LIMITS}; the result is also what `reset()` returns to. */
   limits?: Partial<GenesysLimits>;
+  /** Behaviours and soft-delete ages (see {@link GenesysSettings}); also what `reset()` returns to. */
+  settings?: Partial<GenesysSettings>;
+  /** Base clock (ms since the epoch); default `Date.now`. The control API's `POST /clock` moves it forward. */
+  clock?: () => number;
+}
+
+/** Run-time settings of the emulator (`GET|PUT /genesys/settings`). */
+export interface GenesysSettings {
+  /** Legacy `inin-ratelimit-*` headers on API answers. Default false (Genesys removed them in 2021). */
+  rateLimitHeaders: boolean;
+  /** A caller may only grant roles it holds itself. Default true. */
+  heldRolesOnly: boolean;
+  /** Status of that refusal: 403 `role.assignment.not.allowed` (default) or 400 `bad.request`. */
+  roleAssignmentDeniedStatus: 400 | 403;
+  /** DELETE soft-deletes clients at least this many days old (`dateCreated`). Default 30. */
+  softDeleteMinAgeDays: number;
+  /** A soft-deleted client answers GET with `state: "deleted"` this many days, then 404. Default 7. */
+  softDeleteRetentionDays: number;
 }
 
 export interface GenesysLimits {
@@ -44,6 +62,8 @@ export interface SeedClient {
   /** Default 86400. */
   accessTokenValiditySeconds?: number;
   description?: string;
+  /** ISO 8601; default now (the emulator's clock). Lets tests create a client old enough to be soft-deleted. */
+  dateCreated?: string;
 }
 
 export interface SeedRole {
@@ -97,6 +117,9 @@ export interface GenesysState {
   /** Every `/oauth/token` 400 `invalid_request` "rate limit exceeded;" answer, real or injected. */
   tokenRateLimited: number;
   limits: GenesysLimits;
+  settings: GenesysSettings;
+  /** The emulator's clock (ISO 8601). */
+  now: string;
   faults: FaultRule[];
   faultCounters: FaultCounters;
 }
@@ -105,10 +128,14 @@ export interface GenesysControl {
   seed(input: { roles?: SeedRole[]; clients?: SeedClient[] }): { roles: Array<{ id: string; name: string }>; clients: SeededClient[] };
   state(): GenesysState;
   setLimits(limits: Partial<GenesysLimits>): void;
+  /** Patches the settings; throws `ControlInputError` for an unknown key or a bad value. */
+  setSettings(settings: Partial<GenesysSettings>): void;
+  /** Moves the emulator's clock forward by `ms` (token expiry, client ages, soft-delete periods follow). */
+  advanceClock(ms: number): void;
   setFaults(rules: FaultRule[]): void;
   addFault(rule: FaultRule): void;
   clearFaults(): void;
-  /** Built-in roles only, no clients, no tokens, startup limits, no faults, zeroed counters. */
+  /** Built-in roles only, no clients, no tokens, startup limits and settings, clock offset 0, no faults, zeroed counters. */
   reset(): void;
   /** Would this pair get a token right now: client exists, secret matches, state `active` (rate limits ignored). */
   isSecretValid(clientId: string, secret: string): boolean;

@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { FaultInjector } from "../common/faults.js";
 import { BodyTooLargeError, readBody, sendJson, sleep, startHttpServer } from "../common/http.js";
+import { randomSigV4Credentials, verifySigV4 } from "../common/sigv4.js";
 import { handleControlRequest } from "./control-api.js";
 import {
   errorForStatus,
   internalServiceError,
-  missingAuthentication,
   SecretsManagerError,
   serialization,
   unknownOperation,
@@ -29,13 +29,16 @@ const BODY_LIMIT = 256 * 1024;
  *
  * Request checks, in order: `POST /` (else 404 UnknownOperationException); a `secretsmanager.` target naming an
  * implemented operation (else 400 UnknownOperationException); content type `application/x-amz-json-1.1` (else 415
- * UnsupportedMediaTypeException); an `Authorization` header (else 400 MissingAuthenticationTokenException, as
- * AWS JSON services answer unsigned requests; the SigV4 signature itself is never checked, since the SDK always
- * signs and tests use dummy keys); then faults; then a JSON object body (else 400 SerializationException).
+ * UnsupportedMediaTypeException); a valid SigV4 signature made with `credentials` (`../common/sigv4.ts`: 400
+ * MissingAuthenticationTokenException when unsigned, IncompleteSignatureException for a malformed Authorization
+ * header, UnrecognizedClientException for another access key id, InvalidSignatureException for a wrong secret
+ * key, a changed body or header, another region or a stale date, as AWS JSON 1.1 services answer); then faults;
+ * then a JSON object body (else 400 SerializationException).
  */
 export async function startSecretsManagerEmulator(options: SecretsManagerEmulatorOptions = {}): Promise<SecretsManagerEmulator> {
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "000000000000";
+  const credentials = options.credentials ?? randomSigV4Credentials();
   const store = new SecretStore({ region, accountId, clock: options.clock ?? Date.now });
   const plan = new FaultPlan();
   const injector = new FaultInjector();
@@ -86,8 +89,12 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
       if (!operation) return fail(unknownOperation(name));
       const contentType = headerValue(req, "content-type");
       if (contentType?.split(";")[0]!.trim().toLowerCase() !== CONTENT_TYPE) return fail(unsupportedMediaType(contentType));
-      if (!headerValue(req, "authorization")) return fail(missingAuthentication());
       const text = await readBody(req, BODY_LIMIT);
+      const signature = verifySigV4(
+        { method: req.method ?? "POST", url: req.url ?? "/", headers: req.headers, body: text },
+        { credentials: [credentials], service: "secretsmanager", region },
+      );
+      if (!signature.ok) return fail(new SecretsManagerError(signature.type, signature.message, signature.status));
 
       const decision = plan.next(name);
       if (decision.latencyMs) await sleep(decision.latencyMs);
@@ -116,6 +123,7 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
     url: server.url,
     port: server.port,
     region,
+    credentials: { ...credentials },
     control,
     handleControl: (method, path, body) => handleControlRequest(control, method, path, body),
     close: () => server.close(),

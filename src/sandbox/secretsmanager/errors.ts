@@ -7,7 +7,9 @@
  * - modelled, `$fault: "server"`, retried (status 500 is transient): InternalServiceError (500);
  * - unmodelled, so a `SecretsManagerServiceException` whose `name` is the type and whose `$fault` follows the status:
  *   ServiceUnavailable (503, server, retried as transient), ThrottlingException (400, client, retried as throttling),
- *   UnknownOperationException, SerializationException, MissingAuthenticationTokenException (400, client, not retried).
+ *   UnknownOperationException, SerializationException, MissingAuthenticationTokenException, and the SigV4
+ *   refusals IncompleteSignatureException, InvalidSignatureException, UnrecognizedClientException
+ *   (`../common/sigv4.ts`; all 400, client, not retried).
  */
 export class SecretsManagerError extends Error {
   constructor(

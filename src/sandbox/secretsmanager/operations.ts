@@ -1,27 +1,8 @@
 import { invalidParameter, invalidRequest } from "./errors.js";
 import { InputReader } from "./input-reader.js";
 import type { SecretValue } from "./secret-record.js";
-import type { ListFilter, SecretStore } from "./secret-store.js";
-
-const FILTER_KEYS = new Set(["description", "name", "tag-key", "tag-value", "all"]);
-
-/**
- * ListSecrets `Filters`: `[{Key, Values}]` with the keys description, name, tag-key, tag-value and all (AWS also
- * has primary-region and owning-service, refused here). Values are case-sensitive prefixes, `!` negates; a secret
- * must pass every filter, and a filter passes when any of its values matches.
- */
-function readFilters(input: InputReader): ListFilter[] {
-  const raw = input.list("Filters") ?? [];
-  if (raw.length > 10) throw invalidParameter("Filters can hold at most 10 filters.");
-  return raw.map((f) => {
-    const { Key, Values } = (f ?? {}) as { Key?: unknown; Values?: unknown };
-    if (typeof Key !== "string" || !FILTER_KEYS.has(Key)) throw invalidParameter(`Invalid filter key ${JSON.stringify(Key)}: the emulator supports ${[...FILTER_KEYS].join(", ")}.`);
-    if (!Array.isArray(Values) || Values.length < 1 || Values.length > 10 || Values.some((v) => typeof v !== "string" || v.length < 1 || v.length > 512)) {
-      throw invalidParameter("Each filter needs 1 to 10 Values of 1 to 512 characters.");
-    }
-    return { key: Key as ListFilter["key"], values: Values as string[] };
-  });
-}
+import type { SecretStore } from "./secret-store.js";
+import { parseListFilters } from "./list-filters.js";
 
 export type Operation = (store: SecretStore, input: InputReader) => unknown;
 
@@ -117,12 +98,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
 
   ListSecrets(store, input) {
-    const filters = readFilters(input);
+    const filters = parseListFilters(input.list("Filters"));
     const maxResults = input.integer("MaxResults", 1, 100);
     const nextToken = input.string("NextToken", { min: 1, max: 4096 });
     return store.listSecrets({
       includePlannedDeletion: input.boolean("IncludePlannedDeletion") ?? false,
-      ...(filters.length ? { filters } : {}),
+      filters,
       ...(maxResults !== undefined ? { maxResults } : {}),
       ...(nextToken !== undefined ? { nextToken } : {}),
     });

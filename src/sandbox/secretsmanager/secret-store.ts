@@ -5,6 +5,7 @@ import { newSecretArn, secretArnPrefix } from "./secret-arn.js";
 import type { SecretRecord, SecretValue, VersionRecord } from "./secret-record.js";
 import { attachStage, AWSCURRENT, pruneVersions, versionIdsToStages } from "./staging-labels.js";
 import type { SecretState, SecretsManagerTag } from "./types.js";
+import { matchesFilters, type ListFilter } from "./list-filters.js";
 
 export interface SecretStoreOptions {
   region: string;
@@ -187,11 +188,12 @@ export class SecretStore {
     };
   }
 
-  listSecrets(input: { maxResults?: number; nextToken?: string; includePlannedDeletion?: boolean; filters?: ListFilter[] }): Wire {
+  listSecrets(input: { maxResults?: number; nextToken?: string; includePlannedDeletion?: boolean; filters?: readonly ListFilter[] }): Wire {
     this.purgeExpired();
-    const secrets = [...this.secrets.values()]
-      .filter((s) => input.includePlannedDeletion || s.deletedMs === undefined)
-      .filter((s) => (input.filters ?? []).every((f) => matchesFilter(s, f)));
+    const filters = input.filters ?? [];
+    const secrets = [...this.secrets.values()].filter(
+      (s) => (input.includePlannedDeletion || s.deletedMs === undefined) && matchesFilters(s, filters, this.options.region),
+    );
     const { page, nextToken } = paginate(secrets, input.maxResults, input.nextToken);
     return {
       SecretList: page.map((s) => ({ ...describe(s), SecretVersionsToStages: versionIdsToStages(s) })),
@@ -318,32 +320,4 @@ function describe(secret: SecretRecord): Wire {
     Tags: secret.tags.map((t) => ({ ...t })),
     CreatedDate: seconds(secret.createdMs),
   };
-}
-
-/** One ListSecrets filter (see operations.ts `readFilters`). */
-export interface ListFilter {
-  key: "description" | "name" | "tag-key" | "tag-value" | "all";
-  values: string[];
-}
-
-function matchesFilter(secret: SecretRecord, filter: ListFilter): boolean {
-  const fields = (): string[] => {
-    switch (filter.key) {
-      case "name":
-        return [secret.name];
-      case "description":
-        return secret.description ? [secret.description] : [];
-      case "tag-key":
-        return secret.tags.map((t) => t.Key);
-      case "tag-value":
-        return secret.tags.map((t) => t.Value);
-      case "all":
-        return [secret.name, ...(secret.description ? [secret.description] : []), ...secret.tags.flatMap((t) => [t.Key, t.Value])];
-    }
-  };
-  const candidates = fields();
-  const positive = filter.values.filter((v) => !v.startsWith("!"));
-  const negative = filter.values.filter((v) => v.startsWith("!")).map((v) => v.slice(1));
-  if (negative.some((n) => candidates.some((c) => c.startsWith(n)))) return false;
-  return positive.length === 0 || positive.some((p) => candidates.some((c) => c.startsWith(p)));
 }

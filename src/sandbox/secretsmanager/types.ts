@@ -1,4 +1,5 @@
 import type { FaultInjector, FaultRule } from "../common/faults.js";
+import type { SigV4Credentials } from "../common/sigv4.js";
 
 export interface SecretsManagerEmulatorOptions {
   /** 0 (default) picks a free port. */
@@ -11,6 +12,12 @@ export interface SecretsManagerEmulatorOptions {
   accountId?: string;
   /** Milliseconds since the epoch; drives every date and the deletion windows. Default `Date.now`. */
   clock?: () => number;
+  /**
+   * The one access key pair the emulator accepts (every request must carry a valid SigV4 signature made with
+   * it). Default: a fresh random pair, readable as `emulator.credentials`, so only whoever started the emulator
+   * (or holds the sandbox's env file) can talk to it.
+   */
+  credentials?: SigV4Credentials;
 }
 
 /**
@@ -99,6 +106,8 @@ export interface SecretsManagerEmulator {
   url: string;
   port: number;
   region: string;
+  /** The access key pair requests must be signed with (see `SecretsManagerEmulatorOptions.credentials`). */
+  credentials: SigV4Credentials;
   control: SecretsManagerControl;
   /**
    * The HTTP control API, for mounting on another server: `GET /state`, `PUT /faults` (SecretsManagerFaults),

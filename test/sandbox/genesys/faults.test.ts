@@ -13,7 +13,7 @@ describe("fault injection in the Genesys emulator", () => {
   });
   beforeEach(async () => {
     emulator.control.reset();
-    [admin] = emulator.control.seed({ clients: [{ name: "admin", roleIds: [BUILTIN_ROLES.admin] }] }).clients as [SeededClient];
+    [admin] = emulator.control.seed({ clients: [{ name: "admin", roleIds: [BUILTIN_ROLES.admin, BUILTIN_ROLES.janitor, BUILTIN_ROLES.readonly] }] }).clients as [SeededClient];
     token = await tokenFor(emulator.url, admin.id, admin.secret);
   });
   afterAll(() => emulator.close());

@@ -21,7 +21,7 @@ describe("the emulated Platform API over plain HTTP", () => {
   });
   beforeEach(async () => {
     emulator.control.reset();
-    [admin] = emulator.control.seed({ clients: [{ name: "admin", roleIds: [BUILTIN_ROLES.admin] }] }).clients as [SeededClient];
+    [admin] = emulator.control.seed({ clients: [{ name: "admin", roleIds: [BUILTIN_ROLES.admin, BUILTIN_ROLES.janitor, BUILTIN_ROLES.readonly] }] }).clients as [SeededClient];
     token = await tokenFor(emulator.url, admin.id, admin.secret);
   });
   afterAll(() => emulator.close());
@@ -147,7 +147,20 @@ describe("the emulated Platform API over plain HTTP", () => {
   });
 
   describe("per-token rate limiting", () => {
-    it("carries inin-ratelimit headers and answers over-limit requests with 429 and Retry-After", async () => {
+    it("sends no inin-ratelimit headers by default (removed in 2021): 429 and Retry-After are the only signal", async () => {
+      emulator.control.setLimits({ apiRequestsPerWindow: 1, apiWindowSeconds: 2 });
+      const ok = await api(emulator.url, token, CLIENTS);
+      expect(ok.status).toBe(200);
+      const limited = await api(emulator.url, token, CLIENTS);
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("retry-after")).toBe("2");
+      for (const res of [ok, limited]) {
+        expect([...res.headers.keys()].filter((h) => h.startsWith("inin-ratelimit"))).toEqual([]);
+      }
+    });
+
+    it("carries inin-ratelimit headers with the legacy rateLimitHeaders setting, and answers over-limit requests with 429 and Retry-After", async () => {
+      emulator.control.setSettings({ rateLimitHeaders: true });
       emulator.control.setLimits({ apiRequestsPerWindow: 3, apiWindowSeconds: 1 });
       for (let i = 1; i <= 3; i++) {
         const res = await api(emulator.url, token, CLIENTS);
@@ -178,6 +191,7 @@ describe("the emulated Platform API over plain HTTP", () => {
     });
 
     it("rounds Retry-After up to whole seconds until the window resets", async () => {
+      emulator.control.setSettings({ rateLimitHeaders: true });
       emulator.control.setLimits({ apiRequestsPerWindow: 1, apiWindowSeconds: 3 });
       await api(emulator.url, token, CLIENTS);
       const limited = await api(emulator.url, token, CLIENTS);

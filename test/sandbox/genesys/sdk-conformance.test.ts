@@ -13,7 +13,7 @@ describe("the official JS SDK against the Genesys emulator", () => {
     emulator = await startGenesysEmulator();
     [admin, janitor] = emulator.control.seed({
       clients: [
-        { name: "terraform admin", roleIds: [BUILTIN_ROLES.admin] },
+        { name: "terraform admin", roleIds: [BUILTIN_ROLES.admin, BUILTIN_ROLES.janitor, BUILTIN_ROLES.readonly] },
         { name: "keyward janitor", roleIds: [BUILTIN_ROLES.janitor] },
       ],
     }).clients as [SeededClient, SeededClient];

@@ -9,8 +9,8 @@ let name: string;
 
 beforeAll(async () => {
   emulator = await startSecretsManagerEmulator();
-  once = sdkClient(emulator.url);
-  retrying = sdkClient(emulator.url, { maxAttempts: 3 });
+  once = sdkClient(emulator);
+  retrying = sdkClient(emulator, { maxAttempts: 3 });
   name = uniqueName();
   await once.send(new CreateSecretCommand({ Name: name, SecretString: "value" }));
 });
@@ -103,7 +103,7 @@ describe("FaultInjector rules by operation name", () => {
 
   it("a hang holds the request until the client's timeout", async () => {
     emulator.control.faults.add({ route: "GetSecretValue", hang: true, times: 1 });
-    const impatient = sdkClient(emulator.url, { requestHandler: { requestTimeout: 200, throwOnRequestTimeout: true } });
+    const impatient = sdkClient(emulator, { requestHandler: { requestTimeout: 200, throwOnRequestTimeout: true } });
     const err = await rejectionOf(get(impatient));
     expect(err.name).toBe("TimeoutError");
     impatient.destroy();
@@ -148,7 +148,7 @@ describe("the HTTP control API", () => {
 
   it("POST /reset forgets secrets, counts and faults", async () => {
     const scratch = await startSecretsManagerEmulator();
-    const client = sdkClient(scratch.url);
+    const client = sdkClient(scratch);
     await client.send(new CreateSecretCommand({ Name: "gone-after-reset", SecretString: "x" }));
     scratch.control.setFaults({ throttle: true });
     scratch.control.faults.add({ route: "*", latencyMs: 1 });

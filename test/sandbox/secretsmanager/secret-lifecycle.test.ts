@@ -27,7 +27,7 @@ let client: SecretsManagerClient;
 beforeAll(async () => {
   clock = new ManualClock();
   emulator = await startSecretsManagerEmulator({ clock: clock.read, region: "eu-west-1", accountId: "123456789012" });
-  client = sdkClient(emulator.url, { region: "eu-west-1" });
+  client = sdkClient(emulator, { region: "eu-west-1" });
 });
 
 afterAll(async () => {

@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { SecretsManagerClient, type SecretsManagerClientConfig } from "@aws-sdk/client-secrets-manager";
+import { signSigV4 } from "../../../src/sandbox/common/sigv4.js";
+import type { SecretsManagerEmulator } from "../../../src/sandbox/secretsmanager/index.js";
 
 // The SDK warns once per process that node 20 support ends in 2027; it is noise in test output.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 
-export const TEST_CREDENTIALS = { accessKeyId: "test", secretAccessKey: "test" };
+/** What a test needs of an emulator to reach it: its URL, region and the keys it accepts. */
+export type EmulatorEndpoint = Pick<SecretsManagerEmulator, "url" | "region" | "credentials">;
 
-/** An SDK client aimed at the emulator, one attempt unless `overrides` says otherwise. */
-export function sdkClient(url: string, overrides: SecretsManagerClientConfig = {}): SecretsManagerClient {
-  return new SecretsManagerClient({ endpoint: url, region: "us-east-1", credentials: TEST_CREDENTIALS, maxAttempts: 1, ...overrides });
+/** An SDK client aimed at the emulator with the emulator's own keys, one attempt unless `overrides` says otherwise. */
+export function sdkClient(emulator: EmulatorEndpoint, overrides: SecretsManagerClientConfig = {}): SecretsManagerClient {
+  return new SecretsManagerClient({ endpoint: emulator.url, region: emulator.region, credentials: emulator.credentials, maxAttempts: 1, ...overrides });
 }
 
 /** A fresh ClientRequestToken (a UUID: 36 characters, inside AWS's 32–64). */
@@ -37,23 +40,28 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<Error & { 
   throw new Error("expected the call to fail, but it succeeded");
 }
 
-/** A raw AWS JSON 1.1 call, for what the SDK can't be made to send. */
+/**
+ * A raw AWS JSON 1.1 call, for what the SDK can't be made to send, SigV4-signed with the emulator's keys.
+ * `headers` are applied after signing (so they may replace the signature, e.g. `authorization: ""`).
+ */
 export async function rawCall(
-  url: string,
+  emulator: EmulatorEndpoint,
   target: string | undefined,
   body: unknown,
   headers: Record<string, string> = {},
 ): Promise<{ status: number; body: { __type?: string; message?: string } & Record<string, unknown> }> {
-  const res = await fetch(url, {
-    method: "POST",
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      authorization: "AWS4-HMAC-SHA256 Credential=test/20300115/us-east-1/secretsmanager/aws4_request",
-      ...(target ? { "x-amz-target": target } : {}),
-      ...headers,
+  const text = typeof body === "string" ? body : JSON.stringify(body);
+  const signed = signSigV4(
+    {
+      method: "POST",
+      url: "/",
+      headers: { host: new URL(emulator.url).host, "content-type": "application/x-amz-json-1.1", ...(target ? { "x-amz-target": target } : {}) },
+      body: text,
     },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : {} };
+    { credentials: emulator.credentials, service: "secretsmanager", region: emulator.region },
+  );
+  delete signed.host;
+  const res = await fetch(emulator.url, { method: "POST", headers: { ...signed, ...headers }, body: text });
+  const answer = await res.text();
+  return { status: res.status, body: answer ? JSON.parse(answer) : {} };
 }

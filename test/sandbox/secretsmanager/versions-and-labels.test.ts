@@ -18,7 +18,7 @@ let client: SecretsManagerClient;
 
 beforeAll(async () => {
   emulator = await startSecretsManagerEmulator();
-  client = sdkClient(emulator.url);
+  client = sdkClient(emulator);
 });
 
 afterAll(async () => {
