@@ -169,7 +169,7 @@ export class JanitorStack extends TerraformStack {
       entry: JANITOR_WORKER_ENTRY,
       statements: [
         { sid: "ReadOwnSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [this.webhookSecret.arn, this.githubToken.arn, this.slackToken.arn, this.janitorClient.secretArn] },
-        { sid: "RotateOwnCredentials", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue"], resources: [this.janitorClient.secretArn] },
+        { sid: "RotateOwnCredentials", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:TagResource"], resources: [this.janitorClient.secretArn] },
         // ListSecrets has no resource-level permissions: "*" is the only possible resource.
         { sid: "FindManagedSecretsByTag", actions: ["secretsmanager:ListSecrets"], resources: ["*"] },
         {

@@ -447,13 +447,18 @@ async function claimSecret(
   const release = async () => {
     if (released) return;
     released = true;
-    if (created) await deps.store.deleteUnused(arn);
-    else if (tagged) {
-      const previous = pre.tags[CLIENT_ID_TAG];
-      if (previous === undefined) await deps.store.untag(arn, [CLIENT_ID_TAG]);
-      else await deps.store.tag(arn, { [CLIENT_ID_TAG]: previous });
+    try {
+      if (created) await deps.store.deleteUnused(arn);
+      else if (tagged) {
+        const previous = pre.tags[CLIENT_ID_TAG];
+        if (previous === undefined) await deps.store.untag(arn, [CLIENT_ID_TAG]);
+        else await deps.store.tag(arn, { [CLIENT_ID_TAG]: previous });
+      }
+      log.info("released the claim on the secret", { secretArn: arn, deleted: created });
+    } catch (err) {
+      // Nothing was regenerated: a tag or an empty container left behind is harmless, and the real failure matters more.
+      log.warn("could not release the claim on the secret", { secretArn: arn, reason: err instanceof KeywardError ? err.reason : "error" });
     }
-    log.info("released the claim on the secret", { secretArn: arn, deleted: created });
   };
   const others = (await deps.store.listTagged(CLIENT_ID_TAG, clientId)).map((s) => s.arn).filter((a) => a !== arn);
   const tookOverFrom: string[] = [];

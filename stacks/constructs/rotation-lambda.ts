@@ -148,6 +148,8 @@ export class RotationLambda extends Construct {
           "secretsmanager:GetSecretValue",
           "secretsmanager:PutSecretValue",
           "secretsmanager:TagResource",
+          // Undoes a claim this run added when it stops before regenerating (keyward rotate's "release").
+          "secretsmanager:UntagResource",
         ],
         resources: [...options.managedSecretArns],
       },

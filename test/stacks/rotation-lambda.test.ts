@@ -92,7 +92,7 @@ describe("RotationLambda", () => {
       {
         Sid: "RotateManagedClientSecrets",
         Effect: "Allow",
-        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:TagResource"],
+        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
         Resource: MANAGED,
       },
       // ListSecrets cannot be scoped (IAM offers no resource-level permission for it); it returns no values.

@@ -1,6 +1,6 @@
-import { CreateSecretCommand, InvalidParameterException, ListSecretsCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { CreateSecretCommand, ListSecretsCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { startSecretsManagerEmulator, type SecretsManagerEmulator } from "../../../src/sandbox/secretsmanager/index.js";
-import { rejectionOf, sdkClient, uniqueName } from "./sm-test-kit.js";
+import { sdkClient, uniqueName } from "./sm-test-kit.js";
 
 let emulator: SecretsManagerEmulator;
 let client: SecretsManagerClient;
