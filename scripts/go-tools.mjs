@@ -2,7 +2,8 @@
 // Builds the test-time peers of `npm run bench` (gitleaks, TruffleHog) from their Go modules into a git-ignored
 // cache, once. keyward itself never needs Go: without it, the bench prints a loud skip line for these peers.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -32,18 +33,23 @@ export function ensureTool(name, log = (line) => process.stderr.write(line + "\n
   mkdirSync(dirname(path), { recursive: true });
   log(`building ${name} ${t.version} from its Go module (once; cached in ${dirname(path)})…`);
   const started = Date.now();
+  // `go install m@v` asks the proxy for the module's version list (deprecation check), which the proxy here refuses
+  // for some modules; a throwaway module that requires the exact version builds the same binary.
+  const work = mkdtempSync(join(tmpdir(), `keyward-${name}-`));
+  const goEnv = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" };
   try {
-    execFileSync("go", ["install", `${t.module}@${t.version}`], {
-      env: { ...process.env, GOBIN: dirname(path), CGO_ENABLED: "0", GOFLAGS: "-trimpath" },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
+    writeFileSync(join(work, "go.mod"), "module keywardtoolbuild\n\ngo 1.24\n");
+    execFileSync("go", ["get", `${t.module}@${t.version}`], { cwd: work, env: goEnv, stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync("go", ["build", "-trimpath", "-o", path, t.module], { cwd: work, env: goEnv, stdio: ["ignore", "inherit", "inherit"] });
   } catch (err) {
-    return { reason: `go install ${t.module}@${t.version} failed: ${err.message.split("\n")[0]}` };
+    return { reason: `building ${t.module}@${t.version} failed: ${err.message.split("\n")[0]}` };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
   }
   return { path, built: true, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+if (process.argv[1] && /go-tools\.mjs$/.test(process.argv[1])) {
   for (const name of process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(TOOLS)) {
     const r = ensureTool(name);
     console.log(JSON.stringify({ tool: name, ...r }));

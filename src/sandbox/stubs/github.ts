@@ -32,6 +32,8 @@ export interface GitHubStub {
   locationsPerPage: number;
   /** Alerts (`repo#n`) whose GET answers this status instead (e.g. 503). */
   alertStatus: Map<string, number>;
+  /** A fixed round-trip latency added to every answer (benchmarks). */
+  latencyMs: number;
   addAlert(repo: string, alert: Omit<StubAlert, "state" | "resolution"> & Partial<StubAlert>): StubAlert;
   close(): Promise<void>;
 }
@@ -46,6 +48,7 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
     calls: [],
     locationsPerPage: 1,
     alertStatus: new Map(),
+    latencyMs: 0,
   } as unknown as GitHubStub;
   const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
     res.writeHead(status, { "content-type": "application/json", ...headers });
@@ -56,6 +59,7 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://stub");
+    if (stub.latencyMs > 0) await new Promise((r) => setTimeout(r, stub.latencyMs));
     stub.calls.push({ method: req.method ?? "", path: url.pathname + url.search, body });
     if (req.headers.authorization !== `Bearer ${token}`) return send(res, 401, { message: "Bad credentials" });
     let m: RegExpExecArray | null;
