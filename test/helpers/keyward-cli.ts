@@ -13,24 +13,9 @@ export interface CliRun {
  * Runs the built `keyward` executable (npm test builds dist/ first) in a child process with exactly the
  * given environment on top of PATH/HOME, capturing everything it prints.
  */
-export function runKeyward(args: string[], env: Record<string, string | undefined>, options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, ...args], {
-      cwd: options.cwd ?? process.cwd(),
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+export async function runKeyward(args: string[], env: Record<string, string | undefined>, options: { timeoutMs?: number; cwd?: string } = {}): Promise<CliRun> {
+  const { code, stdout, stderr } = await startKeyward(args, env, options).done;
+  return { code, stdout, stderr };
 }
 
 /** Every secret in `secrets` that appears in any of `outputs` (and in its HTTP Basic form). Expect `[]`. */
@@ -54,7 +39,7 @@ export interface RunningKeyward {
 }
 
 /** Starts the built `keyward` and hands back the live process, for tests that signal or kill it mid-run. */
-export function startKeyward(args: string[], env: Record<string, string | undefined>, options: { cwd?: string } = {}): RunningKeyward {
+export function startKeyward(args: string[], env: Record<string, string | undefined>, options: { cwd?: string; timeoutMs?: number } = {}): RunningKeyward {
   const child = spawn(process.execPath, ["--", KEYWARD_BIN, ...args], {
     cwd: options.cwd ?? process.cwd(),
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
@@ -68,7 +53,7 @@ export function startKeyward(args: string[], env: Record<string, string | undefi
     stderr += d.toString();
     for (const l of listeners) l();
   });
-  const killer = setTimeout(() => child.kill("SIGKILL"), 60_000);
+  const killer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
   const done = new Promise<CliRun & { signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
