@@ -147,11 +147,9 @@ await withSandbox(async (s) => {
   const oauthApi = new platformClient.OAuthApi(sdk);
   let peerFailed = 0;
   const p0 = performance.now();
-  const regenerated: Array<string | undefined> = [];
   for (const [i, c] of fleet.entries()) {
     try {
       const r = await oauthApi.postOauthClientSecret(c.id);
-      regenerated[i] = r.secret;
       await sm.send(new PutSecretValueCommand({ SecretId: `bench/fleet/${i}`, SecretString: JSON.stringify({ clientId: c.id, clientSecret: r.secret }), ClientRequestToken: randomUUID() }));
     } catch {
       peerFailed++;
@@ -163,7 +161,6 @@ await withSandbox(async (s) => {
     const value = JSON.parse((await store.getValue(`bench/fleet/${i}`)).value) as { clientSecret: string };
     if (!s.genesys.control.isSecretValid(c.id, value.clientSecret)) peerLost++;
   }
-  void regenerated;
   add({ id: "P2", name: `peer: SDK script, same fleet and limit, sequential, no verification`, value: round(peer), unit: "ms", baseline: "keyward's fleet wall time", baselineValue: round(wall), samples: 1 });
   add({ id: "P2", name: "peer: failed clients / lost secrets", value: peerFailed, unit: "count", baseline: `lost secrets: ${peerLost}`, baselineValue: null, ratio: null, samples: N });
 });

@@ -7366,6 +7366,11 @@ var require_dist = __commonJS({
   }
 });
 
+// src/core/github-actions.ts
+function escapeCommandValue(value) {
+  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
+}
+
 // src/scan/action.ts
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
@@ -7565,10 +7570,10 @@ function sortFindings(findings) {
 }
 
 // src/scan/janitor.ts
-import { createHmac as createHmac2, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
+
+// src/core/net.ts
 import { isIP } from "node:net";
-var WEBHOOK_SECRET_ENV = "KEYWARD_WEBHOOK_SECRET";
-var JANITOR_EVENT = "keyward_finding";
 function isLoopbackHost(hostname) {
   const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
   if (host === "localhost" || host.endsWith(".localhost")) return true;
@@ -7576,6 +7581,19 @@ function isLoopbackHost(hostname) {
   if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
   return false;
 }
+function isInsecureRemote(url) {
+  return url.protocol === "http:" && !isLoopbackHost(url.hostname);
+}
+
+// src/janitor/signature.ts
+import { createHmac as createHmac2, timingSafeEqual } from "node:crypto";
+function signPayload(secret, body) {
+  return "sha256=" + createHmac2("sha256", secret).update(body).digest("hex");
+}
+
+// src/scan/janitor.ts
+var WEBHOOK_SECRET_ENV = "KEYWARD_WEBHOOK_SECRET";
+var JANITOR_EVENT = "keyward_finding";
 function checkJanitorUrl(text2) {
   let url;
   try {
@@ -7606,9 +7624,6 @@ function janitorBody(finding, repository) {
     }
   };
 }
-function signature(body, secret) {
-  return `sha256=${createHmac2("sha256", secret).update(body).digest("hex")}`;
-}
 async function postLiveFindings(findings, options) {
   const doFetch = options.fetch ?? fetch;
   let sent = 0;
@@ -7622,7 +7637,7 @@ async function postLiveFindings(findings, options) {
           "Content-Type": "application/json",
           "X-GitHub-Event": JANITOR_EVENT,
           "X-GitHub-Delivery": randomUUID(),
-          "X-Hub-Signature-256": signature(body, options.webhookSecret)
+          "X-Hub-Signature-256": signPayload(options.webhookSecret, body)
         },
         body,
         redirect: "error",
@@ -9073,16 +9088,6 @@ async function revokeToken(transport, apiBaseUrl, accessToken, clientId, logger)
   }
 }
 
-// src/core/net.ts
-function isLoopbackHost2(hostname) {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (h === "localhost" || h.endsWith(".localhost") || h === "::1") return true;
-  return /^127(\.\d{1,3}){3}$/.test(h);
-}
-function isInsecureRemote(url) {
-  return url.protocol === "http:" && !isLoopbackHost2(url.hostname);
-}
-
 // src/genesys/settings.ts
 var GENESYS_ENV = {
   clientId: "GENESYSCLOUD_OAUTHCLIENT_ID",
@@ -9217,23 +9222,20 @@ async function verifyFindings(findings, env, options = {}) {
 // src/scan/action.ts
 var VERSION = true ? "0.1.0" : "dev";
 var ZERO_SHA = /^0+$/;
-function escapeData(value) {
-  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
 function escapeProperty(value) {
-  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return escapeCommandValue(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 function maskCommands(findings) {
   const values = /* @__PURE__ */ new Set();
   for (const f of findings) for (const form of secretForms(f)) for (const part of [form, ...form.split(/\r?\n/)]) if (part) values.add(part);
-  return [...values].map((v) => `::add-mask::${escapeData(v)}
+  return [...values].map((v) => `::add-mask::${escapeCommandValue(v)}
 `);
 }
 function annotation(f) {
   const kind = f.baseline === "baselined" ? "notice" : "error";
   const props = [`file=${escapeProperty(f.path)}`, `line=${f.line}`, `col=${f.column}`, `title=${escapeProperty(`keyward: ${f.ruleId}`)}`].join(",");
   const where = f.commit ? ` in commit ${f.commit.slice(0, 12)}` : "";
-  return `::${kind} ${props}::${escapeData(`${describeFinding(f)}${where}. Rotate it (keyward rotate) and remove it from the code.`)}
+  return `::${kind} ${props}::${escapeCommandValue(`${describeFinding(f)}${where}. Rotate it (keyward rotate) and remove it from the code.`)}
 `;
 }
 function stepSummary(findings, summary) {
@@ -9306,7 +9308,7 @@ async function runAction(env, io) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const webhookSecret = input(env, "webhook-secret") ?? env[WEBHOOK_SECRET_ENV];
   if (webhookSecret) {
-    io.raw(`::add-mask::${escapeData(webhookSecret)}
+    io.raw(`::add-mask::${escapeCommandValue(webhookSecret)}
 `);
     registerSecret(webhookSecret);
   }
@@ -9360,7 +9362,7 @@ async function main() {
   try {
     process.exitCode = await runAction(process.env, io);
   } catch (err) {
-    io.log(`::error::${escapeData(`keyward: ${describeError(err)}`)}
+    io.log(`::error::${escapeCommandValue(`keyward: ${describeError(err)}`)}
 `);
     process.exitCode = Math.max(2, exitCodeOf(err));
   }

@@ -71,6 +71,7 @@ export async function run(args: string[], io: CliIo, options: { detector?: Detec
   // Every distinct (secret, client) pair is checked once, a few at a time.
   const allClientIds = [...new Set(inputs.flatMap((i) => i.candidates.flatMap((c) => c.clientIds)))];
   const cache = new Map<string, Promise<CredentialStatus>>();
+  const limit = createLimiter(VERIFY_CONCURRENCY);
   const check = (clientId: string, secret: string) => {
     const key = `${clientId}\u0000${secret}`;
     let p = cache.get(key);
@@ -139,18 +140,20 @@ export function formatAudit(inputs: Array<{ file: string; format: StateFormat; r
   return lines.join("\n");
 }
 
-/** A tiny semaphore for the verification grants. */
-let active = 0;
-const waiting: Array<() => void> = [];
-async function limit<T>(task: () => Promise<T>): Promise<T> {
-  if (active >= VERIFY_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
-  active++;
-  try {
-    return await task();
-  } finally {
-    active--;
-    waiting.shift()?.();
-  }
+/** At most `n` tasks at once (the verification grants of one run). */
+function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async (task) => {
+    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
 }
 
 async function readInput(file: string): Promise<string> {

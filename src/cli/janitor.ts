@@ -1,12 +1,12 @@
 import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { isLoopbackHost } from "../core/net.js";
 import { createLogger, logLevelFromEnv } from "../core/log.js";
 import { createJanitorRuntime, InProcessQueue, loadJanitorConfig, processWorkItem, startJanitorServer } from "../janitor/index.js";
 import type { CliIo } from "./io.js";
 
 const HELP = "usage: keyward janitor serve [--port N] [--host 127.0.0.1]\n  POST /api/github/webhooks, GET /healthz; configuration from the environment (README \"The janitor\")\n";
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|::1)$/i;
 
 /**
  * `keyward janitor serve`: validates the whole configuration first (exit 2 listing every problem), then serves
@@ -40,7 +40,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger }, { port, host }).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`janitor serve: cannot listen on ${host}:${port}: ${err.code ?? err.message}`, { cause: err });
   });
-  if (!LOOPBACK.test(host)) logger.warn("listening beyond loopback: put TLS in front (keyward_finding deliveries carry the candidate pair)", { host });
+  if (!isLoopbackHost(host)) logger.warn("listening beyond loopback: put TLS in front (keyward_finding deliveries carry the candidate pair)", { host });
   io.stderr(JSON.stringify({ msg: "janitor listening", url: server.url, webhook: `${server.url}/api/github/webhooks`, dryRun: config.policy.dryRun }) + "\n");
 
   await new Promise<void>((resolve) => {

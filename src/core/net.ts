@@ -1,8 +1,15 @@
-/** Loopback hosts: traffic to them never leaves this machine. `hostname` as `new URL(...).hostname` gives it. */
+import { isIP } from "node:net";
+
+/**
+ * Loopback hosts: traffic to them never leaves this machine (127.0.0.0/8, ::1 in either spelling, localhost and
+ * *.localhost). `hostname` as `new URL(...).hostname` gives it; brackets around an IPv6 address are accepted.
+ */
 export function isLoopbackHost(hostname: string): boolean {
-  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
-  if (h === "localhost" || h.endsWith(".localhost") || h === "::1") return true;
-  return /^127(\.\d{1,3}){3}$/.test(h);
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
+  return false;
 }
 
 /**

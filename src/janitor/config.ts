@@ -1,3 +1,4 @@
+import { isLoopbackHost } from "../core/net.js";
 import { readFileSync } from "node:fs";
 import { KeywardError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
@@ -55,7 +56,6 @@ export interface LoadOptions {
 }
 
 const ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Reads and validates the whole configuration; throws one JanitorConfigError listing every problem (exit 2). */
 export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorConfig {
@@ -78,7 +78,7 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
     const v = read(name) ?? fallback;
     try {
       const u = new URL(v);
-      if (u.protocol !== "https:" && !(u.protocol === "http:" && LOOPBACK.test(u.hostname))) problems.push(`${name} must be an https URL (plain http only to loopback)`);
+      if (u.protocol !== "https:" && !(u.protocol === "http:" && isLoopbackHost(u.hostname))) problems.push(`${name} must be an https URL (plain http only to loopback)`);
     } catch {
       problems.push(`${name} is not a URL`);
     }

@@ -61,7 +61,7 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
     ...(slack ? { slack } : {}),
     ...(config.slack?.fallbackChannel ? { fallbackChannel: config.slack.fallbackChannel } : {}),
     genesys,
-    findSecretByClientId: (clientId) => findSecretByClientId(sm, clientId),
+    findSecretByClientId: (clientId) => findSecretByClientId(store, clientId),
     policy: config.policy,
     sinks,
     fingerprintKey,

@@ -2,6 +2,7 @@ import { accessSync, appendFileSync, constants, statSync } from "node:fs";
 import { dirname } from "node:path";
 import { randomUUID } from "node:crypto";
 import { UsageError } from "../core/errors.js";
+import { escapeCommandValue } from "../core/github-actions.js";
 
 /**
  * GitHub Actions hand-off for a rotated secret (README "GitHub Actions"):
@@ -50,8 +51,4 @@ export function createGithubOutput(name: string, env: NodeJS.ProcessEnv, writeSt
       appendFileSync(file, `${name}<<${delimiter}\n${secret}\n${delimiter}\n`, { encoding: "utf8", mode: 0o600 });
     },
   };
-}
-
-function escapeCommandValue(value: string): string {
-  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
 }

@@ -227,7 +227,6 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
         throw new NotVerifiedError(clientId, secretArn, "dead");
       }
       const leave = options.gate?.enter({ clientId, secretId: target.secretId });
-      run.criticalUntil = Number.POSITIVE_INFINITY;
       try {
         let secret: string;
         try {
@@ -287,7 +286,7 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
     result.message = e.message;
     if (e.hint) result.hint = e.hint;
     log.info("rotation failed", { reason: e.reason, exitCode: result.exitCode });
-    await release?.().catch(() => undefined);
+    await release?.();
     return result;
   } finally {
     timings.totalMs = Math.round(performance.now() - started);

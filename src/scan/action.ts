@@ -1,6 +1,7 @@
 // keyward's GitHub Action (action.yml → action/dist/index.js, bundled by scripts/build-action.mjs). Workflow
 // commands are written by hand (no @actions/core): `::add-mask::` for every form of every finding's secret
 // first, then annotations, the step summary, the SARIF file and the outputs.
+import { escapeCommandValue } from "../core/github-actions.js";
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
@@ -26,28 +27,24 @@ export interface ActionIo {
   log(text: string): void;
 }
 
-/** `%`, CR and LF escaped as the runner expects in a command's message. */
-export function escapeData(value: string): string {
-  return value.replace(/%/g, "%25").replace(/\r/g, "%0D").replace(/\n/g, "%0A");
-}
 
 /** A command property value also escapes `:` and `,`. */
 export function escapeProperty(value: string): string {
-  return escapeData(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
+  return escapeCommandValue(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
 }
 
 /** The `::add-mask::` lines for a set of findings: each form, and each line of a multi-line form. */
 export function maskCommands(findings: Finding[]): string[] {
   const values = new Set<string>();
   for (const f of findings) for (const form of secretForms(f)) for (const part of [form, ...form.split(/\r?\n/)]) if (part) values.add(part);
-  return [...values].map((v) => `::add-mask::${escapeData(v)}\n`);
+  return [...values].map((v) => `::add-mask::${escapeCommandValue(v)}\n`);
 }
 
 export function annotation(f: Finding): string {
   const kind = f.baseline === "baselined" ? "notice" : "error";
   const props = [`file=${escapeProperty(f.path)}`, `line=${f.line}`, `col=${f.column}`, `title=${escapeProperty(`keyward: ${f.ruleId}`)}`].join(",");
   const where = f.commit ? ` in commit ${f.commit.slice(0, 12)}` : "";
-  return `::${kind} ${props}::${escapeData(`${describeFinding(f)}${where}. Rotate it (keyward rotate) and remove it from the code.`)}\n`;
+  return `::${kind} ${props}::${escapeCommandValue(`${describeFinding(f)}${where}. Rotate it (keyward rotate) and remove it from the code.`)}\n`;
 }
 
 export function stepSummary(findings: Finding[], summary: string): string {
@@ -129,7 +126,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: ActionIo): Promise<n
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
   const webhookSecret = input(env, "webhook-secret") ?? env[WEBHOOK_SECRET_ENV];
   if (webhookSecret) {
-    io.raw(`::add-mask::${escapeData(webhookSecret)}\n`);
+    io.raw(`::add-mask::${escapeCommandValue(webhookSecret)}\n`);
     registerSecret(webhookSecret);
   }
   const event = env.GITHUB_EVENT_PATH && existsSync(env.GITHUB_EVENT_PATH) ? (JSON.parse(readFileSync(env.GITHUB_EVENT_PATH, "utf8")) as unknown) : {};
@@ -184,7 +181,7 @@ export async function main(): Promise<void> {
   try {
     process.exitCode = await runAction(process.env, io);
   } catch (err) {
-    io.log(`::error::${escapeData(`keyward: ${describeError(err)}`)}\n`);
+    io.log(`::error::${escapeCommandValue(`keyward: ${describeError(err)}`)}\n`);
     process.exitCode = Math.max(2, exitCodeOf(err));
   }
 }

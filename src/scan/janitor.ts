@@ -1,20 +1,15 @@
-import { createHmac, randomUUID } from "node:crypto";
-import { isIP } from "node:net";
+import { randomUUID } from "node:crypto";
 import { KeywardError, UsageError } from "../core/errors.js";
+import { isLoopbackHost } from "../core/net.js";
+import { signPayload } from "../janitor/signature.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { secretOf, type Finding } from "./finding.js";
 
 export const WEBHOOK_SECRET_ENV = "KEYWARD_WEBHOOK_SECRET";
 export const JANITOR_EVENT = "keyward_finding";
 
-/** Is this host this machine (127.0.0.0/8, ::1, localhost)? */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
-  if (host === "localhost" || host.endsWith(".localhost")) return true;
-  if (isIP(host) === 4) return host.startsWith("127.");
-  if (isIP(host) === 6) return host === "::1" || host === "0:0:0:0:0:0:0:1";
-  return false;
-}
+/** Is this host this machine? One definition for every loopback rule of keyward. */
+export { isLoopbackHost };
 
 /** The janitor URL, refused unless https: or on loopback (the body carries the live secret). */
 export function checkJanitorUrl(text: string): URL {
@@ -55,10 +50,6 @@ export function janitorBody(finding: Finding, repository: string | null): Janito
   };
 }
 
-export function signature(body: string, secret: string): string {
-  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-}
-
 /** Posts each verified-live finding as a `keyward_finding` event, signed like GitHub webhooks. Returns how many. */
 export async function postLiveFindings(findings: Finding[], options: { url: URL; webhookSecret: string; repository: string | null; fetch?: typeof fetch }): Promise<number> {
   const doFetch = options.fetch ?? fetch;
@@ -73,7 +64,7 @@ export async function postLiveFindings(findings: Finding[], options: { url: URL;
           "Content-Type": "application/json",
           "X-GitHub-Event": JANITOR_EVENT,
           "X-GitHub-Delivery": randomUUID(),
-          "X-Hub-Signature-256": signature(body, options.webhookSecret),
+          "X-Hub-Signature-256": signPayload(options.webhookSecret, body),
         },
         body,
         redirect: "error",

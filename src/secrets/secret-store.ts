@@ -26,6 +26,8 @@ export interface SecretDescription {
 
 /** The tag keyward writes on every secret it rotates a client into (value: the client id). One client, one secret. */
 export const CLIENT_ID_TAG = "keyward:client-id";
+/** Bound on ListSecrets pages (100 secrets each) when looking a tag up. */
+const MAX_LIST_PAGES = 100;
 
 export interface StoredValue {
   arn: string;
@@ -43,7 +45,7 @@ export interface SecretStore {
   getValue(secretId: string, stage?: string): Promise<StoredValue>;
   tag(secretId: string, tags: Record<string, string>): Promise<void>;
   untag(secretId: string, keys: string[]): Promise<void>;
-  /** ARNs and names of the (not deleted) secrets whose tag `key` is exactly `value`. */
+  /** ARNs and names of the (not deleted) secrets whose tag `key` is `value` (compared without case). */
   listTagged(key: string, value: string): Promise<Array<{ arn: string; name: string }>>;
   /** DeleteSecret without recovery: only for a container this run created and never wrote. */
   deleteUnused(secretId: string): Promise<void>;
@@ -137,7 +139,7 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         // The filters narrow the listing (tag-value is a prefix match in AWS); the exact match is checked here.
         const found: Array<{ arn: string; name: string }> = [];
         let nextToken: string | undefined;
-        for (let page = 0; page < 100; page++) {
+        for (let page = 0; page < MAX_LIST_PAGES; page++) {
           const out = await client.send(
             new ListSecretsCommand({
               Filters: [
@@ -150,7 +152,8 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
           );
           for (const s of out.SecretList ?? []) {
             if (s.DeletedDate) continue;
-            if ((s.Tags ?? []).some((t) => t.Key === key && t.Value === value)) found.push({ arn: s.ARN ?? "", name: s.Name ?? "" });
+            // Client ids are compared as identities, not spellings (a UUID's case does not make it another client).
+            if (s.ARN && (s.Tags ?? []).some((t) => t.Key === key && t.Value?.toLowerCase() === value.toLowerCase())) found.push({ arn: s.ARN, name: s.Name ?? s.ARN });
           }
           nextToken = out.NextToken;
           if (!nextToken) break;

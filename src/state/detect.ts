@@ -1,4 +1,4 @@
-import { detect } from "../scan/detect.js";
+import { detect, shannonEntropy } from "../scan/detect.js";
 import { loadRules } from "../scan/rules.js";
 import type { Detector } from "./extract.js";
 
@@ -21,16 +21,8 @@ export const stateDetector: Detector = (text) => {
     // Random 32 bytes lack an upper- or lower-case letter with odds of about 1e-10; many words and ids lack one.
     if (!/[A-Z]/.test(value) || !/[a-z]/.test(value)) continue;
     // Random 43-character base64url measures 4.3–5.3 bits per character; 3.8 leaves room and keeps "aaaa…" out.
-    if (shannon(value) < 3.8) continue;
+    if (shannonEntropy(value) < 3.8) continue;
     out.set(value, { secret: value, ruleId: "genesys-client-secret-bare" });
   }
   return [...out.values()];
 };
-
-function shannon(s: string): number {
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) h -= (n / s.length) * Math.log2(n / s.length);
-  return h;
-}

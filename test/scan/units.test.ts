@@ -1,5 +1,6 @@
 import { parseBaseline, baselineStatus } from "../../src/scan/baseline.js";
-import { escapeData, escapeProperty, selectionFor } from "../../src/scan/action.js";
+import { escapeCommandValue } from "../../src/core/github-actions.js";
+import { escapeProperty, selectionFor } from "../../src/scan/action.js";
 import { isIgnored, parseIgnore, isBinary } from "../../src/scan/files.js";
 import { fingerprintOf, secretPrefix } from "../../src/scan/finding.js";
 import { gitArgs, PatchParser, repositoryFromRemote } from "../../src/scan/git.js";
@@ -107,7 +108,7 @@ describe("fingerprints and baselines", () => {
 
 describe("Action helpers", () => {
   it("escapes workflow command data and properties", () => {
-    expect(escapeData("a%b\r\nc")).toBe("a%25b%0D%0Ac");
+    expect(escapeCommandValue("a%b\r\nc")).toBe("a%25b%0D%0Ac");
     expect(escapeProperty("a:b,c")).toBe("a%3Ab%2Cc");
   });
 

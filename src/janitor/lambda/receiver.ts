@@ -1,6 +1,6 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { createLogger, type Logger } from "../../core/log.js";
+import { createLogger, logLevelFromEnv, type Logger } from "../../core/log.js";
 import { createSecretStore } from "../../secrets/index.js";
 import { loadJanitorConfig } from "../config.js";
 import { webhookSecretSource } from "../runtime.js";
@@ -38,7 +38,7 @@ export interface ReceiverHandlerOptions {
  */
 export function createReceiverHandler(options: ReceiverHandlerOptions = {}): (event: FunctionUrlEvent) => Promise<FunctionUrlResult> {
   const env = options.env ?? process.env;
-  const logger = options.logger ?? createLogger({ level: (env.KEYWARD_LOG_LEVEL as "info" | undefined) ?? "info", write: (line) => process.stdout.write(line + "\n") });
+  const logger = options.logger ?? createLogger({ level: logLevelFromEnv(env) ?? "info", write: (line) => process.stdout.write(line + "\n") });
   const config = loadJanitorConfig(env, { receiverOnly: true });
   const store = createSecretStore({ client: options.secretsManager ?? new SecretsManagerClient({ maxAttempts: 2 }), logger });
   const enqueue = sqsEnqueue(options.sqs ?? new SQSClient({ maxAttempts: 3 }), config.queueUrl!);

@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { createLogger, type Logger } from "../../core/log.js";
+import { createLogger, logLevelFromEnv, type Logger } from "../../core/log.js";
 import { loadJanitorConfig } from "../config.js";
 import { processWorkItem, type VerifyPolicy } from "../processor.js";
 import { createJanitorRuntime, type JanitorRuntime } from "../runtime.js";
@@ -32,7 +32,7 @@ export interface WorkerHandlerOptions {
  */
 export function createWorkerHandler(options: WorkerHandlerOptions = {}): (event: SqsEvent) => Promise<SqsBatchResponse> {
   const env = options.env ?? process.env;
-  const logger = options.logger ?? createLogger({ level: (env.KEYWARD_LOG_LEVEL as "info" | undefined) ?? "info", write: (line) => process.stderr.write(line + "\n") });
+  const logger = options.logger ?? createLogger({ level: logLevelFromEnv(env) ?? "info", write: (line) => process.stderr.write(line + "\n") });
   const config = loadJanitorConfig(env, { lambda: true });
   let runtime: Promise<JanitorRuntime> | undefined;
   const getRuntime = () =>
