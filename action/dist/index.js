@@ -7373,8 +7373,21 @@ function escapeCommandValue(value) {
 
 // src/scan/action.ts
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
-import { randomUUID as randomUUID2 } from "node:crypto";
+import { appendFileSync as appendFileSync2, existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+
+// src/contracts/github-output.ts
+import { randomUUID } from "node:crypto";
+import { appendFileSync } from "node:fs";
+function appendActionsFile(file, name, value) {
+  let delimiter = `ghadelimiter_${randomUUID()}`;
+  while (value.includes(delimiter)) delimiter = `ghadelimiter_${randomUUID()}`;
+  appendFileSync(file, `${name}<<${delimiter}
+${value}
+${delimiter}
+`, { encoding: "utf8", mode: 384 });
+}
+
+// src/scan/action.ts
 import { isAbsolute, join as join2 } from "node:path";
 
 // src/core/exit-codes.ts
@@ -7522,13 +7535,15 @@ function applyBaseline(findings, baseline) {
   for (const f of findings) f.baseline = baselineStatus(f.fingerprint, baseline);
 }
 
-// src/scan/finding.ts
+// src/contracts/fingerprint.ts
 import { createHmac } from "node:crypto";
-var FINGERPRINT_KEY = "keyward/scan/fingerprint/v1";
-var PREFIX_LENGTH = 4;
-function fingerprintOf(secret) {
-  return `kwf1_${createHmac("sha256", FINGERPRINT_KEY).update(secret).digest("hex").slice(0, 16)}`;
+var DEFAULT_FINGERPRINT_KEY = "keyward/scan/fingerprint/v1";
+function fingerprintOf(secret, key = DEFAULT_FINGERPRINT_KEY) {
+  return `kwf1_${createHmac("sha256", key).update(secret).digest("hex").slice(0, 16)}`;
 }
+
+// src/scan/finding.ts
+var PREFIX_LENGTH = 4;
 function secretPrefix(secret) {
   return `${secret.slice(0, PREFIX_LENGTH)}\u2026`;
 }
@@ -7570,7 +7585,7 @@ function sortFindings(findings) {
 }
 
 // src/scan/janitor.ts
-import { randomUUID } from "node:crypto";
+import { randomUUID as randomUUID2 } from "node:crypto";
 
 // src/core/net.ts
 import { isIP } from "node:net";
@@ -7591,9 +7606,13 @@ function signPayload(secret, body) {
   return "sha256=" + createHmac2("sha256", secret).update(body).digest("hex");
 }
 
+// src/contracts/finding-event.ts
+var KEYWARD_FINDING_EVENT = "keyward_finding";
+var KEYWARD_FINDING_ACTION = "detected";
+
 // src/scan/janitor.ts
 var WEBHOOK_SECRET_ENV = "KEYWARD_WEBHOOK_SECRET";
-var JANITOR_EVENT = "keyward_finding";
+var JANITOR_EVENT = KEYWARD_FINDING_EVENT;
 function checkJanitorUrl(text2) {
   let url;
   try {
@@ -7609,7 +7628,7 @@ function checkJanitorUrl(text2) {
 }
 function janitorBody(finding, repository) {
   return {
-    action: "detected",
+    action: KEYWARD_FINDING_ACTION,
     repository: { full_name: repository },
     finding: {
       rule_id: finding.ruleId,
@@ -7636,7 +7655,7 @@ async function postLiveFindings(findings, options) {
         headers: {
           "Content-Type": "application/json",
           "X-GitHub-Event": JANITOR_EVENT,
-          "X-GitHub-Delivery": randomUUID(),
+          "X-GitHub-Delivery": randomUUID2(),
           "X-Hub-Signature-256": signPayload(options.webhookSecret, body)
         },
         body,
@@ -9298,11 +9317,7 @@ function boolInput(env, name, fallback) {
 }
 function setOutput(env, name, value) {
   if (!env.GITHUB_OUTPUT) return;
-  const delimiter = `ghadelimiter_${randomUUID2()}`;
-  appendFileSync(env.GITHUB_OUTPUT, `${name}<<${delimiter}
-${value}
-${delimiter}
-`, "utf8");
+  appendActionsFile(env.GITHUB_OUTPUT, name, value);
 }
 async function runAction(env, io) {
   const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -9332,7 +9347,7 @@ async function runAction(env, io) {
   const summary = summaryLine(outcome.findings, outcome.stats);
   io.log(`${summary}
 `);
-  if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, scrub(stepSummary(outcome.findings, summary)), "utf8");
+  if (env.GITHUB_STEP_SUMMARY) appendFileSync2(env.GITHUB_STEP_SUMMARY, scrub(stepSummary(outcome.findings, summary)), "utf8");
   writeFileSync(sarifPath, scrub(renderSarif(outcome.findings, VERSION)), "utf8");
   const fresh = outcome.findings.filter((f) => f.baseline === "new");
   setOutput(env, "findings", String(outcome.findings.length));

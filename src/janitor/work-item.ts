@@ -1,23 +1,14 @@
 import { createHash } from "node:crypto";
 import { registerSecret } from "../core/redact.js";
+import { KEYWARD_FINDING_ACTION, KEYWARD_FINDING_EVENT, type KeywardFinding } from "../contracts/finding-event.js";
 
 /** The janitor acts on these `secret_scanning_alert` actions; `validated` is a re-check. */
 export const ALERT_ACTIONS: ReadonlySet<string> = new Set(["created", "reopened", "publicly_leaked", "validated"]);
-export const KEYWARD_FINDING_EVENT = "keyward_finding";
+export { KEYWARD_FINDING_EVENT };
 export const ALERT_EVENT = "secret_scanning_alert";
 
-/** keyward's own scanner's finding (the contract shared with the scanner). */
-export interface Finding {
-  rule_id: string;
-  path: string;
-  line: number;
-  column: number;
-  commit: string | null;
-  author_email: string | null;
-  client_id: string;
-  secret: string;
-  fingerprint: string;
-}
+/** keyward's own scanner's finding (src/contracts/finding-event.ts), once validated: it names a client id. */
+export type Finding = KeywardFinding & { client_id: string };
 
 /** What goes on the queue. An alert item carries no secret (it is fetched over REST when processed). */
 export type WorkItem =
@@ -42,7 +33,7 @@ export function classifyDelivery(event: string | undefined, deliveryId: string, 
     return { kind: "work", item: { v: 1, deliveryId, event: ALERT_EVENT, action, repository: repo, alertNumber: n } };
   }
   if (event === KEYWARD_FINDING_EVENT) {
-    if (action !== "detected") return { kind: "ignore" };
+    if (action !== KEYWARD_FINDING_ACTION) return { kind: "ignore" };
     if (repo !== null && repo !== undefined && (typeof repo !== "string" || !REPO.test(repo))) return { kind: "invalid", reason: "repository-malformed" };
     const f = p.finding as Record<string, unknown> | undefined;
     if (typeof f !== "object" || f === null) return { kind: "invalid", reason: "finding-missing" };

@@ -1,8 +1,8 @@
-import { accessSync, appendFileSync, constants, statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { dirname } from "node:path";
-import { randomUUID } from "node:crypto";
 import { UsageError } from "../core/errors.js";
 import { escapeCommandValue } from "../core/github-actions.js";
+import { appendActionsFile } from "../contracts/github-output.js";
 
 /**
  * GitHub Actions hand-off for a rotated secret (README "GitHub Actions"):
@@ -46,9 +46,7 @@ export function createGithubOutput(name: string, env: NodeJS.ProcessEnv, writeSt
       }
     },
     write(secret) {
-      let delimiter = `ghadelimiter_${randomUUID()}`;
-      while (secret.includes(delimiter)) delimiter = `ghadelimiter_${randomUUID()}`;
-      appendFileSync(file, `${name}<<${delimiter}\n${secret}\n${delimiter}\n`, { encoding: "utf8", mode: 0o600 });
+      appendActionsFile(file, name, secret);
     },
   };
 }

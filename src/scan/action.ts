@@ -4,7 +4,7 @@
 import { escapeCommandValue } from "../core/github-actions.js";
 import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
-import { randomUUID } from "node:crypto";
+import { appendActionsFile } from "../contracts/github-output.js";
 import { isAbsolute, join } from "node:path";
 import { describeError, exitCodeOf } from "../core/errors.js";
 import { registerSecret, scrub } from "../core/redact.js";
@@ -118,8 +118,7 @@ function boolInput(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boo
 
 function setOutput(env: NodeJS.ProcessEnv, name: string, value: string): void {
   if (!env.GITHUB_OUTPUT) return;
-  const delimiter = `ghadelimiter_${randomUUID()}`;
-  appendFileSync(env.GITHUB_OUTPUT, `${name}<<${delimiter}\n${value}\n${delimiter}\n`, "utf8");
+  appendActionsFile(env.GITHUB_OUTPUT, name, value);
 }
 
 export async function runAction(env: NodeJS.ProcessEnv, io: ActionIo): Promise<number> {

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { fingerprintOf } from "../contracts/fingerprint.js";
 import type { Detection } from "./detect.js";
 
 /** TruffleHog's three verification states, plus `unverified` when `--verify` was not asked (or cannot apply). */
@@ -30,17 +30,10 @@ export interface Location {
   authorEmail?: string | null;
 }
 
-const FINGERPRINT_KEY = "keyward/scan/fingerprint/v1";
 export const PREFIX_LENGTH = 4;
 
-/**
- * The secret's fingerprint: 64 bits of HMAC-SHA256 under a fixed, public domain-separation key. It depends on
- * the value only, so it stays the same when the line moves or the file is renamed (gitleaks' `file:rule:line`
- * does not), and it cannot be turned back into a 256-bit secret.
- */
-export function fingerprintOf(secret: string): string {
-  return `kwf1_${createHmac("sha256", FINGERPRINT_KEY).update(secret).digest("hex").slice(0, 16)}`;
-}
+/** One fingerprint scheme for every report (src/contracts/fingerprint.ts). */
+export { fingerprintOf };
 
 export function secretPrefix(secret: string): string {
   return `${secret.slice(0, PREFIX_LENGTH)}…`;

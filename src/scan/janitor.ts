@@ -4,9 +4,10 @@ import { isLoopbackHost } from "../core/net.js";
 import { signPayload } from "../janitor/signature.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { secretOf, type Finding } from "./finding.js";
+import { KEYWARD_FINDING_ACTION, KEYWARD_FINDING_EVENT, type KeywardFindingPayload } from "../contracts/finding-event.js";
 
 export const WEBHOOK_SECRET_ENV = "KEYWARD_WEBHOOK_SECRET";
-export const JANITOR_EVENT = "keyward_finding";
+export const JANITOR_EVENT = KEYWARD_FINDING_EVENT;
 
 /** Is this host this machine? One definition for every loopback rule of keyward. */
 export { isLoopbackHost };
@@ -26,15 +27,12 @@ export function checkJanitorUrl(text: string): URL {
   });
 }
 
-export interface JanitorBody {
-  action: "detected";
-  repository: { full_name: string | null };
-  finding: { rule_id: string; path: string; line: number; column: number; commit: string | null; author_email: string | null; client_id: string | null; secret: string; fingerprint: string };
-}
+/** The `keyward_finding` event body (src/contracts/finding-event.ts). */
+export type JanitorBody = KeywardFindingPayload;
 
 export function janitorBody(finding: Finding, repository: string | null): JanitorBody {
   return {
-    action: "detected",
+    action: KEYWARD_FINDING_ACTION,
     repository: { full_name: repository },
     finding: {
       rule_id: finding.ruleId,

@@ -24,8 +24,8 @@ export interface SecretDescription {
   tags: Record<string, string>;
 }
 
-/** The tag keyward writes on every secret it rotates a client into (value: the client id). One client, one secret. */
-export const CLIENT_ID_TAG = "keyward:client-id";
+/** The tag keyward writes on every secret it rotates a client into (src/contracts/client-id-tag.ts). */
+export { CLIENT_ID_TAG } from "../contracts/client-id-tag.js";
 /** Bound on ListSecrets pages (100 secrets each) when looking a tag up. */
 const MAX_LIST_PAGES = 100;
 
