@@ -13,7 +13,8 @@ export const TOOLS = {
 };
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
-export const CACHE = join(ROOT, ".cache", "go-tools");
+// KEYWARD_CACHE_DIR moves the cache (e.g. to share one build between checkouts); default: .cache/ in the checkout.
+export const CACHE = join(process.env.KEYWARD_CACHE_DIR || join(ROOT, ".cache"), "go-tools");
 
 export function toolPath(name) {
   const t = TOOLS[name];
