@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 export const TOOLS = {
   gitleaks: { module: "github.com/zricethezav/gitleaks/v8", version: "v8.30.1", binary: "gitleaks" },
   trufflehog: { module: "github.com/trufflesecurity/trufflehog/v3", version: "v3.90.0", binary: "trufflehog" },
+  // `npm run test:terraform` and `npm start` when no Terraform >= 1.4 is on PATH (scripts/terraform-standins.mjs).
+  tofu: { module: "github.com/opentofu/opentofu", version: "v1.10.10", binary: "tofu", pkg: "github.com/opentofu/opentofu/cmd/tofu" },
 };
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -38,10 +40,11 @@ export function ensureTool(name, log = (line) => process.stderr.write(line + "\n
   // for some modules; a throwaway module that requires the exact version builds the same binary.
   const work = mkdtempSync(join(tmpdir(), `keyward-${name}-`));
   const goEnv = { ...process.env, CGO_ENABLED: "0", GOFLAGS: "-mod=mod" };
+  // Go's own output goes to stderr: callers such as `npm run --silent terraform:rc` keep stdout for their answer.
   try {
     writeFileSync(join(work, "go.mod"), "module keywardtoolbuild\n\ngo 1.24\n");
-    execFileSync("go", ["get", `${t.module}@${t.version}`], { cwd: work, env: goEnv, stdio: ["ignore", "inherit", "inherit"] });
-    execFileSync("go", ["build", "-trimpath", "-o", path, t.module], { cwd: work, env: goEnv, stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync("go", ["get", `${t.module}@${t.version}`], { cwd: work, env: goEnv, stdio: ["ignore", 2, 2] });
+    execFileSync("go", ["build", "-trimpath", "-o", path, t.pkg ?? t.module], { cwd: work, env: goEnv, stdio: ["ignore", 2, 2] });
   } catch (err) {
     return { reason: `building ${t.module}@${t.version} failed: ${err.message.split("\n")[0]}` };
   } finally {
