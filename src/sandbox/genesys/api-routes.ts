@@ -1,8 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { OAUTH_PERMISSIONS, type OAuthClientEntityListing } from "../../genesys/types.js";
 import { apiErrors } from "./api-error.js";
 import { validateClientRequest, type ClientFields } from "./client-request.js";
+import { homeDivisionView, organizationView, permissionListing, productListing } from "./org-views.js";
+import { permissionsOfPolicies, validateRoleRequest, type RoleFields } from "./role-request.js";
 import { roleListing, roleView } from "./roles-view.js";
-import type { GenesysStore, StoredClient } from "./store.js";
+import { HOME_DIVISION_ID, type GenesysStore, type StoredClient } from "./store.js";
+import type { GenesysRoleView } from "./types.js";
 
 export interface RouteContext {
   store: GenesysStore;
@@ -26,7 +30,7 @@ export interface ApiRoute {
   /** `"<METHOD> <template>"`: the key faults and counters use. */
   key: string;
   pattern: RegExp;
-  /** Required permission (the API's "Requires ANY permissions"); none for `/tokens/me`. */
+  /** Required permission (the API's "Requires ANY permissions"); none where the API requires none (`/tokens/me`, `/organizations/me`, ...). */
   permission?: string;
   /** `json`: a JSON body is required; `ignored`: whatever is sent (the SDK sends none) is drained and dropped. */
   body: "none" | "json" | "ignored";
@@ -40,6 +44,21 @@ function route(method: string, template: string, options: Pick<ApiRoute, "permis
 
 const CLIENTS = "/api/v2/oauth/clients";
 const ROLES = "/api/v2/authorization/roles";
+const ROLE_PERMISSIONS = { view: "authorization:role:view", add: "authorization:role:add", edit: "authorization:role:edit", delete: "authorization:role:delete" };
+
+/** The division a grant without `divisionId` gets, or undefined when such a grant is refused. */
+const homeForGrants = (store: GenesysStore) => (store.behaviour.missingDivision === "home" ? HOME_DIVISION_ID : undefined);
+
+function roleFrom(id: string, fields: RoleFields): GenesysRoleView {
+  return {
+    id,
+    name: fields.name,
+    ...(fields.description !== undefined ? { description: fields.description } : {}),
+    generalPermissions: fields.generalPermissions,
+    policies: fields.policies,
+    permissions: permissionsOfPolicies(fields.policies),
+  };
+}
 const { view, add, edit, delete: del } = OAUTH_PERMISSIONS;
 
 /**
@@ -79,7 +98,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     permission: add,
     body: "json",
     run: ({ store, caller, body }) => {
-      const fields = validateClientRequest(body, store.roleExists);
+      const fields = validateClientRequest(body, store.roleExists, homeForGrants(store));
       checkHeldRoles(store, caller, fields);
       const { client, secret } = store.createClient(fields, store.refOf(caller));
       return { status: 200, body: store.toWire(client, secret) };
@@ -96,7 +115,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
     body: "json",
     run: ({ store, caller, params, body }) => {
       const existing = store.requireClient(params.clientId!);
-      const fields = validateClientRequest(body, store.roleExists);
+      const fields = validateClientRequest(body, store.roleExists, homeForGrants(store));
       checkHeldRoles(store, caller, fields, existing);
       return { status: 200, body: store.toWire(store.replaceClient(params.clientId!, fields, store.refOf(caller))) };
     },
@@ -118,12 +137,21 @@ export const API_ROUTES: readonly ApiRoute[] = [
     },
   }),
   route("GET", ROLES, {
-    permission: "authorization:role:view",
+    permission: ROLE_PERMISSIONS.view,
     body: "none",
     run: ({ store, query }) => roleListing(store.listRoles(), query),
   }),
+  route("POST", ROLES, {
+    permission: ROLE_PERMISSIONS.add,
+    body: "json",
+    run: ({ store, body }) => {
+      const role = roleFrom(randomUUID(), validateRoleRequest(body));
+      store.putRole(role);
+      return { status: 200, body: roleView(role) };
+    },
+  }),
   route("GET", `${ROLES}/{roleId}`, {
-    permission: "authorization:role:view",
+    permission: ROLE_PERMISSIONS.view,
     body: "none",
     run: ({ store, params }) => {
       const role = store.getRole(params.roleId!);
@@ -131,6 +159,28 @@ export const API_ROUTES: readonly ApiRoute[] = [
       return { status: 200, body: roleView(role) };
     },
   }),
+  route("PUT", `${ROLES}/{roleId}`, {
+    permission: ROLE_PERMISSIONS.edit,
+    body: "json",
+    run: ({ store, params, body }) => {
+      if (!store.getRole(params.roleId!)) throw apiErrors.notFound();
+      const role = roleFrom(params.roleId!, validateRoleRequest(body));
+      store.putRole(role);
+      return { status: 200, body: roleView(role) };
+    },
+  }),
+  route("DELETE", `${ROLES}/{roleId}`, {
+    permission: ROLE_PERMISSIONS.delete,
+    body: "none",
+    run: ({ store, params }) => {
+      store.deleteRole(params.roleId!);
+      return { status: 204 };
+    },
+  }),
+  route("GET", "/api/v2/authorization/divisions/home", { body: "none", run: () => ({ status: 200, body: homeDivisionView(HOME_DIVISION_ID) }) }),
+  route("GET", "/api/v2/authorization/permissions", { body: "none", run: ({ query }) => ({ status: 200, body: permissionListing(query) }) }),
+  route("GET", "/api/v2/authorization/products", { body: "none", run: () => ({ status: 200, body: productListing() }) }),
+  route("GET", "/api/v2/organizations/me", { body: "none", run: ({ store }) => ({ status: 200, body: organizationView(store.organization) }) }),
   route("GET", "/api/v2/tokens/me", {
     body: "none",
     run: ({ store, caller }) => ({ status: 200, body: store.tokenInfo(caller) }),

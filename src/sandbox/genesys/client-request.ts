@@ -22,11 +22,12 @@ export interface ClientFields {
 /**
  * Validates an `OAuthClientRequest` body with full-replace semantics: omitted optional fields take their create
  * defaults (`state: "active"`, validity 86400, no roles). Unknown fields such as `id` or `secret` are ignored.
- * Deprecated `roleIds` become roleDivisions with divisionId `"*"` when `roleDivisions` is absent.
+ * Deprecated `roleIds` become roleDivisions with divisionId `"*"` when `roleDivisions` is absent. A grant without
+ * `divisionId` gets `homeDivisionId`, or is a 400 `bad.request` when none is given (`GenesysSettings.missingDivision`).
  * Throws {@link ApiError}: 400 `bad.request` for a missing required field or wrong shape, 400 `invalid.value`
  * (naming the field) for a bad value or an unknown role id.
  */
-export function validateClientRequest(body: unknown, roleExists: (roleId: string) => boolean): ClientFields {
+export function validateClientRequest(body: unknown, roleExists: (roleId: string) => boolean, homeDivisionId?: string): ClientFields {
   if (typeof body !== "object" || body === null || Array.isArray(body)) throw apiErrors.badRequest();
   const input = body as Record<string, unknown>;
 
@@ -62,7 +63,7 @@ export function validateClientRequest(body: unknown, roleExists: (roleId: string
     authorizedGrantType: grant as GrantType,
     accessTokenValiditySeconds: validity,
     state,
-    roleDivisions: roleDivisionsOf(input, roleExists),
+    roleDivisions: roleDivisionsOf(input, roleExists, homeDivisionId),
   };
   const description = optionalString(input.description, "description");
   if (description !== undefined) fields.description = description;
@@ -78,7 +79,7 @@ export function validateClientRequest(body: unknown, roleExists: (roleId: string
   return fields;
 }
 
-function roleDivisionsOf(input: Record<string, unknown>, roleExists: (roleId: string) => boolean): RoleDivision[] {
+function roleDivisionsOf(input: Record<string, unknown>, roleExists: (roleId: string) => boolean, homeDivisionId: string | undefined): RoleDivision[] {
   let divisions: RoleDivision[] = [];
   if (input.roleDivisions !== undefined && input.roleDivisions !== null) {
     if (!Array.isArray(input.roleDivisions)) throw apiErrors.invalidValue(input.roleDivisions, "roleDivisions", "arrays of {roleId, divisionId}");
@@ -86,8 +87,11 @@ function roleDivisionsOf(input: Record<string, unknown>, roleExists: (roleId: st
       if (typeof entry !== "object" || entry === null) throw apiErrors.invalidValue(entry, "roleDivisions", "arrays of {roleId, divisionId}");
       const { roleId, divisionId } = entry as Record<string, unknown>;
       if (roleId === undefined || roleId === null || roleId === "") throw apiErrors.missingField("roleDivisions.roleId");
-      if (divisionId === undefined || divisionId === null || divisionId === "") throw apiErrors.missingField("roleDivisions.divisionId");
       if (typeof roleId !== "string") throw apiErrors.invalidValue(roleId, "roleDivisions.roleId", "role ids");
+      if (divisionId === undefined || divisionId === null || divisionId === "") {
+        if (homeDivisionId === undefined) throw apiErrors.missingField("roleDivisions.divisionId");
+        return { roleId, divisionId: homeDivisionId };
+      }
       if (typeof divisionId !== "string") throw apiErrors.invalidValue(divisionId, "roleDivisions.divisionId", "division ids or *");
       return { roleId, divisionId };
     });

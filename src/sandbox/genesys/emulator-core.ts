@@ -35,6 +35,10 @@ export function mergeSettings(base: GenesysSettings, patch: unknown): GenesysSet
         if (value !== 400 && value !== 403) throw new TypeError("setting 'roleAssignmentDeniedStatus' must be 400 or 403");
         next.roleAssignmentDeniedStatus = value;
         break;
+      case "missingDivision":
+        if (value !== "home" && value !== "reject") throw new TypeError("setting 'missingDivision' must be \"home\" or \"reject\"");
+        next.missingDivision = value;
+        break;
       case "softDeleteMinAgeDays":
       case "softDeleteRetentionDays":
         if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw new TypeError(`setting '${key}' must be a number >= 0`);
@@ -76,8 +80,8 @@ export class GenesysEmulatorCore {
   }
 
   private applySettings(): void {
-    const { rateLimitHeaders, heldRolesOnly, roleAssignmentDeniedStatus, softDeleteMinAgeDays, softDeleteRetentionDays } = this.settings;
-    this.store.behaviour = { rateLimitHeaders, heldRolesOnly, roleAssignmentDeniedStatus };
+    const { rateLimitHeaders, heldRolesOnly, roleAssignmentDeniedStatus, missingDivision, softDeleteMinAgeDays, softDeleteRetentionDays } = this.settings;
+    this.store.behaviour = { rateLimitHeaders, heldRolesOnly, roleAssignmentDeniedStatus, missingDivision };
     this.store.softDelete = { minAgeMs: softDeleteMinAgeDays * DAY_MS, retentionMs: softDeleteRetentionDays * DAY_MS };
   }
 

@@ -16,7 +16,7 @@
 export { startGenesysEmulator } from "./emulator.js";
 export { BUILTIN_ROLES } from "./builtin-roles.js";
 export { DEFAULT_LIMITS } from "./limits.js";
-export { ORGANIZATION_ID } from "./store.js";
+export { HOME_DIVISION_ID, ORGANIZATION_ID } from "./store.js";
 export { ControlInputError } from "./control.js";
 export type {
   ControlResponse,

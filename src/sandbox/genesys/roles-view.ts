@@ -1,8 +1,9 @@
 // Wire shapes of `GET /api/v2/authorization/roles` (`OrganizationRoleEntityListing`) and
 // `GET /api/v2/authorization/roles/{roleId}` (`DomainOrganizationRole`), as the Platform API and the SDK model them.
-// The emulator stores a role as permission strings (`domain:entity:action`, `*` wildcards); the wire role carries
-// both forms: `permissions` (those strings) and `permissionPolicies` (grouped per domain and entity, with the
-// actions in `actionSet`). A held `*` becomes the policy `{domain: "*", entityName: "*", actionSet: ["*"]}`.
+// A role made through the API answers with what it was given: `permissions` (its named general permissions) and
+// `permissionPolicies` (its policies, as sent). A role seeded through the control API is stored as permission
+// strings (`domain:entity:action`, `*` wildcards): its `permissionPolicies` group them per domain and entity (a
+// held `*` becomes `{domain: "*", entityName: "*", actionSet: ["*"]}`) and its general `permissions` are empty.
 import { apiErrors } from "./api-error.js";
 import { hasPermission } from "./permissions.js";
 import type { GenesysRoleView } from "./types.js";
@@ -12,12 +13,14 @@ export interface DomainPermissionPolicy {
   entityName: string;
   actionSet: string[];
   allowConditions: boolean;
+  resourceConditionNode?: unknown;
 }
 
 export interface DomainOrganizationRole {
   id: string;
   name: string;
   description?: string;
+  defaultRoleId?: string;
   permissions: string[];
   permissionPolicies: DomainPermissionPolicy[];
   userCount: number;
@@ -43,11 +46,21 @@ export function permissionPoliciesOf(permissions: readonly string[]): DomainPerm
 }
 
 export function roleView(role: GenesysRoleView): DomainOrganizationRole {
+  const policies: DomainPermissionPolicy[] = role.policies
+    ? role.policies.map((p) => ({
+        domain: p.domain,
+        entityName: p.entityName,
+        actionSet: [...p.actionSet],
+        allowConditions: p.resourceConditionNode !== undefined,
+        ...(p.resourceConditionNode !== undefined ? { resourceConditionNode: structuredClone(p.resourceConditionNode) } : {}),
+      }))
+    : permissionPoliciesOf(role.permissions);
   return {
     id: role.id,
     name: role.name,
-    permissions: [...role.permissions],
-    permissionPolicies: permissionPoliciesOf(role.permissions),
+    ...(role.description !== undefined ? { description: role.description } : {}),
+    permissions: [...(role.generalPermissions ?? [])],
+    permissionPolicies: policies,
     userCount: 0,
     roleNeedsUpdate: false,
     base: false,

@@ -6,6 +6,8 @@ import type { ClientFields } from "./client-request.js";
 import type { GenesysClientView, GenesysRoleView } from "./types.js";
 
 export const ORGANIZATION_ID = "6b0a5c1e-0000-4000-8000-0000000000c0";
+/** The org's home division (`GET /api/v2/authorization/divisions/home`). */
+export const HOME_DIVISION_ID = "6b0a5c1e-0000-4000-8000-0000000000d0";
 
 export interface StoredClient extends ClientFields {
   id: string;
@@ -45,9 +47,11 @@ export interface GenesysBehaviour {
   heldRolesOnly: boolean;
   /** Status of that refusal (the real code is unknown). Default 403 (`role.assignment.not.allowed`); 400 gives `bad.request`. */
   roleAssignmentDeniedStatus: 400 | 403;
+  /** A role grant without `divisionId`: the home division (default) or 400 (see `GenesysSettings.missingDivision`). */
+  missingDivision: "home" | "reject";
 }
 
-export const DEFAULT_BEHAVIOUR: Readonly<GenesysBehaviour> = Object.freeze({ rateLimitHeaders: false, heldRolesOnly: true, roleAssignmentDeniedStatus: 403 });
+export const DEFAULT_BEHAVIOUR: Readonly<GenesysBehaviour> = Object.freeze({ rateLimitHeaders: false, heldRolesOnly: true, roleAssignmentDeniedStatus: 403, missingDivision: "home" });
 export const DEFAULT_SOFT_DELETE: Readonly<SoftDeletePolicy> = Object.freeze({ minAgeMs: 30 * DAY_MS, retentionMs: 7 * DAY_MS });
 
 interface StoredToken {
@@ -119,12 +123,17 @@ export class GenesysStore {
   }
 
   putRole(role: GenesysRoleView): void {
-    this.roles.set(role.id, { id: role.id, name: role.name, permissions: [...role.permissions] });
+    this.roles.set(role.id, copyRole(role));
   }
 
   getRole(id: string): GenesysRoleView | undefined {
     const role = this.roles.get(id);
-    return role && { ...role, permissions: [...role.permissions] };
+    return role && copyRole(role);
+  }
+
+  /** Deletes a role (404 `not.found` when unknown). Clients that held it keep the grant, which grants nothing. */
+  deleteRole(id: string): void {
+    if (!this.roles.delete(id)) throw apiErrors.notFound();
   }
 
   /** The ids of the roles a client holds (its role grants, any division). */
@@ -133,7 +142,7 @@ export class GenesysStore {
   }
 
   listRoles(): GenesysRoleView[] {
-    return [...this.roles.values()].map((role) => ({ ...role, permissions: [...role.permissions] }));
+    return [...this.roles.values()].map(copyRole);
   }
 
   /** Union of the permissions of the client's roles (roles deleted since grant nothing). */
@@ -363,6 +372,10 @@ export class GenesysStore {
   refOf(client: StoredClient): DomainEntityRef {
     return { id: client.id, name: client.name, selfUri: clientUri(client.id) };
   }
+}
+
+function copyRole(role: GenesysRoleView): GenesysRoleView {
+  return structuredClone(role);
 }
 
 /** Inactive clients get a `dateToDelete` (7 days out, like the UI's soft delete) unless the request set one. */

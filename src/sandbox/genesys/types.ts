@@ -31,6 +31,12 @@ export interface GenesysSettings {
   softDeleteMinAgeDays: number;
   /** A soft-deleted client answers GET with `state: "deleted"` this many days, then 404. Default 7. */
   softDeleteRetentionDays: number;
+  /**
+   * A role grant (`roleDivisions[]`) without `divisionId`: the SDK models mark it required, but what the API does
+   * without it is not documented. `home` (default) grants the role in the org's home division (what the provider
+   * itself fills in, after `GET /api/v2/authorization/divisions/home`); `reject` answers 400 `bad.request`.
+   */
+  missingDivision: "home" | "reject";
 }
 
 export interface GenesysLimits {
@@ -82,7 +88,21 @@ export interface SeededClient {
 export interface GenesysRoleView {
   id: string;
   name: string;
+  /** What the role grants, as `domain:entity:action` strings (`*` wildcards): the emulator's permission checks. */
   permissions: string[];
+  description?: string;
+  /** The API's `permissions`: named general permissions (e.g. `group_creation`); roles made through the API only. */
+  generalPermissions?: string[];
+  /** The API's `permissionPolicies` as the role was created or last replaced; roles made through the API only. */
+  policies?: RolePolicy[];
+}
+
+/** One `DomainPermissionPolicy` of a role (the fields the API takes; `resourceConditionNode` is kept as sent). */
+export interface RolePolicy {
+  domain: string;
+  entityName: string;
+  actionSet: string[];
+  resourceConditionNode?: unknown;
 }
 
 /** A client as `state()` shows it: never a secret, but a counter that moves on every new secret. */

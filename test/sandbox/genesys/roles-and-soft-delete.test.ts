@@ -59,12 +59,12 @@ describe("Genesys emulator §8 behaviours through the official SDK", () => {
       expect(editors.entities?.map((r) => r.name)).toEqual(["admin", "client creator", "janitor"]);
     });
 
-    it("returns one role as a DomainOrganizationRole: permissions and permissionPolicies", async () => {
+    it("returns one role as a DomainOrganizationRole: its policies, and no general permissions for a seeded role", async () => {
       const role = await roles.getAuthorizationRole(CUSTOM_ROLE);
       expect(role).toMatchObject({
         id: CUSTOM_ROLE,
         name: "client creator",
-        permissions: ["oauth:client:add", "oauth:client:edit", "oauth:client:view"],
+        permissions: [],
         permissionPolicies: [{ domain: "oauth", entityName: "client", actionSet: ["add", "edit", "view"] }],
         selfUri: `/api/v2/authorization/roles/${CUSTOM_ROLE}`,
       });
@@ -162,7 +162,7 @@ describe("Genesys emulator §8 behaviours through the official SDK", () => {
       expect((await emulator.handleControl("POST", "/clock", { advanceMs: -1 })).status).toBe(400);
       expect((await emulator.handleControl("GET", "/clock", undefined)).body).toMatchObject({ now: expect.stringMatching(/Z$/) });
       expect((await emulator.handleControl("GET", "/settings", undefined)).body).toEqual({
-        settings: { rateLimitHeaders: false, heldRolesOnly: true, roleAssignmentDeniedStatus: 403, softDeleteMinAgeDays: 30, softDeleteRetentionDays: 7 },
+        settings: { rateLimitHeaders: false, heldRolesOnly: true, roleAssignmentDeniedStatus: 403, missingDivision: "home", softDeleteMinAgeDays: 30, softDeleteRetentionDays: 7 },
       });
     });
   });
