@@ -123,6 +123,24 @@ export const operations: Readonly<Record<string, Operation>> = {
     return store.restoreSecret(input.requiredString("SecretId", SECRET_ID));
   },
 
+  UpdateSecret(store, input) {
+    const value = readValue(input, false);
+    const clientRequestToken = input.string("ClientRequestToken", TOKEN);
+    const description = input.string("Description", { max: 2048 });
+    const kmsKeyId = input.string("KmsKeyId", { max: 2048 });
+    return store.updateSecret({
+      secretId: input.requiredString("SecretId", SECRET_ID),
+      ...(clientRequestToken !== undefined ? { clientRequestToken } : {}),
+      ...(description !== undefined ? { description } : {}),
+      ...(kmsKeyId !== undefined ? { kmsKeyId } : {}),
+      ...(value ? { value } : {}),
+    });
+  },
+
+  GetResourcePolicy(store, input) {
+    return store.getResourcePolicy(input.requiredString("SecretId", SECRET_ID));
+  },
+
   TagResource(store, input) {
     const tags = input.tags("Tags");
     if (!tags) throw invalidParameter("Tags is required.");

@@ -228,6 +228,26 @@ export class SecretStore {
     return { ARN: secret.arn, Name: secret.name };
   }
 
+  /**
+   * UpdateSecret: a new description and/or KMS key (what the Terraform AWS provider sends on an in-place change),
+   * and optionally a new value, which becomes AWSCURRENT like PutSecretValue's.
+   */
+  updateSecret(input: { secretId: string; clientRequestToken?: string; description?: string; kmsKeyId?: string; value?: SecretValue }): Wire {
+    const secret = this.requireActive(input.secretId);
+    if (input.description !== undefined) secret.description = input.description;
+    if (input.kmsKeyId !== undefined) secret.kmsKeyId = input.kmsKeyId;
+    secret.lastChangedMs = this.now();
+    if (!input.value) return { ARN: secret.arn, Name: secret.name };
+    const put = this.putSecretValue({ secretId: secret.arn, value: input.value, ...(input.clientRequestToken !== undefined ? { clientRequestToken: input.clientRequestToken } : {}) });
+    return { ARN: put.ARN, Name: put.Name, VersionId: put.VersionId };
+  }
+
+  /** GetResourcePolicy: the emulator keeps no resource policies, so the answer never has a `ResourcePolicy`. */
+  getResourcePolicy(secretId: string): Wire {
+    const secret = this.requireActive(secretId);
+    return { ARN: secret.arn, Name: secret.name };
+  }
+
   tagResource(secretId: string, tags: SecretsManagerTag[]): Wire {
     const secret = this.requireActive(secretId);
     secret.tags = mergeTags(secret.tags, tags);
