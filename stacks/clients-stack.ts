@@ -1,12 +1,12 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
-import { AwsProvider } from "./bindings/aws/provider.js";
+import type { AwsProvider } from "./bindings/aws/provider.js";
 import { AuthRole } from "./bindings/genesyscloud/auth-role.js";
-import { GenesysCloudProvider } from "./bindings/genesyscloud/provider.js";
+import type { GenesysCloudProvider } from "./bindings/genesyscloud/provider.js";
 import { configureBackend, type StateBackendSettings } from "./backend.js";
 import { slugOf, type ClientConfig, type KeywardStacksConfig } from "./config.js";
 import { RotatedOauthClient, type ManagedClient } from "./constructs/rotated-oauth-client.js";
+import { awsProvider, genesysProvider } from "./providers.js";
 import { escapeConfigLiterals } from "./terraform-literal.js";
 
 export interface ClientsStackOptions {
@@ -23,14 +23,16 @@ export function keywardTags(config: KeywardStacksConfig): { [key: string]: strin
 }
 
 /**
- * The OAuth clients of one Genesys Cloud org, each a {@link RotatedOauthClient} (client + empty secret container
- * + post-apply `keyward rotate`), plus the custom roles (`genesyscloud_auth_role`) the configuration declares.
- * Providers: `genesyscloud` (credentials from the deployer's GENESYSCLOUD_* environment), `aws`, `null`.
+ * The OAuth clients of one Genesys Cloud org, each a {@link RotatedOauthClient} (client + empty secret container,
+ * or an existing secret named by `secretArn`, + post-apply `keyward rotate` in a `terraform_data`), plus the custom
+ * roles (`genesyscloud_auth_role`) the configuration declares. Providers: `genesyscloud` (credentials from the
+ * deployer's GENESYSCLOUD_* environment), and `aws` unless every client brings its own secret (`secretArn`): the
+ * rotate step needs no provider (`terraform_data` is built into Terraform >= 1.4 and OpenTofu).
  * Outputs per client: `<slug>-client-id` and `<slug>-secret-arn` (identifiers only).
  *
  * Every literal string of the configuration (names, descriptions, tags, scopes, ...) is escaped for Terraform
  * (`${` -> `$${`, `%{` -> `%%{`, see `terraform-literal.ts`), so none of it is ever evaluated by `terraform apply`.
- * Clients with `state: "inactive"` get no rotate `null_resource` and no place in the schedule: Genesys refuses
+ * Clients with `state: "inactive"` get no rotate `terraform_data` and no place in the schedule: Genesys refuses
  * a token to an inactive client, so the post-apply verification could only fail the apply. Their secret
  * container is still declared (empty); activate the client and apply again to rotate it.
  */
@@ -40,7 +42,8 @@ export class ClientsStack extends TerraformStack {
   /** By role name. */
   public readonly roles: ReadonlyMap<string, AuthRole>;
   public readonly genesysProvider: GenesysCloudProvider;
-  public readonly awsProvider: AwsProvider;
+  /** Undefined when every client names its own secret (`secretArn`): nothing in the stack is an AWS resource. */
+  public readonly awsProvider?: AwsProvider;
   private readonly config: KeywardStacksConfig;
 
   constructor(scope: Construct, id: string, options: ClientsStackOptions) {
@@ -49,27 +52,8 @@ export class ClientsStack extends TerraformStack {
     const config = escapeConfigLiterals(options.config);
     configureBackend(this, options.backend, config.awsRegion);
 
-    this.genesysProvider = new GenesysCloudProvider(this, "genesyscloud", {
-      awsRegion: config.genesysRegion,
-      gateway: config.gateway
-        ? [
-            {
-              host: config.gateway.host,
-              port: config.gateway.port,
-              protocol: config.gateway.protocol,
-              pathParams: config.gateway.pathParams?.map((p) => ({ pathName: p.pathName, pathValue: p.pathValue })),
-            },
-          ]
-        : undefined,
-    });
-    this.awsProvider = new AwsProvider(this, "aws", {
-      region: config.awsRegion,
-      defaultTags: [{ tags: keywardTags(config) }],
-    });
-    new NullProvider(this, "null");
-    // The prebuilt binding declares the short source "null"; spell it out, as the HCL exit path and OpenTofu
-    // resolve short sources differently.
-    this.addOverride("terraform.required_providers.null.source", "hashicorp/null");
+    this.genesysProvider = genesysProvider(this, config);
+    if (config.clients.some((client) => client.secretArn === undefined)) this.awsProvider = awsProvider(this, config, keywardTags(config));
 
     const roles = new Map<string, AuthRole>();
     for (const role of config.roles) {
@@ -100,6 +84,7 @@ export class ClientsStack extends TerraformStack {
         state: client.state,
         region: config.genesysRegion,
         secretName: client.secretName,
+        secretArn: client.secretArn,
         secretKmsKeyId: config.secretKmsKeyArn,
         recoveryWindowInDays: config.recoveryWindowInDays,
         rotationEpoch: client.rotationEpoch,

@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { UsageError } from "../src/core/errors.js";
+import { isInsecureRemote } from "../src/core/net.js";
+import { TOKEN_VALIDITY_SECONDS } from "../src/genesys/types.js";
 import { gatewayBaseUrl } from "../src/genesys/gateway-url.js";
 import { findRegion, GENESYS_REGIONS } from "../src/genesys/regions.js";
 import { OAUTH_CLIENT_GRANT_TYPES, type OauthClientGrantType } from "./bindings/genesyscloud/oauth-client.js";
@@ -31,6 +33,10 @@ export interface GatewayConfig {
   readonly protocol?: "http" | "https";
   readonly pathParams?: ReadonlyArray<{ readonly pathName: "login" | "api"; readonly pathValue: string }>;
 }
+
+/** The AWS services whose endpoint the stacks config may override (`awsEndpoints`). */
+export const AWS_ENDPOINT_SERVICES = ["secretsmanager", "sts", "iam", "kms", "lambda", "logs", "scheduler", "sqs"] as const;
+export type AwsEndpointService = (typeof AWS_ENDPOINT_SERVICES)[number];
 
 /** A custom Genesys Cloud role to declare (`genesyscloud_auth_role`), e.g. a narrow role for a client. */
 export interface RoleConfig {
@@ -63,6 +69,12 @@ export interface ClientConfig {
    * random suffix of a secret ARN).
    */
   readonly secretName: string;
+  /**
+   * An existing secret to rotate into, by ARN, instead of a container the stack declares (teams that manage their
+   * secrets with their own modules). `secretName` is then the name inside the ARN, which must be under
+   * `secretNamePrefix`. `keyward rotate` tags it with the client's id on the first rotation.
+   */
+  readonly secretArn?: string;
   /** Bump to force a fresh rotation on the next apply; default: the top-level `rotationEpoch`. */
   readonly rotationEpoch: string;
   /** Include in the scheduled rotation (default true). */
@@ -111,8 +123,17 @@ export interface KeywardStacksConfig {
   /** Overrides the post-apply command (see `DEFAULT_ROTATE_COMMAND`). */
   readonly rotateCommand?: string;
   readonly tags: { readonly [key: string]: string };
-  /** Genesys provider gateway (e.g. to point the provider at the local emulator). */
+  /**
+   * Genesys provider gateway: the sandbox sets it to the local emulator; a real config leaves it out (the provider
+   * then calls the region's API). The provider's GENESYSCLOUD_GATEWAY_* variables only fill a declared block.
+   */
   readonly gateway?: GatewayConfig;
+  /**
+   * AWS provider endpoint overrides (`endpoints { secretsmanager = ... }`): the sandbox sets `secretsmanager` to its
+   * emulator; a real config leaves it out. An endpoint on this machine (an emulator, which has no STS and no instance
+   * metadata) also sets `skip_credentials_validation`, `skip_requesting_account_id` and `skip_metadata_api_check`.
+   */
+  readonly awsEndpoints?: Readonly<Partial<Record<AwsEndpointService, string>>>;
   readonly roles: readonly RoleConfig[];
   readonly clients: readonly ClientConfig[];
   /** Undefined when scheduled rotation is off (`"scheduledRotation": false`). */
@@ -139,6 +160,8 @@ const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]+$/;
 const SCHEDULE = /^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)|at\(.+\))$/;
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 const STACK_PREFIX = /^[a-z][a-z0-9-]{0,30}$/;
+/** A Secrets Manager secret ARN; group 1 is the secret's name (the 6-character suffix AWS appends is not part of it). */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z]{2}(?:-[a-z]+)+-\d+:\d{12}:secret:([A-Za-z0-9/_+=.@-]+)-[A-Za-z0-9]{6}$/;
 
 /** Construct-id slug of a name: `Billing Export` -> `billing-export`. */
 export function slugOf(name: string): string {
@@ -275,6 +298,28 @@ function parseGateway(c: Checker, raw: unknown, path: string): GatewayConfig | u
   return gateway;
 }
 
+function parseAwsEndpoints(c: Checker, raw: unknown, path: string): Partial<Record<AwsEndpointService, string>> | undefined {
+  const e = c.object(raw, path);
+  if (!e) return undefined;
+  c.keys(e, path, AWS_ENDPOINT_SERVICES);
+  const out: Partial<Record<AwsEndpointService, string>> = {};
+  for (const service of AWS_ENDPOINT_SERVICES) {
+    const value = c.string(e, service, path);
+    if (value === undefined) continue;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      c.fail(`${path}.${service}`, `"${value}" is not a URL`);
+      continue;
+    }
+    if (url.protocol !== "https:" && url.protocol !== "http:") c.fail(`${path}.${service}`, "must be an https URL (or http to this machine)");
+    else if (isInsecureRemote(url)) c.fail(`${path}.${service}`, "plain http is allowed to this machine only (the AWS provider would send signed requests in clear); use https");
+    else out[service] = value;
+  }
+  return out;
+}
+
 function parseRole(c: Checker, raw: unknown, path: string): RoleConfig | undefined {
   const r = c.object(raw, path);
   if (!r) return undefined;
@@ -370,6 +415,7 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
     "rotateCommand",
     "tags",
     "gateway",
+    "awsEndpoints",
     "roles",
     "clients",
     "scheduledRotation",
@@ -404,6 +450,7 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
     c.fail("$.tags.keyward:client-id", "is reserved: keyward tags each client's secret with the client's id under this key");
   }
   const gateway = top.gateway === undefined ? undefined : parseGateway(c, top.gateway, "$.gateway");
+  const awsEndpoints = top.awsEndpoints === undefined ? undefined : parseAwsEndpoints(c, top.awsEndpoints, "$.awsEndpoints");
 
   // Roles first: clients may refer to them by name.
   const roles: RoleConfig[] = [];
@@ -440,6 +487,7 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
       "registeredRedirectUris",
       "state",
       "secretName",
+      "secretArn",
       "rotationEpoch",
       "scheduledRotation",
     ]);
@@ -490,11 +538,21 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
     if (grant && grant !== "CLIENT-CREDENTIALS" && !scopes?.length) {
       c.fail(`${path}.scopes`, `${grant} clients need at least one scope (the provider requires it)`);
     }
+    const secretArn = c.string(cl, "secretArn", path, { pattern: SECRET_ARN, what: "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)" });
+    const arnName = secretArn === undefined ? undefined : SECRET_ARN.exec(secretArn)![1]!;
+    if (secretArn !== undefined && cl.secretName !== undefined) c.fail(path, "give secretName (a container the stack declares) or secretArn (an existing secret), not both");
+    if (arnName !== undefined && !arnName.startsWith(secretNamePrefix)) {
+      c.fail(
+        `${path}.secretArn`,
+        `the secret "${arnName}" is outside secretNamePrefix "${secretNamePrefix}": keyward (the janitor, keyward status) counts only secrets under the prefix as managed; move the secret or set secretNamePrefix to cover it`,
+      );
+    }
     const secretName =
+      arnName ??
       c.string(cl, "secretName", path, { pattern: SECRET_NAME, what: "a Secrets Manager secret name (letters, digits, /_+=.@-)" }) ??
       (name === undefined ? undefined : `${secretNamePrefix}${slugOf(name).replace(/-/g, "_")}`);
     if (secretName !== undefined) {
-      if (/-[A-Za-z0-9]{6}$/.test(secretName)) {
+      if (secretArn === undefined && /-[A-Za-z0-9]{6}$/.test(secretName)) {
         c.fail(`${path}.secretName`, `"${secretName}" ends with "-" and six characters, which AWS confuses with the ARN suffix; rename it`);
       }
       const owner = secretNames.get(secretName);
@@ -507,12 +565,13 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
             name,
             description: c.string(cl, "description", path),
             authorizedGrantType: grant,
-            accessTokenValiditySeconds: c.integer(cl, "accessTokenValiditySeconds", path, 300, 38_880_000),
+            accessTokenValiditySeconds: tokenValidity(c, cl, path),
             roles: grants,
             scopes,
             registeredRedirectUris: c.stringList(cl, "registeredRedirectUris", path),
             state: c.oneOf(cl, "state", path, ["active", "inactive"] as const),
             secretName,
+            ...(secretArn !== undefined ? { secretArn } : {}),
             rotationEpoch: c.epoch(cl, "rotationEpoch", path) ?? rotationEpoch,
             scheduledRotation: c.boolean(cl, "scheduledRotation", path, true),
           }
@@ -533,10 +592,25 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
     rotateCommand,
     tags,
     gateway,
+    ...(awsEndpoints && Object.keys(awsEndpoints).length ? { awsEndpoints } : {}),
     roles,
     clients,
     scheduledRotation,
   };
+}
+
+/** The API accepts 300 to 172,800 seconds (48 h) for a client's tokens; the provider's own check goes up to 450 days. */
+function tokenValidity(c: Checker, cl: Raw, path: string): number | undefined {
+  const value = cl.accessTokenValiditySeconds;
+  if (value === undefined) return undefined;
+  const { min, max } = TOKEN_VALIDITY_SECONDS;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    return c.fail(
+      `${path}.accessTokenValiditySeconds`,
+      `expected an integer from ${min} to ${max} (48 h, the most Genesys Cloud grants an OAuth client's tokens; only SCIM clients may go up to 450 days, and keyward manages none), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
 }
 
 function scheduledAdminName(top: Raw, secretNamePrefix: string): string | undefined {

@@ -1,9 +1,7 @@
 import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
-import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import { UsageError } from "../src/core/errors.js";
 import { parsePolicy } from "../src/janitor/policy.js";
-import { AwsProvider } from "./bindings/aws/provider.js";
 import type { IamPolicyStatement } from "./bindings/aws/iam-policy.js";
 import { LambdaEventSourceMapping } from "./bindings/aws/lambda-event-source-mapping.js";
 import { LambdaFunctionUrl } from "./bindings/aws/lambda-function-url.js";
@@ -11,12 +9,12 @@ import { LambdaPermission } from "./bindings/aws/lambda-permission.js";
 import { SecretsmanagerSecret } from "./bindings/aws/secretsmanager-secret.js";
 import { SqsQueue } from "./bindings/aws/sqs-queue.js";
 import { AuthRole } from "./bindings/genesyscloud/auth-role.js";
-import { GenesysCloudProvider } from "./bindings/genesyscloud/provider.js";
 import { configureBackend, type StateBackendSettings } from "./backend.js";
 import { keywardTags } from "./clients-stack.js";
 import type { KeywardStacksConfig } from "./config.js";
 import { JANITOR_RECEIVER_ENTRY, JANITOR_WORKER_ENTRY, JanitorLambda } from "./constructs/janitor-lambda.js";
 import { RotatedOauthClient, type ManagedClient } from "./constructs/rotated-oauth-client.js";
+import { awsProvider, genesysProvider } from "./providers.js";
 
 /** The janitor's deployment settings. Everything has a default; only what differs needs saying. */
 export interface JanitorStackSettings {
@@ -92,15 +90,8 @@ export class JanitorStack extends TerraformStack {
     if (workerTimeout < 60 || workerTimeout > 900) throw new UsageError("janitor.workerTimeout must be between 60 and 900 seconds");
 
     configureBackend(this, options.backend, config.awsRegion);
-    new GenesysCloudProvider(this, "genesyscloud", {
-      awsRegion: config.genesysRegion,
-      gateway: config.gateway
-        ? [{ host: config.gateway.host, port: config.gateway.port, protocol: config.gateway.protocol, pathParams: config.gateway.pathParams?.map((p) => ({ pathName: p.pathName, pathValue: p.pathValue })) }]
-        : undefined,
-    });
-    new AwsProvider(this, "aws", { region: config.awsRegion, defaultTags: [{ tags }] });
-    new NullProvider(this, "null");
-    this.addOverride("terraform.required_providers.null.source", "hashicorp/null");
+    genesysProvider(this, config);
+    awsProvider(this, config, tags);
 
     // ---- the janitor's own Genesys client ------------------------------------------------------------
     this.role = new AuthRole(this, "janitor-role", {

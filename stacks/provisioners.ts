@@ -3,11 +3,12 @@
 // by the end-to-end test.
 
 export interface ProvisionerSpec {
-  /** `null_resource.<name>`. */
+  /** `terraform_data.<name>`. */
   readonly resourceAddress: string;
   readonly command: string;
   /** As synthesized: values may be Terraform interpolations such as `${genesyscloud_oauth_client.x.id}`. */
   readonly environment: Readonly<Record<string, string>>;
+  /** The resource's `triggers_replace`: a change replaces it (and runs the provisioner again). */
   readonly triggers: Readonly<Record<string, string>>;
   readonly workingDir?: string;
   readonly interpreter?: readonly string[];
@@ -28,17 +29,17 @@ function stringMap(value: unknown, where: string): Record<string, string> {
 }
 
 /**
- * Every `local-exec` provisioner of every `null_resource` in a synthesized stack (the parsed `cdk.tf.json`, or
+ * Every `local-exec` provisioner of every `terraform_data` in a synthesized stack (the parsed `cdk.tf.json`, or
  * its text), in resource order.
  */
 export function readProvisioners(synthesizedStackJson: Record<string, unknown> | string): ProvisionerSpec[] {
   const stack = typeof synthesizedStackJson === "string" ? (JSON.parse(synthesizedStackJson) as unknown) : synthesizedStackJson;
-  const nullResources = asObject(asObject(asObject(stack).resource).null_resource);
+  const dataResources = asObject(asObject(asObject(stack).resource).terraform_data);
   const specs: ProvisionerSpec[] = [];
-  for (const [name, body] of Object.entries(nullResources)) {
+  for (const [name, body] of Object.entries(dataResources)) {
     const resource = asObject(body);
-    const address = `null_resource.${name}`;
-    const triggers = stringMap(resource.triggers, `${address}.triggers`);
+    const address = `terraform_data.${name}`;
+    const triggers = stringMap(resource.triggers_replace, `${address}.triggers_replace`);
     const provisioners = Array.isArray(resource.provisioner) ? resource.provisioner : [];
     for (const entry of provisioners) {
       const localExec = asObject(asObject(entry)["local-exec"]);

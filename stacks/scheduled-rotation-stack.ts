@@ -2,7 +2,6 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { UsageError } from "../src/core/errors.js";
 import { DataAwsCallerIdentity } from "./bindings/aws/data-caller-identity.js";
-import { AwsProvider } from "./bindings/aws/provider.js";
 import { SecretsmanagerSecret } from "./bindings/aws/secretsmanager-secret.js";
 import { configureBackend, type StateBackendSettings } from "./backend.js";
 import { keywardTags } from "./clients-stack.js";
@@ -10,6 +9,7 @@ import type { KeywardStacksConfig } from "./config.js";
 import type { ManagedClient } from "./constructs/rotated-oauth-client.js";
 import { RotationLambda } from "./constructs/rotation-lambda.js";
 import { RotationSchedule, rotationManifest } from "./constructs/rotation-schedule.js";
+import { awsProvider } from "./providers.js";
 import { escapeConfigLiterals } from "./terraform-literal.js";
 
 export interface ScheduledRotationStackOptions {
@@ -50,7 +50,7 @@ export class ScheduledRotationStack extends TerraformStack {
       throw new UsageError("scheduled rotation has no clients", { hint: 'set "scheduledRotation": false, or include at least one client' });
     }
     configureBackend(this, options.backend, config.awsRegion);
-    new AwsProvider(this, "aws", { region: config.awsRegion, defaultTags: [{ tags: keywardTags(config) }] });
+    awsProvider(this, config, keywardTags(config));
 
     const adminKms = scheduled.adminSecretKmsKeyArn ?? config.secretKmsKeyArn;
     this.adminSecret = new SecretsmanagerSecret(this, "admin-credentials", {

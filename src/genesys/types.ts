@@ -6,6 +6,12 @@
 export type GrantType = "CODE" | "TOKEN" | "SAML2-BEARER" | "PASSWORD" | "CLIENT-CREDENTIALS";
 export const GRANT_TYPES: readonly GrantType[] = ["CODE", "TOKEN", "SAML2-BEARER", "PASSWORD", "CLIENT-CREDENTIALS"];
 
+/**
+ * `accessTokenValiditySeconds`: 300 to 172,800 (48 h), default 86,400 (reference §3, "OAuthClient model"). Only
+ * clients used for Genesys Cloud SCIM may go up to 38,880,000 (450 days); keyward manages no SCIM clients.
+ */
+export const TOKEN_VALIDITY_SECONDS = { min: 300, max: 172_800, default: 86_400 } as const;
+
 /** `active`; `disabled`: its tokens stop working and no new ones; `inactive`: no new tokens, eligible for delete. */
 export type OAuthClientState = "active" | "disabled" | "inactive";
 

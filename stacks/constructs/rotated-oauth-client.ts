@@ -1,6 +1,5 @@
-import type { TerraformProvider } from "cdktf";
+import { DataResource, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { Resource as NullResource } from "@cdktf/provider-null/lib/resource/index.js";
 import { UsageError } from "../../src/core/errors.js";
 import { SecretsmanagerSecret } from "../bindings/aws/secretsmanager-secret.js";
 import {
@@ -36,6 +35,12 @@ export interface RotatedOauthClientOptions {
   readonly region: string;
   /** Name of the Secrets Manager secret that receives the rotated credentials. */
   readonly secretName: string;
+  /**
+   * An existing secret (ARN) to rotate into instead of declaring a container: nothing of AWS is then declared for
+   * this client, and `keyward rotate` tags the secret `keyward:client-id` on its first rotation. The `secret*`,
+   * `recoveryWindowInDays` and `tags` options do not apply.
+   */
+  readonly secretArn?: string;
   readonly secretDescription?: string;
   /** Customer-managed KMS key (ARN or id) for the secret; unset: `aws/secretsmanager`. */
   readonly secretKmsKeyId?: string;
@@ -50,7 +55,7 @@ export interface RotatedOauthClientOptions {
   readonly rotateWorkingDir?: string;
   readonly rotateInterpreter?: string[];
   /**
-   * Default true. False declares no rotate `null_resource` (e.g. for an `inactive` client, whose post-apply
+   * Default true. False declares no rotate `terraform_data` (e.g. for an `inactive` client, whose post-apply
    * verification could only fail: Genesys grants no token to an inactive client).
    */
   readonly rotate?: boolean;
@@ -75,7 +80,6 @@ export interface RotatedOauthClientOptions {
   readonly providers?: {
     readonly genesyscloud?: TerraformProvider;
     readonly aws?: TerraformProvider;
-    readonly null?: TerraformProvider;
   };
 }
 
@@ -108,25 +112,29 @@ export function assertNoTerraformInterpolation(command: string, what = "rotateCo
  *   keeps the create-time secret out of state;
  * - `aws_secretsmanager_secret`, an empty container (no `aws_secretsmanager_secret_version`, so no value passes
  *   through Terraform), tagged `keyward:client-id` = the client's id (a Terraform reference);
- * - `null_resource` whose `local-exec` provisioner runs `keyward rotate` after apply. `keyward rotate` regenerates
+ * - `terraform_data` (built into Terraform >= 1.4 and OpenTofu: no provider) whose `local-exec` provisioner runs
+ *   `keyward rotate` after apply. `keyward rotate` regenerates
  *   the secret (`POST /api/v2/oauth/clients/{id}/secret`, which also kills the create-time secret) and writes it
- *   straight into the container. Its environment and triggers hold only the client id, the secret ARN and the
- *   region. Triggers: client id, secret ARN and `rotationEpoch`, so a replaced client, a replaced container or a
- *   bumped epoch rotates again. Left out with `rotate: false`.
+ *   straight into the container. Its environment and `triggers_replace` hold only the client id, the secret ARN
+ *   and the region: client id, secret ARN and `rotationEpoch`, so a replaced client, a replaced container or a
+ *   bumped epoch replaces the `terraform_data` and rotates again. Left out with `rotate: false`.
+ *
+ * With `secretArn` the container is not declared: the client rotates into that existing secret.
  *
  * The value stored in Secrets Manager (AWSCURRENT) is the JSON object
  * `{"clientId": "...", "clientSecret": "...", "region": "us-east-1"}`, possibly with more optional fields
  * written by `keyward rotate` (for example a rotation timestamp); consumers must ignore unknown fields.
  *
  * `keyward rotate` exit codes seen by Terraform: 0 ok; 1 failed; 2 usage/config; 3 regenerated but not stored
- * (the old secret is already invalid: re-run the apply, the tainted `null_resource` rotates again); 4 stored but
- * verification failed. Any non-zero code fails the apply and taints the `null_resource`.
+ * (the old secret is already invalid: re-run the apply, the tainted `terraform_data` rotates again); 4 stored but
+ * verification failed. Any non-zero code fails the apply and taints the `terraform_data`.
  */
 export class RotatedOauthClient extends Construct {
   public readonly oauthClient: OauthClient;
-  public readonly secret: SecretsmanagerSecret;
+  /** Undefined when the client rotates into an existing secret (`secretArn`). */
+  public readonly secret?: SecretsmanagerSecret;
   /** Undefined when `rotate: false`. */
-  public readonly rotation?: NullResource;
+  public readonly rotation?: DataResource;
   /** The OAuth client id (a Terraform reference). */
   public readonly clientId: string;
   /** ARN of the Secrets Manager secret (a Terraform reference). */
@@ -171,27 +179,29 @@ export class RotatedOauthClient extends Construct {
       provider: options.providers?.genesyscloud,
     });
 
-    this.secret = new SecretsmanagerSecret(this, "secret", {
-      name: options.secretName,
-      description:
-        options.secretDescription ??
-        `Genesys Cloud OAuth client "${options.name}", written by keyward rotate ({"clientId","clientSecret","region"})`,
-      kmsKeyId: options.secretKmsKeyId,
-      recoveryWindowInDays: options.recoveryWindowInDays,
-      // How `keyward rotate` and the janitor find a client's secret (and refuse a second one for the same client).
-      tags: { ...options.tags, [CLIENT_ID_TAG]: this.oauthClient.id },
-      provider: options.providers?.aws,
-    });
+    if (options.secretArn === undefined) {
+      this.secret = new SecretsmanagerSecret(this, "secret", {
+        name: options.secretName,
+        description:
+          options.secretDescription ??
+          `Genesys Cloud OAuth client "${options.name}", written by keyward rotate ({"clientId","clientSecret","region"})`,
+        kmsKeyId: options.secretKmsKeyId,
+        recoveryWindowInDays: options.recoveryWindowInDays,
+        // How `keyward rotate` and the janitor find a client's secret (and refuse a second one for the same client).
+        tags: { ...options.tags, [CLIENT_ID_TAG]: this.oauthClient.id },
+        provider: options.providers?.aws,
+      });
+    }
 
     this.clientId = this.oauthClient.id;
-    this.secretArn = this.secret.arn;
+    this.secretArn = this.secret?.arn ?? options.secretArn!;
     this.secretName = options.secretName;
     this.region = options.region;
     this.rotateCommand = command;
 
     if (options.rotate === false) return;
-    this.rotation = new NullResource(this, "rotate", {
-      triggers: {
+    this.rotation = new DataResource(this, "rotate", {
+      triggersReplace: {
         client_id: this.clientId,
         secret_arn: this.secretArn,
         rotation_epoch: String(options.rotationEpoch ?? "0"),
@@ -209,7 +219,6 @@ export class RotatedOauthClient extends Construct {
           interpreter: options.rotateInterpreter,
         },
       ],
-      provider: options.providers?.null,
     });
   }
 

@@ -1,6 +1,4 @@
-import { App, TerraformStack, Testing } from "cdktf";
-import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
-import { Resource as NullResource } from "@cdktf/provider-null/lib/resource/index.js";
+import { App, DataResource, TerraformStack, Testing } from "cdktf";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -78,10 +76,8 @@ describe("configureBackend", () => {
       configureBackend(producer, stateBackendSettings({}), "eu-west-1");
       const consumer = new TerraformStack(app, "consumer");
       configureBackend(consumer, stateBackendSettings({}), "eu-west-1");
-      new NullProvider(producer, "null");
-      new NullProvider(consumer, "null");
-      const source = new NullResource(producer, "source", {});
-      new NullResource(consumer, "sink", { triggers: { id: source.id } });
+      const source = new DataResource(producer, "source", {});
+      new DataResource(consumer, "sink", { triggersReplace: { id: source.id } });
       app.synth();
       const consumerJson = JSON.parse(readFileSync(join(outdir, "stacks", "consumer", "cdk.tf.json"), "utf8"));
       expect(consumerJson.data.terraform_remote_state["cross-stack-reference-input-producer"]).toEqual({

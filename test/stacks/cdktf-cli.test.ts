@@ -11,7 +11,7 @@ import { auditSynthesizedStack, auditText } from "./audit.js";
 const run = promisify(execFile);
 const PROJECT = process.cwd();
 const STACKS = ["keyward-clients", "keyward-scheduled-rotation"];
-/** Resource types keyward binds by hand (null_resource comes from @cdktf/provider-null). */
+/** Resource types keyward binds by hand (terraform_data is built into cdktf: `DataResource`). */
 const HAND_WRITTEN = [
   "genesyscloud_oauth_client",
   "genesyscloud_auth_role",

@@ -90,7 +90,7 @@ describe("configuration strings are escaped for Terraform", () => {
 });
 
 describe("inactive clients", () => {
-  it("get their client and secret container, but no rotate null_resource and no place in the schedule", () => {
+  it("get their client and secret container, but no rotate terraform_data and no place in the schedule", () => {
     const config = exampleConfig({
       clients: [
         { name: "Active One", roles: [{ roleId: ROLE }] },
@@ -102,7 +102,7 @@ describe("inactive clients", () => {
       const text = JSON.stringify(clients);
       expect(text).toHaveResourceWithProperties(OauthClient, { name: "Parked", state: "inactive" });
       expect(text).toHaveResourceWithProperties(SecretsmanagerSecret, { name: "keyward/clients/parked" });
-      expect(Object.keys(clients.resource.null_resource)).toEqual([expect.stringMatching(/^client-active-one_rotate_/)]);
+      expect(Object.keys(clients.resource.terraform_data)).toEqual([expect.stringMatching(/^client-active-one_rotate_/)]);
       const rotation = stacks["keyward-scheduled-rotation"]!.json as Json;
       const [schedule] = Object.values(rotation.resource.aws_scheduler_schedule) as Json[];
       expect(JSON.parse(schedule!.target.input).clients).toHaveLength(1);

@@ -55,7 +55,7 @@ describe("the janitor stack", () => {
     const secretNames = resources("aws_secretsmanager_secret").map((s) => s.name).sort();
     expect(secretNames).toEqual(["keyward/clients/janitor/genesys", "keyward/clients/janitor/github-token", "keyward/clients/janitor/slack-token", "keyward/clients/janitor/webhook-secret"]);
     expect(janitor.resource.aws_secretsmanager_secret_version).toBeUndefined();
-    expect(resources("null_resource")).toHaveLength(1);
+    expect(resources("terraform_data")).toHaveLength(1);
   });
 
   it("includes the janitor's client in scheduled rotation", () => {

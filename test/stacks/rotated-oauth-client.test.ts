@@ -1,6 +1,5 @@
 import "./matchers.js";
-import { TerraformOutput, TerraformStack, Testing } from "cdktf";
-import { Resource as NullResource } from "@cdktf/provider-null/lib/resource/index.js";
+import { DataResource, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { SecretsmanagerSecret } from "../../stacks/bindings/aws/secretsmanager-secret.js";
 import { OauthClient } from "../../stacks/bindings/genesyscloud/oauth-client.js";
 import {
@@ -57,7 +56,7 @@ describe("RotatedOauthClient", () => {
     const clientRef = expect.stringMatching(/^\$\{genesyscloud_oauth_client\.billing_client_[0-9A-F]{8}\.id\}$/);
     const secretRef = expect.stringMatching(/^\$\{aws_secretsmanager_secret\.billing_secret_[0-9A-F]{8}\.arn\}$/);
     expect(provisioner).toEqual({
-      resourceAddress: expect.stringMatching(/^null_resource\.billing_rotate_/),
+      resourceAddress: expect.stringMatching(/^terraform_data\.billing_rotate_/),
       command: DEFAULT_ROTATE_COMMAND,
       environment: { KEYWARD_CLIENT_ID: clientRef, KEYWARD_SECRET_ARN: secretRef, GENESYSCLOUD_REGION: "eu-west-1" },
       triggers: { client_id: clientRef, secret_arn: secretRef, rotation_epoch: "0" },
@@ -68,8 +67,8 @@ describe("RotatedOauthClient", () => {
   });
 
   it("bumping rotationEpoch changes the triggers (forces a fresh rotation)", () => {
-    expect(synth({ rotationEpoch: 7 })).toHaveResourceWithProperties(NullResource, {
-      triggers: expect.objectContaining({ rotation_epoch: "7" }),
+    expect(synth({ rotationEpoch: 7 })).toHaveResourceWithProperties(DataResource, {
+      triggers_replace: expect.objectContaining({ rotation_epoch: "7" }),
     });
   });
 

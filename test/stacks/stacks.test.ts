@@ -1,8 +1,7 @@
 // The two stacks as main.ts builds them from the example configuration: full synth (with cdktf's validations),
 // resources and policies, cross-stack wiring, provisioners read back, and a scrubbed snapshot of each stack.
 import "./matchers.js";
-import { App, Testing } from "cdktf";
-import { Resource as NullResource } from "@cdktf/provider-null/lib/resource/index.js";
+import { App, DataResource, Testing } from "cdktf";
 import { buildStacks, stackNames } from "../../stacks/app.js";
 import { stateBackendSettings } from "../../stacks/backend.js";
 import { AwsProvider } from "../../stacks/bindings/aws/provider.js";
@@ -46,11 +45,12 @@ describe("keyward stacks from the example configuration", () => {
   });
 
   describe("clients stack", () => {
-    it("configures the genesyscloud, aws and null providers, credentials left to the environment", () => {
+    it("configures the genesyscloud and aws providers (no null provider: the rotate step is terraform_data), credentials left to the environment", () => {
       const text = JSON.stringify(clients);
       expect(text).toHaveProviderWithProperties(GenesysCloudProvider, { aws_region: "us-east-1" });
       expect(text).toHaveProviderWithProperties(AwsProvider, { region: "us-east-1", default_tags: [{ tags: { ManagedBy: "keyward", Project: "keyward-example" } }] });
-      expect(clients.provider.null).toBeDefined();
+      expect(clients.provider.null).toBeUndefined();
+      expect(clients.terraform.required_providers).not.toHaveProperty("null");
       expect(clients.provider.genesyscloud[0]).not.toHaveProperty("oauthclient_secret");
     });
 
@@ -92,7 +92,7 @@ describe("keyward stacks from the example configuration", () => {
         expect(p.environment.GENESYSCLOUD_REGION).toBe("us-east-1");
         expect(Object.keys(p.triggers).sort()).toEqual(["client_id", "rotation_epoch", "secret_arn"]);
       }
-      expect(JSON.stringify(clients)).toHaveResourceWithProperties(NullResource, { triggers: expect.objectContaining({ rotation_epoch: "2026-11-01" }) });
+      expect(JSON.stringify(clients)).toHaveResourceWithProperties(DataResource, { triggers_replace: expect.objectContaining({ rotation_epoch: "2026-11-01" }) });
       expect(provisioners.map((p) => p.triggers.rotation_epoch).sort()).toEqual(["1", "1", "2026-11-01"]);
     });
 
@@ -216,7 +216,7 @@ describe("readProvisioners", () => {
     });
   });
 
-  it("accepts the JSON text too, and ignores stacks without null_resources", () => {
+  it("accepts the JSON text too, and ignores stacks without terraform_data resources", () => {
     expect(readProvisioners('{"resource":{}}')).toEqual([]);
     expect(readProvisioners({})).toEqual([]);
   });

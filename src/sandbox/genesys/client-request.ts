@@ -1,10 +1,10 @@
-import { GRANT_TYPES, type GrantType, type OAuthClientState, type RoleDivision } from "../../genesys/types.js";
+import { GRANT_TYPES, TOKEN_VALIDITY_SECONDS, type GrantType, type OAuthClientState, type RoleDivision } from "../../genesys/types.js";
 import { apiErrors } from "./api-error.js";
 
 export const CLIENT_STATES: readonly OAuthClientState[] = ["active", "disabled", "inactive"];
-export const DEFAULT_TOKEN_VALIDITY_SECONDS = 86_400;
-export const MIN_TOKEN_VALIDITY_SECONDS = 300;
-export const MAX_TOKEN_VALIDITY_SECONDS = 172_800;
+export const DEFAULT_TOKEN_VALIDITY_SECONDS = TOKEN_VALIDITY_SECONDS.default;
+export const MIN_TOKEN_VALIDITY_SECONDS = TOKEN_VALIDITY_SECONDS.min;
+export const MAX_TOKEN_VALIDITY_SECONDS = TOKEN_VALIDITY_SECONDS.max;
 
 /** The fields a POST or PUT `OAuthClientRequest` sets, after validation and defaults. */
 export interface ClientFields {
@@ -41,7 +41,7 @@ export function validateClientRequest(body: unknown, roleExists: (roleId: string
     throw apiErrors.invalidValue(grant, "authorizedGrantType", GRANT_TYPES.join(", "));
   }
 
-  let validity = DEFAULT_TOKEN_VALIDITY_SECONDS;
+  let validity: number = DEFAULT_TOKEN_VALIDITY_SECONDS;
   if (input.accessTokenValiditySeconds !== undefined && input.accessTokenValiditySeconds !== null) {
     const v = input.accessTokenValiditySeconds;
     if (typeof v !== "number" || !Number.isInteger(v) || v < MIN_TOKEN_VALIDITY_SECONDS || v > MAX_TOKEN_VALIDITY_SECONDS) {
