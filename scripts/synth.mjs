@@ -5,12 +5,15 @@
 // 2. clears the output directory (`--output`, else cdktf.json's `output`, default cdktf.out), so a JSON synth
 //    and an HCL synth never leave both `cdk.tf.json` and `cdk.tf` in a stack directory (Terraform would load
 //    both); a directory holding anything but cdktf output is refused, exit 2;
-// 3. runs `cdktf synth` with the given flags and exits with its code.
+// 3. runs `cdktf synth` with the given flags and exits with its code;
+// 4. with --hcl, writes each reference as Terraform >= 0.12 does (`x.y` for `"${x.y}"`, scripts/hcl-unwrap.mjs), so
+//    the HCL passes `terraform fmt -check` as written.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { unwrapInterpolationOnly } from "./hcl-unwrap.mjs";
 
 const project = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
@@ -41,4 +44,10 @@ if (existsSync(out) && readdirSync(out).some((entry) => !CDKTF_ENTRIES.has(entry
 rmSync(out, { recursive: true, force: true });
 
 const synth = spawnSync(npx, ["--no-install", "cdktf", "synth", ...args], { cwd: project, stdio: "inherit" });
+if (synth.status === 0 && args.includes("--hcl") && existsSync(join(out, "stacks"))) {
+  for (const stack of readdirSync(join(out, "stacks"))) {
+    const file = join(out, "stacks", stack, "cdk.tf");
+    if (existsSync(file)) writeFileSync(file, unwrapInterpolationOnly(readFileSync(file, "utf8")));
+  }
+}
 process.exit(synth.status ?? 1);

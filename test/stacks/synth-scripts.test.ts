@@ -101,6 +101,10 @@ describe("synth entry points (real processes, temporary copy of the project)", (
       const files = readdirSync(join(copy, "cdktf.out", "stacks", stack));
       expect(files).toContain("cdk.tf");
       expect(files).not.toContain("cdk.tf.json");
+      // References are bare expressions, as `terraform fmt` writes them (test:terraform runs `terraform fmt -check`).
+      const text = readFileSync(join(copy, "cdktf.out", "stacks", stack, "cdk.tf"), "utf8");
+      expect(text).not.toMatch(/(^|[^$\\])"\$\{[^"]*\}"/m);
+      expect(text).toMatch(/= (genesyscloud_oauth_client|aws_[a-z_]+)\.[\w-]+\.(id|arn|name)$/m);
     }
     expect(readFileSync(join(copy, "cdktf.json"), "utf8")).toBe(before);
   }, 240_000);

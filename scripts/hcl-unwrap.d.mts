@@ -1,0 +1,2 @@
+// Types of scripts/hcl-unwrap.mjs.
+export declare function unwrapInterpolationOnly(text: string): string;
