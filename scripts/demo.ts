@@ -4,10 +4,16 @@
  *   detect (`keyward scan --git --verify`) → alert → contain (`keyward janitor serve`) → tell (Slack DM, SIEM) → prove.
  * Everything runs on loopback: the Genesys Cloud and Secrets Manager emulators, and stand-ins for GitHub's REST API,
  * Slack's Web API and a Splunk HEC intake. Every keyward command runs as a real process and is printed as it runs.
+ *
+ * The apply is real Terraform when Go and a Terraform >= 1.4 (or OpenTofu, built with Go) are on the machine: the
+ * clients stack applies through keyward's stand-in providers (test/terraform/providers, built once into the cache
+ * with a progress line, `npm run terraform:rc`), and the states audited are the ones Terraform wrote. Otherwise the
+ * demo says so and simulates the apply (the synthesized provisioner still runs for real). KEYWARD_DEMO_TERRAFORM:
+ * `auto` (default), `off` (always simulate), `on` (fail when Terraform cannot run).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +26,9 @@ import { startSiemStub } from "../src/sandbox/stubs/siem.js";
 import { startSlackStub } from "../src/sandbox/stubs/slack.js";
 import { synthStacks } from "../stacks/app.js";
 import { stateBackendSettings } from "../stacks/backend.js";
-import { loadStacksConfigFile } from "../stacks/config.js";
+import { loadStacksConfigFile, parseStacksConfig, slugOf } from "../stacks/config.js";
 import { interpolationsIn, readProvisioners, resolveProvisioner } from "../stacks/provisioners.js";
+import { ensureStandins, findTerraform } from "./terraform-standins.mjs";
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const BIN = fileURLToPath(new URL("../bin/keyward.js", import.meta.url));
@@ -63,6 +70,54 @@ function run(file: string, args: string[], env: Record<string, string>, cwd?: st
       for (const line of out.trimEnd().split("\n").slice(0, 12)) if (line) say(`  ${line.length > 220 ? line.slice(0, 220) + "…" : line}`);
       say(`  (exit ${code})`);
       resolve({ code, out, stdout });
+    });
+  });
+}
+
+/** Every regular file under `dir` but Terraform's provider links (for the canary). */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((f) => !f.startsWith(".terraform/providers"))
+    .map((f) => join(dir, f))
+    .filter((f) => existsSync(f) && statSync(f).isFile());
+}
+
+/** The Terraform CLI with the stand-ins' CLI config, or why the demo simulates the apply instead. */
+function terraformForDemo(): { path: string; name: string; version: string; rc: string } | { reason: string } {
+  const mode = process.env.KEYWARD_DEMO_TERRAFORM ?? "auto";
+  if (mode === "off") return { reason: "KEYWARD_DEMO_TERRAFORM=off" };
+  const standins = ensureStandins((line) => say(`  ${line}`));
+  if (!standins.rc) return { reason: standins.reason ?? "the stand-in providers could not be built" };
+  const terraform = findTerraform((line) => say(`  ${line}`));
+  if (!terraform.path) return { reason: terraform.reason ?? "no Terraform" };
+  return { path: terraform.path, name: terraform.name, version: terraform.version, rc: standins.rc };
+}
+
+/**
+ * Runs the Terraform CLI in `cwd` with the sandbox's environment (asynchronously: the emulators answer from this
+ * process); prints the command and the lines that matter. `state pull` output is not printed (it is written to a file).
+ */
+function terraformRun(tool: { path: string; rc: string }, cwd: string, args: string[], env: Record<string, string>, show: (line: string) => boolean): Promise<{ code: number | null; stdout: string }> {
+  say(`$ ${tool.path === "terraform" ? "terraform" : tool.path} ${args.join(" ")}`);
+  return new Promise((resolve, reject) => {
+    const child = spawn(tool.path, args, {
+      cwd,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", TF_CLI_CONFIG_FILE: tool.rc, TF_IN_AUTOMATION: "1", CHECKPOINT_DISABLE: "1", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const out = `${stdout}${stderr}`;
+      if (args[0] !== "state" && args[0] !== "output") {
+        for (const line of out.split("\n")) if (line.trim() && (code !== 0 || show(line))) say(`  ${line.length > 220 ? line.slice(0, 220) + "…" : line}`);
+        printed.push(out);
+      }
+      if (args[0] !== "output") say(`  (exit ${code})`);
+      resolve({ code, stdout });
     });
   });
 }
@@ -135,47 +190,118 @@ try {
     const exposed = synthesized.filter((t) => /"expose_client_secret":\s*true/.test(t)).length;
     record("synth", Object.keys(stacks).length === 3 && exposed === 0, `${Object.keys(stacks).length} stacks synthesized; expose_client_secret is true nowhere (${exposed})`);
 
-    step(3, "apply the clients stack as Terraform would: create each client (exposure off), its empty container, then run the provisioner");
-    const clientsStack = Object.values(stacks).find((st) => readProvisioners(st.json).length > 0)!;
-    const resources = clientsStack.json.resource as Record<string, Record<string, { name?: string }>>;
     const applied: Array<{ address: string; id: string; name: string; secret: string; exposed: boolean }> = [];
     const containers: Array<{ name: string; arn: string; clientId: string }> = [];
-    let provisionersOk = true;
-    for (const spec of readProvisioners(clientsStack.json)) {
-      const clientRef = interpolationsIn(spec.environment.KEYWARD_CLIENT_ID ?? "")[0]!;
-      const secretRef = interpolationsIn(spec.environment.KEYWARD_SECRET_ARN ?? "")[0]!;
-      const address = clientRef.replace(/\.id$/, "");
-      const name = resources.genesyscloud_oauth_client![address.split(".")[1]!]!.name!;
-      const secretName = resources.aws_secretsmanager_secret![secretRef.split(".")[1]!]!.name!;
-      // The provider creates the client; the creation-time secret stays in its memory (expose_client_secret off).
-      const client = await admin.oauthClients.create({ name, authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] });
-      secrets.add(client.secret);
-      const container = await sm.send(new CreateSecretCommand({ Name: secretName, Tags: [{ Key: "keyward:client-id", Value: client.id }, { Key: "managed-by", Value: "keyward" }] }));
-      applied.push({ address, id: client.id, name, secret: client.secret, exposed: false });
-      containers.push({ name: secretName, arn: container.ARN!, clientId: client.id });
-      const resolved = resolveProvisioner(spec, (expr) => (expr === clientRef ? client.id : expr === secretRef ? container.ARN : undefined));
-      say(`  ${spec.resourceAddress}: client "${name}" → ${secretName}`);
-      const result = await run("/bin/sh", ["-c", resolved.command], { ...env, ...resolved.environment }, clientsStack.workingDirectory);
-      const value = await stored(secretName);
-      const verdicts = [await checkCredentials(client.id, client.secret, gateway), await checkCredentials(client.id, value.clientSecret, gateway)];
-      provisionersOk &&= result.code === 0 && verdicts[0] === "dead" && verdicts[1] === "live";
-    }
-    record("apply", provisionersOk, `${applied.length} clients created and rotated by the synthesized provisioner: every creation-time secret refused, every stored secret accepted`);
-
-    step(4, "keyward audit-state: the state holds nothing usable");
     const statePath = join(work, "terraform.keyward-clients.tfstate");
-    writeFile(statePath, JSON.stringify(terraformState(applied, containers), null, 2));
-    const clean = await keyward(["audit-state", statePath], env);
-    record("audit clean state", clean.code === 0 && /no Genesys client secret found/.test(clean.out), "audit-state on the state (expose_client_secret off): exit 0, no secret in it");
-    // The same apply with exposure on would have stored each creation-time secret; the provisioner killed them.
     const exposedPath = join(work, "terraform.exposed.tfstate");
-    writeFile(exposedPath, JSON.stringify(terraformState(applied.map((c) => ({ ...c, exposed: true })), containers), null, 2));
+    const tool = terraformForDemo();
+    let exposedExpected: number;
+
+    if ("path" in tool) {
+      step(3, `terraform apply of the clients stack (${tool.name} ${tool.version}, keyward's stand-in providers; exposure off, the provisioner rotates)`);
+      // The example, pointed at the sandbox: the gateway and the Secrets Manager endpoint go to the emulators, the
+      // provisioner runs the local binary, and each client gets the sandbox's read-only role (a Terraform client may
+      // grant only roles it holds: the example's role ids are placeholders, and a role declared in the same stack is
+      // held by nobody yet).
+      const example = JSON.parse(readFileSync(join(PROJECT, "stacks", "examples", "clients.json"), "utf8")) as Record<string, unknown> & { clients: Array<Record<string, unknown>> };
+      const genesysUrl = new URL(sandbox.genesys.url);
+      const sandboxRaw = (overrides: Record<string, unknown>) => ({
+        ...example,
+        awsRegion: sandbox.region,
+        scheduledRotation: false,
+        gateway: { host: genesysUrl.hostname, port: genesysUrl.port, protocol: "http" },
+        awsEndpoints: { secretsmanager: sandbox.secretsManager.url },
+        rotateCommand: `node ${BIN} rotate --client-id "$KEYWARD_CLIENT_ID" --secret-id "$KEYWARD_SECRET_ARN"`,
+        clients: example.clients.map((c) => ({ ...c, roles: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] })),
+        ...overrides,
+      });
+      const apply = async (raw: Record<string, unknown>, label: string, edit?: (json: Record<string, unknown>) => void) => {
+        const parsed = parseStacksConfig(raw, `demo ${label} config`);
+        const stack = Object.values(synthStacks({ config: parsed, backend: stateBackendSettings({}), outdir: join(outdir, label) })).find((st) => st.name.endsWith("-clients"))!;
+        if (edit) {
+          edit(stack.json);
+          writeFileSync(stack.file, JSON.stringify(stack.json, null, 2));
+        }
+        const init = await terraformRun(tool, stack.workingDirectory, ["init", "-no-color", "-input=false"], env, (l) => /Installed|Terraform has been successfully/.test(l));
+        const applyRun = init.code === 0 ? await terraformRun(tool, stack.workingDirectory, ["apply", "-auto-approve", "-no-color", "-input=false"], env, (l) => /\(local-exec\): rotated|Apply complete/.test(l)) : init;
+        const outputs = applyRun.code === 0 ? (JSON.parse((await terraformRun(tool, stack.workingDirectory, ["output", "-json"], env, () => false)).stdout || "{}") as Record<string, { value: string }>) : {};
+        const state = applyRun.code === 0 ? (await terraformRun(tool, stack.workingDirectory, ["state", "pull"], env, () => false)).stdout : "";
+        return { ok: applyRun.code === 0, outputs, state, parsed, dir: stack.workingDirectory };
+      };
+      const main = await apply(sandboxRaw({}), "clients");
+      let rotatedOk = main.ok;
+      for (const client of main.parsed.clients) {
+        const slug = slugOf(client.name);
+        const id = main.outputs[`${slug}-client-id`]?.value;
+        const arn = main.outputs[`${slug}-secret-arn`]?.value;
+        if (!id || !arn) {
+          rotatedOk = false;
+          continue;
+        }
+        const value = await stored(arn);
+        // The emulator counts each new secret: 2 = the creation-time one, replaced by the provisioner's rotation.
+        const view = sandbox.genesys.control.state().clients.find((c) => c.id === id);
+        rotatedOk &&= view?.secretVersion === 2 && value.clientId === id && (await checkCredentials(id, value.clientSecret, gateway)) === "live";
+        applied.push({ address: "", id, name: client.name, secret: "", exposed: false });
+        containers.push({ name: client.secretName, arn, clientId: id });
+        written.push(...filesUnder(main.dir));
+      }
+      record("apply", rotatedOk, `${applied.length} clients applied by ${tool.name}; the provisioner rotated each: its creation-time secret replaced (the emulator's secret count is 2), the stored secret accepted`);
+
+      step(4, "keyward audit-state: the state Terraform wrote holds nothing usable");
+      writeFile(statePath, main.state);
+      const clean = await keyward(["audit-state", statePath], env);
+      record("audit clean state", clean.code === 0 && /no Genesys client secret found/.test(clean.out), "audit-state on the state (expose_client_secret off): exit 0, no secret in it");
+      say("  the same client applied with expose_client_secret = true (which keyward never synthesizes):");
+      const crm = example.clients.find((c) => c.name === "CRM Sync") ?? example.clients[0]!;
+      const exposed = await apply(sandboxRaw({ stackPrefix: "keyward-exposed", secretNamePrefix: "keyward/exposed/", clients: [{ ...crm, roles: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] }] }), "exposed", (json) => {
+        for (const client of Object.values((json.resource as Record<string, Record<string, Record<string, unknown>>>).genesyscloud_oauth_client!)) client.expose_client_secret = true;
+      });
+      const exposedState = JSON.parse(exposed.state || "{}") as { resources?: Array<{ type: string; instances: Array<{ attributes: { client_secret?: string } }> }> };
+      for (const r of exposedState.resources ?? []) for (const i of r.instances) if (r.type === "genesyscloud_oauth_client" && i.attributes.client_secret) secrets.add(i.attributes.client_secret);
+      writeFile(exposedPath, exposed.state);
+      exposedExpected = exposed.ok ? 1 : -1;
+    } else {
+      say(`  no real Terraform for this run (${tool.reason}): simulating terraform apply instead; the synthesized provisioner still runs for real`);
+      step(3, "apply the clients stack as Terraform would: create each client (exposure off), its empty container, then run the provisioner");
+      const clientsStack = Object.values(stacks).find((st) => readProvisioners(st.json).length > 0)!;
+      const resources = clientsStack.json.resource as Record<string, Record<string, { name?: string }>>;
+      let provisionersOk = true;
+      for (const spec of readProvisioners(clientsStack.json)) {
+        const clientRef = interpolationsIn(spec.environment.KEYWARD_CLIENT_ID ?? "")[0]!;
+        const secretRef = interpolationsIn(spec.environment.KEYWARD_SECRET_ARN ?? "")[0]!;
+        const address = clientRef.replace(/\.id$/, "");
+        const name = resources.genesyscloud_oauth_client![address.split(".")[1]!]!.name!;
+        const secretName = resources.aws_secretsmanager_secret![secretRef.split(".")[1]!]!.name!;
+        // The provider creates the client; the creation-time secret stays in its memory (expose_client_secret off).
+        const client = await admin.oauthClients.create({ name, authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] });
+        secrets.add(client.secret);
+        const container = await sm.send(new CreateSecretCommand({ Name: secretName, Tags: [{ Key: "keyward:client-id", Value: client.id }, { Key: "managed-by", Value: "keyward" }] }));
+        applied.push({ address, id: client.id, name, secret: client.secret, exposed: false });
+        containers.push({ name: secretName, arn: container.ARN!, clientId: client.id });
+        const resolved = resolveProvisioner(spec, (expr) => (expr === clientRef ? client.id : expr === secretRef ? container.ARN : undefined));
+        say(`  ${spec.resourceAddress}: client "${name}" → ${secretName}`);
+        const result = await run("/bin/sh", ["-c", resolved.command], { ...env, ...resolved.environment }, clientsStack.workingDirectory);
+        const value = await stored(secretName);
+        const verdicts = [await checkCredentials(client.id, client.secret, gateway), await checkCredentials(client.id, value.clientSecret, gateway)];
+        provisionersOk &&= result.code === 0 && verdicts[0] === "dead" && verdicts[1] === "live";
+      }
+      record("apply", provisionersOk, `${applied.length} clients created and rotated by the synthesized provisioner: every creation-time secret refused, every stored secret accepted`);
+
+      step(4, "keyward audit-state: the state holds nothing usable");
+      writeFile(statePath, JSON.stringify(terraformState(applied, containers), null, 2));
+      const clean = await keyward(["audit-state", statePath], env);
+      record("audit clean state", clean.code === 0 && /no Genesys client secret found/.test(clean.out), "audit-state on the state (expose_client_secret off): exit 0, no secret in it");
+      // The same apply with exposure on would have stored each creation-time secret; the provisioner killed them.
+      writeFile(exposedPath, JSON.stringify(terraformState(applied.map((c) => ({ ...c, exposed: true })), containers), null, 2));
+      exposedExpected = applied.length;
+    }
     const exposedAudit = await keyward(["audit-state", exposedPath, "--json"], env, { show: `audit-state ${exposedPath} --json` });
     const exposedReport = exposedAudit.code === 0 ? (JSON.parse(exposedAudit.stdout) as { findings: Array<{ verdict: string }> }) : { findings: [] };
     record(
       "audit exposed state",
-      exposedAudit.code === 0 && exposedReport.findings.length === applied.length && exposedReport.findings.every((f) => f.verdict === "dead"),
-      `a state written with expose_client_secret = true holds ${exposedReport.findings.length} secrets, every one proven dead (exit ${exposedAudit.code})`,
+      exposedAudit.code === 0 && exposedReport.findings.length === exposedExpected && exposedReport.findings.every((f) => f.verdict === "dead"),
+      `a state written with expose_client_secret = true holds ${exposedReport.findings.length} secret(s), every one proven dead (exit ${exposedAudit.code})`,
     );
 
     step(5, "a developer commits a working credential to a repository; keyward scan finds it live");
@@ -296,7 +422,7 @@ try {
 
   step(8, "canary: no secret in any printed line, Slack message, SIEM event, GitHub request or written file");
   // The exposed state holds the creation-time secrets on purpose (all proven dead); the repository is the leak itself.
-  const files = written.filter((f) => f !== join(work, "terraform.exposed.tfstate")).map((f) => readFileSync(f, "utf8"));
+  const files = written.filter((f) => f !== join(work, "terraform.exposed.tfstate") && existsSync(f)).map((f) => readFileSync(f, "utf8"));
   const haystack = [...printed, ...files].join("\n");
   const forms = (s: string) => [s, encodeURIComponent(s), JSON.stringify(s).slice(1, -1)];
   const leaks = [...secrets].filter((s) => forms(s).some((f) => haystack.includes(f)));
