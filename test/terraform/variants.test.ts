@@ -157,6 +157,26 @@ describe("bring-your-own secret (secretArn)", () => {
   });
 });
 
+describe("a role declared in the same stack (roleName)", () => {
+  it("is refused on the grant with client credentials: 403 role.assignment.not.allowed (the README's held-roles finding)", async () => {
+    const dir = (dirs.heldRoles = workDir("held-roles"));
+    const declared = { roles: [{ name: "Variant Narrow", permissionPolicies: [{ domain: "oauth", entityName: "client", actionSet: ["view"] }] }] };
+    const client = { ...CLIENT, name: "Held Roles Client", roles: [{ roleName: "Variant Narrow", divisionId: "*" }] };
+    placeStack(synth(config({ stackPrefix: "kwheld", ...declared, clients: [client] }), workDir("held-roles-synth"))["kwheld-clients"]!, dir);
+    await terraformOk(tool, dir, ["init", "-no-color"], env);
+    const apply = await terraform(tool, dir, ["apply", "-auto-approve", "-no-color"], env);
+    expect(apply.code).toBe(1);
+    expect(apply.stderr).toMatch(/403/);
+    expect(apply.stderr).toMatch(/role\.assignment\.not\.allowed/);
+    // The role itself was created; no client holds it.
+    const role = kit.sandbox.genesys.control.state().roles.find((r) => r.name === "Variant Narrow");
+    expect(role).toBeDefined();
+    expect(kit.sandbox.genesys.control.state().clients.filter((c) => c.name === "Held Roles Client")).toEqual([]);
+    await terraformOk(tool, dir, ["destroy", "-auto-approve", "-no-color"], env);
+    expect(kit.sandbox.genesys.control.state().roles.find((r) => r.name === "Variant Narrow")).toBeUndefined();
+  });
+});
+
 describe("the janitor and scheduled-rotation stacks", () => {
   it("pass terraform validate through the stand-ins", async () => {
     const stacks = synth(config({ stackPrefix: "kwval", scheduledRotation: {} }), workDir("validate-synth"), { janitor: {} });
