@@ -7417,6 +7417,18 @@ var ExitCode = {
   SigInt: 130,
   SigTerm: 143
 };
+var OUTCOME_EXIT_CODES = {
+  rotated: ExitCode.Ok,
+  "dry-run": ExitCode.Ok,
+  refused: ExitCode.Failed,
+  misconfigured: ExitCode.Usage,
+  "not-stored": ExitCode.NotStored,
+  "not-verified": ExitCode.NotVerified,
+  conflict: ExitCode.Conflict,
+  interrupted: ExitCode.Interrupted,
+  "out-of-time": ExitCode.Failed,
+  failed: ExitCode.Failed
+};
 
 // src/core/redact.ts
 var MIN_SECRET_LENGTH = 6;
