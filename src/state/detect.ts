@@ -12,8 +12,12 @@ const TOKEN = /[A-Za-z0-9_-]{43,}/g;
 
 export const stateDetector: Detector = (text) => {
   const rules = loadRules();
-  const out = new Map<string, { secret: string; ruleId: string; clientId?: string }>();
-  for (const d of detect(text, rules)) out.set(d.secret, { secret: d.secret, ruleId: d.ruleId, ...(d.clientId ? { clientId: d.clientId } : {}) });
+  const out = new Map<string, ReturnType<Detector>[number]>();
+  for (const d of detect(text, rules)) {
+    // A Basic credential carries its own client id: the pair is structural.
+    const structural = d.ruleId === rules.basicRuleId;
+    out.set(d.secret, { secret: d.secret, ruleId: d.ruleId, ...(d.clientId ? { clientId: d.clientId, clientIdStructural: structural } : {}), ...(d.region ? { region: d.region } : {}) });
+  }
   for (const match of text.matchAll(TOKEN)) {
     const value = match[0];
     if (value.length !== 43 || out.has(value)) continue;
