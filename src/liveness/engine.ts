@@ -63,7 +63,7 @@ export interface LivenessEngineOptions {
   maxWaitMs?: number;
   /** Longest single pause on a rate limit; default 30 s. */
   maxPauseMs?: number;
-  /** How many times a rate-limited pair is tried again (each after a pause); default 6. */
+  /** How many times a rate-limited pair is tried again (each after a pause); default 3. */
   rateLimitRounds?: number;
   /** Candidate ids tried per secret (strongest first); default 25. */
   maxCandidates?: number;
@@ -81,6 +81,8 @@ export interface LivenessEngine {
 
 export const DEFAULT_MAX_GRANTS = 100_000;
 const RATE_LIMITED = new Set(["token-rate-limited", "rate-limited"]);
+/** One retry inside a probe (a 5xx, a reset); rate limits are retried by the engine, after a pause every grant waits out. */
+const PROBE_RETRY_POLICY = { ...CHECK_RETRY_POLICY, maxAttempts: 2 };
 const LOOKED_UP: ReadonlySet<CandidateProvenance> = new Set(["structural", "key-named"]);
 
 type Grant = { grant: "live" | "refused" } | { grant: "error"; error: string };
@@ -94,7 +96,7 @@ export function createLivenessEngine(options: LivenessEngineOptions): LivenessEn
   const maxGrants = options.maxGrants ?? DEFAULT_MAX_GRANTS;
   const maxWaitMs = options.maxWaitMs ?? 600_000;
   const maxPauseMs = options.maxPauseMs ?? 30_000;
-  const rounds = options.rateLimitRounds ?? 6;
+  const rounds = options.rateLimitRounds ?? 3;
   const maxCandidates = options.maxCandidates ?? 25;
   const stats: LivenessStats = { grants: 0, cacheHits: 0, rechecks: 0, live: 0, lookups: 0, listings: 0, listedClients: 0, sweeps: 0, rateLimitPauses: 0, waitedMs: 0 };
   // Every wait of the run goes through here, so the budget sees them all.
@@ -140,7 +142,7 @@ export function createLivenessEngine(options: LivenessEngineOptions): LivenessEn
         stats.grants++;
         let answer: CredentialProbe;
         try {
-          answer = await probe(clientId, secret, endpoints, { logger, gate, sleep, now, retryPolicy: CHECK_RETRY_POLICY });
+          answer = await probe(clientId, secret, endpoints, { logger, gate, sleep, now, retryPolicy: PROBE_RETRY_POLICY });
         } catch (err) {
           answer = { status: "error", reason: err instanceof GenesysApiError ? err.reason : "error" };
         }
@@ -155,6 +157,8 @@ export function createLivenessEngine(options: LivenessEngineOptions): LivenessEn
           continue;
         }
         if (!RATE_LIMITED.has(answer.reason) || ++round > rounds) return { grant: "error", error: answer.reason };
+        // A stated wait longer than one pause may be is not waited for at all (as the retry policy does).
+        if (answer.retryAfterSeconds !== undefined && answer.retryAfterSeconds * 1000 > maxPauseMs) return { grant: "error", error: answer.reason };
         const waitMs = Math.min(maxPauseMs, answer.retryAfterSeconds !== undefined ? answer.retryAfterSeconds * 1000 : 1000 * 2 ** (round - 1));
         stats.rateLimitPauses++;
         logger.debug("liveness: token endpoint rate limit, pausing", { org: org.name, waitMs, round });

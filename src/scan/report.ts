@@ -16,6 +16,7 @@ export function findingJson(f: Finding) {
     secret_prefix: f.secretPrefix,
     fingerprint: f.fingerprint,
     verdict: f.verdict,
+    ...(f.org ? { org: f.org } : {}),
     baseline: f.baseline,
   };
 }
@@ -28,7 +29,7 @@ export function describeFinding(f: Finding): string {
   const title = loadRules().doc.rules.find((r) => r.id === f.ruleId)?.title ?? f.ruleId;
   const parts = [`${title}: secret ${f.secretPrefix} (${f.fingerprint})`];
   if (f.clientId) parts.push(`client ${f.clientId}`);
-  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}`);
+  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}${f.org ? ` (org ${f.org})` : ""}`);
   if (f.baseline === "baselined") parts.push("baselined");
   return parts.join(", ");
 }

@@ -6,7 +6,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadRules } from "../../src/scan/rules.js";
 import { isSecretValue } from "../../src/scan/detect.js";
-import { combineVerdicts } from "../../src/scan/verify.js";
 import { checkJanitorUrl, isLoopbackHost } from "../../src/scan/janitor.js";
 import type { OAuthClientWithSecret } from "../../src/genesys/index.js";
 import { runKeyward } from "../helpers/keyward-cli.js";
@@ -54,7 +53,9 @@ describe("keyward scan --verify against the sandbox", () => {
     const res = await runKeyward(["scan", dir, "--verify", "--format", "json"], kit.env);
     expect(res.code).toBe(1);
     const verdicts = Object.fromEntries((JSON.parse(res.stdout) as Report).findings.map((f) => [f.path.split("/").at(-1), f.verdict]));
-    expect(verdicts).toEqual({ "live.env": "live", "old.env": "dead", "lonely.env": "unverified" });
+    // With the org's credentials (the sandbox's admin), the lonely secret is found by trying every client of the org,
+    // and the regenerated one is proven dead by every one of them refusing it.
+    expect(verdicts).toEqual({ "live.env": "live", "old.env": "dead", "lonely.env": "live" });
     expect(kit.sandbox.genesys.control.isSecretValid(live.id, live.secret)).toBe(true);
     expect(leaks([res.stdout, res.stderr], forms([live, regenerated, fresh]))).toEqual([]);
   });
@@ -132,16 +133,6 @@ describe("keyward scan --verify against the sandbox", () => {
 });
 
 describe("verification decisions", () => {
-  it.each([
-    [["live"], "live"],
-    [["dead", "live"], "live"],
-    [["dead", "dead"], "dead"],
-    [["dead", "unknown"], "unknown"],
-    [[], "unknown"],
-  ] as const)("combines %j into %s", (statuses, verdict) => {
-    expect(combineVerdicts([...statuses])).toBe(verdict);
-  });
-
   it.each([
     ["https://janitor.example.com/api/github/webhooks", true],
     ["HTTPS://janitor.example.com/x", true],
