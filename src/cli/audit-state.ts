@@ -1,5 +1,4 @@
 import { readFile, stat } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { fingerprintKeyFrom, fingerprintOf } from "../contracts/fingerprint.js";
 import type { CandidateClientId, CandidateProvenance, VerdictLabel } from "../contracts/verdict.js";
 import { UsageError } from "../core/errors.js";
@@ -10,15 +9,33 @@ import { livenessEngineFromEnv, type LivenessEngine, type LivenessStats, type Li
 import { shannonEntropy } from "../scan/detect.js";
 import { stateDetector } from "../state/detect.js";
 import { extractCandidates, type Decoder, type Detector, type Extracted, type StateFormat } from "../state/extract.js";
+import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
+import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
+import { GENESYS_ADMIN_ENV, LIVENESS_ENV, LOG_ENV, USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 
-export const AUDIT_STATE_USAGE = `usage: keyward audit-state [FILE|-]... [--json] [--no-verify]
-  Reads Terraform state (v4, as \`terraform state pull\` prints it), \`terraform show -json\` of a state or a saved plan,
-  and cdktf's cdk.tf.json / cdk.tf; finds every Genesys client secret in them (every place, map keys and decoded
-  values included) and proves each live or dead with token grants (each token revoked at once) in the configured
-  org(s) (GENESYSCLOUD_REGION with admin credentials, KEYWARD_ADMIN_SECRET_ARN, or KEYWARD_ORGS_FILE).
-  Exit 0: none found, or every one proven dead; 1: a live secret, or one not proven dead, is in the input;
-  2: bad input or configuration.`;
+/** `keyward audit-state`'s grammar: flags, variables and exit codes (parser and help are generated from it). */
+export const spec = defineCommand({
+  name: "audit-state",
+  summary: "prove that no live Genesys secret sits in a Terraform state, plan or synthesized stack",
+  usage: ["audit-state [FILE|-]... [--format text|json] [--[no-]verify]"],
+  description:
+    "  Reads Terraform state (v4, as `terraform state pull` prints it), `terraform show -json` of a state or a saved plan,\n" +
+    "  and cdktf's cdk.tf.json / cdk.tf; finds every Genesys client secret in them (every place, map keys and decoded\n" +
+    "  values included) and proves each live or dead with token grants (each token revoked at once) in the configured\n" +
+    "  org(s). Proving a secret dead needs the org's credentials (README \"What proves a secret dead\").",
+  positionals: { name: "FILE|-", description: "state, plan or stack files (at least one); - reads standard input (once)" },
+  flags: {
+    format: formatFlag(["json"], `report on stdout: text, or the JSON report (schema ${REPORT_SCHEMAS.auditState})`),
+    verify: { type: "boolean", negatable: true, default: true, description: "check each secret found with token grants; --no-verify lists candidates without contacting Genesys Cloud" },
+  },
+  env: [...GENESYS_ADMIN_ENV, ...LIVENESS_ENV, ...LOG_ENV],
+  exitCodes: [
+    { code: 0, meaning: "no Genesys secret in the input, or every one found is proven dead" },
+    { code: 1, meaning: "a live secret is in the input, or one not proven dead (unknown, unpaired, unverified)" },
+    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; missing, unreadable, malformed or unknown input (checked before any org is contacted)` },
+  ],
+});
 
 /** Inputs above this size are refused (a state of 10,000 resources is well under it). */
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
@@ -48,21 +65,16 @@ export interface AuditFinding {
 
 /** `keyward audit-state`: proves that no live Genesys secret sits in a state, plan or synthesized stack. */
 export async function run(args: string[], io: CliIo, options: { detector?: Detector; decoder?: Decoder; readStdin?: () => Promise<string>; engine?: LivenessEngine } = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { json: { type: "boolean" }, "no-verify": { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: true });
-  } catch (err) {
-    throw new UsageError(`audit-state: ${(err as Error).message}`, { hint: AUDIT_STATE_USAGE });
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(AUDIT_STATE_USAGE + "\n");
+  const parsed = parseCommand(spec, args);
+  if (parsed.help) {
+    io.stdout(renderHelp(spec));
     return ExitCode.Ok;
   }
+  const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError("audit-state: name at least one file, or - for standard input", { hint: "e.g. `terraform state pull | keyward audit-state -`" });
   if (positionals.filter((p) => p === "-").length > 1) throw new UsageError("audit-state: standard input (-) can be named once");
   const level = logLevelFromEnv(io.env);
-  const verify = !values["no-verify"];
+  const verify = values.verify;
   const logger = createLogger({ ...(level ? { level } : {}), write: (line) => io.stderr(line + "\n") });
   const detect = options.detector ?? stateDetector;
   const fingerprintKey = fingerprintKeyFrom(io.env);
@@ -94,9 +106,9 @@ export async function run(args: string[], io: CliIo, options: { detector?: Detec
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.location.localeCompare(b.location) || a.fingerprint.localeCompare(b.fingerprint));
   const exitCode = findings.some((f) => f.verdict !== "dead") ? ExitCode.Failed : ExitCode.Ok;
   const stats = engine?.stats();
-  if (values.json) {
+  if (values.format === "json") {
     const orgs = engine?.orgs.map((o) => ({ name: o.name, region: o.region ?? null, credentials: o.settings.credentials !== undefined || o.client !== undefined }));
-    io.stdout(JSON.stringify({ exitCode, verified: verify, ...(orgs ? { orgs } : {}), inputs: inputs.map((i) => ({ file: i.file, format: i.format, resources: i.resources, candidates: i.candidates.length })), findings, ...(stats ? { stats } : {}) }, null, 2) + "\n");
+    io.stdout(JSON.stringify({ schema: REPORT_SCHEMAS.auditState, exitCode, verified: verify, ...(orgs ? { orgs } : {}), inputs: inputs.map((i) => ({ file: i.file, format: i.format, resources: i.resources, candidates: i.candidates.length })), findings, ...(stats ? { stats } : {}) }, null, 2) + "\n");
   } else {
     io.stdout(formatAudit(inputs, findings, verify, stats) + "\n");
   }
