@@ -7,7 +7,7 @@ import { createLogger, logLevelFromEnv } from "../core/log.js";
 import { registerSecret } from "../core/redact.js";
 import { livenessEngineFromEnv, type LivenessEngine, type LivenessStats, type LivenessVerdict } from "../liveness/index.js";
 import { shannonEntropy } from "../scan/detect.js";
-import { stateDetector } from "../state/detect.js";
+import { stateDecoder, stateDetector } from "../state/detect.js";
 import { extractCandidates, type Decoder, type Detector, type Extracted, type StateFormat } from "../state/extract.js";
 import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
 import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
@@ -85,7 +85,7 @@ export async function run(args: string[], io: CliIo, options: { detector?: Detec
   for (const file of positionals) {
     const text = file === "-" ? await (options.readStdin ?? readStdin)() : await readInput(file);
     const name = file === "-" ? "standard input" : file;
-    inputs.push({ file: name, ...extractCandidates(text, name, detect, options.decoder) });
+    inputs.push({ file: name, ...extractCandidates(text, name, detect, options.decoder ?? stateDecoder) });
   }
   const secrets = new Set(inputs.flatMap((i) => i.candidates.map((c) => c.secret)));
   for (const s of secrets) registerSecret(s);

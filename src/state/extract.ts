@@ -45,6 +45,15 @@ export type Detector = (text: string) => Array<{ secret: string; ruleId: string;
 export type Decoder = (text: string) => Array<{ how: string; text: string }>;
 
 export const OAUTH_CLIENT_TYPE = "genesyscloud_oauth_client";
+export const INTEGRATION_CREDENTIAL_TYPE = "genesyscloud_integration_credential";
+
+/** Objects whose client id and secret the provider (or keyward) wrote as one pair. */
+type PairKind = "oauth-client" | "integration-credential" | "credential-fields";
+
+/** keyward's credential document (src/contracts/credential-document.ts): `{clientId, clientSecret, region, …}`. */
+function isCredentialDocument(v: Record<string, unknown>): boolean {
+  return typeof v.clientId === "string" && typeof v.clientSecret === "string" && typeof v.region === "string";
+}
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 const UUID_ONLY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How deep strings holding JSON (or encoded text) are read inside one another, and how large a decoded text may be. */
@@ -93,7 +102,7 @@ function unknownFormat(name: string, why: string): UsageError {
 }
 
 /** Every candidate secret in one input, with its candidate client ids. */
-export function extractCandidates(text: string, name: string, detect: Detector, decode: Decoder = () => []): Extracted {
+export function extractCandidates(text: string, name: string, detect: Detector, decode: Decoder): Extracted {
   const format = detectFormat(text, name);
   if (format === "hcl") return fromHcl(text, detect, decode);
   const doc = JSON.parse(text) as Record<string, unknown>;
@@ -230,6 +239,8 @@ interface Frame {
   /** Candidate ids of this object and its ancestors, nearest first. */
   ids: CandidateClientId[];
   nesting: number;
+  /** The decoding that led here (e.g. `base64`), for the `how` of what is found inside. */
+  via?: string;
 }
 
 interface Hit {
@@ -265,10 +276,13 @@ class Walker {
     if (v && typeof v === "object") this.visited.add(v);
   }
 
-  /** A resource's values: for a genesyscloud_oauth_client, its own `id`/`client_id` pair structurally with `client_secret`. */
+  /**
+   * A resource's values. The provider writes two pairs itself: a genesyscloud_oauth_client's `id`/`client_id` with its
+   * `client_secret`, and a genesyscloud_integration_credential's `fields.clientId` with `fields.clientSecret`.
+   */
   resource(address: string, type: string, values: unknown): void {
     if (!values || typeof values !== "object" || Array.isArray(values)) return this.value(address, values, this.root());
-    this.value(address, values, this.root(), type === OAUTH_CLIENT_TYPE);
+    this.value(address, values, this.root(), type === OAUTH_CLIENT_TYPE ? "oauth-client" : type === INTEGRATION_CREDENTIAL_TYPE ? "integration-credential" : undefined);
   }
 
   /** An instance's `private`: base64 of the provider's private JSON. */
@@ -278,7 +292,7 @@ class Walker {
     this.string(location, blob, this.root());
   }
 
-  value(path: string, v: unknown, frame: Frame, oauthClient = false): void {
+  value(path: string, v: unknown, frame: Frame, pairKind?: PairKind): void {
     if (typeof v === "string") return this.string(path, v, frame);
     if (!v || typeof v !== "object" || this.visited.has(v)) return;
     this.visited.add(v);
@@ -288,25 +302,28 @@ class Walker {
     }
     const entries = Object.entries(v as Record<string, unknown>);
     const own: CandidateClientId[] = [];
+    const document = isCredentialDocument(v as Record<string, unknown>) || pairKind === "credential-fields";
     for (const [k, x] of entries) {
       if (typeof x !== "string" || !UUID_ONLY.test(x.trim())) continue;
-      const structural = isClientIdKey(k) || (oauthClient && k === "id");
-      own.push({ clientId: x.trim().toLowerCase(), provenance: structural ? "structural" : "nearby" });
+      // Structural only where the pair is written as one: the provider's own attributes, a credential document.
+      // A key named like a client id in anything else (a trigger, a config) is a hint a human wrote: key-named.
+      const provenance: CandidateProvenance = (pairKind === "oauth-client" && (k === "id" || k === "client_id")) || (document && isClientIdKey(k)) ? "structural" : isClientIdKey(k) ? "key-named" : "nearby";
+      own.push({ clientId: x.trim().toLowerCase(), provenance });
     }
     // Ancestors' ids are only nearby for what this object holds.
-    const child: Frame = { ids: [...own, ...frame.ids.map((c) => ({ clientId: c.clientId, provenance: "nearby" as const }))], nesting: frame.nesting };
+    const child: Frame = { ids: [...own, ...frame.ids.map((c) => ({ clientId: c.clientId, provenance: "nearby" as const }))], nesting: frame.nesting, ...(frame.via ? { via: frame.via } : {}) };
     for (const [k, x] of entries) {
       const where = path ? (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`) : k;
       // The provider's own attribute holds a secret whatever it looks like.
-      if (oauthClient && k === "client_secret" && typeof x === "string" && x !== "") this.add({ place: where, location: where, how: "client_secret attribute", secret: x, ids: [...child.ids], seq: this.seq });
+      if (pairKind === "oauth-client" && k === "client_secret" && typeof x === "string" && x !== "") this.add({ place: where, location: where, how: "client_secret attribute", secret: x, ids: [...child.ids], seq: this.seq });
       this.string(where, k, child, "map key");
       if (typeof x === "string" && UUID_ONLY.test(x.trim())) this.uuids.push({ id: x.trim().toLowerCase(), seq: this.seq, keyNamed: isClientIdKey(k) });
-      this.value(where, x, child);
+      this.value(where, x, child, pairKind === "integration-credential" && k === "fields" ? "credential-fields" : undefined);
     }
   }
 
   /** One string: the detector on it; JSON inside it read as JSON; encoded text decoded (bounded). */
-  string(location: string, s: string, frame: Frame, how?: string): void {
+  string(location: string, s: string, frame: Frame, how: string | undefined = frame.via, decoded = false): void {
     const seq = ++this.seq;
     if (s.length < 20) return;
     for (const m of s.matchAll(UUID)) this.uuids.push({ id: m[0].toLowerCase(), seq, keyNamed: false });
@@ -319,7 +336,7 @@ class Walker {
         parsed = undefined;
       }
       if (parsed && typeof parsed === "object") {
-        this.value(`${location} (json)`, parsed, { ids: frame.ids, nesting: frame.nesting + 1 });
+        this.value(`${location} (json)`, parsed, { ids: frame.ids, nesting: frame.nesting + 1, ...(how ? { via: how } : {}) });
         return;
       }
     }
@@ -330,10 +347,11 @@ class Walker {
       ids.push(...linesNear(s, hit.secret), ...frame.ids, ...inString);
       this.add({ place: location, location, how: how ? `${how}: ${hit.ruleId}` : hit.ruleId, secret: hit.secret, ids, seq, ...(hit.region ? { region: hit.region } : {}) });
     }
-    if (frame.nesting < MAX_NESTING) {
+    // The decoder returns every layer, nested ones too: a layer's text is not decoded again (JSON inside it is read).
+    if (!decoded && frame.nesting < MAX_NESTING) {
       for (const layer of this.decode(s)) {
         if (layer.text.length > MAX_DECODED_CHARS || layer.text === s) continue;
-        this.string(location, layer.text, { ids: frame.ids, nesting: frame.nesting + 1 }, how ? `${how}, ${layer.how}` : layer.how);
+        this.string(location, layer.text, { ids: frame.ids, nesting: frame.nesting + 1 }, how ? `${how}, ${layer.how}` : layer.how, true);
       }
     }
   }
