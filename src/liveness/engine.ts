@@ -202,7 +202,7 @@ export function createLivenessEngine(options: LivenessEngineOptions): LivenessEn
   }
 
   /** Tries the secret with every active client-credentials client of `org` not tried yet; stops at the first live one. */
-  async function sweep(org: EngineOrg, secret: string, secretKey: string): Promise<{ fact: OrgFact; live?: string }> {
+  async function sweep(org: EngineOrg, secret: string, secretKey: string, pairs: PairFact[]): Promise<{ fact: OrgFact; live?: string }> {
     const fact: OrgFact = { org: org.name, applicable: true, credentials: true };
     let list: OAuthClient[];
     try {
@@ -213,10 +213,15 @@ export function createLivenessEngine(options: LivenessEngineOptions): LivenessEn
       return { fact: { ...fact, sweep: "incomplete", sweepError: `listing-failed:${reason}` } };
     }
     stats.sweeps++;
+    // The listing tells every refused candidate's state: a dormant one (its secret may work again) blocks the proof.
+    const stateById = new Map(list.map((c) => [c.id.toLowerCase(), c.state]));
+    for (const p of pairs) {
+      const state = stateById.get(p.clientId);
+      if (p.org === org.name && p.grant === "refused" && p.state === undefined && (state === "inactive" || state === "disabled")) p.state = state;
+    }
     const credentialsClients = list.filter((c) => c.authorizedGrantType === "CLIENT-CREDENTIALS");
     const active = credentialsClients.filter((c) => c.state === "active");
     fact.swept = active.length;
-    fact.dormant = credentialsClients.filter((c) => c.state === "inactive" || c.state === "disabled").length;
     let live: string | undefined;
     let error: string | undefined;
     let next = 0;
@@ -263,7 +268,7 @@ export function createLivenessEngine(options: LivenessEngineOptions): LivenessEn
     const orgFacts = facts();
     for (const org of applicable) {
       if (!hasCredentials(org)) continue;
-      const { fact, live } = await sweep(org, query.secret, secretKey);
+      const { fact, live } = await sweep(org, query.secret, secretKey, pairs);
       const i = orgFacts.findIndex((f) => f.org === org.name);
       orgFacts[i] = fact;
       if (live) {

@@ -43,8 +43,6 @@ export interface OrgFact {
   sweepError?: string;
   /** Active client-credentials clients the sweep covered. */
   swept?: number;
-  /** Inactive or disabled client-credentials clients of the org: a refused secret may be one of theirs. */
-  dormant?: number;
 }
 
 export interface CombineInput {
@@ -59,7 +57,7 @@ export type DeadProof =
   | "structural-refused-active"
   /** A structural pair refused, and its client exists in none of the orgs the input may belong to. */
   | "client-absent"
-  /** Every active client-credentials client of every applicable org refused it, and none of them is dormant. */
+  /** Every active client-credentials client of every applicable org refused it, and no candidate is dormant. */
   | "org-sweep";
 
 export type UnknownReason =
@@ -69,8 +67,6 @@ export type UnknownReason =
   | "client-not-active"
   /** A grant or a listing failed (rate limit, 5xx, network, timeout, grant budget). */
   | "verification-failed"
-  /** The org has inactive or disabled client-credentials clients: a refused secret may belong to one of them. */
-  | "dormant-clients"
   /** No org credentials: a refusal by candidate client ids proves nothing. */
   | "not-proven-dead";
 
@@ -92,11 +88,11 @@ const NOT_ACTIVE = new Set<ClientState>(["inactive", "disabled", "deleted"]);
  * 3. a structural pair refused while its client is `active` in an applicable org → `dead`;
  * 4. a structural pair refused at every applicable org, each with credentials and each saying the client does not
  *    exist (404) → `dead` (`client-absent`);
- * 5. every applicable org swept (credentials, listing read, every active client-credentials client refused it),
- *    none with dormant clients, and no candidate inactive/disabled/soft-deleted there → `dead` (`org-sweep`);
+ * 5. every applicable org swept (credentials, listing read, every active client-credentials client refused it), and
+ *    no candidate inactive/disabled/soft-deleted there → `dead` (`org-sweep`);
  * 6. nothing tried and no org could sweep → `unpaired`;
  * 7. otherwise `unknown`, with the first reason that applies: a candidate client not active, a failed grant or
- *    listing, dormant clients, no org credentials ("not proven dead").
+ *    listing, no org credentials ("not proven dead").
  */
 export function combine(input: CombineInput): LivenessVerdict {
   const live = [...input.pairs].filter((p) => p.grant === "live").sort((a, b) => PROVENANCE_RANK[a.provenance] - PROVENANCE_RANK[b.provenance])[0];
@@ -127,7 +123,7 @@ export function combine(input: CombineInput): LivenessVerdict {
   }
 
   const dormantCandidate = input.pairs.find((p) => inApplicable(p) && p.grant === "refused" && p.state !== undefined && NOT_ACTIVE.has(p.state));
-  const swept = applicable.every((o) => o.credentials && o.sweep === "refused-all" && (o.dormant ?? 0) === 0);
+  const swept = applicable.every((o) => o.credentials && o.sweep === "refused-all");
   if (swept && !dormantCandidate) {
     const total = applicable.reduce((n, o) => n + (o.swept ?? 0), 0);
     return { verdict: "dead", proof: "org-sweep", orgs: names, detail: `refused by every active client-credentials client (${total}) of ${plural("org", names)}` };
@@ -153,10 +149,6 @@ export function combine(input: CombineInput): LivenessVerdict {
       ? `the check of client ${failedPair.clientId} in org ${failedPair.org} failed (${failedPair.error ?? "error"})`
       : `org ${failedSweep!.org} could not be swept (${failedSweep!.sweepError ?? "error"})`;
     return { verdict: "unknown", reason: "verification-failed", detail, ...(failedPair ? { clientId: failedPair.clientId, org: failedPair.org } : { org: failedSweep!.org }) };
-  }
-  const dormantOrg = applicable.find((o) => (o.dormant ?? 0) > 0);
-  if (dormantOrg) {
-    return { verdict: "unknown", reason: "dormant-clients", org: dormantOrg.org, detail: `org ${dormantOrg.org} has ${dormantOrg.dormant} inactive or disabled client-credentials client(s): a refused secret may be one of theirs` };
   }
   const blind = applicable.filter((o) => !o.credentials).map((o) => o.org);
   const refused = input.pairs.filter((p) => p.grant === "refused").length;

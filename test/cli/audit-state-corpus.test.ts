@@ -260,7 +260,6 @@ describe("keyward audit-state on the acceptance corpus", () => {
       expect(await truth(client.id, live)).toMatchObject({ valid: true });
       expect((await audit([await state(live)])).report.findings).toEqual([expect.objectContaining({ verdict: "live", clientId: client.id })]);
     } finally {
-      // A dormant client left behind would keep every later sweep of this org from proving anything dead.
       await admin.oauthClients.setState(client.id, "active");
     }
   });

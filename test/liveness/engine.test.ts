@@ -99,11 +99,11 @@ describe("the liveness engine", () => {
     expect(engine.stats()).toMatchObject({ grants: 16, listings: 1 });
   });
 
-  it("does not prove a secret dead in an org that has inactive or disabled clients: it may be one of theirs", async () => {
+  it("does not prove a secret dead when a candidate, however it was paired, is a disabled client: it may be its secret", async () => {
     const kit = await orgKit();
     const dormant = kit.client("dormant", { state: "disabled" });
     expect(await kit.truth(dormant.id, dormant.secret)).toEqual({ valid: false, matches: true, state: "disabled" });
-    expect(await engineFor([kit.org("prod")]).verify({ secret: dormant.secret, candidates: [] })).toMatchObject({ verdict: "unknown", reason: "dormant-clients", org: "prod" });
+    expect(await engineFor([kit.org("prod")]).verify({ secret: dormant.secret, candidates: [{ clientId: dormant.id, provenance: "same-file" }] })).toMatchObject({ verdict: "unknown", reason: "client-not-active", clientId: dormant.id });
   });
 
   it("calls a structural pair dead when its client no longer exists", async () => {
