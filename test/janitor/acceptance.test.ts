@@ -379,8 +379,14 @@ describe("redeliveries", () => {
     const again = await deliver(janitor, n, "created", first.deliveryId);
     expect(again.status).toBe(202);
     janitor.clock.now += 60 * 60_000;
+    const grants = () => Object.values(kit.sandbox.genesys.control.state().requests["POST /oauth/token"] ?? {}).reduce((a, b) => a + b, 0);
+    const before = grants();
     await deliver(janitor, n, "created");
     await deliver(janitor, n, "publicly_leaked", first.deliveryId);
+    // The janitor proved this secret live for this client, so it checks that pair (refused while active: dead)
+    // instead of sweeping every client of the org again: a handful of grants, not two per client.
+    expect(grants() - before).toBeLessThan(10);
+    expect(kit.sandbox.genesys.control.state().clients.length).toBeGreaterThan(10);
 
     expect(clientView(kit, client.id)!.secretVersion).toBe(2);
     expect(patches(n)).toHaveLength(1);

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { CandidateClientId } from "../../contracts/verdict.js";
 import { checkCredentials } from "../../genesys/index.js";
 import type { Logger } from "../../core/log.js";
@@ -26,15 +27,31 @@ export type VerifyOutcome =
   /** Not proven either way (a failed grant, a dormant client, nothing proven): a human alert, no destructive act. */
   | { kind: "unknown"; clientId: string | null };
 
+/** How many secrets proven live the janitor remembers the client of (the oldest are forgotten first). */
+export const PROVEN_PAIRS_BOUND = 10_000;
+
 /**
- * The default verifier: a fresh engine per delivery over the janitor's own org (its own client, which holds
- * `oauth:client:view`) first, then the orgs of `KEYWARD_ORGS_FILE` (`more`, read once at start-up).
+ * The default verifier: a fresh engine per delivery (its cache is the delivery's) over the janitor's own org (its own
+ * client, which holds `oauth:client:view`) first, then the orgs of `KEYWARD_ORGS_FILE` (`more`, read once at
+ * start-up). A secret this janitor once proved live belongs to that client: a token grant proved the pair, which
+ * is as strong as the provider writing it as one. So a redelivery of a contained leak checks that client as a
+ * structural pair (refused while active: dead) instead of sweeping the whole org again.
  */
 export function engineVerifier(genesys: Pick<ProcessorDeps["genesys"], "client">, options: { logger: Logger; sleep?: (ms: number) => Promise<void>; more?: readonly EngineOrg[] }): Verifier {
-  return (query) => {
+  const proven = new Map<string, string>();
+  return async (query) => {
     const own = genesys.client();
     const orgs: EngineOrg[] = [{ name: DEFAULT_ORG_NAME, region: own.settings.region, settings: own.settings, client: () => genesys.client() }, ...(options.more ?? []).filter((o) => o.name !== DEFAULT_ORG_NAME)];
-    return createLivenessEngine({ orgs, logger: options.logger, ...(options.sleep ? { sleep: options.sleep } : {}) }).verify(query);
+    const key = createHash("sha256").update(query.secret).digest("hex");
+    const known = proven.get(key);
+    const candidates: CandidateClientId[] = known ? [{ clientId: known, provenance: "structural" }, ...query.candidates] : [...query.candidates];
+    const verdict = await createLivenessEngine({ orgs, logger: options.logger, ...(options.sleep ? { sleep: options.sleep } : {}) }).verify({ ...query, candidates });
+    if (verdict.verdict === "live") {
+      proven.delete(key);
+      proven.set(key, verdict.clientId);
+      if (proven.size > PROVEN_PAIRS_BOUND) proven.delete(proven.keys().next().value!);
+    }
+    return verdict;
   };
 }
 
