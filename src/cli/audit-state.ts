@@ -6,6 +6,7 @@ import { ExitCode } from "../core/exit-codes.js";
 import { createLogger, logLevelFromEnv } from "../core/log.js";
 import { registerSecret } from "../core/redact.js";
 import { livenessEngineFromEnv, type LivenessEngine, type LivenessStats, type LivenessVerdict } from "../liveness/index.js";
+import { secretsManagerDocuments } from "../liveness/documents.js";
 import { shannonEntropy } from "../scan/detect.js";
 import { stateDecoder, stateDetector } from "../state/detect.js";
 import { extractCandidates, type Decoder, type Detector, type Extracted, type StateFormat } from "../state/extract.js";
@@ -91,7 +92,7 @@ export async function run(args: string[], io: CliIo, options: { detector?: Detec
   for (const s of secrets) registerSecret(s);
 
   // 2. Each secret through the one engine, in the configured orgs.
-  const engine = verify ? (options.engine ?? (await livenessEngineFromEnv(io.env, { logger, warn: (line) => io.stderr(`keyward: ${line}\n`) }))) : undefined;
+  const engine = verify ? (options.engine ?? (await livenessEngineFromEnv(io.env, { logger, readDocument: secretsManagerDocuments(io.env, logger), warn: (line) => io.stderr(`keyward: ${line}\n`) }))) : undefined;
   const findings: AuditFinding[] = await Promise.all(
     inputs.flatMap((input) => {
       const others = [...new Set(inputs.filter((i) => i !== input).flatMap((i) => i.uuids))].slice(0, OTHER_INPUT_CANDIDATES);

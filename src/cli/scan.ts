@@ -9,6 +9,7 @@ import { checkJanitorUrl, postLiveFindings, WEBHOOK_SECRET_ENV } from "../scan/j
 import { renderJson, renderSarif, renderText, summaryLine } from "../scan/report.js";
 import { defaultJobs, runScan, type ScanOutcome } from "../scan/scan.js";
 import { verifyFindings } from "../scan/verify.js";
+import { secretsManagerDocuments } from "../liveness/documents.js";
 import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
 import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
 import { USAGE_EXIT } from "./env-docs.js";
@@ -127,7 +128,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   }
   if (progress) io.stderr("\r\x1b[K");
   applyBaseline(outcome.findings, baseline);
-  if (command.verify) await verifyFindings(outcome.findings, io.env);
+  if (command.verify) await verifyFindings(outcome.findings, io.env, { readDocument: secretsManagerDocuments(io.env) });
 
   const report = render(command.format, outcome);
   if (command.output) await writeFile(command.output, report, "utf8");

@@ -1,7 +1,6 @@
 /** The one verification engine (README "What proves a secret dead", "Several orgs"): the only public surface of src/liveness. */
 import type { Logger } from "../core/log.js";
 import { UsageError } from "../core/errors.js";
-import { checkAwsEndpoints, createSecretStore } from "../secrets/index.js";
 import { createLivenessEngine, DEFAULT_MAX_GRANTS, type LivenessEngine, type LivenessEngineOptions } from "./engine.js";
 import { loadOrgs, type LoadOrgsOptions } from "./orgs.js";
 
@@ -18,17 +17,13 @@ export const MAX_GRANTS_ENV = "KEYWARD_VERIFY_MAX_GRANTS";
 type Env = Record<string, string | undefined>;
 
 /**
- * The engine for one run of a command, from its environment: the configured orgs (credential documents read from
- * Secrets Manager at run time) and the grant budget. Throws UsageError (exit 2) for bad configuration.
+ * The engine for one run of a command, from its environment: the configured orgs and the grant budget. Credential
+ * documents (`KEYWARD_ADMIN_SECRET_ARN`, an org's `secretArn`) are read with `readDocument` — the CLI passes
+ * {@link secretsManagerDocuments}; without one (the scan Action's bundle carries no AWS SDK) such an org is a
+ * configuration error. Throws UsageError (exit 2) for bad configuration.
  */
 export async function livenessEngineFromEnv(env: Env, options: { logger?: Logger; readDocument?: LoadOrgsOptions["readDocument"]; warn?: (line: string) => void } & Partial<LivenessEngineOptions> = {}): Promise<LivenessEngine> {
-  const readDocument =
-    options.readDocument ??
-    (async (secretId: string) => {
-      checkAwsEndpoints(env);
-      return (await createSecretStore({ ...(options.logger ? { logger: options.logger } : {}) }).getValue(secretId)).value;
-    });
-  const orgs = await loadOrgs(env, { readDocument, ...(options.warn ? { warn: options.warn } : {}) });
+  const orgs = await loadOrgs(env, { ...(options.readDocument ? { readDocument: options.readDocument } : {}), ...(options.warn ? { warn: options.warn } : {}) });
   const budgetText = env[MAX_GRANTS_ENV]?.trim();
   const maxGrants = budgetText ? Number(budgetText) : DEFAULT_MAX_GRANTS;
   if (!Number.isInteger(maxGrants) || maxGrants < 1) throw new UsageError(`${MAX_GRANTS_ENV} must be a whole number of token requests (at least 1), got "${budgetText}"`);

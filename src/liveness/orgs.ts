@@ -194,7 +194,7 @@ function checkOrg(raw: unknown, at: string, problems: string[]): OrgSpec | undef
 }
 
 async function readCredentialDocument(secretId: string, what: string, options: LoadOrgsOptions): Promise<StoredCredentials> {
-  if (!options.readDocument) throw new UsageError(`${what}: a Secrets Manager credential document cannot be read here`);
+  if (!options.readDocument) throw new UsageError(`${what}: a Secrets Manager credential document cannot be read here`, { hint: "give the org's credentials as environment variables here (clientIdEnv/clientSecretEnv, or GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET)" });
   const doc = parseStoredCredentials(await options.readDocument(secretId));
   if (!doc) throw new UsageError(`${what}: secret ${secretId} does not hold a keyward credential document ({clientId, clientSecret, region})`, { hint: "store the org's client as README \"Secret value format\" shows" });
   return doc;

@@ -1,14 +1,14 @@
 import type { CandidateClientId } from "../contracts/verdict.js";
 import { GENESYS_REGIONS, resolveEndpoints } from "../genesys/regions.js";
-import { createLivenessEngine, livenessEngineFromEnv, orgsConfigured, type LivenessEngine, type LivenessStats, type LivenessVerdict } from "../liveness/index.js";
+import { createLivenessEngine, livenessEngineFromEnv, orgsConfigured, type DocumentReader, type LivenessEngine, type LivenessStats, type LivenessVerdict } from "../liveness/index.js";
 import { secretOf, type Finding } from "./finding.js";
 
 /**
  * The engine `keyward scan --verify` and the scan Action use: the configured org(s) (README "Several orgs"); with
  * none configured, every public region, without credentials (a live pair is still found; nothing can be proven dead).
  */
-export async function scanEngine(env: NodeJS.ProcessEnv): Promise<LivenessEngine> {
-  if (orgsConfigured(env)) return livenessEngineFromEnv(env);
+export async function scanEngine(env: NodeJS.ProcessEnv, readDocument?: DocumentReader): Promise<LivenessEngine> {
+  if (orgsConfigured(env)) return livenessEngineFromEnv(env, readDocument ? { readDocument } : {});
   const orgs = GENESYS_REGIONS.map((r) => {
     const { loginBaseUrl, apiBaseUrl } = resolveEndpoints({ region: r.name });
     return { name: r.name, region: r.name, settings: { region: r.name, endpoints: { loginBaseUrl, apiBaseUrl } } };
@@ -51,8 +51,8 @@ export function applyVerdict(finding: Finding, verdict: LivenessVerdict): void {
  * ids, then, with org credentials, every active client-credentials client of the org. Each pair is granted once per
  * run, each minted token revoked at once.
  */
-export async function verifyFindings(findings: Finding[], env: NodeJS.ProcessEnv, options: { engine?: LivenessEngine } = {}): Promise<LivenessStats> {
-  const engine = options.engine ?? (await scanEngine(env));
+export async function verifyFindings(findings: Finding[], env: NodeJS.ProcessEnv, options: { engine?: LivenessEngine; readDocument?: DocumentReader } = {}): Promise<LivenessStats> {
+  const engine = options.engine ?? (await scanEngine(env, options.readDocument));
   await Promise.all(
     findings.map(async (finding) => {
       const verdict = await engine.verify({ secret: secretOf(finding), candidates: candidatesOf(finding), region: finding.region ?? undefined });
