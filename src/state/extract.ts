@@ -13,6 +13,7 @@
  * JSON, recursively, within a depth and a size bound.
  */
 import { UsageError } from "../core/errors.js";
+import { decodeBase64Text } from "../decode/index.js";
 import type { CandidateClientId, CandidateProvenance } from "../contracts/verdict.js";
 
 export type StateFormat = "state-v4" | "show-json-state" | "show-json-plan" | "cdktf-json" | "hcl";
@@ -59,6 +60,8 @@ const UUID_ONLY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 /** How deep strings holding JSON (or encoded text) are read inside one another, and how large a decoded text may be. */
 export const MAX_NESTING = 6;
 export const MAX_DECODED_CHARS = 1024 * 1024;
+/** Containers nested deeper than this are refused (exit 2): no Terraform or cdktf document comes close. */
+export const MAX_DEPTH = 256;
 /** Same-file candidates per secret (nearest first). */
 const SAME_FILE_CANDIDATES = 50;
 
@@ -260,7 +263,6 @@ class Walker {
   private seq = 0;
   /** Every UUID seen, with the sequence number of the string it sat in. */
   private readonly uuids: Array<{ id: string; seq: number; keyNamed: boolean }> = [];
-  private readonly seen = new Set<string>();
 
   constructor(
     private readonly detect: Detector,
@@ -285,19 +287,21 @@ class Walker {
     this.value(address, values, this.root(), type === OAUTH_CLIENT_TYPE ? "oauth-client" : type === INTEGRATION_CREDENTIAL_TYPE ? "integration-credential" : undefined);
   }
 
-  /** An instance's `private`: base64 of the provider's private JSON. */
+  /** An instance's `private`: base64 of the provider's private JSON (decoded by the scanner's decoder). */
   privateBlob(location: string, blob: string): void {
-    const decoded = /^[A-Za-z0-9+/=\s]+$/.test(blob) ? Buffer.from(blob, "base64").toString("utf8") : "";
-    if (decoded && !decoded.includes("\uFFFD")) this.string(location, decoded, this.root(), "base64");
+    const decoded = decodeBase64Text(blob.trim());
+    if (decoded) this.string(location, decoded.text, this.root(), decoded.encoding, true);
     this.string(location, blob, this.root());
   }
 
-  value(path: string, v: unknown, frame: Frame, pairKind?: PairKind): void {
+  value(path: string, v: unknown, frame: Frame, pairKind?: PairKind, depth = 0): void {
     if (typeof v === "string") return this.string(path, v, frame);
     if (!v || typeof v !== "object" || this.visited.has(v)) return;
+    // No state, plan or stack nests this deep; refusing it (exit 2) is safer than reading part of it.
+    if (depth > MAX_DEPTH) throw new UsageError(`the input nests deeper than ${MAX_DEPTH} levels`, { hint: "pass a Terraform state, plan or cdk.tf.json as Terraform or cdktf wrote it" });
     this.visited.add(v);
     if (Array.isArray(v)) {
-      v.forEach((item, i) => this.value(`${path}[${i}]`, item, frame));
+      v.forEach((item, i) => this.value(`${path}[${i}]`, item, frame, undefined, depth + 1));
       return;
     }
     const entries = Object.entries(v as Record<string, unknown>);
@@ -318,7 +322,7 @@ class Walker {
       if (pairKind === "oauth-client" && k === "client_secret" && typeof x === "string" && x !== "") this.add({ place: where, location: where, how: "client_secret attribute", secret: x, ids: [...child.ids], seq: this.seq });
       this.string(where, k, child, "map key");
       if (typeof x === "string" && UUID_ONLY.test(x.trim())) this.uuids.push({ id: x.trim().toLowerCase(), seq: this.seq, keyNamed: isClientIdKey(k) });
-      this.value(where, x, child, pairKind === "integration-credential" && k === "fields" ? "credential-fields" : undefined);
+      this.value(where, x, child, pairKind === "integration-credential" && k === "fields" ? "credential-fields" : undefined, depth + 1);
     }
   }
 
@@ -364,7 +368,6 @@ class Walker {
       return;
     }
     this.hits.set(key, hit);
-    this.seen.add(hit.secret);
   }
 
   allUuids(): string[] {

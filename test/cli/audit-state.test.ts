@@ -179,6 +179,14 @@ describe("keyward audit-state", () => {
     expect(run.stderr).toMatch(/fix: /);
   });
 
+  it("exits 2 for a document nested deeper than any Terraform writes, instead of reading part of it", async () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 400; i++) deep = { a: deep };
+    const run = await audit([await file("deep.tf.json", { resource: { null_resource: { r: { triggers: deep } } } })]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/nests deeper than 256 levels/);
+  });
+
   it("exits 2 for a missing file and for no file at all", async () => {
     expect((await audit([join(dir, "nope.tfstate")])).code).toBe(2);
     expect((await audit([])).code).toBe(2);
