@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { createLimiter } from "../core/limit.js";
 import { fingerprintOf as fingerprint, secretPrefix } from "../scan/finding.js";
 import { createLogger, logLevelFromEnv } from "../core/log.js";
 import { registerClientSecret, registerSecret } from "../core/redact.js";
@@ -151,22 +152,6 @@ export function formatAudit(inputs: Array<{ file: string; format: StateFormat; r
           : `${dead} secret(s) found, every one dead: the input holds nothing usable`,
   );
   return lines.join("\n");
-}
-
-/** At most `n` tasks at once (the verification grants of one run). */
-function createLimiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    if (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
 }
 
 async function readInput(file: string): Promise<string> {

@@ -3,6 +3,7 @@ import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/pr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+// @ts-expect-error plain ESM helper without types
 import { ensureTool, haveGo } from "../../scripts/go-tools.mjs";
 
 /**
