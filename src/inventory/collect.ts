@@ -68,7 +68,8 @@ export async function takeInventory(deps: InventoryDeps, options: InventoryOptio
       limit(async () => {
         const inspected = await inspectSecret(deps, m, options.verify);
         const client = clients.get(m.clientId) ?? { state: "not-checked" as const };
-        const rotation = lastRotation({ currentVersionCreated: inspected.currentVersionCreated, lastRotatedDate: m.listing.lastRotatedDate, lastChangedDate: m.listing.lastChangedDate });
+        // No version at AWSCURRENT: never rotated into, whatever else changed the secret (its tags, its description).
+        const rotation = inspected.document === "no-value" ? lastRotation({}) : lastRotation({ currentVersionCreated: inspected.currentVersionCreated, lastRotatedDate: m.listing.lastRotatedDate, lastChangedDate: m.listing.lastChangedDate });
         const judgement = judgeSecret({ clientState: client.state, document: inspected.document, ...(rotation.date ? { lastRotation: rotation.date } : {}) }, now, options.maxAgeDays);
         const entry: InventoryEntry = {
           secretName: m.listing.name,
