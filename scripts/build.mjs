@@ -4,7 +4,8 @@
 //
 // Two builds: what the package ships (the CLI, the Lambdas' handlers, the scan worker, the library entry and its
 // type declarations) and the development tools (the demo behind `npm start`, the bench), whose chunks go to
-// dist/dev/ so no shipped file imports them (package.json `files` leaves them out of the tarball).
+// dist/dev-*.js (beside the others: paths taken from import.meta.url stay right) so no shipped file imports them
+// (package.json `files` leaves them out of the tarball).
 import { build } from "esbuild";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -43,7 +44,7 @@ const common = {
 const present = (entries) => Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file)));
 const [ship, dev] = await Promise.all([
   build({ ...common, entryPoints: present(shipped) }),
-  build({ ...common, entryPoints: present(development), chunkNames: "dev/[name]-[hash]" }),
+  build({ ...common, entryPoints: present(development), chunkNames: "dev-[name]-[hash]" }),
 ]);
 // The import graph, for the tests that keep cdktf and the stacks out of the `keyward` executable and
 // devDependencies out of the package.

@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -53,7 +53,8 @@ describe("keyward installed from a pinned commit into an empty project, offline"
     expect((await run(join(app, "node_modules", ".bin", "keyward"), ["--version"], { cwd: app, env })).stdout).toMatch(/^keyward \d+\.\d+\.\d+\n$/);
     expect((await run("npx", ["--no-install", "keyward", "help"], { cwd: app, env })).stdout).toMatch(/keyward rotate/);
     await expect(readFile(join(installed, "dist", "rules.yaml"), "utf8")).resolves.toMatch(/genesys/i);
-    for (const absent of ["src", "test", "stacks", "scripts", "dist/dev", "dist/demo.js"]) await expect(access(join(installed, absent))).rejects.toThrow(/ENOENT/);
+    for (const absent of ["src", "test", "stacks", "scripts", "dist/demo.js", "dist/bench.js"]) await expect(access(join(installed, absent))).rejects.toThrow(/ENOENT/);
+    expect((await readdir(join(installed, "dist"))).filter((f) => f.startsWith("dev-"))).toEqual([]);
     for (const devOnly of ["cdktf", "jest", "typescript", "esbuild"]) await expect(access(join(app, "node_modules", devOnly))).rejects.toThrow(/ENOENT/);
   });
 });
