@@ -57,4 +57,10 @@ describe("keyward installed from a pinned commit into an empty project, offline"
     expect((await readdir(join(installed, "dist"))).filter((f) => f.startsWith("dev-"))).toEqual([]);
     for (const devOnly of ["cdktf", "jest", "typescript", "esbuild"]) await expect(access(join(app, "node_modules", devOnly))).rejects.toThrow(/ENOENT/);
   });
+
+  it("gives a TypeScript project the library entry's types", async () => {
+    await writeFile(join(app, "use.ts"), 'import { parseStoredCredentials, type StoredCredentials } from "keyward";\nconst doc: StoredCredentials | undefined = parseStoredCredentials("{}");\nexport const region: string | undefined = doc?.region;\n');
+    const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+    await run(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--typeRoots", join(ROOT, "node_modules", "@types"), "--types", "node", "use.ts"], { cwd: app, env, timeout: 300_000 });
+  });
 });
