@@ -1,11 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { homedir, tmpdir } from "node:os";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { promisify } from "node:util";
 import { startSandbox, type Sandbox } from "../../src/sandbox/sandbox.js";
 import { newSecret } from "../../src/sandbox/genesys/store.js";
 import { leakedSecrets } from "../helpers/keyward-cli.js";
+import { emptyProjectDependingOn, isolatedNpmEnv } from "../helpers/npm-project.js";
 
 /**
  * The package a user installs: `npm pack` of this checkout, installed into an empty project without network, then
@@ -13,9 +14,8 @@ import { leakedSecrets } from "../helpers/keyward-cli.js";
  * so a shipped file that imports a devDependency fails here, not on a user's machine.
  *
  * `npm test` has just built dist/ (the `prepare` script's job), so the pack skips scripts: a second build would
- * delete dist/ under the other test files reading it. Offline npm cannot resolve version ranges (`npm ci` caches
- * tarballs, not registry metadata), so the empty project gets the lockfile its first `npm install` would write,
- * pinned to the versions this checkout was tested with (the README tells users to commit that lockfile).
+ * delete dist/ under the other test files reading it. The empty project gets the lockfile its first `npm install`
+ * would write (test/helpers/npm-project.ts: offline npm cannot resolve version ranges).
  */
 const ROOT = process.cwd();
 const run = promisify(execFile);
@@ -33,29 +33,6 @@ let work: string;
 let npmEnv: Record<string, string>;
 let tarball: string;
 let packedFiles: string[];
-
-/** An npm with nothing of this session's configuration: its own HOME, empty user/global config, no network. */
-async function isolatedNpmEnv(dir: string): Promise<Record<string, string>> {
-  const realHome = process.env.KEYWARD_REAL_HOME || homedir();
-  // The cache `npm ci` filled for this checkout (read with the real HOME, as the developer's npm sees it).
-  const cache = (await run("npm", ["config", "get", "cache"], { env: { PATH: process.env.PATH!, HOME: realHome } })).stdout.trim();
-  const [user, global] = [join(dir, "user-npmrc"), join(dir, "global-npmrc")];
-  await Promise.all([writeFile(user, ""), writeFile(global, "")]);
-  await mkdir(join(dir, "home"));
-  return {
-    PATH: process.env.PATH!,
-    HOME: join(dir, "home"),
-    npm_config_cache: cache,
-    npm_config_userconfig: user,
-    npm_config_globalconfig: global,
-    npm_config_prefix: join(dir, "prefix"),
-    npm_config_offline: "true",
-    npm_config_audit: "false",
-    npm_config_fund: "false",
-    npm_config_update_notifier: "false",
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-  };
-}
 
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), "keyward-install-"));
@@ -116,17 +93,7 @@ describe("keyward installed from the tarball into an empty project, offline", ()
 
   beforeAll(async () => {
     app = join(work, "app");
-    await mkdir(app);
-    const spec = `file:${relative(app, tarball)}`;
-    await writeFile(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, dependencies: { [pkg.name]: spec } }, null, 2));
-    const lock = JSON.parse(await readFile(join(ROOT, "package-lock.json"), "utf8")) as { lockfileVersion: number; packages: Record<string, { dev?: boolean }> };
-    const packages: Record<string, unknown> = {
-      "": { name: "app", version: "1.0.0", dependencies: { [pkg.name]: spec } },
-      [`node_modules/${pkg.name}`]: { version: pkg.version, resolved: spec, license: pkg.license, dependencies: pkg.dependencies, bin: pkg.bin, engines: pkg.engines },
-    };
-    // keyward's own runtime tree, as this checkout's lockfile pins it (devDependencies left out).
-    for (const [path, entry] of Object.entries(lock.packages)) if (path !== "" && !entry.dev) packages[path] = entry;
-    await writeFile(join(app, "package-lock.json"), JSON.stringify({ name: "app", version: "1.0.0", lockfileVersion: lock.lockfileVersion, requires: true, packages }, null, 2));
+    await emptyProjectDependingOn(app, `file:${relative(app, tarball)}`);
     await run("npm", ["ci", "--offline"], { cwd: app, env: npmEnv, timeout: 240_000, maxBuffer: 8 * 1024 * 1024 });
     sandbox = await startSandbox();
   }, 300_000);
