@@ -1,7 +1,7 @@
 // The README's "Real Terraform against the sandbox" snippet, run as written (bash -e) in a temporary copy of the
-// project: sandbox, stacks configuration from its env file, npm run synth, terraform:rc, init, apply (the default
-// provisioner, npx --no-install keyward rotate), audit-state of the pulled state, destroy, cleanup.
-import { spawn } from "node:child_process";
+// project: sandbox, stacks configuration from its env file, npm run synth, terraform:rc, init, apply (the
+// provisioner: this checkout's bin/keyward.js rotate), audit-state of the pulled state, destroy, cleanup.
+import { execFileSync, spawn } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,8 +20,10 @@ describe("the README's Terraform snippet", () => {
   beforeAll(() => {
     terraformTool(); // the stand-ins are built (once) before the snippet asks for them
     copy = mkdtempSync(join(tmpdir(), "keyward-readme-tf-"));
-    for (const entry of ["cdktf.json", "main.ts", "package.json", "tsconfig.json", "stacks", "src", "scripts", "bin", "dist", "test/terraform/providers"]) {
-      cpSync(join(PROJECT, entry), join(copy, entry), { recursive: true });
+    // What a clone holds (every tracked file), plus the build a clone's `npm ci` makes.
+    const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: PROJECT, encoding: "utf8" }).split("\0").filter(Boolean);
+    for (const file of [...tracked, "dist"]) {
+      if (existsSync(join(PROJECT, file))) cpSync(join(PROJECT, file), join(copy, file), { recursive: true });
     }
     symlinkSync(join(PROJECT, "node_modules"), join(copy, "node_modules"));
   });
