@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { closeSync, createReadStream, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
@@ -17,6 +17,8 @@ export interface FileTarget {
   abs: string;
   /** Path as reported: relative to the working directory, with forward slashes. */
   path: string;
+  /** Named on the command line: scanned even when ignored or allowlisted. */
+  explicit?: boolean;
 }
 
 export type FileScan = { path: string; detections: Detection[] } | { path: string; skipped: "binary" | "large" | "unreadable" | "allowlisted" };
@@ -24,19 +26,58 @@ export type FileScan = { path: string; detections: Detection[] } | { path: strin
 /** Files above this are streamed in chunks of this size rather than read whole. */
 export const STREAM_CHUNK_BYTES = 1024 * 1024;
 
-/** Scans one file: small ones read whole, larger ones streamed (bounded by MAX_FILE_BYTES either way). */
+/** Reusable read buffer of this thread (files up to STREAM_CHUNK_BYTES are read into it whole). */
+let readBuffer = Buffer.allocUnsafe(STREAM_CHUNK_BYTES);
+
+/**
+ * Scans one file: small ones read whole with synchronous reads into a reused buffer (the per-file cost dominates
+ * on trees of many small files), larger ones streamed (bounded by MAX_FILE_BYTES either way).
+ */
 export async function scanFile(target: FileTarget, rules: CompiledRules): Promise<FileScan> {
-  if (isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
+  if (!target.explicit && isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
+  let fd: number;
   try {
-    const info = await stat(target.abs);
-    if (info.size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
-    if (info.size > STREAM_CHUNK_BYTES) {
-      const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
-      return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
+    fd = openSync(target.abs, "r");
+  } catch {
+    return { path: target.path, skipped: "unreadable" };
+  }
+  let size: number;
+  try {
+    const info = fstatSync(fd);
+    size = info.size;
+    if (!info.isFile()) {
+      closeSync(fd);
+      return { path: target.path, skipped: "unreadable" };
     }
-    const buffer = await readFile(target.abs);
-    if (isBinary(buffer)) return { path: target.path, skipped: "binary" };
-    return { path: target.path, detections: detect(buffer.toString("utf8"), rules) };
+    if (size > MAX_FILE_BYTES) {
+      closeSync(fd);
+      return { path: target.path, skipped: "large" };
+    }
+    if (size <= STREAM_CHUNK_BYTES) {
+      if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(size);
+      let read = 0;
+      while (read < size) {
+        const n = readSync(fd, readBuffer, read, size - read, read);
+        if (n === 0) break;
+        read += n;
+      }
+      closeSync(fd);
+      const bytes = readBuffer.subarray(0, read);
+      if (isBinary(bytes)) return { path: target.path, skipped: "binary" };
+      return { path: target.path, detections: detect(bytes.toString("utf8"), rules) };
+    }
+    closeSync(fd);
+  } catch {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    return { path: target.path, skipped: "unreadable" };
+  }
+  try {
+    const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
+    return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
   } catch {
     return { path: target.path, skipped: "unreadable" };
   }
@@ -94,24 +135,32 @@ export async function detectStream(stream: AsyncIterable<Buffer | string>, rules
 }
 
 export function isBinary(buffer: Buffer): boolean {
-  const end = Math.min(buffer.length, BINARY_SNIFF_BYTES);
-  for (let i = 0; i < end; i++) if (buffer[i] === 0) return true;
-  return false;
+  return buffer.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) >= 0;
+}
+
+export interface ListOptions {
+  /** Scan what .gitignore (and git's other exclude files) would leave out, too. */
+  noIgnore?: boolean;
 }
 
 /**
- * The files under each PATH: inside a git work tree, exactly what git would track (`git ls-files -co
- * --exclude-standard`: tracked plus untracked, .gitignore respected); elsewhere a walk that honours the
- * top-level .gitignore (simple patterns; negations are not supported) and never enters `.git`.
+ * The files under each PATH: inside a git work tree exactly what git would track (`git ls-files -co
+ * --exclude-standard`: tracked plus untracked, .gitignore respected); elsewhere a walk that honours the top-level
+ * .gitignore (simple patterns; negations are not supported) and never enters `.git`. A file named on the command
+ * line is always scanned; so is everything under a directory named on the command line that git ignores. With
+ * `noIgnore`, nothing is left out but `.git` itself.
  */
-export async function listFiles(paths: string[], cwd: string): Promise<FileTarget[]> {
+export async function listFiles(paths: string[], cwd: string, options: ListOptions = {}): Promise<FileTarget[]> {
   const out = new Map<string, FileTarget>();
   for (const p of paths) {
     const abs = resolve(cwd, p);
     const info = await stat(abs).catch(() => undefined);
     if (!info) throw Object.assign(new Error(`no such file or directory: ${p}`), { code: "ENOENT" });
-    const files = info.isDirectory() ? await listDirectory(abs) : [abs];
-    for (const file of files) out.set(file, { abs: file, path: displayPath(file, cwd) });
+    if (!info.isDirectory()) {
+      out.set(abs, { abs, path: displayPath(abs, cwd), explicit: true });
+      continue;
+    }
+    for (const file of await listDirectory(abs, options)) if (!out.has(file)) out.set(file, { abs: file, path: displayPath(file, cwd) });
   }
   return [...out.values()];
 }
@@ -121,16 +170,33 @@ export function displayPath(abs: string, cwd: string): string {
   return (rel === "" ? abs : rel).split(sep).join("/");
 }
 
-async function listDirectory(dir: string): Promise<string[]> {
+async function listDirectory(dir: string, options: ListOptions): Promise<string[]> {
+  let inRepo = true;
   try {
-    const { stdout } = await run("git", ["-C", dir, "ls-files", "-co", "--exclude-standard", "-z", "--", "."], { maxBuffer: 256 * 1024 * 1024 });
-    const files = stdout.split("\0").filter(Boolean).map((f) => join(dir, f));
-    // ls-files lists submodules and deleted-but-tracked paths too: keep regular files only.
-    const kept: string[] = [];
-    for (const f of files) if ((await stat(f).catch(() => undefined))?.isFile()) kept.push(f);
-    return kept;
+    await run("git", ["-C", dir, "rev-parse", "--is-inside-work-tree"]);
   } catch {
-    return walk(dir, await readIgnore(dir));
+    inRepo = false;
+  }
+  if (!inRepo) return walk(dir, options.noIgnore ? [] : await readIgnore(dir));
+  // A directory named explicitly is scanned even when git ignores it (`keyward scan .env.d/`).
+  const ignoredItself = await run("git", ["-C", dir, "check-ignore", "-q", "--", "."]).then(
+    () => true,
+    () => false,
+  );
+  const args = ["-C", dir, "ls-files", "-co", "-z", ...(options.noIgnore || ignoredItself ? [] : ["--exclude-standard"]), "--", "."];
+  const { stdout } = await run("git", args, { maxBuffer: 256 * 1024 * 1024 });
+  const files = stdout.split("\0").filter(Boolean).map((f) => join(dir, f));
+  // ls-files lists submodules and deleted-but-tracked paths too: keep regular files only.
+  const kept: string[] = [];
+  for (const f of files) if (isRegularFile(f)) kept.push(f);
+  return kept;
+}
+
+function isRegularFile(path: string): boolean {
+  try {
+    return lstatSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
