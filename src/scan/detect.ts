@@ -18,6 +18,8 @@ export interface Detection {
   decoded: Encoding[];
   /** Offset of the match in the text. */
   index: number;
+  /** Characters the match covers in the text (the secret, or the encoded value it was decoded from). */
+  length: number;
   /** 1-based. */
   line: number;
   column: number;
@@ -116,6 +118,7 @@ export function detect(text: string, rules: CompiledRules): Detection[] {
       confidence: f.confidence,
       decoded: f.decoded,
       index: f.index,
+      length: Math.max(1, f.end - f.index),
       line: line + 1,
       column: f.index - lines.start(line) + 1,
     });

@@ -30,6 +30,8 @@ export interface Finding {
   example: boolean;
   /** How many files (or file changes) the value was seen in, for an example; 1 otherwise. */
   occurrences: number;
+  /** Characters the match covers in the source (43, or the Basic value's length). */
+  length: number;
   secretPrefix: string;
   fingerprint: string;
   verdict: Verdict;
@@ -62,7 +64,7 @@ export function secretOf(finding: Finding): string {
   return secret;
 }
 
-export function toFinding(detection: Pick<Detection, "ruleId" | "secret" | "clientId" | "region"> & Partial<Pick<Detection, "candidates" | "confidence" | "decoded">>, location: Location): Finding {
+export function toFinding(detection: Pick<Detection, "ruleId" | "secret" | "clientId" | "region"> & Partial<Pick<Detection, "candidates" | "confidence" | "decoded" | "length">>, location: Location): Finding {
   const finding: Finding = {
     ruleId: detection.ruleId,
     path: location.path,
@@ -77,6 +79,7 @@ export function toFinding(detection: Pick<Detection, "ruleId" | "secret" | "clie
     decoded: detection.decoded ?? [],
     example: false,
     occurrences: 1,
+    length: detection.length ?? detection.secret.length,
     secretPrefix: secretPrefix(detection.secret),
     fingerprint: fingerprintOf(detection.secret),
     verdict: "unverified",

@@ -4,9 +4,10 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { registerSecret } from "../core/redact.js";
 import { detect, isAllowedPath, type Detection } from "./detect.js";
+import { collapseExamples } from "./examples.js";
 import { detectStream, listFiles, scanFile, type FileScan, type FileTarget } from "./files.js";
 import { secretForms, sortFindings, toFinding, type Finding } from "./finding.js";
-import { readGitAdditions, type GitSelection } from "./git.js";
+import { readGitAdditions, type GitSelection, type UnreadableObject } from "./git.js";
 import { loadRules, type CompiledRules } from "./rules.js";
 
 export interface ScanRequest {
@@ -14,19 +15,25 @@ export interface ScanRequest {
   /** Files and folders; `-` is stdin. In git mode, at most one: the repository (default `cwd`). */
   paths: string[];
   git?: GitSelection;
-  /** Worker threads for file scans (1 = in this thread). */
+  /** Threads scanning files at once (1 = this thread only). */
   jobs?: number;
+  /** Scan files .gitignore would leave out, too. */
+  noIgnore?: boolean;
   stdin?: NodeJS.ReadableStream;
   /** Called now and then with the number of files (or file-commits) scanned so far. */
   onProgress?: (scanned: number) => void;
+  /** Called for each part of the input that could not be read (an unreadable git object); the scan goes on. */
+  onWarning?: (message: string) => void;
 }
 
 export interface ScanStats {
   files: number;
   commits: number;
-  /** Worker threads used for file scans (0: scanned in the main thread). */
+  /** Worker threads used for file scans besides this thread (0: this thread alone). */
   workers: number;
-  skipped: { binary: number; large: number; unreadable: number; allowlisted: number };
+  skipped: { binary: number; large: number; unreadable: number; allowlisted: number; objects: number };
+  /** Something could not be read (git objects): the absence of findings does not mean clean. */
+  incomplete: boolean;
 }
 
 export interface ScanOutcome {
@@ -41,12 +48,17 @@ export function defaultJobs(): number {
 /** Runs one scan: files, stdin or git. Every secret found is registered for redaction before this returns. */
 export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
   const rules = loadRules();
-  const stats: ScanStats = { files: 0, commits: 0, workers: 0, skipped: { binary: 0, large: 0, unreadable: 0, allowlisted: 0 } };
-  const findings: Finding[] = [];
+  const stats: ScanStats = { files: 0, commits: 0, workers: 0, skipped: { binary: 0, large: 0, unreadable: 0, allowlisted: 0, objects: 0 }, incomplete: false };
+  let findings: Finding[] = [];
   if (request.git) {
     const repo = request.paths[0] ?? request.cwd;
     const commits = new Set<string>();
-    for await (const added of readGitAdditions(repo, request.git)) {
+    const onUnreadable = (u: UnreadableObject) => {
+      stats.skipped.objects++;
+      stats.incomplete = true;
+      request.onWarning?.(`keyward scan: warning: git could not read ${u.path ? `${u.path} in ` : ""}${u.commit ? `commit ${u.commit.slice(0, 12)}` : "the history"} (${u.message}); skipped, the scan goes on`);
+    };
+    for await (const added of readGitAdditions(repo, request.git, onUnreadable)) {
       if (added.commit) commits.add(added.commit);
       stats.files++;
       if (stats.files % 200 === 0) request.onProgress?.(stats.files);
@@ -67,7 +79,11 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
       stats.files++;
       for (const d of detections === "binary" ? [] : detections) findings.push(toFinding(d, { path: "-", line: d.line, column: d.column }));
     }
-    const targets = await listFiles(paths.filter((p) => p !== "-"), request.cwd);
+    const targets = await listFiles(
+      paths.filter((p) => p !== "-"),
+      request.cwd,
+      { noIgnore: request.noIgnore ?? false },
+    );
     const results = await scanTargets(targets, rules, request.jobs ?? 1, stats, request.onProgress);
     for (const result of results) {
       if ("skipped" in result) {
@@ -78,13 +94,21 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
       for (const d of result.detections) findings.push(toFinding(d, { path: result.path, line: d.line, column: d.column }));
     }
   }
+  findings = collapseExamples(findings, rules);
   for (const f of findings) registerSecret(...secretForms(f));
   return { findings: sortFindings(findings), stats };
 }
 
 /** Below this many files a worker's start-up costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 16;
+/** Batches a worker holds at once: one in hand, one queued, so it never waits on this thread between batches. */
+const PREFETCH = 2;
 
+/**
+ * Scans the files: in this thread alone for `jobs` 1 (or few files), else in this thread and `jobs - 1` worker
+ * threads pulling batches from one queue (this thread takes a batch whenever it is free, the workers keep one
+ * queued), results put back in file order.
+ */
 async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: number, stats: ScanStats, onProgress?: (n: number) => void): Promise<FileScan[]> {
   const workerFile = fileURLToPath(new URL("./scan-worker.js", import.meta.url));
   if (jobs <= 1 || targets.length < MIN_FILES_FOR_WORKERS || !existsSync(workerFile)) {
@@ -95,34 +119,50 @@ async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: nu
     }
     return out;
   }
-  const batch = Math.min(64, Math.max(1, Math.ceil(targets.length / (jobs * 4))));
+  const batchSize = Math.min(48, Math.max(1, Math.ceil(targets.length / (jobs * 16))));
   const batches: FileTarget[][] = [];
-  for (let i = 0; i < targets.length; i += batch) batches.push(targets.slice(i, i + batch));
-  stats.workers = Math.min(jobs, batches.length);
+  for (let i = 0; i < targets.length; i += batchSize) batches.push(targets.slice(i, i + batchSize));
+  const workerCount = Math.min(jobs - 1, batches.length);
+  stats.workers = workerCount;
   const results: FileScan[][] = new Array(batches.length);
   let next = 0;
   let done = 0;
+  const finished = (id: number, scans: FileScan[]) => {
+    results[id] = scans;
+    done += scans.length;
+    onProgress?.(done);
+  };
   const runWorker = () =>
     new Promise<void>((resolve, reject) => {
       const worker = new Worker(workerFile);
+      let inFlight = 0;
       const send = () => {
-        if (next >= batches.length) {
-          void worker.terminate().then(() => resolve());
-          return;
+        while (inFlight < PREFETCH && next < batches.length) {
+          const id = next++;
+          inFlight++;
+          worker.postMessage({ id, targets: batches[id] });
         }
-        const id = next++;
-        worker.postMessage({ id, targets: batches[id] });
+        if (inFlight === 0) void worker.terminate().then(() => resolve());
       };
       worker.on("message", (msg: { id: number; results: FileScan[] }) => {
-        results[msg.id] = msg.results;
-        done += msg.results.length;
-        onProgress?.(done);
+        inFlight--;
+        finished(msg.id, msg.results);
         send();
       });
       worker.on("error", reject);
       send();
     });
-  await Promise.all(Array.from({ length: Math.min(jobs, batches.length) }, runWorker));
+  // This thread scans too, a batch at a time, yielding between batches so the workers' messages are answered.
+  const runHere = async () => {
+    while (next < batches.length) {
+      const id = next++;
+      const scans: FileScan[] = [];
+      for (const t of batches[id]!) scans.push(await scanFile(t, rules));
+      finished(id, scans);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
+  await Promise.all([...Array.from({ length: workerCount }, runWorker), runHere()]);
   return results.flat();
 }
 
@@ -133,3 +173,11 @@ export function scanText(text: string, path: string): Finding[] {
   return detect(text, rules).map((d: Detection) => toFinding(d, { path, line: d.line, column: d.column }));
 }
 
+/** Scans several texts as the files of one tree (documentation examples are collapsed across them). */
+export function scanTexts(files: Array<{ path: string; text: string }>): Finding[] {
+  const rules = loadRules();
+  return collapseExamples(
+    files.flatMap((f) => scanText(f.text, f.path)),
+    rules,
+  );
+}

@@ -170,6 +170,9 @@ export function scopeOf(text: string, index: number, postman: boolean): Scope | 
   return indentationBlock(text, index);
 }
 
+/** A block (an .env file, a YAML mapping) is read at most this many lines either side of the value. */
+const MAX_BLOCK_LINES = 40;
+
 /** The lines around `index` indented at least as far as its line, up to the first line indented less (blank lines kept). */
 function indentationBlock(text: string, index: number): Scope {
   const lineStart = text.lastIndexOf("\n", index - 1) + 1;
@@ -185,14 +188,14 @@ function indentationBlock(text: string, index: number): Scope {
   };
   let start = lineStart;
   let steps = 0;
-  while (start > 0 && steps++ < 4000) {
+  while (start > 0 && steps++ < MAX_BLOCK_LINES) {
     const prev = text.lastIndexOf("\n", start - 2) + 1;
     if (!blank(prev) && indent(prev) < own) break;
     start = prev;
   }
   let end = text.indexOf("\n", index);
   steps = 0;
-  while (end >= 0 && end + 1 < text.length && steps++ < 4000) {
+  while (end >= 0 && end + 1 < text.length && steps++ < MAX_BLOCK_LINES) {
     const next = end + 1;
     if (!blank(next) && indent(next) < own) break;
     const nl = text.indexOf("\n", next);
