@@ -209,7 +209,8 @@ describe("keyward patterns", () => {
   it.each(["github", "gitleaks", "trufflehog"])("prints the %s export", async (format) => {
     const res = await runKeyward(["patterns", "--format", format], {});
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain("[Gg][Ee][Nn][Ee][Ss][Yy][Ss]");
+    expect(res.stdout).toContain("[Cc][Ll][Ii][Ee][Nn][Tt][_-]?[Ss][Ee][Cc][Rr][Ee][Tt]");
+    expect(res.stdout).toContain("[A-Za-z0-9_-]{43}");
   });
   it("exits 2 without a known format", async () => {
     expect((await runKeyward(["patterns"], {})).code).toBe(2);

@@ -10,9 +10,11 @@ export interface Planted {
   rule_id?: string;
   /** The encodings the finding must say it was decoded from (default: none checked). */
   decoded?: string[];
-  /** false: a form the exported patterns are known not to cover (README "Known limits"). */
-  exports?: false;
+  /** The exports known not to find it (README "Exporting the rules"): GitHub decodes nothing, TruffleHog no %XX. */
+  missed_by?: ExportTool[];
 }
+
+export type ExportTool = "github" | "gitleaks" | "trufflehog";
 
 export interface ExampleSet {
   secret: string;
@@ -20,12 +22,14 @@ export interface ExampleSet {
   /** Folder under examples/ whose files all repeat the value. */
   dir: string;
   files: number;
-  exports?: false;
+  /** The exports known to flag it (they cannot count the files a value repeats in). */
+  flagged_by?: ExportTool[];
 }
 
 export interface Labels {
   positives: Record<string, Planted[]>;
-  decoys: Array<{ path: string; exports?: false }>;
+  /** flagged_by: the exports known to flag it (GitHub patterns cannot require a UUID client id). */
+  decoys: Array<{ path: string; flagged_by?: ExportTool[] }>;
   examples: ExampleSet[];
 }
 
