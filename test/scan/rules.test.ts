@@ -134,3 +134,26 @@ describe("detection details", () => {
     expect(detect(`genesys ${SECRET} // keyward:allow`, rules)).toEqual([]);
   });
 });
+
+describe("the identifier shapes (secret.not_match)", () => {
+  it("exclude almost no random secret: fewer than 1 in 2,000 of 40,000 random 32-byte values", () => {
+    let excluded = 0;
+    for (let i = 0; i < 40_000; i++) {
+      const value = randomBytes(32).toString("base64url");
+      if (rules.notMatch.some((re) => re.test(value))) excluded++;
+    }
+    // Expected ≈ 6 (each shape is at most ~1e-4); 20 is far outside chance.
+    expect(excluded).toBeLessThan(20);
+  });
+
+  it.each([
+    ["CamelCase words", "GetEmailsSettingsThreadingAsyncWithHttpInfo"],
+    ["CamelCase with digits", "PostAnalyticsConversationsDetailsJobsAsync2"],
+    ["snake_case test names", "should_reject_expired_secret_when_rotated_9"],
+    ["Capitalised_Snake test names", "Rotates_The_Client_Secret_Without_Downtime2"],
+    ["bundler symbols", "__WEBPACK_IMPORTED_MODULE_3_purecloud_pla01"],
+  ])("exclude %s", (_name, value) => {
+    expect(value).toHaveLength(43);
+    expect(isSecretValue(value, rules)).toBe(false);
+  });
+});
