@@ -2,6 +2,7 @@
 // node_modules). One bundle per entry point keeps `keyward rotate` start-up light: nothing from cdktf or
 // the stacks is reachable from the CLI entry.
 import { build } from "esbuild";
+import { parse } from "yaml";
 import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 
 const entries = {
@@ -33,5 +34,7 @@ const result = await build({
 });
 // The import graph, for the test that keeps cdktf and the stacks out of the `keyward` executable.
 writeFileSync("dist/meta.json", JSON.stringify(result.metafile));
-// The scan rules are data read at run time from beside the bundle (src/scan/rules.ts: loadRules).
+// The scan rules are data read at run time from beside the bundle (src/scan/rules.ts: loadRules): the YAML as
+// written, and the same document as JSON so a scan does not load a YAML parser.
 copyFileSync("src/scan/rules.yaml", "dist/rules.yaml");
+writeFileSync("dist/rules.json", JSON.stringify(parse(readFileSync("src/scan/rules.yaml", "utf8"))));

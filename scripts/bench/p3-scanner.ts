@@ -96,7 +96,7 @@ export const section: BenchSection = {
     if (trufflehog.path) {
       if (trufflehog.built) notes.push(`TruffleHog built from its Go module in ${trufflehog.seconds} s (cached afterwards)`);
       for (const j of [1, 2]) {
-        const r = runTool("trufflehog", trufflehog.path, ["filesystem", dir, "--config", join(exported, "trufflehog.yaml"), "--no-verification", "--json", "--concurrency", String(j), "--no-update"], { ...process.env, GOMAXPROCS: String(j) });
+        const r = runTool("trufflehog", trufflehog.path, ["filesystem", dir, "--config", join(exported, "trufflehog.yaml"), "--include-detectors=CustomRegex", "--no-verification", "--json", "--concurrency", String(j), "--no-update"], { ...process.env, GOMAXPROCS: String(j) });
         const secrets = r.out.split("\n").filter(Boolean).map((l) => { try { return (JSON.parse(l) as { Raw?: string }).Raw ?? ""; } catch { return ""; } }).join("\n");
         results.push({ name: "TruffleHog, keyward's exported rule", threads: j, mbs: round(mb / r.seconds), ...found(secrets) });
       }

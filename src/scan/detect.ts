@@ -51,10 +51,13 @@ export function shannonEntropy(value: string): number {
  */
 export function isSecretValue(value: string, rules: CompiledRules, options: { relaxClasses?: boolean } = {}): boolean {
   if (value.length !== SECRET_LENGTH) return false;
-  for (const ch of value) if (!rules.secretCharset.test(ch)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || rules.secretChars[c] === 0) return false;
+  }
+  if (!options.relaxClasses && !rules.mustMatch.every((re) => re.test(value))) return false;
   if (rules.allowedValues.has(value)) return false;
   if (rules.stopwords.test(value)) return false;
-  if (!options.relaxClasses && !rules.mustMatch.every((re) => re.test(value))) return false;
   if (rules.notMatch.some((re) => re.test(value))) return false;
   return shannonEntropy(value) >= rules.doc.secret.entropy_min;
 }
@@ -127,6 +130,75 @@ export function detect(text: string, rules: CompiledRules): Detection[] {
 }
 
 /**
+ * `detect` over the bytes of a file, without decoding them unless something is worth a look: one pass over the
+ * bytes finds the long runs of base64 characters (a 43-character candidate that looks random, a run that may be
+ * base64 of text) and the relevant %XX escapes; a file with none of them — most files — is done without ever
+ * becoming a string. Otherwise it is decoded as UTF-8 and searched by `detect`.
+ */
+export function detectBuffer(bytes: Uint8Array, rules: CompiledRules): Detection[] {
+  return worthALook(bytes, rules) ? detect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), rules) : [];
+}
+
+function worthALook(bytes: Uint8Array, rules: CompiledRules): boolean {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let found = false;
+  forEachLongRunBytes(bytes, rules.base64Chars, SECRET_LENGTH, (a, b) => {
+    if (found) return;
+    // A stretch of secret characters of exactly the secret's length (an escape glued in front may make it longer).
+    for (let x = a; x < b; ) {
+      let y = x;
+      while (y < b && rules.secretChars[bytes[y]!] === 1) y++;
+      const length = y - x;
+      if (length >= SECRET_LENGTH && length <= SECRET_LENGTH + 5 && hasEveryClass(bytes, y - SECRET_LENGTH, y, rules) && isSecretValue(buffer.toString("latin1", y - SECRET_LENGTH, y), rules)) {
+        found = true;
+        return;
+      }
+      x = y + 1;
+    }
+    if (b - a >= MIN_ENCODED_RUN && mayBeBase64Bytes(bytes, a, b)) found = true;
+  });
+  if (found) return true;
+  for (let i = buffer.indexOf(37); i >= 0; i = buffer.indexOf(37, i + 1)) {
+    if (i + 2 < bytes.length && isHex(bytes[i + 1]!) && isHex(bytes[i + 2]!) && isRelevantEscape(buffer.toString("latin1", i + 1, i + 3).toLowerCase(), buffer.toString("latin1", Math.max(0, i - 5), i))) return true;
+  }
+  return false;
+}
+
+/** Does [a, b) hold a character of every must_match class? (The check isSecretValue makes, on bytes, without a string.) */
+function hasEveryClass(bytes: Uint8Array, a: number, b: number, rules: CompiledRules): boolean {
+  const bits = rules.classBits;
+  let seen = 0;
+  for (let i = a; i < b; i++) seen |= bits[bytes[i]!]!;
+  return (seen & rules.allClasses) === rules.allClasses;
+}
+
+/** forEachLongRun over bytes (bytes from 128 up are never run characters). */
+function forEachLongRunBytes(bytes: Uint8Array, table: Uint8Array, min: number, visit: (a: number, b: number) => void): void {
+  const n = bytes.length;
+  let p = min - 1;
+  while (p < n) {
+    if (table[bytes[p]!] === 0) {
+      p += min;
+      continue;
+    }
+    let a = p;
+    while (a > 0 && table[bytes[a - 1]!] === 1) a--;
+    let b = p + 1;
+    while (b < n && table[bytes[b]!] === 1) b++;
+    if (b - a >= min) visit(a, b);
+    p = b + min;
+  }
+}
+
+function mayBeBase64Bytes(bytes: Uint8Array, a: number, b: number): boolean {
+  for (let i = a; i < b && i < a + 64; i += 4) {
+    const c = bytes[i]!;
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/**
  * Calls `visit(a, b)` for every maximal run [a, b) of `table` characters at least `min` long. Such a run covers one
  * of every `min`-th position, so the walk jumps `min` characters at a time and reads around a position only when
  * it holds a run character: most of a text is never read.
@@ -189,7 +261,7 @@ function scanView(view: View, rules: CompiledRules, out: Found[], regions?: Arra
   const window = rules.doc.context.window_chars;
   forEachLongRun(text, rules.base64Chars, SECRET_LENGTH, (a, b) => {
     let end = b;
-    while (end < text.length && end - b < 2 && text[end] === "=") end++;
+    while (end < text.length && end - b < 2 && text.charCodeAt(end) === 61 /* = */) end++;
     // Secret candidates: each stretch of secret characters of the run (the run may hold + and /).
     starts.length = 0;
     for (let x = a; x < b; ) {
@@ -204,13 +276,28 @@ function scanView(view: View, rules: CompiledRules, out: Found[], regions?: Arra
       const found = evaluateSecret(view, s, secret, rules);
       if (found) out.push(found);
     }
+    const length = end - a;
+    if (length < MIN_ENCODED_RUN || !mayBeBase64Text(text, a, b)) return;
     const run = text.slice(a, end);
-    if (run.length >= MIN_BASIC_RUN && run.length <= MAX_BASIC_RUN && rules.basicRun.test(run)) {
+    if (length >= MIN_BASIC_RUN && length <= MAX_BASIC_RUN && rules.basicRun.test(run)) {
       const basic = evaluateBasic(view, a, run, rules);
       if (basic) out.push(basic);
     }
-    if (regions && run.length >= MIN_ENCODED_RUN && decodeBase64Text(run)) regions.push([a - window, end + window]);
+    if (regions && decodeBase64Text(run)) regions.push([a - window, end + window]);
   });
+}
+
+/**
+ * Could [a, b) be base64 of text? Every 4-character group of base64 of ASCII starts with a character worth less
+ * than 32 (A-Z, a-f: a byte below 0x80 has its top bit clear); a few groups are enough to turn away identifiers,
+ * paths and digests before anything is allocated. (Non-ASCII text fails this and is not decoded: secrets are ASCII.)
+ */
+function mayBeBase64Text(text: string, a: number, b: number): boolean {
+  for (let i = a; i < b && i < a + 64; i += 4) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 const MIN_BASIC_RUN = 100;
@@ -233,15 +320,16 @@ function evaluateBasic(view: View, a: number, run: string, rules: CompiledRules)
 }
 
 const UUID_EXACT = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
-/** `%XX` escapes worth decoding: of the characters that separate keys, values and base64 (= : " + / { & ' , space). */
-const RELEVANT_ESCAPE = new Set(["3d", "3a", "22", "2b", "2f", "7b", "26", "27", "2c", "20"]);
+/** `%XX` escapes worth decoding: of the characters that separate keys, values and base64 (= : " + / { & ' ,), and a space right after `Basic`. */
+const RELEVANT_ESCAPE = new Set(["3d", "3a", "22", "2b", "2f", "7b", "26", "27", "2c"]);
+const isRelevantEscape = (hex: string, before: string) => RELEVANT_ESCAPE.has(hex) || (hex === "20" && before.toLowerCase() === "basic");
 
 /** URL-encoded tokens: from each relevant %XX escape out to the surrounding whitespace or quote (bounded). */
 function urlRegions(text: string, rules: CompiledRules, regions: Array<[number, number]>): void {
   const window = rules.doc.context.window_chars;
   let lastEnd = -1;
   for (let i = text.indexOf("%"); i >= 0 && regions.length <= MAX_REGIONS; i = text.indexOf("%", i + 1)) {
-    if (i < lastEnd || !RELEVANT_ESCAPE.has(text.slice(i + 1, i + 3).toLowerCase())) continue;
+    if (i < lastEnd || !isRelevantEscape(text.slice(i + 1, i + 3).toLowerCase(), text.slice(Math.max(0, i - 5), i))) continue;
     let s = i;
     while (s > 0 && i - s < 2048 && !TOKEN_END.test(text[s - 1]!)) s--;
     let e = i + 3;

@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { closeSync, createReadStream, fstatSync, lstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
-import { detect, isAllowedPath, type Detection } from "./detect.js";
+import { detect, detectBuffer, isAllowedPath, type Detection } from "./detect.js";
 import type { CompiledRules } from "./rules.js";
 
 const run = promisify(execFile);
@@ -21,66 +21,59 @@ export interface FileTarget {
   explicit?: boolean;
 }
 
-export type FileScan = { path: string; detections: Detection[] } | { path: string; skipped: "binary" | "large" | "unreadable" | "allowlisted" };
+/** `gone`: not a regular file any more (a directory, a link, deleted since listed): left out, not counted. */
+export type FileScan = { path: string; detections: Detection[] } | { path: string; skipped: "binary" | "large" | "unreadable" | "allowlisted" | "gone" };
 
 /** Files above this are streamed in chunks of this size rather than read whole. */
 export const STREAM_CHUNK_BYTES = 1024 * 1024;
 
-/** Reusable read buffer of this thread (files up to STREAM_CHUNK_BYTES are read into it whole). */
-let readBuffer = Buffer.allocUnsafe(STREAM_CHUNK_BYTES);
+/** Reusable read buffer of this thread: a file that fits is read whole into it with one read. */
+const readBuffer = Buffer.allocUnsafe(STREAM_CHUNK_BYTES);
+/** Symbolic links are not followed (a link can point out of the tree); O_NOFOLLOW makes open() refuse them. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
 
 /**
- * Scans one file: small ones read whole with synchronous reads into a reused buffer (the per-file cost dominates
- * on trees of many small files), larger ones streamed (bounded by MAX_FILE_BYTES either way).
+ * Scans one file. The cost that dominates on trees of many small files is the system calls, so a small file
+ * takes three: open (refusing symbolic links), one read into a reused buffer (a short read is the end of a
+ * regular file), close. A file that fills the buffer is measured and streamed in chunks instead (at most
+ * MAX_FILE_BYTES). Directories, links, and files deleted since they were listed are left out without a count.
  */
 export async function scanFile(target: FileTarget, rules: CompiledRules): Promise<FileScan> {
   if (!target.explicit && isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
   let fd: number;
   try {
-    fd = openSync(target.abs, "r");
-  } catch {
-    return { path: target.path, skipped: "unreadable" };
+    fd = openSync(target.abs, target.explicit ? constants.O_RDONLY : OPEN_FLAGS);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { path: target.path, skipped: code === "ENOENT" || code === "ELOOP" ? "gone" : "unreadable" };
   }
-  let size: number;
+  let read = 0;
   try {
-    const info = fstatSync(fd);
-    size = info.size;
-    if (!info.isFile()) {
-      closeSync(fd);
-      return { path: target.path, skipped: "unreadable" };
+    for (;;) {
+      const n = readSync(fd, readBuffer, read, readBuffer.length - read, null);
+      if (n === 0) break;
+      read += n;
+      if (read === readBuffer.length) break;
     }
-    if (size > MAX_FILE_BYTES) {
+    if (read === readBuffer.length) {
+      const size = fstatSync(fd).size;
       closeSync(fd);
-      return { path: target.path, skipped: "large" };
-    }
-    if (size <= STREAM_CHUNK_BYTES) {
-      if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(size);
-      let read = 0;
-      while (read < size) {
-        const n = readSync(fd, readBuffer, read, size - read, read);
-        if (n === 0) break;
-        read += n;
-      }
-      closeSync(fd);
-      const bytes = readBuffer.subarray(0, read);
-      if (isBinary(bytes)) return { path: target.path, skipped: "binary" };
-      return { path: target.path, detections: detect(bytes.toString("utf8"), rules) };
+      if (size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
+      const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
+      return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
     }
     closeSync(fd);
-  } catch {
+  } catch (err) {
     try {
       closeSync(fd);
     } catch {
       // already closed
     }
-    return { path: target.path, skipped: "unreadable" };
+    return { path: target.path, skipped: (err as NodeJS.ErrnoException).code === "EISDIR" ? "gone" : "unreadable" };
   }
-  try {
-    const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
-    return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
-  } catch {
-    return { path: target.path, skipped: "unreadable" };
-  }
+  const bytes = readBuffer.subarray(0, read);
+  if (isBinary(bytes)) return { path: target.path, skipped: "binary" };
+  return { path: target.path, detections: detectBuffer(bytes, rules) };
 }
 
 /** Characters of the previous chunk kept in front of the next: the context window and the pairing lines fit. */
@@ -160,7 +153,12 @@ export async function listFiles(paths: string[], cwd: string, options: ListOptio
       out.set(abs, { abs, path: displayPath(abs, cwd), explicit: true });
       continue;
     }
-    for (const file of await listDirectory(abs, options)) if (!out.has(file)) out.set(file, { abs: file, path: displayPath(file, cwd) });
+    // Paths under the directory are joined as strings (path.relative per file is a measurable cost on big trees).
+    const base = relative(cwd, abs).split(sep).join("/");
+    for (const rel of await listDirectory(abs, options)) {
+      const file = join(abs, rel);
+      if (!out.has(file)) out.set(file, { abs: file, path: base === "" ? rel : `${base}/${rel}` });
+    }
   }
   return [...out.values()];
 }
@@ -177,7 +175,7 @@ async function listDirectory(dir: string, options: ListOptions): Promise<string[
   } catch {
     inRepo = false;
   }
-  if (!inRepo) return walk(dir, options.noIgnore ? [] : await readIgnore(dir));
+  if (!inRepo) return (await walk(dir, options.noIgnore ? [] : await readIgnore(dir))).map((f) => relative(dir, f).split(sep).join("/"));
   // A directory named explicitly is scanned even when git ignores it (`keyward scan .env.d/`).
   const ignoredItself = await run("git", ["-C", dir, "check-ignore", "-q", "--", "."]).then(
     () => true,
@@ -185,19 +183,8 @@ async function listDirectory(dir: string, options: ListOptions): Promise<string[
   );
   const args = ["-C", dir, "ls-files", "-co", "-z", ...(options.noIgnore || ignoredItself ? [] : ["--exclude-standard"]), "--", "."];
   const { stdout } = await run("git", args, { maxBuffer: 256 * 1024 * 1024 });
-  const files = stdout.split("\0").filter(Boolean).map((f) => join(dir, f));
-  // ls-files lists submodules and deleted-but-tracked paths too: keep regular files only.
-  const kept: string[] = [];
-  for (const f of files) if (isRegularFile(f)) kept.push(f);
-  return kept;
-}
-
-function isRegularFile(path: string): boolean {
-  try {
-    return lstatSync(path).isFile();
-  } catch {
-    return false;
-  }
+  // ls-files lists submodules, links and deleted-but-tracked paths too: scanFile leaves those out when it opens them.
+  return stdout.split("\0").filter(Boolean);
 }
 
 async function readIgnore(dir: string): Promise<IgnoreRule[]> {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { parse } from "yaml";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 
 export type Confidence = "high" | "medium";
 export type RuleKind = "secret" | "basic" | "document" | "pair";
@@ -36,6 +36,10 @@ export interface CompiledRules {
   secretCharset: RegExp;
   /** Character tables (ASCII codes): the secret's characters, what may not touch it, and the base64 alphabet (both). */
   secretChars: Uint8Array;
+  /** For each byte, a bit per must_match class it belongs to: a check on bytes before any string is made. */
+  classBits: Uint8Array;
+  /** Every must_match class's bit set. */
+  allClasses: number;
   notBeforeChars: Uint8Array;
   notAfterChars: Uint8Array;
   base64Chars: Uint8Array;
@@ -64,14 +68,21 @@ export interface CompiledRules {
 }
 
 export const RULES_FILE = "rules.yaml";
+/** The same document as JSON, written beside the bundles by the build: parsing it spares every scan loading a YAML parser. */
+export const RULES_JSON = "rules.json";
 
 let cached: CompiledRules | undefined;
 
-/** The rules file next to this module (src/scan/ in tests, copied beside the bundles by the build). */
+/** The rules file next to this module (src/scan/ in tests; beside the bundles, as YAML and as JSON, after the build). */
 export function loadRules(): CompiledRules {
   if (cached) return cached;
-  const text = readFileSync(new URL(`./${RULES_FILE}`, import.meta.url), "utf8");
-  cached = compileRules(parse(text) as RulesDocument);
+  const json = new URL(`./${RULES_JSON}`, import.meta.url);
+  if (existsSync(json)) {
+    cached = compileRules(JSON.parse(readFileSync(json, "utf8")) as RulesDocument);
+    return cached;
+  }
+  const { parse } = createRequire(import.meta.url)("yaml") as typeof import("yaml");
+  cached = compileRules(parse(readFileSync(new URL(`./${RULES_FILE}`, import.meta.url), "utf8")) as RulesDocument);
   return cached;
 }
 
@@ -85,12 +96,26 @@ function ruleOfKind(doc: RulesDocument, kind: RuleKind): RuleDefinition {
   return rule;
 }
 
-/** The ASCII characters of a regex character-class body (`A-Za-z0-9_-`) as a lookup table. */
+/** The ASCII characters of a regex character-class body (`A-Za-z0-9_-`) as a lookup table of all 256 byte values. */
 export function charTable(classBody: string): Uint8Array {
   const re = new RegExp(`^[${classBody}]$`);
-  const table = new Uint8Array(128);
+  const table = new Uint8Array(256);
   for (let c = 0; c < 128; c++) table[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
   return table;
+}
+
+/** must_match regexes that are single character classes, as one bit per class for each byte value. */
+function classBits(mustMatch: string[]): { classBits: Uint8Array; allClasses: number } {
+  const bits = new Uint8Array(256);
+  let all = 0;
+  mustMatch.forEach((m, k) => {
+    const body = /^\[(.+)\]$/.exec(m)?.[1];
+    if (!body || k > 7) return;
+    const table = charTable(body);
+    for (let c = 0; c < 256; c++) if (table[c]) bits[c]! |= 1 << k;
+    all |= 1 << k;
+  });
+  return { classBits: bits, allClasses: all };
 }
 
 export function compileRules(doc: RulesDocument): CompiledRules {
@@ -104,6 +129,7 @@ export function compileRules(doc: RulesDocument): CompiledRules {
     doc,
     secretCharset: new RegExp(`^[${charset}]$`),
     secretChars: charTable(charset),
+    ...classBits(doc.secret.must_match),
     notBeforeChars: charTable(doc.secret.not_before),
     notAfterChars: charTable(doc.secret.not_after),
     base64Chars: charTable(basicRule.not_before ?? "A-Za-z0-9+/_-"),

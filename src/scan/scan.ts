@@ -87,7 +87,7 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
     const results = await scanTargets(targets, rules, request.jobs ?? 1, stats, request.onProgress);
     for (const result of results) {
       if ("skipped" in result) {
-        stats.skipped[result.skipped]++;
+        if (result.skipped !== "gone") stats.skipped[result.skipped]++;
         continue;
       }
       stats.files++;
