@@ -1586,7 +1586,15 @@ async function walk(root, ignore) {
 
 // src/scan/git.ts
 import { spawn } from "node:child_process";
-import { StringDecoder } from "node:string_decoder";
+function addedBytes(added) {
+  const parts = [];
+  for (let i = 0; i < added.lines.length; i++) {
+    if (i > 0) parts.push(LF);
+    parts.push(added.lines[i]);
+  }
+  return Buffer.concat(parts);
+}
+var LF = Buffer.from("\n");
 var COMMIT_MARK = "";
 var FIELD_MARK = "";
 var COMMON = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false", "-c", "log.showSignature=false"];
@@ -1630,27 +1638,25 @@ async function* runPatch(repo, args, input2, result) {
     child.on("close", resolve2);
   });
   const parser = new PatchParser();
-  const decoder = new StringDecoder("utf8");
-  let rest = "";
+  let rest;
   const ready = [];
   for await (const chunk of child.stdout) {
-    const text2 = rest + decoder.write(chunk);
+    const data = rest ? Buffer.concat([rest, chunk]) : chunk;
     let start = 0;
-    for (let nl = text2.indexOf("\n"); nl >= 0; nl = text2.indexOf("\n", start)) {
-      const done = parser.push(text2.slice(start, nl));
+    for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
+      const done = parser.pushBytes(data, start, nl);
       if (done) ready.push(done);
       start = nl + 1;
     }
-    rest = text2.slice(start);
+    rest = start < data.length ? data.subarray(start) : void 0;
     for (const added of ready) {
       track(result, added);
       yield added;
     }
     ready.length = 0;
   }
-  rest += decoder.end();
   if (rest) {
-    const done = parser.push(rest);
+    const done = parser.pushBytes(rest, 0, rest.length);
     if (done) ready.push(done);
   }
   const last = parser.flush();
@@ -1753,10 +1759,19 @@ var PatchParser = class {
     return this.commit;
   }
   push(line) {
+    const bytes = Buffer.from(line, "utf8");
+    return this.pushBytes(bytes, 0, bytes.length);
+  }
+  /** Feeds the line data[start, end) (without its line feed). */
+  pushBytes(data, start, end) {
+    const first = start < end ? data[start] : -1;
     if (this.addedLeft > 0 || this.removedLeft > 0) {
-      const first = line.charCodeAt(0);
       if (first === 43 && this.addedLeft > 0) {
-        this.current?.lines.push({ line: this.nextLine++, text: line.slice(1) });
+        if (this.current) {
+          this.current.lines.push(data.subarray(start + 1, end));
+          this.current.lineNumbers.push(this.nextLine);
+        }
+        this.nextLine++;
         this.addedLeft--;
         return void 0;
       }
@@ -1767,7 +1782,9 @@ var PatchParser = class {
       if (first === 92) return void 0;
       this.addedLeft = this.removedLeft = 0;
     }
-    if (line.startsWith("\\")) return void 0;
+    if (first === 92) return void 0;
+    if (first !== 30 && first !== 100 && first !== 43 && first !== 64) return void 0;
+    const line = data.toString("utf8", start, end);
     if (line.startsWith(COMMIT_MARK)) {
       const done = this.finish();
       const [hash, email] = line.slice(1).split(FIELD_MARK);
@@ -1777,7 +1794,7 @@ var PatchParser = class {
     }
     if (line.startsWith("diff --git ")) {
       const done = this.finish();
-      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), lines: [] };
+      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), lines: [], lineNumbers: [] };
       return done;
     }
     if (line.startsWith("+++ ") && this.current) {
@@ -1865,9 +1882,8 @@ async function runScan(request) {
         stats.skipped.allowlisted++;
         continue;
       }
-      for (const d of detect(added.lines.map((l) => l.text).join("\n"), rules)) {
-        const source = added.lines[d.line - 1];
-        findings.push(toFinding(d, { path: added.path, line: source.line, column: d.column, commit: added.commit, authorEmail: added.authorEmail }));
+      for (const d of detectBuffer(addedBytes(added), rules)) {
+        findings.push(toFinding(d, { path: added.path, line: added.lineNumbers[d.line - 1], column: d.column, commit: added.commit, authorEmail: added.authorEmail }));
       }
     }
     stats.commits = commits.size;

@@ -1,17 +1,36 @@
 import { spawn } from "node:child_process";
-import { StringDecoder } from "node:string_decoder";
 import { KeywardError, UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 
 /** What to read from git: the whole history, a range (`A..B`, or `REV..HEAD` for --since), commits, or the index. */
 export type GitSelection = { kind: "all" } | { kind: "range"; range: string } | { kind: "commits"; commits: string[] } | { kind: "staged" };
 
-/** The added lines of one file in one commit (or in the index), with their line numbers in the new file. */
+/**
+ * The added lines of one file in one commit (or in the index): their bytes as git printed them (without the `+`),
+ * and their line numbers in the new file. Kept as bytes: most additions are searched without ever becoming strings.
+ */
 export interface AddedLines {
   commit: string | null;
   authorEmail: string | null;
   path: string;
-  lines: Array<{ line: number; text: string }>;
+  lines: Buffer[];
+  lineNumbers: number[];
+}
+
+/** The added lines joined with line feeds: line i of this text is `lineNumbers[i]` of the file. */
+export function addedBytes(added: AddedLines): Buffer {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < added.lines.length; i++) {
+    if (i > 0) parts.push(LF);
+    parts.push(added.lines[i]!);
+  }
+  return Buffer.concat(parts);
+}
+const LF = Buffer.from("\n");
+
+/** The added lines as text with their line numbers (for tests and small inputs). */
+export function addedLinesText(added: AddedLines): Array<{ line: number; text: string }> {
+  return added.lines.map((b, i) => ({ line: added.lineNumbers[i]!, text: b.toString("utf8") }));
 }
 
 /** A part of the history git could not read: the scan went on without it. */
@@ -88,27 +107,25 @@ async function* runPatch(repo: string, args: string[], input: string | undefined
     child.on("close", resolve);
   });
   const parser = new PatchParser();
-  const decoder = new StringDecoder("utf8");
-  let rest = "";
+  let rest: Buffer | undefined;
   const ready: AddedLines[] = [];
   for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-    const text = rest + decoder.write(chunk);
+    const data = rest ? Buffer.concat([rest, chunk]) : chunk;
     let start = 0;
-    for (let nl = text.indexOf("\n"); nl >= 0; nl = text.indexOf("\n", start)) {
-      const done = parser.push(text.slice(start, nl));
+    for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
+      const done = parser.pushBytes(data, start, nl);
       if (done) ready.push(done);
       start = nl + 1;
     }
-    rest = text.slice(start);
+    rest = start < data.length ? data.subarray(start) : undefined;
     for (const added of ready) {
       track(result, added);
       yield added;
     }
     ready.length = 0;
   }
-  rest += decoder.end();
   if (rest) {
-    const done = parser.push(rest);
+    const done = parser.pushBytes(rest, 0, rest.length);
     if (done) ready.push(done);
   }
   const last = parser.flush();
@@ -220,7 +237,11 @@ function gitFailed(selection: GitSelection, result: RunResult): UsageError {
   });
 }
 
-/** Line-by-line state machine over patch text. Pure: fed lines, returns each finished file's added lines. */
+/**
+ * Line-by-line state machine over patch text. Pure: fed lines (bytes, or strings in tests), returns each finished
+ * file's added lines. Added and removed lines are recognised by their first byte and kept as slices of the bytes
+ * given (not copied, not decoded); only header lines are decoded.
+ */
 export class PatchParser {
   private commit: string | null = null;
   private author: string | null = null;
@@ -235,10 +256,20 @@ export class PatchParser {
   }
 
   push(line: string): AddedLines | undefined {
+    const bytes = Buffer.from(line, "utf8");
+    return this.pushBytes(bytes, 0, bytes.length);
+  }
+
+  /** Feeds the line data[start, end) (without its line feed). */
+  pushBytes(data: Buffer, start: number, end: number): AddedLines | undefined {
+    const first = start < end ? data[start]! : -1;
     if (this.addedLeft > 0 || this.removedLeft > 0) {
-      const first = line.charCodeAt(0);
       if (first === 43 /* + */ && this.addedLeft > 0) {
-        this.current?.lines.push({ line: this.nextLine++, text: line.slice(1) });
+        if (this.current) {
+          this.current.lines.push(data.subarray(start + 1, end));
+          this.current.lineNumbers.push(this.nextLine);
+        }
+        this.nextLine++;
         this.addedLeft--;
         return undefined;
       }
@@ -249,7 +280,10 @@ export class PatchParser {
       if (first === 92 /* \ */) return undefined; // "\ No newline at end of file"
       this.addedLeft = this.removedLeft = 0;
     }
-    if (line.startsWith("\\")) return undefined;
+    if (first === 92) return undefined;
+    // Only header lines are decoded: commit marks, diff/+++/@@ lines.
+    if (first !== 0x1e && first !== 100 /* d */ && first !== 43 /* + */ && first !== 64 /* @ */) return undefined;
+    const line = data.toString("utf8", start, end);
     if (line.startsWith(COMMIT_MARK)) {
       const done = this.finish();
       const [hash, email] = line.slice(1).split(FIELD_MARK);
@@ -259,7 +293,7 @@ export class PatchParser {
     }
     if (line.startsWith("diff --git ")) {
       const done = this.finish();
-      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), lines: [] };
+      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), lines: [], lineNumbers: [] };
       return done;
     }
     if (line.startsWith("+++ ") && this.current) {

@@ -3,11 +3,11 @@ import { cpus } from "node:os";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { registerSecret } from "../core/redact.js";
-import { detect, isAllowedPath, type Detection } from "./detect.js";
+import { detect, detectBuffer, isAllowedPath, type Detection } from "./detect.js";
 import { collapseExamples } from "./examples.js";
 import { detectStream, listFiles, scanFile, type FileScan, type FileTarget } from "./files.js";
 import { secretForms, sortFindings, toFinding, type Finding } from "./finding.js";
-import { readGitAdditions, type GitSelection, type UnreadableObject } from "./git.js";
+import { addedBytes, readGitAdditions, type GitSelection, type UnreadableObject } from "./git.js";
 import { loadRules, type CompiledRules } from "./rules.js";
 
 export interface ScanRequest {
@@ -66,9 +66,8 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
         stats.skipped.allowlisted++;
         continue;
       }
-      for (const d of detect(added.lines.map((l) => l.text).join("\n"), rules)) {
-        const source = added.lines[d.line - 1]!;
-        findings.push(toFinding(d, { path: added.path, line: source.line, column: d.column, commit: added.commit, authorEmail: added.authorEmail }));
+      for (const d of detectBuffer(addedBytes(added), rules)) {
+        findings.push(toFinding(d, { path: added.path, line: added.lineNumbers[d.line - 1]!, column: d.column, commit: added.commit, authorEmail: added.authorEmail }));
       }
     }
     stats.commits = commits.size;
