@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, createReadStream, openSync, readSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
@@ -39,6 +39,24 @@ const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
  * MAX_FILE_BYTES). Directories, links, and files deleted since they were listed are left out without a count.
  */
 export async function scanFile(target: FileTarget, rules: CompiledRules): Promise<FileScan> {
+  const quick = scanFileSync(target, rules);
+  return quick ?? scanLargeFile(target, rules);
+}
+
+/** A file that does not fit the read buffer: measured, then streamed in chunks (at most MAX_FILE_BYTES). */
+export async function scanLargeFile(target: FileTarget, rules: CompiledRules): Promise<FileScan> {
+  try {
+    const size = (await stat(target.abs)).size;
+    if (size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
+    const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
+    return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
+  } catch {
+    return { path: target.path, skipped: "unreadable" };
+  }
+}
+
+/** scanFile without a promise for a file that fits the read buffer (nearly every file); undefined for a larger one. */
+export function scanFileSync(target: FileTarget, rules: CompiledRules): FileScan | undefined {
   if (!target.explicit && isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
   let fd: number;
   try {
@@ -55,14 +73,8 @@ export async function scanFile(target: FileTarget, rules: CompiledRules): Promis
       read += n;
       if (read === readBuffer.length) break;
     }
-    if (read === readBuffer.length) {
-      const size = fstatSync(fd).size;
-      closeSync(fd);
-      if (size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
-      const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
-      return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
-    }
     closeSync(fd);
+    if (read === readBuffer.length) return undefined;
   } catch (err) {
     try {
       closeSync(fd);

@@ -5,7 +5,7 @@ import { Worker } from "node:worker_threads";
 import { registerSecret } from "../core/redact.js";
 import { detect, detectBuffer, isAllowedPath, type Detection } from "./detect.js";
 import { collapseExamples } from "./examples.js";
-import { detectStream, listFiles, scanFile, type FileScan, type FileTarget } from "./files.js";
+import { detectStream, listFiles, scanFileSync, scanLargeFile, type FileScan, type FileTarget } from "./files.js";
 import { secretForms, sortFindings, toFinding, type Finding } from "./finding.js";
 import { addedBytes, readGitAdditions, type GitSelection, type UnreadableObject } from "./git.js";
 import { loadRules, type CompiledRules } from "./rules.js";
@@ -113,7 +113,7 @@ async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: nu
   if (jobs <= 1 || targets.length < MIN_FILES_FOR_WORKERS || !existsSync(workerFile)) {
     const out: FileScan[] = [];
     for (const t of targets) {
-      out.push(await scanFile(t, rules));
+      out.push(scanFileSync(t, rules) ?? (await scanLargeFile(t, rules)));
       if (out.length % 500 === 0) onProgress?.(out.length);
     }
     return out;
@@ -156,7 +156,7 @@ async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: nu
     while (next < batches.length) {
       const id = next++;
       const scans: FileScan[] = [];
-      for (const t of batches[id]!) scans.push(await scanFile(t, rules));
+      for (const t of batches[id]!) scans.push(scanFileSync(t, rules) ?? (await scanLargeFile(t, rules)));
       finished(id, scans);
       await new Promise<void>((resolve) => setImmediate(resolve));
     }

@@ -205,6 +205,34 @@ describe("keyward scan usage errors", () => {
   });
 });
 
+describe("keyward scan's documentation examples and decoded findings", () => {
+  it("reports a value repeated through documentation once, as an example, and exits 0", async () => {
+    const res = await runKeyward(["scan", join(FIXTURES, "examples"), "--format", "json"], {});
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout) as { findings: Array<{ example: boolean; occurrences: number }> };
+    expect(report.findings.map((f) => [f.example, f.occurrences])).toEqual([[true, 4]]);
+    expect((await runKeyward(["scan", join(FIXTURES, "examples")], {})).stdout).toContain("example (the same value in 4 documentation files; does not fail the scan)");
+  });
+
+  it("says what a secret was decoded from, and the rule's confidence", async () => {
+    const res = await runKeyward(["scan", join(FIXTURES, "positives", "kubernetes")], {});
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain("confidence medium, decoded: base64");
+  });
+
+  it("streams a file larger than the read buffer and still pairs the id", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyward-big-"));
+    try {
+      writeFileSync(join(dir, "big.txt"), `${"ordinary line of text\n".repeat(120_000)}# genesys\nclient_id=${ID}\nclient_secret=${SECRET}\n`);
+      const res = await runKeyward(["scan", dir, "--format", "json"], {});
+      expect(res.code).toBe(1);
+      expect((JSON.parse(res.stdout) as JsonReport).findings.map((f) => [f.line, f.clientId])).toEqual([[120_003, ID]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("keyward patterns", () => {
   it.each(["github", "gitleaks", "trufflehog"])("prints the %s export", async (format) => {
     const res = await runKeyward(["patterns", "--format", format], {});
