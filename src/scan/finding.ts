@@ -92,7 +92,10 @@ export function toFinding(detection: Pick<Detection, "ruleId" | "secret" | "clie
 /** Every form of a finding's secret a log could show (src/decode encodedForms, with each candidate id's Basic value): for `::add-mask::` and the redaction registry. */
 export function secretForms(finding: Finding): string[] {
   const secret = secretOf(finding);
-  const ids = [...new Set([finding.clientId, ...finding.candidates.map((c) => c.clientId)].filter((id): id is string => !!id))];
+  // Basic forms for the ids a verification would pair it with (not every UUID of the file): bounded, so a tree with
+  // many findings keeps a small redaction registry.
+  const paired = finding.candidates.filter((c) => c.provenance === "structural" || c.provenance === "key-named" || c.provenance === "nearby").map((c) => c.clientId);
+  const ids = [...new Set([finding.clientId, ...paired].filter((id): id is string => !!id))].slice(0, 5);
   const forms = new Set(encodedForms(secret));
   for (const id of ids) for (const f of encodedForms(secret, id)) forms.add(f);
   return [...forms];
