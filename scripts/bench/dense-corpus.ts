@@ -150,7 +150,7 @@ export function writeDenseCorpus(dir: string, targetBytes: number, seed = 7): De
   // The 20 planted leaks, in the styles real leaks take (placed in files of every kind).
   const leakStyles: Array<(id: string, s: string) => string> = [
     (id, s) => `\n# local test settings (do not commit)\nGENESYSCLOUD_OAUTHCLIENT_ID=${id}\nGENESYSCLOUD_OAUTHCLIENT_SECRET=${s}\nGENESYSCLOUD_REGION=us-east-1\n`,
-    (id, s) => `\n            // quick test against the org\n            var accessTokenInfo = Configuration.Default.ApiClient.PostToken("${id}", "${s}");\n`,
+    (id, s) => `\n            // quick test against the org\n            PureCloudRegionHosts region = PureCloudRegionHosts.eu_west_1;\n            var accessTokenInfo = Configuration.Default.ApiClient.PostToken("${id}", "${s}");\n`,
     (id, s) => `\n\t// TODO remove\n\tconst creds = { clientId: '${id}', clientSecret: '${s}' };\n\tawait platformClient.ApiClient.instance.loginClientCredentialsGrant(creds.clientId, creds.clientSecret);\n`,
     (id, s) => `\n    apiclient = PureCloudPlatformClientV2.api_client.ApiClient().get_client_credentials_token("${id}", "${s}")\n`,
     (id, s) => `\n\tconfig.AuthorizeClientCredentials("${id}", "${s}") // genesys sandbox org\n`,

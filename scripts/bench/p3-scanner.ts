@@ -113,6 +113,7 @@ export const section: BenchSection = {
     git("init", "-q", "-b", "main");
     git("config", "user.email", "bench@example.com");
     git("config", "user.name", "bench");
+    git("config", "gc.auto", "0");
     const commits = QUICK ? 20 : 60;
     for (let c = 0; c < commits; c++) {
       for (let f = 0; f < 5; f++) writeFileSync(join(repo, `m${c}-${f}.js`), readFileSync(join(dir, `f${(c * 5 + f) % file}.${["js", "py", "json", "min.js", "ipynb"][((c * 5 + f) % file) % 5]}`), "utf8"));
