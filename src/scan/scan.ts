@@ -78,12 +78,19 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
       stats.files++;
       for (const d of detections === "binary" ? [] : detections) findings.push(toFinding(d, { path: "-", line: d.line, column: d.column }));
     }
-    const targets = await listFiles(
-      paths.filter((p) => p !== "-"),
-      request.cwd,
-      { noIgnore: request.noIgnore ?? false },
-    );
-    const results = await scanTargets(targets, rules, request.jobs ?? 1, stats, request.onProgress);
+    // Worker threads boot (an isolate, the bundle, the JIT) while git lists the files.
+    const pool = startWorkers((request.jobs ?? 1) - 1);
+    let results: FileScan[];
+    try {
+      const targets = await listFiles(
+        paths.filter((p) => p !== "-"),
+        request.cwd,
+        { noIgnore: request.noIgnore ?? false },
+      );
+      results = await scanTargets(targets, rules, pool, stats, request.onProgress);
+    } finally {
+      for (const w of pool) void w.terminate();
+    }
     for (const result of results) {
       if ("skipped" in result) {
         if (result.skipped !== "gone") stats.skipped[result.skipped]++;
@@ -103,14 +110,20 @@ const MIN_FILES_FOR_WORKERS = 16;
 /** Batches a worker holds at once: one in hand, one queued, so it never waits on this thread between batches. */
 const PREFETCH = 2;
 
+/** Worker threads for file scans (none when there is no bundled worker, as when the sources run under a test runner). */
+function startWorkers(count: number): Worker[] {
+  const workerFile = fileURLToPath(new URL("./scan-worker.js", import.meta.url));
+  if (count <= 0 || !existsSync(workerFile)) return [];
+  return Array.from({ length: Math.min(count, 63) }, () => new Worker(workerFile));
+}
+
 /**
- * Scans the files: in this thread alone for `jobs` 1 (or few files), else in this thread and `jobs - 1` worker
- * threads pulling batches from one queue (this thread takes a batch whenever it is free, the workers keep one
+ * Scans the files: in this thread alone (no workers, or too few files to share), else in this thread and the
+ * workers, all pulling batches from one queue (this thread takes a batch whenever it is free, each worker keeps one
  * queued), results put back in file order.
  */
-async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: number, stats: ScanStats, onProgress?: (n: number) => void): Promise<FileScan[]> {
-  const workerFile = fileURLToPath(new URL("./scan-worker.js", import.meta.url));
-  if (jobs <= 1 || targets.length < MIN_FILES_FOR_WORKERS || !existsSync(workerFile)) {
+async function scanTargets(targets: FileTarget[], rules: CompiledRules, pool: Worker[], stats: ScanStats, onProgress?: (n: number) => void): Promise<FileScan[]> {
+  if (pool.length === 0 || targets.length < MIN_FILES_FOR_WORKERS) {
     const out: FileScan[] = [];
     for (const t of targets) {
       out.push(scanFileSync(t, rules) ?? (await scanLargeFile(t, rules)));
@@ -118,11 +131,12 @@ async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: nu
     }
     return out;
   }
+  const jobs = pool.length + 1;
   const batchSize = Math.min(48, Math.max(1, Math.ceil(targets.length / (jobs * 16))));
   const batches: FileTarget[][] = [];
   for (let i = 0; i < targets.length; i += batchSize) batches.push(targets.slice(i, i + batchSize));
-  const workerCount = Math.min(jobs - 1, batches.length);
-  stats.workers = workerCount;
+  const workers = pool.slice(0, Math.min(pool.length, batches.length));
+  stats.workers = workers.length;
   const results: FileScan[][] = new Array(batches.length);
   let next = 0;
   let done = 0;
@@ -131,9 +145,8 @@ async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: nu
     done += scans.length;
     onProgress?.(done);
   };
-  const runWorker = () =>
+  const runWorker = (worker: Worker) =>
     new Promise<void>((resolve, reject) => {
-      const worker = new Worker(workerFile);
       let inFlight = 0;
       const send = () => {
         while (inFlight < PREFETCH && next < batches.length) {
@@ -141,13 +154,18 @@ async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: nu
           inFlight++;
           worker.postMessage({ id, targets: batches[id] });
         }
-        if (inFlight === 0) void worker.terminate().then(() => resolve());
+        if (inFlight === 0) {
+          worker.off("message", onMessage);
+          worker.off("error", reject);
+          resolve();
+        }
       };
-      worker.on("message", (msg: { id: number; results: FileScan[] }) => {
+      const onMessage = (msg: { id: number; results: FileScan[] }) => {
         inFlight--;
         finished(msg.id, msg.results);
         send();
-      });
+      };
+      worker.on("message", onMessage);
       worker.on("error", reject);
       send();
     });
@@ -161,7 +179,7 @@ async function scanTargets(targets: FileTarget[], rules: CompiledRules, jobs: nu
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
   };
-  await Promise.all([...Array.from({ length: workerCount }, runWorker), runHere()]);
+  await Promise.all([...workers.map(runWorker), runHere()]);
   return results.flat();
 }
 
