@@ -160,3 +160,21 @@ describe("what is not a client secret", () => {
     expect(only(JSON.stringify({ Name: "keyward/app", SecretString: doc }))).toMatchObject({ ruleId: "keyward-credential-document", clientId: ID });
   });
 });
+
+describe("the byte prefilter", () => {
+  it("never drops what the text search would find: random credentials in every encoding, in random surroundings (property)", async () => {
+    const fc = (await import("fast-check")).default;
+    const { detectBuffer } = await import("../../src/scan/detect.js");
+    const { encodedForms } = await import("../../src/decode/index.js");
+    const noise = fc.stringMatching(/^[ a-zA-Z0-9_.,:;"'=\n{}()\-/+%\\]{0,120}$/);
+    fc.assert(
+      fc.property(noise, noise, fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 0, max: 20 }), fc.constantFrom("genesys ", "CLIENT_ID=6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14\nCLIENT_SECRET=", "Authorization: Basic ", "value: "), (before, after, bytes, pick, lead) => {
+        const secret = Buffer.from(bytes).toString("base64url");
+        const forms = encodedForms(secret, ID);
+        const text = `${before}${lead}${forms[pick % forms.length]}${after}`;
+        expect(detectBuffer(Buffer.from(text, "utf8"), rules)).toEqual(detect(text, rules));
+      }),
+      { numRuns: 400 },
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import { detect, detectBuffer } from "../../src/scan/detect.js";
 import { secretOf } from "../../src/scan/finding.js";
 import { loadRules } from "../../src/scan/rules.js";
 import { scanText, scanTexts } from "../../src/scan/scan.js";
@@ -38,6 +39,14 @@ describe("the labeled corpus (test/fixtures/scan)", () => {
     expect(files).toHaveLength(example.files);
     const findings = scanTexts(files.map((path) => ({ path, text: fixture("examples", path) })));
     expect(findings.map((f) => [secretOf(f), f.clientId, f.example, f.occurrences])).toEqual([[example.secret, example.client_id, true, example.files]]);
+  });
+
+  it("finds the same through the byte prefilter as in the decoded text, for every file of the corpus", () => {
+    const all = [...filesUnder("positives").map((f) => ["positives", f] as const), ...filesUnder("decoys").map((f) => ["decoys", f] as const), ...filesUnder("examples").map((f) => ["examples", f] as const)];
+    for (const [kind, path] of all) {
+      const text = fixture(kind, path);
+      expect([path, detectBuffer(Buffer.from(text, "utf8"), rules)]).toEqual([path, detect(text, rules)]);
+    }
   });
 
   it("names the region of the host next to a finding", () => {
