@@ -479,7 +479,8 @@ function toFinding(detection, location) {
 }
 function secretForms(finding) {
   const secret = secretOf(finding);
-  const ids = [...new Set([finding.clientId, ...finding.candidates.map((c) => c.clientId)].filter((id) => !!id))];
+  const paired = finding.candidates.filter((c) => c.provenance === "structural" || c.provenance === "key-named" || c.provenance === "nearby").map((c) => c.clientId);
+  const ids = [...new Set([finding.clientId, ...paired].filter((id) => !!id))].slice(0, 5);
   const forms = new Set(encodedForms(secret));
   for (const id of ids) for (const f of encodedForms(secret, id)) forms.add(f);
   return [...forms];
@@ -1408,7 +1409,7 @@ function collapseExamples(findings, rules) {
 
 // src/scan/files.ts
 import { execFile } from "node:child_process";
-import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, createReadStream, openSync, readSync } from "node:fs";
 import { readdir, readFile as readFile2, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
@@ -1418,7 +1419,17 @@ var BINARY_SNIFF_BYTES = 8192;
 var STREAM_CHUNK_BYTES = 1024 * 1024;
 var readBuffer = Buffer.allocUnsafe(STREAM_CHUNK_BYTES);
 var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
-async function scanFile(target, rules) {
+async function scanLargeFile(target, rules) {
+  try {
+    const size = (await stat(target.abs)).size;
+    if (size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
+    const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
+    return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
+  } catch {
+    return { path: target.path, skipped: "unreadable" };
+  }
+}
+function scanFileSync(target, rules) {
   if (!target.explicit && isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
   let fd;
   try {
@@ -1435,14 +1446,8 @@ async function scanFile(target, rules) {
       read2 += n;
       if (read2 === readBuffer.length) break;
     }
-    if (read2 === readBuffer.length) {
-      const size = fstatSync(fd).size;
-      closeSync(fd);
-      if (size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
-      const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
-      return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
-    }
     closeSync(fd);
+    if (read2 === readBuffer.length) return void 0;
   } catch (err) {
     try {
       closeSync(fd);
@@ -1587,14 +1592,26 @@ async function walk(root, ignore) {
 // src/scan/git.ts
 import { spawn } from "node:child_process";
 function addedBytes(added) {
-  const parts = [];
-  for (let i = 0; i < added.lines.length; i++) {
-    if (i > 0) parts.push(LF);
-    parts.push(added.lines[i]);
-  }
-  return Buffer.concat(parts);
+  return added.bytes;
 }
-var LF = Buffer.from("\n");
+var ByteBuilder = class {
+  buf = Buffer.allocUnsafe(4096);
+  length = 0;
+  append(data, start, end, separator) {
+    const need = this.length + (separator ? 1 : 0) + (end - start);
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.length);
+      this.buf = next;
+    }
+    if (separator) this.buf[this.length++] = 10;
+    data.copy(this.buf, this.length, start, end);
+    this.length += end - start;
+  }
+  take() {
+    return this.buf.subarray(0, this.length);
+  }
+};
 var COMMIT_MARK = "";
 var FIELD_MARK = "";
 var COMMON = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false", "-c", "log.showSignature=false"];
@@ -1624,6 +1641,7 @@ function revListArgs(selection) {
       return [];
   }
 }
+var QUEUE_BYTES = 32 * 1024 * 1024;
 var UNREADABLE = /unable to read|bad object|corrupt|invalid object|loose object .* is corrupt|inflate|missing blob|missing tree|packfile|did not match any|could not read/i;
 async function* runPatch(repo, args, input2, result) {
   const child = spawn("git", args, { cwd: repo, stdio: [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"] });
@@ -1638,12 +1656,52 @@ async function* runPatch(repo, args, input2, result) {
     child.on("close", resolve2);
   });
   const parser = new PatchParser();
+  const queue = [];
+  let queued = 0;
+  let ended = false;
+  let wake;
+  const stdout = child.stdout;
+  stdout.on("data", (chunk) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued > QUEUE_BYTES) stdout.pause();
+    wake?.();
+  });
+  stdout.on("end", () => {
+    ended = true;
+    wake?.();
+  });
+  stdout.on("error", () => {
+    ended = true;
+    wake?.();
+  });
   let rest;
   const ready = [];
-  for await (const chunk of child.stdout) {
-    const data = rest ? Buffer.concat([rest, chunk]) : chunk;
+  for (; ; ) {
+    if (queue.length === 0) {
+      if (ended) break;
+      await new Promise((resolve2) => wake = resolve2);
+      wake = void 0;
+      continue;
+    }
+    const chunk = queue.shift();
+    queued -= chunk.length;
+    if (stdout.isPaused() && queued < QUEUE_BYTES / 2) stdout.resume();
+    const data = chunk;
     let start = 0;
-    for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
+    if (rest) {
+      const first = chunk.indexOf(10);
+      if (first < 0) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, chunk.subarray(0, first)]);
+      const done = parser.pushBytes(joined, 0, joined.length);
+      if (done) ready.push(done);
+      rest = void 0;
+      start = first + 1;
+    }
+    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
       const done = parser.pushBytes(data, start, nl);
       if (done) ready.push(done);
       start = nl + 1;
@@ -1654,6 +1712,7 @@ async function* runPatch(repo, args, input2, result) {
       yield added;
     }
     ready.length = 0;
+    await new Promise((resolve2) => setImmediate(resolve2));
   }
   if (rest) {
     const done = parser.pushBytes(rest, 0, rest.length);
@@ -1768,7 +1827,7 @@ var PatchParser = class {
     if (this.addedLeft > 0 || this.removedLeft > 0) {
       if (first === 43 && this.addedLeft > 0) {
         if (this.current) {
-          this.current.lines.push(data.subarray(start + 1, end));
+          this.current.bytes.append(data, start + 1, end, this.current.lineNumbers.length > 0);
           this.current.lineNumbers.push(this.nextLine);
         }
         this.nextLine++;
@@ -1794,7 +1853,7 @@ var PatchParser = class {
     }
     if (line.startsWith("diff --git ")) {
       const done = this.finish();
-      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), lines: [], lineNumbers: [] };
+      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), bytes: new ByteBuilder(), lineNumbers: [] };
       return done;
     }
     if (line.startsWith("+++ ") && this.current) {
@@ -1819,7 +1878,8 @@ var PatchParser = class {
     const done = this.current;
     this.current = void 0;
     this.addedLeft = this.removedLeft = 0;
-    return done && done.lines.length > 0 ? done : void 0;
+    if (!done || done.lineNumbers.length === 0) return void 0;
+    return { commit: done.commit, authorEmail: done.authorEmail, path: done.path, bytes: done.bytes.take(), lineNumbers: done.lineNumbers };
   }
 };
 function stripPrefix(path, prefix) {
@@ -1894,12 +1954,18 @@ async function runScan(request) {
       stats.files++;
       for (const d of detections === "binary" ? [] : detections) findings.push(toFinding(d, { path: "-", line: d.line, column: d.column }));
     }
-    const targets = await listFiles(
-      paths.filter((p) => p !== "-"),
-      request.cwd,
-      { noIgnore: request.noIgnore ?? false }
-    );
-    const results = await scanTargets(targets, rules, request.jobs ?? 1, stats, request.onProgress);
+    const pool = startWorkers((request.jobs ?? 1) - 1);
+    let results;
+    try {
+      const targets = await listFiles(
+        paths.filter((p) => p !== "-"),
+        request.cwd,
+        { noIgnore: request.noIgnore ?? false }
+      );
+      results = await scanTargets(targets, rules, pool, stats, request.onProgress);
+    } finally {
+      for (const w of pool) void w.terminate();
+    }
     for (const result of results) {
       if ("skipped" in result) {
         if (result.skipped !== "gone") stats.skipped[result.skipped]++;
@@ -1915,21 +1981,26 @@ async function runScan(request) {
 }
 var MIN_FILES_FOR_WORKERS = 16;
 var PREFETCH = 2;
-async function scanTargets(targets, rules, jobs, stats, onProgress) {
+function startWorkers(count) {
   const workerFile = fileURLToPath(new URL("./scan-worker.js", import.meta.url));
-  if (jobs <= 1 || targets.length < MIN_FILES_FOR_WORKERS || !existsSync2(workerFile)) {
+  if (count <= 0 || !existsSync2(workerFile)) return [];
+  return Array.from({ length: Math.min(count, 63) }, () => new Worker(workerFile));
+}
+async function scanTargets(targets, rules, pool, stats, onProgress) {
+  if (pool.length === 0 || targets.length < MIN_FILES_FOR_WORKERS) {
     const out = [];
     for (const t of targets) {
-      out.push(await scanFile(t, rules));
+      out.push(scanFileSync(t, rules) ?? await scanLargeFile(t, rules));
       if (out.length % 500 === 0) onProgress?.(out.length);
     }
     return out;
   }
+  const jobs = pool.length + 1;
   const batchSize = Math.min(48, Math.max(1, Math.ceil(targets.length / (jobs * 16))));
   const batches = [];
   for (let i = 0; i < targets.length; i += batchSize) batches.push(targets.slice(i, i + batchSize));
-  const workerCount = Math.min(jobs - 1, batches.length);
-  stats.workers = workerCount;
+  const workers = pool.slice(0, Math.min(pool.length, batches.length));
+  stats.workers = workers.length;
   const results = new Array(batches.length);
   let next = 0;
   let done = 0;
@@ -1938,8 +2009,7 @@ async function scanTargets(targets, rules, jobs, stats, onProgress) {
     done += scans.length;
     onProgress?.(done);
   };
-  const runWorker = () => new Promise((resolve2, reject) => {
-    const worker = new Worker(workerFile);
+  const runWorker = (worker) => new Promise((resolve2, reject) => {
     let inFlight = 0;
     const send = () => {
       while (inFlight < PREFETCH && next < batches.length) {
@@ -1947,13 +2017,18 @@ async function scanTargets(targets, rules, jobs, stats, onProgress) {
         inFlight++;
         worker.postMessage({ id, targets: batches[id] });
       }
-      if (inFlight === 0) void worker.terminate().then(() => resolve2());
+      if (inFlight === 0) {
+        worker.off("message", onMessage);
+        worker.off("error", reject);
+        resolve2();
+      }
     };
-    worker.on("message", (msg) => {
+    const onMessage = (msg) => {
       inFlight--;
       finished(msg.id, msg.results);
       send();
-    });
+    };
+    worker.on("message", onMessage);
     worker.on("error", reject);
     send();
   });
@@ -1961,12 +2036,12 @@ async function scanTargets(targets, rules, jobs, stats, onProgress) {
     while (next < batches.length) {
       const id = next++;
       const scans = [];
-      for (const t of batches[id]) scans.push(await scanFile(t, rules));
+      for (const t of batches[id]) scans.push(scanFileSync(t, rules) ?? await scanLargeFile(t, rules));
       finished(id, scans);
       await new Promise((resolve2) => setImmediate(resolve2));
     }
   };
-  await Promise.all([...Array.from({ length: workerCount }, runWorker), runHere()]);
+  await Promise.all([...workers.map(runWorker), runHere()]);
   return results.flat();
 }
 

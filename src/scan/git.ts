@@ -7,30 +7,46 @@ export type GitSelection = { kind: "all" } | { kind: "range"; range: string } | 
 
 /**
  * The added lines of one file in one commit (or in the index): their bytes as git printed them (without the `+`),
- * and their line numbers in the new file. Kept as bytes: most additions are searched without ever becoming strings.
+ * joined with line feeds in one buffer, and their line numbers in the new file (line i of `bytes` is
+ * `lineNumbers[i]`). Kept as bytes: most additions are searched without ever becoming strings.
  */
 export interface AddedLines {
   commit: string | null;
   authorEmail: string | null;
   path: string;
-  lines: Buffer[];
+  bytes: Buffer;
   lineNumbers: number[];
 }
 
 /** The added lines joined with line feeds: line i of this text is `lineNumbers[i]` of the file. */
 export function addedBytes(added: AddedLines): Buffer {
-  const parts: Buffer[] = [];
-  for (let i = 0; i < added.lines.length; i++) {
-    if (i > 0) parts.push(LF);
-    parts.push(added.lines[i]!);
-  }
-  return Buffer.concat(parts);
+  return added.bytes;
 }
-const LF = Buffer.from("\n");
 
 /** The added lines as text with their line numbers (for tests and small inputs). */
 export function addedLinesText(added: AddedLines): Array<{ line: number; text: string }> {
-  return added.lines.map((b, i) => ({ line: added.lineNumbers[i]!, text: b.toString("utf8") }));
+  const lines = added.bytes.toString("utf8").split("\n");
+  return added.lineNumbers.map((line, i) => ({ line, text: lines[i] ?? "" }));
+}
+
+/** A growable byte buffer: added lines are copied in (one memcpy each, no object per line). */
+class ByteBuilder {
+  private buf = Buffer.allocUnsafe(4096);
+  length = 0;
+  append(data: Buffer, start: number, end: number, separator: boolean): void {
+    const need = this.length + (separator ? 1 : 0) + (end - start);
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.length);
+      this.buf = next;
+    }
+    if (separator) this.buf[this.length++] = 10;
+    data.copy(this.buf, this.length, start, end);
+    this.length += end - start;
+  }
+  take(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
 }
 
 /** A part of the history git could not read: the scan went on without it. */
@@ -78,6 +94,9 @@ function revListArgs(selection: GitSelection): string[] {
   }
 }
 
+/** Unparsed git output held at most before the stream pauses (then git waits on the pipe). */
+const QUEUE_BYTES = 32 * 1024 * 1024;
+
 /** git's messages for an object it cannot read (missing, corrupt, truncated), as opposed to a bad revision or no repository. */
 const UNREADABLE = /unable to read|bad object|corrupt|invalid object|loose object .* is corrupt|inflate|missing blob|missing tree|packfile|did not match any|could not read/i;
 
@@ -107,12 +126,55 @@ async function* runPatch(repo: string, args: string[], input: string | undefined
     child.on("close", resolve);
   });
   const parser = new PatchParser();
+  // Flowing mode into a bounded queue: git's output is read whenever it arrives (git never waits on a full pipe
+  // while a chunk is parsed), and the stream pauses when the queue holds QUEUE_BYTES unparsed.
+  const queue: Buffer[] = [];
+  let queued = 0;
+  let ended = false;
+  let wake: (() => void) | undefined;
+  const stdout = child.stdout!;
+  stdout.on("data", (chunk: Buffer) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued > QUEUE_BYTES) stdout.pause();
+    wake?.();
+  });
+  stdout.on("end", () => {
+    ended = true;
+    wake?.();
+  });
+  stdout.on("error", () => {
+    ended = true;
+    wake?.();
+  });
   let rest: Buffer | undefined;
   const ready: AddedLines[] = [];
-  for await (const chunk of child.stdout! as AsyncIterable<Buffer>) {
-    const data = rest ? Buffer.concat([rest, chunk]) : chunk;
+  for (;;) {
+    if (queue.length === 0) {
+      if (ended) break;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+      continue;
+    }
+    const chunk = queue.shift()!;
+    queued -= chunk.length;
+    if (stdout.isPaused() && queued < QUEUE_BYTES / 2) stdout.resume();
+    const data = chunk;
     let start = 0;
-    for (let nl = data.indexOf(10); nl >= 0; nl = data.indexOf(10, start)) {
+    if (rest) {
+      // Only the line cut at the previous chunk's end is copied, not the whole chunk.
+      const first = chunk.indexOf(10);
+      if (first < 0) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, chunk.subarray(0, first)]);
+      const done = parser.pushBytes(joined, 0, joined.length);
+      if (done) ready.push(done);
+      rest = undefined;
+      start = first + 1;
+    }
+    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
       const done = parser.pushBytes(data, start, nl);
       if (done) ready.push(done);
       start = nl + 1;
@@ -123,6 +185,8 @@ async function* runPatch(repo: string, args: string[], input: string | undefined
       yield added;
     }
     ready.length = 0;
+    // Let the event loop read what git wrote meanwhile.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   if (rest) {
     const done = parser.pushBytes(rest, 0, rest.length);
@@ -245,7 +309,7 @@ function gitFailed(selection: GitSelection, result: RunResult): UsageError {
 export class PatchParser {
   private commit: string | null = null;
   private author: string | null = null;
-  private current: AddedLines | undefined;
+  private current: { commit: string | null; authorEmail: string | null; path: string; bytes: ByteBuilder; lineNumbers: number[] } | undefined;
   private nextLine = 0;
   private addedLeft = 0;
   private removedLeft = 0;
@@ -266,7 +330,7 @@ export class PatchParser {
     if (this.addedLeft > 0 || this.removedLeft > 0) {
       if (first === 43 /* + */ && this.addedLeft > 0) {
         if (this.current) {
-          this.current.lines.push(data.subarray(start + 1, end));
+          this.current.bytes.append(data, start + 1, end, this.current.lineNumbers.length > 0);
           this.current.lineNumbers.push(this.nextLine);
         }
         this.nextLine++;
@@ -293,7 +357,7 @@ export class PatchParser {
     }
     if (line.startsWith("diff --git ")) {
       const done = this.finish();
-      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), lines: [], lineNumbers: [] };
+      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), bytes: new ByteBuilder(), lineNumbers: [] };
       return done;
     }
     if (line.startsWith("+++ ") && this.current) {
@@ -320,7 +384,8 @@ export class PatchParser {
     const done = this.current;
     this.current = undefined;
     this.addedLeft = this.removedLeft = 0;
-    return done && done.lines.length > 0 ? done : undefined;
+    if (!done || done.lineNumbers.length === 0) return undefined;
+    return { commit: done.commit, authorEmail: done.authorEmail, path: done.path, bytes: done.bytes.take(), lineNumbers: done.lineNumbers };
   }
 }
 

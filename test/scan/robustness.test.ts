@@ -101,3 +101,23 @@ describe("ignored files", () => {
     expect(await paths(["secrets"])).toEqual(["secrets/prod.env"]);
   });
 });
+
+describe("a history larger than git's pipe", () => {
+  it("reads the patches in many chunks and keeps every line number", async () => {
+    const repo = tempRepo();
+    try {
+      // Lines of every length, so lines are cut at chunk edges in every place; secrets near the start, the middle, the end.
+      const lines = Array.from({ length: 60_000 }, (_, i) => `line ${i} ${"x".repeat(i % 97)}`);
+      const at = [3, 31_337, 59_990];
+      at.forEach((n, k) => (lines[n] = `GENESYSCLOUD_OAUTHCLIENT_SECRET=${SECRETS[k]!}`));
+      repo.write("big.txt", `${lines.join("\n")}\n`);
+      repo.commit("big");
+      const res = await runKeyward(["scan", "--git", repo.dir, "--format", "json"], {});
+      expect(res.code).toBe(1);
+      const report = JSON.parse(res.stdout) as { findings: Array<{ line: number; secretPrefix: string }> };
+      expect(report.findings.map((f) => [f.line, f.secretPrefix])).toEqual(at.map((n, k) => [n + 1, `${SECRETS[k]!.slice(0, 4)}…`]));
+    } finally {
+      repo.remove();
+    }
+  });
+});
