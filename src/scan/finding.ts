@@ -4,8 +4,8 @@ import { encodedForms, type Encoding } from "../decode/index.js";
 import type { Detection } from "./detect.js";
 import type { Confidence } from "./rules.js";
 
-/** TruffleHog's three verification states, plus `unverified` when `--verify` was not asked (or cannot apply). */
-export type Verdict = "live" | "dead" | "unknown" | "unverified";
+/** TruffleHog's three verification states, plus `unverified` when `--verify` was not asked, and `unpaired` (no client id to try, no org credentials to sweep). */
+export type Verdict = "live" | "dead" | "unknown" | "unverified" | "unpaired";
 /** `baselined`: the fingerprint is in the `--baseline` file, so the finding does not fail the scan. */
 export type BaselineStatus = "new" | "baselined";
 
@@ -32,6 +32,8 @@ export interface Finding {
   occurrences: number;
   /** Characters the match covers in the source (43, or the Basic value's length). */
   length: number;
+  /** With `--verify`: the org the verdict was reached in (README "Several orgs"). */
+  org?: string | null;
   secretPrefix: string;
   fingerprint: string;
   verdict: Verdict;

@@ -22,6 +22,7 @@ export function findingJson(f: Finding) {
     secretPrefix: f.secretPrefix,
     fingerprint: f.fingerprint,
     verdict: f.verdict,
+    ...(f.org ? { org: f.org } : {}),
     baseline: f.baseline,
   };
 }
@@ -37,7 +38,7 @@ export function describeFinding(f: Finding): string {
   if (f.confidence !== "high") parts.push(`confidence ${f.confidence}`);
   if (f.decoded.length > 0) parts.push(`decoded: ${f.decoded.join("+")}`);
   if (f.example) parts.push(`example (the same value in ${f.occurrences} documentation files; does not fail the scan)`);
-  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}`);
+  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}${f.org ? ` (org ${f.org})` : ""}`);
   if (f.baseline === "baselined") parts.push("baselined");
   return parts.join(", ");
 }
