@@ -87,7 +87,7 @@ export const section: BenchSection = {
       { name: "keyward scan", threads: 2, run: () => timed(process.execPath, ["--", BIN, "scan", tree, "--format", "json", "--jobs", "2"]), reported: (t) => fingerprints(t.out), key: (s) => fingerprintOf(s) },
     ];
     if (rg) {
-      for (const j of [1, 2]) kinds.push({ name: "ripgrep, the seed's context regex", threads: j, run: () => timed(rg!, ["-j", String(j), "-o", "--no-filename", "--no-line-number", SEED_REGEX, tree]), reported: (t) => [...t.out.matchAll(/[A-Za-z0-9_-]{43}/g)].map((m) => m[0]) });
+      for (const j of [1, 2]) kinds.push({ name: "ripgrep, the seed's context regex", threads: j, run: () => timed(rg!, ["-j", String(j), "-o", "--no-filename", "--no-line-number", SEED_REGEX, tree]), reported: (t) => [...t.out.matchAll(/['"]([A-Za-z0-9_-]{43})['"]$/gm)].map((m) => m[1]!) });
     }
     if (gitleaks.path) {
       for (const j of [1, 2]) {
