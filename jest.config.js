@@ -7,10 +7,10 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
-  // The reliability suite, the examples tier and the Terraform suite have their own commands (npm run
-  // test:reliability, test:examples, test:terraform; jest.reliability.config.js, jest.examples.config.js,
-  // jest.terraform.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/", "<rootDir>/test/examples-tier/", "<rootDir>/test/terraform/"],
+  // The reliability suite, the examples tier, the third-party tools tier and the Terraform suite have their own
+  // commands (npm run test:reliability, test:examples, test:tools, test:terraform;
+  // jest.reliability/examples/tools/terraform.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/", "<rootDir>/test/examples-tier/", "<rootDir>/test/tools/", "<rootDir>/test/terraform/"],
   globalSetup: "<rootDir>/test/global-setup.mjs",
   reporters: ["default", "<rootDir>/test/summary-reporter.mjs"],
   testTimeout: 30000,
