@@ -38,7 +38,7 @@ export const section: BenchSection = {
           github.commits.set(commit, { email: "dev@acme.example", files: [{ filename: "config/genesys.env" }] });
           github.addAlert(REPO, { number: n + 1, secret: c.secret, locations: [{ type: "commit", details: { path: "config/genesys.env", start_line: 3, end_line: 3, blob_sha: blob, commit_sha: commit } }] });
         }
-        github.locationsPerPage = 100;
+        github.defaultPerPage = 100;
         s.genesys.control.setLimits({ apiRequestsPerWindow: 1_000_000, tokenRequestsPerWindow: 1_000_000 });
         s.genesys.control.setFaults([{ latencyMs: RTT }]);
         github.latencyMs = RTT;

@@ -2,22 +2,80 @@
  * One process-wide registry of secret values. Whatever handles a secret registers it the moment it has it;
  * the logger, error messages and every line keyward prints pass through `scrub`, so a registered value can
  * never be written out, even by a code path that forgot about it.
+ *
+ * A long-running process (the janitor) handles a stream of other people's secrets: each unit of work runs in a
+ * redaction scope ({@link withRedactionScope}); what is registered inside it is scrubbed inside it and dropped with
+ * it, so the process-wide registry does not grow with every delivery.
  */
+import { AsyncLocalStorage } from "node:async_hooks";
+
 const MIN_SECRET_LENGTH = 6;
-const registered = new Set<string>();
-let pattern: RegExp | null = null;
+
+class SecretSet {
+  readonly values = new Set<string>();
+  private pattern: RegExp | null = null;
+  add(value: string): void {
+    if (this.values.has(value)) return;
+    this.values.add(value);
+    this.pattern = null;
+  }
+  scrub(text: string): string {
+    if (this.values.size === 0) return text;
+    this.pattern ??= new RegExp(
+      [...this.values]
+        .sort((a, b) => b.length - a.length)
+        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+        .join("|"),
+      "g",
+    );
+    return text.replace(this.pattern, REDACTED);
+  }
+  clear(): void {
+    this.values.clear();
+    this.pattern = null;
+  }
+}
+
+const registered = new SecretSet();
+const scopes = new AsyncLocalStorage<SecretSet>();
 
 export const REDACTED = "[REDACTED]";
 
-/** Register a secret (and every form of it that might be printed, e.g. base64 of `id:secret`). */
+/** Register a secret (and every form of it that might be printed, e.g. base64 of `id:secret`): in the current redaction scope, else process-wide. */
 export function registerSecret(...values: Array<string | undefined | null>): void {
-  let changed = false;
+  const into = scopes.getStore() ?? registered;
   for (const value of values) {
-    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.has(value)) continue;
-    registered.add(value);
-    changed = true;
+    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.values.has(value)) continue;
+    into.add(value);
   }
-  if (changed) pattern = null;
+}
+
+/** Register a secret process-wide even inside a scope (the process's own credentials, read during a unit of work). */
+export function registerProcessSecret(...values: Array<string | undefined | null>): void {
+  for (const value of values) if (typeof value === "string" && value.length >= MIN_SECRET_LENGTH) registered.add(value);
+}
+
+/**
+ * Runs `work` in its own redaction scope: secrets registered during it are scrubbed from everything written during
+ * it (as well as the process-wide ones) and forgotten when it ends. Scopes nest: an inner scope also scrubs the
+ * outer scopes' secrets.
+ */
+export function withRedactionScope<T>(work: () => Promise<T>): Promise<T> {
+  const outer = scopes.getStore();
+  const scope = new SecretSet();
+  if (outer) for (const v of outer.values) scope.add(v);
+  return scopes.run(scope, async () => {
+    try {
+      return await work();
+    } finally {
+      scope.clear();
+    }
+  });
+}
+
+/** How many secrets are registered process-wide and in the current scope (tests of registry growth). */
+export function registrySize(): { process: number; scope: number } {
+  return { process: registered.values.size, scope: scopes.getStore()?.values.size ?? 0 };
 }
 
 /** The forms of a Genesys client secret that could appear anywhere: the value and its HTTP Basic encoding. */
@@ -26,14 +84,9 @@ export function registerClientSecret(clientId: string, secret: string): void {
 }
 
 export function scrub(text: string): string {
-  if (registered.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
-  if (pattern === null) {
-    const alternatives = [...registered]
-      .sort((a, b) => b.length - a.length)
-      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    pattern = new RegExp(alternatives.join("|"), "g");
-  }
-  return text.replace(pattern, REDACTED);
+  if (text.length < MIN_SECRET_LENGTH) return text;
+  const scope = scopes.getStore();
+  return scope ? scope.scrub(registered.scrub(text)) : registered.scrub(text);
 }
 
 /** Keys whose values are never logged, whatever they hold. */
@@ -62,5 +115,4 @@ export function redactValue(value: unknown, depth = 0): unknown {
 /** For tests only: forget every registered value. */
 export function resetSecretRegistry(): void {
   registered.clear();
-  pattern = null;
 }

@@ -49,6 +49,8 @@ export interface SecretStore {
   listTagged(key: string, value: string): Promise<Array<{ arn: string; name: string }>>;
   /** DeleteSecret without recovery: only for a container this run created and never wrote. */
   deleteUnused(secretId: string): Promise<void>;
+  /** The (not deleted) secrets carrying tag `key` (any value) whose name starts with `namePrefix`, with their tags (bounded). */
+  listByTagKey?(key: string, namePrefix: string): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>>;
 }
 
 export interface SecretStoreOptions {
@@ -154,6 +156,27 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
             if (s.DeletedDate) continue;
             // Client ids are compared as identities, not spellings (a UUID's case does not make it another client).
             if (s.ARN && (s.Tags ?? []).some((t) => t.Key === key && t.Value?.toLowerCase() === value.toLowerCase())) found.push({ arn: s.ARN, name: s.Name ?? s.ARN });
+          }
+          nextToken = out.NextToken;
+          if (!nextToken) break;
+        }
+        return found;
+      }),
+    listByTagKey: (key, namePrefix) =>
+      call("ListSecrets", `tag-key ${key}`, async () => {
+        const found: Array<{ arn: string; name: string; tags: Record<string, string> }> = [];
+        let nextToken: string | undefined;
+        for (let page = 0; page < MAX_LIST_PAGES; page++) {
+          const out = await client.send(
+            new ListSecretsCommand({
+              Filters: [{ Key: "tag-key", Values: [key] }, ...(namePrefix ? [{ Key: "name" as const, Values: [namePrefix] }] : [])],
+              MaxResults: 100,
+              ...(nextToken ? { NextToken: nextToken } : {}),
+            }),
+          );
+          for (const s of out.SecretList ?? []) {
+            if (s.DeletedDate || !s.ARN || !(s.Name ?? "").startsWith(namePrefix)) continue;
+            found.push({ arn: s.ARN, name: s.Name ?? s.ARN, tags: Object.fromEntries((s.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""])) });
           }
           nextToken = out.NextToken;
           if (!nextToken) break;

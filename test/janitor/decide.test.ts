@@ -43,18 +43,19 @@ describe("decideAction: every requested action × protected × own client × sec
     });
     const d = decideAction({ clientId: ID, policy: p, secretKnown: known, ownClient: own });
     const keep = known ? "rotate" : "revoke";
-    // Invariants first: a protected client is never deleted; the janitor never disables or deletes itself.
+    // Invariants first: a protected client is never deleted; the janitor never disables, deletes or revokes itself
+    // (with nowhere to store a new secret it does nothing: a human is alerted).
     if (prot) expect(d.action).not.toBe("delete");
-    if (own) expect(d.action).toBe(keep);
+    if (own) expect(d.action).toBe(known ? "rotate" : "none");
     if (!known) expect(d.action).not.toBe("rotate");
     // Then the exact answer.
     const asked = requested ?? keep;
-    let expected: ContainAction = asked;
-    if (own) expected = keep;
+    let expected: ContainAction | "none" = asked;
+    if (own) expected = known ? "rotate" : "none";
     else if (asked === "delete" && prot) expected = keep;
     else if (asked === "rotate" && !known) expected = "revoke";
     expect(d.action).toBe(expected);
-    if (expected !== asked) expect(d.requested).toBe(asked);
+    if (expected !== asked || (own && !known)) expect(d.requested).toBe(asked);
     else expect(d.requested).toBeUndefined();
   });
   it("a client entry beats the default", () => {

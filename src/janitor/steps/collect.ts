@@ -1,17 +1,21 @@
 import type { AuditEvent } from "../../audit/index.js";
 import { KeywardError } from "../../core/errors.js";
 import { registerSecret } from "../../core/redact.js";
-import type { AlertLocation } from "../../github/index.js";
-import { FILES_BOUND, mergeCandidates, uuidsNear } from "../candidates.js";
+import { GitHubError, type AlertLocation, type GitHubClient } from "../../github/index.js";
+import { FILES_BOUND, NEAR_BOUND, uuidsNear } from "../candidates.js";
 import type { LeakFacts } from "../messages.js";
 import { ALERT_EVENT } from "../work-item.js";
 import { reasonOf, type DeliveryContext } from "./context.js";
 
-/** The alert's triage state as GitHub reports it (null for a scanner finding). */
+/** The alert's triage state as GitHub reports it. */
 export interface AlertState {
   state: "open" | "resolved";
   resolution?: string | null | undefined;
+  /** When GitHub raised it (ISO 8601), when known. */
+  createdAt?: string;
 }
+
+export type FactsSoFar = Omit<LeakFacts, "clientId">;
 
 /** Step 1's outcome: what the delivery is about. */
 export type CollectOutcome =
@@ -19,91 +23,199 @@ export type CollectOutcome =
       kind: "collected";
       /** The leaked secret (registered for redaction), undefined when the alert carried none. */
       secret: string | undefined;
-      /** Candidate client ids, strongest first, canonical case. */
-      candidates: string[];
-      authorEmail?: string;
       alert?: AlertState;
-      facts: Omit<LeakFacts, "clientId">;
+      /** The alert's `secret_type` (scanner findings: the rule id). */
+      secretType?: string;
+      /** Candidate client ids the delivery itself names (a scanner finding's). */
+      named: string[];
+      authorEmail?: string;
+      facts: FactsSoFar;
       location: AuditEvent["location"];
     }
+  /** Not a Genesys secret (`secret_type` is none of keyward's patterns): acknowledged, nothing reaches Genesys. */
+  | { kind: "ignored"; secretType: string }
   /** The alert or finding could not be read; `retryable` when trying later may succeed. */
-  | { kind: "failed"; reason: string; retryable: boolean };
+  | { kind: "failed"; reason: string; retryable: boolean; retryAfterMs?: number };
 
-/** Step 1: the secret, where it was, and the client ids near it. Never throws. */
+/** Step 1: the alert (or finding) and its secret. Never throws. */
 export async function collect(ctx: DeliveryContext): Promise<CollectOutcome> {
   try {
     return await collectOrThrow(ctx);
   } catch (err) {
-    return { kind: "failed", reason: reasonOf(err), retryable: err instanceof KeywardError && err.retryable };
+    return { kind: "failed", reason: reasonOf(err), retryable: err instanceof KeywardError && err.retryable, ...(err instanceof GitHubError && err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
   }
 }
 
 async function collectOrThrow(ctx: DeliveryContext): Promise<CollectOutcome> {
-  const { item, deps, errors } = ctx;
+  const { item, deps } = ctx;
   if (item.event !== ALERT_EVENT) {
     const f = item.finding;
     registerSecret(f.secret);
     return {
       kind: "collected",
       secret: f.secret,
-      candidates: [f.client_id],
+      secretType: f.rule_id,
+      named: [f.client_id],
       ...(f.author_email ? { authorEmail: f.author_email } : {}),
       facts: { repository: item.repository, path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) },
       location: { type: "keyward_finding", path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) },
     };
   }
-  const github = deps.github;
+  const github = ctx.github;
   if (!github) throw new KeywardError("no GitHub token configured", { reason: "github-not-configured" });
   const alert = await github.getAlert(item.repository, item.alertNumber);
+  // Only Genesys secrets reach Genesys: an alert for any other provider's secret is acknowledged and ignored.
+  const types = deps.secretTypes.map((t) => t.toLowerCase());
+  const type = alert.secret_type ?? "";
+  if (!types.includes(type.toLowerCase()) && !types.includes((alert.secret_type_display_name ?? "").toLowerCase())) return { kind: "ignored", secretType: type.slice(0, 100) };
   const secret = typeof alert.secret === "string" && alert.secret ? alert.secret : undefined;
-  let locations: AlertLocation[] = [];
-  try {
-    locations = await github.listLocations(item.repository, item.alertNumber);
-  } catch (err) {
-    errors.push(`fetch:locations-${reasonOf(err)}`);
-  }
-  const near: string[][] = [];
-  const inFiles: string[][] = [];
-  let authorEmail: string | undefined;
-  let first: AlertLocation | undefined;
-  for (const loc of locations.slice(0, 10)) {
-    first ??= loc;
-    const d = loc.details ?? {};
-    try {
-      if ((loc.type === "commit" || loc.type === "wiki_commit") && typeof d.commit_sha === "string") {
-        if (loc.type === "commit" && typeof d.blob_sha === "string") {
-          const blob = await github.getBlob(item.repository, d.blob_sha);
-          near.push(uuidsNear(blob, secret, d.start_line));
-        }
-        if (loc.type === "commit") {
-          const commit = await github.getCommit(item.repository, d.commit_sha);
-          authorEmail ??= commit.authorEmail;
-          const others = commit.files.filter((f) => f.filename !== d.path && f.patch).map((f) => f.patch!).join("\n");
-          inFiles.push(uuidsNear(others, secret, undefined, FILES_BOUND));
-        }
-      } else {
-        const urlKey = Object.keys(d).find((k) => k.endsWith("_url") && typeof d[k] === "string");
-        if (urlKey) {
-          const content = await github.getApiUrl(d[urlKey] as string);
-          const text = [content.title, content.body].filter((v) => typeof v === "string").join("\n");
-          near.push(uuidsNear(text, secret, undefined));
-        }
-      }
-    } catch (err) {
-      errors.push(`fetch:${loc.type}-${reasonOf(err)}`);
-    }
-  }
-  const fd = first?.details ?? {};
-  const path = typeof fd.path === "string" ? fd.path : undefined;
-  const line = typeof fd.start_line === "number" ? fd.start_line : undefined;
-  const commit = typeof fd.commit_sha === "string" ? fd.commit_sha : undefined;
   return {
     kind: "collected",
     secret,
-    candidates: mergeCandidates([...near, ...inFiles]),
-    ...(authorEmail ? { authorEmail } : {}),
-    alert: { state: alert.state, resolution: alert.resolution },
-    facts: { repository: item.repository, ...(path ? { path } : {}), ...(line ? { line } : {}), ...(commit ? { commit } : {}), ...(alert.html_url ? { alertUrl: alert.html_url } : {}) },
-    location: first ? { type: first.type, ...(path ? { path } : {}), ...(line ? { line } : {}), ...(commit ? { commit } : {}) } : null,
+    alert: { state: alert.state, resolution: alert.resolution, ...(alert.created_at ? { createdAt: alert.created_at } : {}) },
+    secretType: type,
+    named: [],
+    facts: { repository: item.repository, ...(alert.html_url ? { alertUrl: alert.html_url } : {}) },
+    location: null,
   };
+}
+
+/** What the alert's locations said: where the secret is, who committed it, and every client id found near it. */
+export interface Located {
+  facts: FactsSoFar;
+  location: AuditEvent["location"];
+  authorEmail?: string;
+  candidates: string[];
+}
+
+/** Candidate ids in batches (strongest first, as soon as each is known) and, when all are read, the facts. */
+export interface Locating {
+  batches: AsyncIterable<string[]>;
+  done: Promise<Located>;
+}
+
+/** Distinct places whose content is read (blobs are deduplicated by sha, URLs by URL). */
+export const MAX_LOCATION_CONTENTS = 50;
+/** Contents fetched at once. */
+const CONTENT_CONCURRENCY = 4;
+
+/**
+ * The alert's locations, read in order (every page, bounded): the content of each place (a blob, an issue, a comment,
+ * …) yields the client ids nearest the secret, first location first; the first commit's other changed files come
+ * last. Contents are fetched a few at a time ahead of need, so the first location's candidates are ready after
+ * three calls (alert, locations, blob): the critical path. A wiki page cannot be read through the REST API: its
+ * location gives facts but no content.
+ */
+export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string, alertNumber: number, secret: string): Locating {
+  const { errors } = ctx;
+  const queue: string[][] = [];
+  let finished = false;
+  let wake: (() => void) | undefined;
+  const push = (ids: string[]) => {
+    if (ids.length) queue.push(ids);
+    wake?.();
+  };
+  const done = (async (): Promise<Located> => {
+    let locations: AlertLocation[] = [];
+    try {
+      locations = await github.listLocations(repo, alertNumber);
+    } catch (err) {
+      errors.push(`fetch:locations-${reasonOf(err)}`);
+    }
+    const first = locations[0];
+    const fd = first?.details ?? {};
+    const path = typeof fd.path === "string" ? fd.path : undefined;
+    const line = typeof fd.start_line === "number" ? fd.start_line : undefined;
+    const commit = typeof fd.commit_sha === "string" ? fd.commit_sha : undefined;
+    const firstCommit = locations.find((l) => l.type === "commit" && typeof l.details?.commit_sha === "string");
+    // The commit of the first code location: its author, and ids in its other changed files (weakest candidates).
+    const commitInfo = firstCommit
+      ? github.getCommit(repo, firstCommit.details.commit_sha as string).catch((err: unknown) => {
+          errors.push(`fetch:commit-${reasonOf(err)}`);
+          return undefined;
+        })
+      : Promise.resolve(undefined);
+
+    const seen = new Set<string>();
+    const jobs: Array<{ type: string; run: () => Promise<string[]> }> = [];
+    for (const loc of locations) {
+      const d = loc.details ?? {};
+      if (loc.type === "commit" && typeof d.blob_sha === "string") {
+        const sha = d.blob_sha;
+        if (seen.has(`blob:${sha}`)) continue;
+        seen.add(`blob:${sha}`);
+        jobs.push({ type: loc.type, run: async () => uuidsNear(await github.getBlob(repo, sha), secret, typeof d.start_line === "number" ? d.start_line : undefined) });
+      } else if (loc.type === "wiki_commit") {
+        if (!seen.has("wiki")) errors.push("fetch:wiki_commit-content-unavailable");
+        seen.add("wiki");
+      } else {
+        const urlKey = Object.keys(d).find((k) => k.endsWith("_url") && k !== "html_url" && typeof d[k] === "string");
+        if (!urlKey) continue;
+        const url = d[urlKey] as string;
+        if (seen.has(`url:${url}`)) continue;
+        seen.add(`url:${url}`);
+        jobs.push({
+          type: loc.type,
+          run: async () => {
+            const content = await github.getApiUrl(url, repo);
+            return uuidsNear([content.title, content.body].filter((v) => typeof v === "string").join("\n"), secret, undefined, NEAR_BOUND);
+          },
+        });
+      }
+    }
+    if (jobs.length > MAX_LOCATION_CONTENTS) errors.push("fetch:locations-truncated");
+    const bounded = jobs.slice(0, MAX_LOCATION_CONTENTS);
+    // Fetch ahead, a few at a time; hand the candidates on in location order.
+    const results: Array<Promise<string[]>> = [];
+    let next = 0;
+    const slots: Array<Promise<void>> = [];
+    const start = () => {
+      const i = next++;
+      if (i >= bounded.length) return;
+      const job = bounded[i]!;
+      results[i] = job.run().catch((err: unknown) => {
+        errors.push(`fetch:${job.type}-${reasonOf(err)}`);
+        return [];
+      });
+      slots.push(results[i]!.then(start));
+    };
+    for (let k = 0; k < Math.min(CONTENT_CONCURRENCY, bounded.length); k++) start();
+    const all: string[] = [];
+    for (let i = 0; i < bounded.length; i++) {
+      while (!results[i]) await Promise.race(slots);
+      const ids = await results[i]!;
+      all.push(...ids);
+      push(ids);
+    }
+    const info = await commitInfo;
+    if (info && firstCommit) {
+      const others = info.files.filter((f) => f.filename !== firstCommit.details.path && f.patch).map((f) => f.patch!).join("\n");
+      const ids = uuidsNear(others, secret, undefined, FILES_BOUND);
+      all.push(...ids);
+      push(ids);
+    }
+    return {
+      facts: { ...(path ? { path } : {}), ...(line ? { line } : {}), ...(commit ? { commit } : {}), repository: repo },
+      location: first ? { type: first.type, ...(path ? { path } : {}), ...(line ? { line } : {}), ...(commit ? { commit } : {}) } : null,
+      ...(info?.authorEmail ? { authorEmail: info.authorEmail } : {}),
+      candidates: [...new Set(all)],
+    };
+  })().finally(() => {
+    finished = true;
+    wake?.();
+  });
+  const batches = {
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        if (queue.length) {
+          yield queue.shift()!;
+          continue;
+        }
+        if (finished) return;
+        await new Promise<void>((r) => (wake = r));
+        wake = undefined;
+      }
+    },
+  };
+  return { batches, done };
 }
