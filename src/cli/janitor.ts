@@ -1,16 +1,54 @@
-import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { isLoopbackHost } from "../core/net.js";
 import { createLogger, logLevelFromEnv } from "../core/log.js";
+import { ADMIN_SECRET_ARN_ENV, WEBHOOK_SECRET_ARN_ENV, WEBHOOK_SECRET_ENV } from "../contracts/env-names.js";
 import { createJanitorRuntime, InProcessQueue, loadJanitorConfig, processWorkItem, startJanitorServer, sweepManagedSecrets } from "../janitor/index.js";
+import { defineCommand, parseCommand, renderHelp } from "./command-spec.js";
+import { AWS_ENV, GENESYS_ADMIN_ENV, LOG_ENV, USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 
-const HELP =
-  "usage: keyward janitor serve [--port N] [--host 127.0.0.1]\n" +
-  "       keyward janitor sweep\n" +
-  "  serve: POST /api/github/webhooks, GET /healthz; configuration from the environment (README \"The janitor\")\n" +
-  "  sweep: checks every managed secret's AWSCURRENT and rotates again the ones that do not authenticate (exit 1 when one could not be repaired)\n";
+/** `keyward janitor`'s grammar (parser and help are generated from it). */
+export const spec = defineCommand({
+  name: "janitor",
+  summary: "serve the leak janitor's webhook on this machine (the Lambdas run the same code)",
+  usage: ["janitor serve [--port N] [--host 127.0.0.1]", "janitor sweep"],
+  description:
+    "  serve: POST /api/github/webhooks (secret_scanning_alert and keyward_finding deliveries), GET /healthz. The whole\n" +
+    "  configuration is checked first (exit 2 listing every problem); SIGINT, SIGTERM or SIGHUP stop accepting, run\n" +
+    "  every waiting retry as its last try, finish the work in hand and exit 0 (a repeated signal does not cut it\n" +
+    "  short). Audit events go to stdout as JSON lines (schema keyward.janitor.audit/v2).\n" +
+    "  sweep: tries every managed secret's AWSCURRENT and rotates again the ones that do not authenticate (an\n" +
+    "  interrupted containment), telling the fallback channel; prints a JSON report.",
+  positionals: { name: "serve|sweep", description: "the subcommand", min: 1, max: 1 },
+  flags: {
+    port: { type: "integer", value: "N", min: 0, max: 65535, default: 0, defaultText: "a free port", description: "port to listen on" },
+    host: { type: "string", value: "HOST", defaultText: "127.0.0.1", description: "address to listen on (beyond loopback, put TLS in front)" },
+  },
+  env: [
+    { name: `${WEBHOOK_SECRET_ENV}, ${WEBHOOK_SECRET_ENV}_PREVIOUS`, description: "the GitHub webhook secret (16+ characters), and the one before a rotation" },
+    { name: WEBHOOK_SECRET_ARN_ENV, description: "instead: a Secrets Manager secret holding them" },
+    { name: "GITHUB_TOKEN | GITHUB_TOKEN_ARN, GITHUB_API_URL", description: "GitHub: secret scanning alerts read/write, contents read" },
+    { name: "SLACK_BOT_TOKEN | SLACK_BOT_TOKEN_ARN, SLACK_API_URL", description: "Slack (optional): DMs to committers, human alerts" },
+    { name: "KEYWARD_SLACK_FALLBACK_CHANNEL", description: "where human alerts and undeliverable DMs go (required with Slack)" },
+    { name: "KEYWARD_SLACK_DM_DOMAINS", description: "email domains a DM may go to (confirmed Slack email = commit author); else the fallback channel" },
+    { name: "KEYWARD_GITHUB_SECRET_TYPES", description: "the alert secret_type values acted on (default: keyward's patterns); others are ignored" },
+    { name: "KEYWARD_MANAGED_SECRET_PREFIX", description: "managed secrets: named under it (default keyward/) and tagged keyward:client-id" },
+    { name: "KEYWARD_JANITOR_MAX_ATTEMPTS, KEYWARD_JANITOR_DELIVERY_BUDGET_SECONDS, KEYWARD_JANITOR_CONCURRENCY", description: "tries per delivery (5), seconds per try (300), deliveries at once (4)" },
+    { name: "KEYWARD_GITHUB_MAX_RESPONSE_BYTES", description: "largest GitHub answer read (16 MiB)" },
+    { name: "KEYWARD_SPLUNK_HEC_URL, _TOKEN; KEYWARD_DATADOG_API_KEY, _URL", description: "optional SIEM sinks" },
+    ...GENESYS_ADMIN_ENV.map((e) => (e.name.startsWith("GENESYSCLOUD_OAUTHCLIENT") ? { ...e, description: "the janitor's own Genesys client" } : e)),
+    { name: ADMIN_SECRET_ARN_ENV, description: "instead: the janitor's credential document in Secrets Manager (KEYWARD_JANITOR_CREDENTIALS_ARN is the deprecated name)" },
+    { name: "KEYWARD_POLICY_FILE", description: "the policy file (README \"Policy file\")" },
+    ...AWS_ENV,
+    ...LOG_ENV,
+  ],
+  exitCodes: [
+    { code: 0, meaning: "serve: stopped by SIGINT, SIGTERM or SIGHUP after finishing the queued work; sweep: every managed secret works" },
+    { code: 1, meaning: "sweep: a managed secret does not authenticate and could not be repaired" },
+    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; every configuration problem is listed; the port is taken` },
+  ],
+});
 
 /**
  * `keyward janitor serve`: validates the whole configuration first (exit 2 listing every problem), then serves
@@ -20,26 +58,17 @@ const HELP =
  * `keyward janitor sweep`: one sweep of the managed secrets (a cron's job), then exit.
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
-  const [sub, ...rest] = args;
-  if (sub === "--help" || sub === "-h" || sub === "help") {
-    io.stdout(HELP);
+  const parsed = parseCommand(spec, args);
+  if (parsed.help) {
+    io.stdout(renderHelp(spec));
     return ExitCode.Ok;
   }
-  if (sub !== "serve" && sub !== "sweep") throw new UsageError(`janitor: unknown subcommand "${sub ?? ""}"`, { hint: HELP.trim() });
-  let values;
-  try {
-    ({ values } = parseArgs({ args: rest, options: { port: { type: "string" }, host: { type: "string" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new UsageError(`janitor ${sub}: ${(err as Error).message}`, { hint: HELP.trim() });
-  }
-  if (values.help) {
-    io.stdout(HELP);
-    return ExitCode.Ok;
-  }
+  const { values, positionals } = parsed;
+  const sub = positionals[0];
+  if (sub !== "serve" && sub !== "sweep") throw new UsageError(`janitor: unknown subcommand "${sub}"`, { hint: "the subcommands are `keyward janitor serve` and `keyward janitor sweep`" });
   const logger = createLogger({ level: logLevelFromEnv(io.env) ?? "info", write: (line) => io.stderr(line + "\n") });
   const config = loadJanitorConfig(io.env, { warn: (line) => logger.warn(line) });
   if (sub === "sweep") {
-    if (values.port !== undefined || values.host !== undefined) throw new UsageError("janitor sweep: takes no --port or --host", { hint: HELP.trim() });
     const runtime = await createJanitorRuntime(config, { logger, auditWrite: (line) => io.stdout(line + "\n"), keepTokenWarm: false });
     try {
       const report = await sweepManagedSecrets(runtime.processorDeps);
@@ -49,9 +78,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       runtime.close();
     }
   }
-
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`janitor serve: --port must be an integer between 0 and 65535, got "${values.port}"`);
+  const port = values.port;
   const host = values.host ?? "127.0.0.1";
 
   const runtime = await createJanitorRuntime(config, { logger, auditWrite: (line) => io.stdout(line + "\n") });
@@ -62,17 +89,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (!isLoopbackHost(host)) logger.warn("listening beyond loopback: put TLS in front (keyward_finding deliveries carry the candidate pair)", { host });
   io.stderr(JSON.stringify({ msg: "janitor listening", url: server.url, webhook: `${server.url}/api/github/webhooks`, dryRun: config.policy.dryRun }) + "\n");
 
-  const signals = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
   let stopping = false;
   await new Promise<void>((resolve) => {
+    // A closed terminal (SIGHUP) stops it like Ctrl-C. The handlers stay installed while draining: a repeated signal
+    // must not kill a containment half way (between its regenerate and its store).
     const onSignal = (signal: NodeJS.Signals) => {
-      // Handlers stay installed while draining: a repeated signal must not kill a containment half way.
       if (stopping) return logger.warn("already stopping: finishing the work in hand", { signal });
       stopping = true;
       logger.info("stopping: no new deliveries, finishing the work in hand", { signal, pending: queue.pending });
       resolve();
     };
-    for (const signal of signals) process.on(signal, onSignal);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, onSignal);
   });
   await server.close();
   await queue.drain();
