@@ -4,6 +4,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import { UsageError } from "../src/core/errors.js";
 import { parsePolicy } from "../src/janitor/policy.js";
 import { AwsProvider } from "./bindings/aws/provider.js";
+import { DataAwsCallerIdentity } from "./bindings/aws/data-caller-identity.js";
 import type { IamPolicyStatement } from "./bindings/aws/iam-policy.js";
 import { LambdaEventSourceMapping } from "./bindings/aws/lambda-event-source-mapping.js";
 import { LambdaFunctionUrl } from "./bindings/aws/lambda-function-url.js";
@@ -17,6 +18,9 @@ import { keywardTags } from "./clients-stack.js";
 import type { KeywardStacksConfig } from "./config.js";
 import { JANITOR_RECEIVER_ENTRY, JANITOR_WORKER_ENTRY, JanitorLambda } from "./constructs/janitor-lambda.js";
 import { RotatedOauthClient, type ManagedClient } from "./constructs/rotated-oauth-client.js";
+import { RotationSchedule } from "./constructs/rotation-schedule.js";
+import { ADMIN_SECRET_ARN_ENV } from "../src/contracts/env-names.js";
+import { MANAGED_SECRET_PREFIX_ENV } from "../src/contracts/managed-secrets.js";
 
 /** The janitor's deployment settings. Everything has a default; only what differs needs saying. */
 export interface JanitorStackSettings {
@@ -35,8 +39,15 @@ export interface JanitorStackSettings {
   readonly workerReservedConcurrency?: number;
   /** Seconds; default 900 (the worst case: every candidate `unknown` after the bounded retries, then a rotate). */
   readonly workerTimeout?: number;
-  /** Default 3. */
+  /** Tries of one delivery (SQS maxReceiveCount, and the worker's last try). Default 3. */
   readonly maxReceiveCount?: number;
+  /** Email domains the committer's DM may go to (`KEYWARD_SLACK_DM_DOMAINS`); none: the fallback channel only. */
+  readonly slackDmDomains?: readonly string[];
+  /**
+   * How often the worker sweeps the managed secrets (every AWSCURRENT tried, a dead one rotated again: the repair of
+   * an interrupted containment). An EventBridge Scheduler expression; `false` for none. Default `rate(6 hours)`.
+   */
+  readonly sweepSchedule?: string | false;
   readonly logRetentionInDays?: number;
   readonly logLevel?: string;
   readonly bundleDir?: string;
@@ -135,8 +146,10 @@ export class JanitorStack extends TerraformStack {
       contentBasedDeduplication: false,
       deduplicationScope: "messageGroup",
       fifoThroughputLimit: "perMessageGroupId",
-      // AWS requires at least the function timeout; 6x is its recommendation for SQS-triggered functions.
-      visibilityTimeoutSeconds: workerTimeout * 6,
+      // AWS requires at least the function timeout. Not more than that plus a minute: a try that crashed (the
+      // runtime died) comes back after this; a try that asks to be retried sets its own, shorter wait
+      // (ChangeMessageVisibility), so a retry never waits hours.
+      visibilityTimeoutSeconds: workerTimeout + 60,
       messageRetentionSeconds: 345_600,
       sqsManagedSseEnabled: true,
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: s.maxReceiveCount ?? 3 }),
@@ -184,9 +197,14 @@ export class JanitorStack extends TerraformStack {
       environment: {
         KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn,
         GITHUB_TOKEN_ARN: this.githubToken.arn,
-        SLACK_BOT_TOKEN_ARN: this.slackToken.arn,
-        KEYWARD_JANITOR_CREDENTIALS_ARN: this.janitorClient.secretArn,
+        // Slack is on only with a fallback channel (human alerts must have somewhere to go; the janitor refuses otherwise).
+        ...(s.slackFallbackChannel ? { SLACK_BOT_TOKEN_ARN: this.slackToken.arn } : {}),
+        [ADMIN_SECRET_ARN_ENV]: this.janitorClient.secretArn,
+        [MANAGED_SECRET_PREFIX_ENV]: config.secretNamePrefix,
+        KEYWARD_JANITOR_QUEUE_URL: this.queue.url,
+        KEYWARD_JANITOR_MAX_ATTEMPTS: String(s.maxReceiveCount ?? 3),
         KEYWARD_LOG_LEVEL: logLevel,
+        ...(s.slackDmDomains?.length ? { KEYWARD_SLACK_DM_DOMAINS: s.slackDmDomains.join(",") } : {}),
         ...(s.githubApiUrl ? { GITHUB_API_URL: s.githubApiUrl } : {}),
         ...(s.slackApiUrl ? { SLACK_API_URL: s.slackApiUrl } : {}),
         ...(s.slackFallbackChannel ? { KEYWARD_SLACK_FALLBACK_CHANNEL: s.slackFallbackChannel } : {}),
@@ -208,6 +226,18 @@ export class JanitorStack extends TerraformStack {
       scalingConfig: { maximumConcurrency: Math.max(2, s.workerReservedConcurrency ?? 2) },
       dependsOn: [this.worker.policy],
     });
+
+    // ---- the sweep: the repair of interrupted containments does not wait for a redelivery --------------------
+    if (s.sweepSchedule !== false) {
+      new RotationSchedule(this, "sweep", {
+        name: `${prefix}-sweep`,
+        functionArn: this.worker.function.arn,
+        input: JSON.stringify({ keyward: "sweep" }),
+        scheduleExpression: s.sweepSchedule ?? "rate(6 hours)",
+        description: "keyward janitor: sweep the managed secrets, rotate again any whose AWSCURRENT does not authenticate",
+        sourceAccount: new DataAwsCallerIdentity(this, "caller").accountId,
+      });
+    }
 
     // ---- the Function URL: auth NONE, the HMAC is the authentication ---------------------------------
     this.functionUrl = new LambdaFunctionUrl(this, "receiver-url", { functionName: this.receiver.function.functionName, authorizationType: "NONE" });
