@@ -103,7 +103,8 @@ async function processInScope(item: WorkItem, deps: ProcessorDeps, options: Proc
   const timings: AuditStepTimings = { fetchMs: 0, verifyMs: 0, containMs: 0, resolveMs: 0, notifyMs: 0, totalMs: 0 };
   const attempt = Math.max(1, options.attempt ?? 1);
   const maxAttempts = Math.max(1, options.maxAttempts ?? deps.maxAttempts ?? 5);
-  const deadlineMs = options.deadlineMs ?? now() + (deps.deliveryBudgetMs ?? 300_000);
+  // Deadlines are wall-clock (the clients' waits are); `deps.now` may be a test's clock for windows and the audit time.
+  const deadlineMs = options.deadlineMs ?? Date.now() + (deps.deliveryBudgetMs ?? 300_000);
   let cache = deps.verdicts ?? defaultCaches.get(deps);
   if (!cache) defaultCaches.set(deps, (cache = verdictCache({ now })));
   const verdicts = cache;
@@ -117,7 +118,7 @@ async function processInScope(item: WorkItem, deps: ProcessorDeps, options: Proc
     errors: [],
     timings,
     sleep,
-    now,
+    now: Date.now,
     deadlineMs,
     attempt,
     lastAttempt: attempt >= maxAttempts,

@@ -52,6 +52,7 @@ export async function startJanitorServer(deps: ReceiverDeps & { logger: Logger }
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v[0] : v;
       const method = req.method ?? "GET";
+      const socket = req.socket;
       const held = { bytes: 0 };
       try {
         const body = method === "POST" ? await readLimited(req, budget, held) : Buffer.alloc(0);
@@ -59,14 +60,14 @@ export async function startJanitorServer(deps: ReceiverDeps & { logger: Logger }
           const out = respond(503, { "retry-after": "5", connection: "close" });
           res.writeHead(out.status, out.headers);
           res.end(out.body);
-          res.once("finish", () => req.socket.destroy());
+          res.once("finish", () => socket.destroy());
           return;
         }
         const request: DeliveryRequest = { method, path: req.url ?? "/", headers, body };
         const out = await receiveDelivery(request, deps);
         res.writeHead(out.status, { ...out.headers, ...(body === "tooLarge" ? { connection: "close" } : {}) });
         res.end(method === "HEAD" ? undefined : out.body);
-        if (body === "tooLarge") res.once("finish", () => req.socket.destroy());
+        if (body === "tooLarge") res.once("finish", () => socket.destroy());
       } finally {
         budget.left += held.bytes;
       }

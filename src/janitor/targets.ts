@@ -69,8 +69,8 @@ export function managedTargets(options: TargetsOptions): ManagedTargets {
     const ids = into.get(h) ?? [];
     if (!ids.includes(clientId)) into.set(h, [...ids, clientId]);
   };
-  const refresh = () =>
-    (building ??= withRedactionScope(async () => {
+  const build = () =>
+    withRedactionScope(async () => {
       const next = new Map<string, string[]>();
       for (const s of await list()) {
         try {
@@ -82,9 +82,15 @@ export function managedTargets(options: TargetsOptions): ManagedTargets {
       }
       index = next;
       builtAt = now();
-    })
-      .catch((err: unknown) => logger.warn("managed secret index not refreshed", { reason: (err as { reason?: string }).reason ?? "error" }))
-      .finally(() => (building = undefined)));
+    }).catch((err: unknown) => logger.warn("managed secret index not refreshed", { reason: (err as { reason?: string }).reason ?? "error" }));
+  /** A refresh asked for while one runs starts after it (it may have listed before the change the caller knows of). */
+  const refresh = (): Promise<void> => {
+    const run: Promise<void> = (building ?? Promise.resolve()).then(build).finally(() => {
+      if (building === run) building = undefined;
+    });
+    building = run;
+    return run;
+  };
 
   return {
     async secretFor(clientId) {
@@ -95,7 +101,7 @@ export function managedTargets(options: TargetsOptions): ManagedTargets {
       return matches[0]?.arn;
     },
     clientsHolding(secret) {
-      if (now() - builtAt > ttl) void refresh();
+      if (now() - builtAt > ttl && !building) void refresh();
       return index.get(hash(secret)) ?? [];
     },
     current,

@@ -9,6 +9,11 @@ import type { Verdict } from "./decide.js";
  */
 export interface VerdictCache {
   check(clientId: string, secret: string, run: () => Promise<Verdict>): Promise<Verdict>;
+  /**
+   * The same, but a `live` answer from within the window is reused too: for health checks of a stored secret (a
+   * managed secret's AWSCURRENT), never for proving a leaked pair refused.
+   */
+  checkHealth(clientId: string, secret: string, run: () => Promise<Verdict>): Promise<Verdict>;
   /** Records a verdict proven elsewhere (the leaked pair refused after containment). */
   remember(clientId: string, secret: string, verdict: Verdict): void;
   readonly size: number;
@@ -20,6 +25,7 @@ export function verdictCache(options: { windowMs?: number; maxEntries?: number; 
   const now = options.now ?? Date.now;
   const key = randomBytes(32);
   const dead = new Map<string, number>();
+  const healthy = new Map<string, number>();
   const inflight = new Map<string, Promise<Verdict>>();
   const id = (clientId: string, secret: string) => createHmac("sha256", key).update(clientId.toLowerCase()).update("\0").update(secret).digest("base64url");
   const remember = (k: string, verdict: Verdict) => {
@@ -41,6 +47,17 @@ export function verdictCache(options: { windowMs?: number; maxEntries?: number; 
       } finally {
         inflight.delete(k);
       }
+    },
+    async checkHealth(clientId, secret, run) {
+      const k = id(clientId, secret);
+      const at = healthy.get(k);
+      if (at !== undefined && now() - at < windowMs) return "live";
+      const verdict = await this.check(clientId, secret, run);
+      if (verdict === "live") {
+        if (healthy.size >= maxEntries) healthy.clear();
+        healthy.set(k, now());
+      } else healthy.delete(k);
+      return verdict;
     },
     remember: (clientId, secret, verdict) => remember(id(clientId, secret), verdict),
     get size() {

@@ -104,7 +104,7 @@ export function createWorkerHandler(options: WorkerHandlerOptions = {}): WorkerH
         const attempt = Math.max(1, Number(record.attributes?.ApproximateReceiveCount ?? 1) || 1);
         const remaining = context?.getRemainingTimeInMillis() ?? config.deliveryBudgetMs;
         try {
-          const { disposition } = await processWorkItem(item, deps, { attempt, maxAttempts: config.maxAttempts, deadlineMs: now() + Math.max(1_000, remaining - DEADLINE_MARGIN_MS) });
+          const { disposition } = await processWorkItem(item, deps, { attempt, maxAttempts: config.maxAttempts, deadlineMs: Date.now() + Math.max(1_000, remaining - DEADLINE_MARGIN_MS) });
           if (disposition.kind === "retry") {
             failures.push({ itemIdentifier: record.messageId });
             await retryIn(record.receiptHandle, disposition.afterMs);

@@ -78,7 +78,7 @@ export async function checkCandidatesManaged(ctx: DeliveryContext, candidates: r
     }
     if (!secretId) continue;
     const health = await checkManagedSecret(
-      { targets: deps.targets, rotationDeps: () => deps.genesys.rotationDeps(), check: ctx.check, logger: ctx.log, dryRun: deps.policy.dryRun },
+      { targets: deps.targets, rotationDeps: () => deps.genesys.rotationDeps(), check: (c, s) => ctx.verdicts.checkHealth(c, s, () => ctx.check(c, s)), logger: ctx.log, dryRun: deps.policy.dryRun },
       { clientId: canonicalClientId(id), secretId },
       { knownDead: leaked, ...(alert ? { alert } : {}) },
     );
