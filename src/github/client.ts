@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { Octokit } from "@octokit/core";
 import { paginateRest } from "@octokit/plugin-paginate-rest";
 import { retry } from "@octokit/plugin-retry";
@@ -97,11 +98,14 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     now: options.now ?? Date.now,
     sleep: options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
   };
-  return clientFor(shared, undefined);
+  return clientFor(shared, octokitFor(shared), undefined);
 }
 
-function clientFor(shared: Shared, deadlineMs: number | undefined): GitHubClient {
-  const deadline = () => deadlineMs ?? shared.now() + DEFAULT_BUDGET_MS;
+/** The deadline of the call in progress (one octokit serves every delivery; each call runs under its own deadline). */
+const deadlines = new AsyncLocalStorage<number>();
+
+function octokitFor(shared: Shared): KOctokit {
+  const deadline = () => deadlines.getStore() ?? shared.now() + DEFAULT_BUDGET_MS;
   const wait = (retryAfterSeconds: number, waitsSoFar: number) => decideRateLimitWait({ retryAfterMs: retryAfterSeconds * 1000, waitsSoFar, nowMs: shared.now(), deadlineMs: deadline(), policy: shared.waitPolicy });
   const octokit: KOctokit = new KeywardOctokit({
     auth: shared.token,
@@ -121,12 +125,17 @@ function clientFor(shared: Shared, deadlineMs: number | undefined): GitHubClient
   octokit.hook.before("request", (options) => {
     options.headers["x-github-api-version"] = GITHUB_API_VERSION;
   });
+  return octokit;
+}
+
+function clientFor(shared: Shared, octokit: KOctokit, deadlineMs: number | undefined): GitHubClient {
+  const deadline = () => deadlineMs ?? shared.now() + DEFAULT_BUDGET_MS;
 
   /** One call: octokit's retries and throttling, then a bare 429 waited out within the deadline, then a typed error. */
   const call = async <T>(operation: string, run: () => Promise<T>): Promise<T> => {
     for (let waits = 0; ; waits++) {
       try {
-        return await run();
+        return await deadlines.run(deadline(), run);
       } catch (err) {
         const mapped = toGitHubError(operation, err, shared.now());
         if (mapped.reason === "github-rate-limited" && mapped.retryAfterMs !== undefined && decideRateLimitWait({ retryAfterMs: mapped.retryAfterMs, waitsSoFar: waits, nowMs: shared.now(), deadlineMs: deadline(), policy: shared.waitPolicy }) && isBare429(err)) {
@@ -145,7 +154,7 @@ function clientFor(shared: Shared, deadlineMs: number | undefined): GitHubClient
 
   return {
     baseUrl: shared.baseUrl,
-    withDeadline: (ms) => clientFor(shared, ms),
+    withDeadline: (ms) => clientFor(shared, octokit, ms),
     async getAlert(repo, n) {
       const { data } = await call("get alert", () => octokit.request("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { ...split(repo), alert_number: n }));
       const alert = data as unknown as SecretScanningAlert;

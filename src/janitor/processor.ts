@@ -72,6 +72,11 @@ export interface ProcessOptions {
   maxAttempts?: number;
   /** Epoch ms by which this try must be over (Lambda: its remaining time). */
   deadlineMs?: number;
+  /**
+   * Called once the critical part is over (the leak contained, or found not to need it): what remains (resolving,
+   * telling, auditing) needs no share of the caller's concurrency, so the local queue frees the slot for the next leak.
+   */
+  criticalDone?: () => void;
 }
 
 export interface ProcessResult {
@@ -135,7 +140,8 @@ async function processInScope(item: WorkItem, deps: ProcessorDeps, options: Proc
   } catch (err) {
     ctx.errors.push(`fetch:own-credentials-${reasonOf(err)}`);
   }
-  const outcomes = await runSteps(ctx);
+  const outcomes = await runSteps(ctx, options.criticalDone ?? (() => undefined));
+  options.criticalDone?.();
   // The tells decided after the steps: a human hears about what is not settled only when no try follows.
   const state = settledOf(outcomes);
   const disposition = decideDisposition({ ...state, attempt, maxAttempts });
@@ -159,7 +165,7 @@ async function processInScope(item: WorkItem, deps: ProcessorDeps, options: Proc
 
 type Outcomes = Omit<StepOutcomes, "item" | "dryRun" | "attempt" | "disposition" | "timings" | "errors" | "time">;
 
-async function runSteps(ctx: DeliveryContext): Promise<Outcomes> {
+async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise<Outcomes> {
   const { deps, item } = ctx;
   // ---- 1. collect: the alert and its secret (the only call before the secret is known) -------------------------
   const collected = await timed(ctx, "fetchMs", () => collect(ctx));
@@ -218,6 +224,7 @@ async function runSteps(ctx: DeliveryContext): Promise<Outcomes> {
 
   // ---- 3. contain ---------------------------------------------------------------------------------------------------
   const contained = await timed(ctx, "containMs", () => containLeak(ctx, planFor(clientId), secret));
+  criticalDone();
   if (contained.kind === "contained") ctx.verdicts.remember(clientId, secret, "dead");
   const loc = await located();
   const facts = factsOf(ctx, collected.facts, loc);

@@ -85,17 +85,24 @@ export class InProcessQueue {
   private async run(item: WorkItem, groupId: string, attempt: number): Promise<void> {
     if (this.running >= this.concurrency) await new Promise<void>((r) => this.waiting.push(r));
     this.running++;
+    let held = true;
+    // The slot is for the critical part (up to containment); resolving, telling and auditing run beside the next leak.
+    const release = () => {
+      if (!held) return;
+      held = false;
+      this.running--;
+      this.waiting.shift()?.();
+    };
     const last = this.draining || attempt >= this.maxAttempts;
     try {
-      const result = (await this.options.process(item, { attempt, maxAttempts: last ? attempt : this.maxAttempts })) as Partial<ProcessResult> | undefined;
+      const result = (await this.options.process(item, { attempt, maxAttempts: last ? attempt : this.maxAttempts, criticalDone: release })) as Partial<ProcessResult> | undefined;
       const d = result?.disposition;
       if (d?.kind === "retry" && !last) this.later(item, groupId, attempt + 1, d.afterMs);
     } catch (err) {
       this.options.logger.error("processing failed", { deliveryId: item.deliveryId, error: err instanceof Error ? err.name : "error" });
       if (!last) this.later(item, groupId, attempt + 1, 30_000);
     } finally {
-      this.running--;
-      this.waiting.shift()?.();
+      release();
     }
   }
 

@@ -157,9 +157,16 @@ export function janitorRotationDeps(client: GenesysClient, store: SecretStore, l
       void base.genesys.missingPermissions?.().catch(() => undefined);
       put(`client:${clientId}`, base.genesys.getClient(clientId));
       put(`tagged:${CLIENT_ID_TAG}:${clientId}`, managedStore.listTagged(CLIENT_ID_TAG, clientId));
-      const described = put(`describe:${secretId}`, managedStore.describe(secretId));
-      const d = await described.catch(() => undefined);
-      if (d && Object.values(d.versionIdsToStages).some((s) => s.includes("AWSCURRENT"))) put(`value:${d.arn}:AWSCURRENT`, managedStore.getValue(d.arn, "AWSCURRENT"));
+      const described = managedStore.describe(secretId);
+      // Registered before the description is handed out, so the value's read is in place when the rotation asks for it.
+      const next = described.then(
+        (d) => {
+          if (Object.values(d.versionIdsToStages).some((s) => s.includes("AWSCURRENT"))) put(`value:${d.arn}:AWSCURRENT`, managedStore.getValue(d.arn, "AWSCURRENT"));
+        },
+        () => undefined,
+      );
+      put(`describe:${secretId}`, described);
+      await next;
     },
   };
 }

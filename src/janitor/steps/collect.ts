@@ -129,12 +129,15 @@ export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string,
     const commit = typeof fd.commit_sha === "string" ? fd.commit_sha : undefined;
     const firstCommit = locations.find((l) => l.type === "commit" && typeof l.details?.commit_sha === "string");
     // The commit of the first code location: its author, and ids in its other changed files (weakest candidates).
-    const commitInfo = firstCommit
-      ? github.getCommit(repo, firstCommit.details.commit_sha as string).catch((err: unknown) => {
-          errors.push(`fetch:commit-${reasonOf(err)}`);
-          return undefined;
-        })
-      : Promise.resolve(undefined);
+    // Not on the critical path: it starts once the first content is in.
+    let commitInfo: Promise<Awaited<ReturnType<GitHubClient["getCommit"]>> | undefined> = Promise.resolve(undefined);
+    const fetchCommit = () => {
+      if (!firstCommit) return;
+      commitInfo = github.getCommit(repo, firstCommit.details.commit_sha as string).catch((err: unknown) => {
+        errors.push(`fetch:commit-${reasonOf(err)}`);
+        return undefined;
+      });
+    };
 
     const seen = new Set<string>();
     const jobs: Array<{ type: string; run: () => Promise<string[]> }> = [];
@@ -181,11 +184,13 @@ export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string,
     };
     for (let k = 0; k < Math.min(CONTENT_CONCURRENCY, bounded.length); k++) start();
     const all: string[] = [];
+    if (bounded.length === 0) fetchCommit();
     for (let i = 0; i < bounded.length; i++) {
       while (!results[i]) await Promise.race(slots);
       const ids = await results[i]!;
       all.push(...ids);
       push(ids);
+      if (i === 0) fetchCommit();
     }
     const info = await commitInfo;
     if (info && firstCommit) {
