@@ -7417,31 +7417,60 @@ var ExitCode = {
   SigInt: 130,
   SigTerm: 143
 };
+var OUTCOME_EXIT_CODES = {
+  rotated: ExitCode.Ok,
+  "dry-run": ExitCode.Ok,
+  refused: ExitCode.Failed,
+  misconfigured: ExitCode.Usage,
+  "not-stored": ExitCode.NotStored,
+  "not-verified": ExitCode.NotVerified,
+  conflict: ExitCode.Conflict,
+  interrupted: ExitCode.Interrupted,
+  "out-of-time": ExitCode.Failed,
+  failed: ExitCode.Failed
+};
 
 // src/core/redact.ts
+import { AsyncLocalStorage } from "node:async_hooks";
 var MIN_SECRET_LENGTH = 6;
-var registered = /* @__PURE__ */ new Set();
-var pattern = null;
+var SecretSet = class {
+  values = /* @__PURE__ */ new Set();
+  pattern = null;
+  add(value) {
+    if (this.values.has(value)) return;
+    this.values.add(value);
+    this.pattern = null;
+  }
+  scrub(text2) {
+    if (this.values.size === 0) return text2;
+    this.pattern ??= new RegExp(
+      [...this.values].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"),
+      "g"
+    );
+    return text2.replace(this.pattern, REDACTED);
+  }
+  clear() {
+    this.values.clear();
+    this.pattern = null;
+  }
+};
+var registered = new SecretSet();
+var scopes = new AsyncLocalStorage();
 var REDACTED = "[REDACTED]";
 function registerSecret(...values) {
-  let changed = false;
+  const into = scopes.getStore() ?? registered;
   for (const value of values) {
-    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.has(value)) continue;
-    registered.add(value);
-    changed = true;
+    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.values.has(value)) continue;
+    into.add(value);
   }
-  if (changed) pattern = null;
 }
 function registerClientSecret(clientId, secret) {
   registerSecret(secret, Buffer.from(`${clientId}:${secret}`).toString("base64"));
 }
 function scrub(text2) {
-  if (registered.size === 0 || text2.length < MIN_SECRET_LENGTH) return text2;
-  if (pattern === null) {
-    const alternatives = [...registered].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    pattern = new RegExp(alternatives.join("|"), "g");
-  }
-  return text2.replace(pattern, REDACTED);
+  if (text2.length < MIN_SECRET_LENGTH) return text2;
+  const scope = scopes.getStore();
+  return scope ? scope.scrub(registered.scrub(text2)) : registered.scrub(text2);
 }
 var SENSITIVE_KEY = /^(secret|clientsecret|client_secret|password|authorization|secretstring|secretbinary|access_token|accesstoken|token|refresh_token|credentials?)$/i;
 function isSensitiveKey(key) {
@@ -9084,7 +9113,9 @@ async function checkCredentials(clientId, secret, target, options = {}) {
   }
   logger.debug("genesys credential check", { clientId, result: "live" });
   if (options.revoke !== false && endpoints.apiBaseUrl !== void 0) {
-    await revokeToken(transport, endpoints.apiBaseUrl, accessToken, clientId, logger);
+    const apiBaseUrl = endpoints.apiBaseUrl;
+    if (options.deferRevoke) options.deferRevoke(() => revokeToken(transport, apiBaseUrl, accessToken, clientId, logger));
+    else await revokeToken(transport, apiBaseUrl, accessToken, clientId, logger);
   }
   return "live";
 }
