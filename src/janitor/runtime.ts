@@ -214,9 +214,17 @@ async function janitorGenesys(config: JanitorConfig, store: SecretStore, logger:
 export function webhookSecretSource(webhook: JanitorConfig["webhook"], store: SecretStore, options: { now?: () => number; cacheMs?: number } = {}): () => Promise<string[]> {
   const now = options.now ?? Date.now;
   let cached: { at: number; secrets: string[] } | undefined;
+  let reading: Promise<string[]> | undefined;
   return async () => {
     if ("current" in webhook) return webhook.previous ? [webhook.current, webhook.previous] : [webhook.current];
     if (cached && now() - cached.at < (options.cacheMs ?? 300_000)) return cached.secrets;
+    // A burst of deliveries after the cache expired reads the secret once, not once per delivery.
+    reading ??= read().finally(() => (reading = undefined));
+    return reading;
+  };
+
+  async function read(): Promise<string[]> {
+    if ("current" in webhook) return [webhook.current];
     const raw = (await store.getValue(webhook.arn)).value.trim();
     let secrets = [raw];
     try {
@@ -234,5 +242,5 @@ export function webhookSecretSource(webhook: JanitorConfig["webhook"], store: Se
     }
     cached = { at: now(), secrets };
     return secrets;
-  };
+  }
 }
