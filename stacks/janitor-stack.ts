@@ -41,6 +41,11 @@ export interface JanitorStackSettings {
   readonly workerTimeout?: number;
   /** Tries of one delivery (SQS maxReceiveCount, and the worker's last try). Default 3. */
   readonly maxReceiveCount?: number;
+  /**
+   * The alert `secret_type` values that are Genesys secrets (`KEYWARD_GITHUB_SECRET_TYPES`), set on both Lambdas so
+   * the receiver and the worker agree. Default: keyward's own pattern names.
+   */
+  readonly githubSecretTypes?: readonly string[];
   /** Email domains the committer's DM may go to (`KEYWARD_SLACK_DM_DOMAINS`); none: the fallback channel only. */
   readonly slackDmDomains?: readonly string[];
   /**
@@ -160,6 +165,7 @@ export class JanitorStack extends TerraformStack {
       ? [{ sid: "DecryptSecrets", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [config.secretKmsKeyArn], conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${config.awsRegion}.amazonaws.com`] }] }]
       : [];
     const logLevel = s.logLevel ?? "info";
+    const secretTypesEnv: Record<string, string> = s.githubSecretTypes?.length ? { KEYWARD_GITHUB_SECRET_TYPES: s.githubSecretTypes.join(",") } : {};
     this.receiver = new JanitorLambda(this, "receiver", {
       functionName: `${prefix}-receiver`,
       description: "keyward janitor receiver: verifies GitHub deliveries and queues them",
@@ -169,7 +175,7 @@ export class JanitorStack extends TerraformStack {
         { sid: "SendToQueue", actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
         ...kms.map((k) => ({ ...k, actions: ["kms:Decrypt"] })),
       ],
-      environment: { KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn, KEYWARD_JANITOR_QUEUE_URL: this.queue.url, KEYWARD_LOG_LEVEL: logLevel },
+      environment: { KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn, KEYWARD_JANITOR_QUEUE_URL: this.queue.url, KEYWARD_LOG_LEVEL: logLevel, ...secretTypesEnv },
       timeout: 10,
       memorySize: 256,
       logRetentionInDays: s.logRetentionInDays ?? 30,
@@ -205,6 +211,7 @@ export class JanitorStack extends TerraformStack {
         KEYWARD_JANITOR_MAX_ATTEMPTS: String(s.maxReceiveCount ?? 3),
         KEYWARD_LOG_LEVEL: logLevel,
         ...(s.slackDmDomains?.length ? { KEYWARD_SLACK_DM_DOMAINS: s.slackDmDomains.join(",") } : {}),
+        ...secretTypesEnv,
         ...(s.githubApiUrl ? { GITHUB_API_URL: s.githubApiUrl } : {}),
         ...(s.slackApiUrl ? { SLACK_API_URL: s.slackApiUrl } : {}),
         ...(s.slackFallbackChannel ? { KEYWARD_SLACK_FALLBACK_CHANNEL: s.slackFallbackChannel } : {}),

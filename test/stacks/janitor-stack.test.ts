@@ -24,7 +24,7 @@ describe("the janitor stack", () => {
         config: exampleConfig(),
         backend: LOCAL_STATE,
         outdir,
-        janitor: { slackFallbackChannel: "#soc", policy: { defaultAction: "revoke", protectedClients: [POLICY_ID] } },
+        janitor: { slackFallbackChannel: "#soc", slackDmDomains: ["acme.example"], githubSecretTypes: ["My Genesys pattern"], policy: { defaultAction: "revoke", protectedClients: [POLICY_ID] } },
       });
       names = Object.keys(stacks).sort();
       janitor = stacks["keyward-janitor"]!.json;
@@ -92,9 +92,12 @@ describe("the janitor stack", () => {
   it("gives the Lambdas secret ARNs, never values; the worker's policy file ships in its bundle", () => {
     const fns = resources("aws_lambda_function");
     const receiverEnv = fns.find((f) => f.function_name === "keyward-janitor-receiver")!.environment.variables;
-    expect(Object.keys(receiverEnv).sort()).toEqual(["KEYWARD_JANITOR_QUEUE_URL", "KEYWARD_LOG_LEVEL", "KEYWARD_WEBHOOK_SECRET_ARN"]);
+    expect(Object.keys(receiverEnv).sort()).toEqual(["KEYWARD_GITHUB_SECRET_TYPES", "KEYWARD_JANITOR_QUEUE_URL", "KEYWARD_LOG_LEVEL", "KEYWARD_WEBHOOK_SECRET_ARN"]);
     const workerEnv = fns.find((f) => f.function_name === "keyward-janitor-worker")!.environment.variables;
-    expect(Object.keys(workerEnv).sort()).toEqual(["GITHUB_TOKEN_ARN", "KEYWARD_ADMIN_SECRET_ARN", "KEYWARD_JANITOR_MAX_ATTEMPTS", "KEYWARD_JANITOR_QUEUE_URL", "KEYWARD_LOG_LEVEL", "KEYWARD_MANAGED_SECRET_PREFIX", "KEYWARD_POLICY_FILE", "KEYWARD_SLACK_FALLBACK_CHANNEL", "KEYWARD_WEBHOOK_SECRET_ARN", "SLACK_BOT_TOKEN_ARN"]);
+    expect(Object.keys(workerEnv).sort()).toEqual(["GITHUB_TOKEN_ARN", "KEYWARD_ADMIN_SECRET_ARN", "KEYWARD_GITHUB_SECRET_TYPES", "KEYWARD_JANITOR_MAX_ATTEMPTS", "KEYWARD_JANITOR_QUEUE_URL", "KEYWARD_LOG_LEVEL", "KEYWARD_MANAGED_SECRET_PREFIX", "KEYWARD_POLICY_FILE", "KEYWARD_SLACK_DM_DOMAINS", "KEYWARD_SLACK_FALLBACK_CHANNEL", "KEYWARD_WEBHOOK_SECRET_ARN", "SLACK_BOT_TOKEN_ARN"]);
+    // Receiver and worker agree on what is a Genesys secret.
+    expect(receiverEnv.KEYWARD_GITHUB_SECRET_TYPES).toBe("My Genesys pattern");
+    expect(workerEnv.KEYWARD_GITHUB_SECRET_TYPES).toBe("My Genesys pattern");
     // The worker's last try is the queue's last receive; a retry's wait is set per message, never the 90-minute visibility of old.
     expect(workerEnv.KEYWARD_JANITOR_MAX_ATTEMPTS).toBe("3");
     expect(JSON.parse(workerBundle[1]!)).toMatchObject({ defaultAction: "revoke", protectedClients: [POLICY_ID] });
@@ -140,7 +143,9 @@ describe("the janitor stack", () => {
     expect(problems).toEqual([
       // The condition key names a tag ("secretsmanager:ResourceTag/..."), not a secret value.
       expect.stringMatching(/Condition\.Null\.secretsmanager:ResourceTag\/keyward:client-id\[0\]: literal value under a secret-like key/),
-      // KEYWARD_MANAGED_SECRET_PREFIX holds a secret *name* prefix (`keyward/clients/`), not a secret value.
+      // Names, not secret values: the alert types GitHub reports (on both Lambdas) and a secret *name* prefix.
+      expect.stringMatching(/receiver_function.*KEYWARD_GITHUB_SECRET_TYPES: literal value under a secret-like key/),
+      expect.stringMatching(/worker_function.*KEYWARD_GITHUB_SECRET_TYPES: literal value under a secret-like key/),
       expect.stringMatching(/KEYWARD_MANAGED_SECRET_PREFIX: literal value under a secret-like key/),
       expect.stringMatching(/RotateManagedClientSecrets.*wildcard resource "arn:aws:secretsmanager:us-east-1:\*:secret:keyward\/clients\/\*"/),
     ]);
