@@ -1,7 +1,8 @@
 /**
  * The janitor's audit event, one per processed delivery (one per try: a retried delivery writes one per attempt).
  * Versioned: consumers match `schema`, and any change that is not a pure addition of optional fields bumps the
- * version (v2: new outcomes, `attempt`, `retryInMs`, `secretType`, `repaired`). Never carries a secret, a token or anything from
+ * version (v2: `kwf1_` fingerprints, `org`, new outcomes, `attempt`, `retryInMs`, `secretType`, `repaired`; v1 had
+ * `secretFingerprint` as `hmac-sha256:<16 hex>` under a key derived from the webhook secret). Never carries a secret, a token or anything from
  * which one can be recovered: the secret appears only as `secretFingerprint`, a short keyed HMAC.
  */
 export const AUDIT_SCHEMA = "keyward.janitor.audit/v2";
@@ -55,7 +56,9 @@ export interface AuditEvent {
   alertNumber: number | null;
   location: { type: string; path?: string; line?: number; commit?: string } | null;
   clientId: string | null;
-  /** `hmac-sha256:<16 hex>` keyed with the fingerprint key; null when no secret was seen. */
+  /** The org the verdict was reached in (README "Several orgs"), when there is one. */
+  org?: string;
+  /** `kwf1_<16 hex>`, keyward's one fingerprint scheme (README "Fingerprints"); null when no secret was seen. */
   secretFingerprint: string | null;
   candidates: number;
   verdict: AuditVerdict;

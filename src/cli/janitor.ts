@@ -40,6 +40,8 @@ export const spec = defineCommand({
     ...GENESYS_ADMIN_ENV.map((e) => (e.name.startsWith("GENESYSCLOUD_OAUTHCLIENT") ? { ...e, description: "the janitor's own Genesys client" } : e)),
     { name: ADMIN_SECRET_ARN_ENV, description: "instead: the janitor's credential document in Secrets Manager (KEYWARD_JANITOR_CREDENTIALS_ARN is the deprecated name)" },
     { name: "KEYWARD_POLICY_FILE", description: "the policy file (README \"Policy file\")" },
+    { name: "KEYWARD_ORGS_FILE", description: "more orgs to verify a leak in, besides the janitor's own (README \"Several orgs\")" },
+    { name: "KEYWARD_FINGERPRINT_KEY", description: "key of the audit event's kwf1_ fingerprint (the same value as scan and audit-state)" },
     ...AWS_ENV,
     ...LOG_ENV,
   ],

@@ -11,35 +11,49 @@ import { AsyncLocalStorage } from "node:async_hooks";
 
 const MIN_SECRET_LENGTH = 6;
 
+export const REDACTED = "[REDACTED]";
+
+/**
+ * A set of registered values, indexed by their first MIN_SECRET_LENGTH characters, longest first within each list: a
+ * scrub looks each position of the text up once, so its cost does not grow with the number of registered values (a
+ * verification run registers thousands of pair forms; one regular expression over all of them made every error
+ * message slow).
+ */
 class SecretSet {
   readonly values = new Set<string>();
-  private pattern: RegExp | null = null;
+  private readonly byPrefix = new Map<string, string[]>();
+  /** Lists appended to since they were last sorted (sorted on their next use). */
+  private readonly unsorted = new Set<string[]>();
+
   add(value: string): void {
     if (this.values.has(value)) return;
     this.values.add(value);
-    this.pattern = null;
+    const prefix = value.slice(0, MIN_SECRET_LENGTH);
+    const list = this.byPrefix.get(prefix);
+    if (!list) this.byPrefix.set(prefix, [value]);
+    else {
+      list.push(value);
+      this.unsorted.add(list);
+    }
   }
-  scrub(text: string): string {
-    if (this.values.size === 0) return text;
-    this.pattern ??= new RegExp(
-      [...this.values]
-        .sort((a, b) => b.length - a.length)
-        .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
-        .join("|"),
-      "g",
-    );
-    return text.replace(this.pattern, REDACTED);
+
+  /** The longest registered value that starts at `i` in `text`. */
+  hitAt(text: string, i: number): string | undefined {
+    const list = this.byPrefix.get(text.slice(i, i + MIN_SECRET_LENGTH));
+    if (!list) return undefined;
+    if (this.unsorted.delete(list)) list.sort((a, b) => b.length - a.length);
+    return list.find((value) => text.startsWith(value, i));
   }
+
   clear(): void {
     this.values.clear();
-    this.pattern = null;
+    this.byPrefix.clear();
+    this.unsorted.clear();
   }
 }
 
 const registered = new SecretSet();
 const scopes = new AsyncLocalStorage<SecretSet>();
-
-export const REDACTED = "[REDACTED]";
 
 /** Register a secret (and every form of it that might be printed, e.g. base64 of `id:secret`): in the current redaction scope, else process-wide. */
 export function registerSecret(...values: Array<string | undefined | null>): void {
@@ -53,6 +67,11 @@ export function registerSecret(...values: Array<string | undefined | null>): voi
 /** Register a secret process-wide even inside a scope (the process's own credentials, read during a unit of work). */
 export function registerProcessSecret(...values: Array<string | undefined | null>): void {
   for (const value of values) if (typeof value === "string" && value.length >= MIN_SECRET_LENGTH) registered.add(value);
+}
+
+/** The forms of a Genesys client secret that could appear anywhere: the value and its HTTP Basic encoding. */
+export function registerClientSecret(clientId: string, secret: string): void {
+  registerSecret(secret, Buffer.from(`${clientId}:${secret}`).toString("base64"));
 }
 
 /**
@@ -78,15 +97,25 @@ export function registrySize(): { process: number; scope: number } {
   return { process: registered.values.size, scope: scopes.getStore()?.values.size ?? 0 };
 }
 
-/** The forms of a Genesys client secret that could appear anywhere: the value and its HTTP Basic encoding. */
-export function registerClientSecret(clientId: string, secret: string): void {
-  registerSecret(secret, Buffer.from(`${clientId}:${secret}`).toString("base64"));
-}
-
+/** Every registered value in `text` replaced by [REDACTED] (leftmost first, the longest value at a position). */
 export function scrub(text: string): string {
-  if (text.length < MIN_SECRET_LENGTH) return text;
   const scope = scopes.getStore();
-  return scope ? scope.scrub(registered.scrub(text)) : registered.scrub(text);
+  if ((registered.values.size === 0 && !scope?.values.size) || text.length < MIN_SECRET_LENGTH) return text;
+  let out = "";
+  let copied = 0;
+  for (let i = 0; i + MIN_SECRET_LENGTH <= text.length; ) {
+    const a = registered.hitAt(text, i);
+    const b = scope?.hitAt(text, i);
+    const hit = a === undefined ? b : b === undefined || a.length >= b.length ? a : b;
+    if (hit === undefined) {
+      i++;
+      continue;
+    }
+    out += text.slice(copied, i) + REDACTED;
+    i += hit.length;
+    copied = i;
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** Keys whose values are never logged, whatever they hold. */

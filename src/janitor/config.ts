@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { ADMIN_SECRET_ARN_ENV, readEnvName } from "../contracts/env-names.js";
+import { fingerprintKeyFrom } from "../contracts/fingerprint.js";
 import { managedSecretPrefix, MANAGED_SECRET_PREFIX_ENV } from "../contracts/managed-secrets.js";
 import { isLoopbackHost } from "../core/net.js";
 import { KeywardError } from "../core/errors.js";
@@ -37,6 +38,10 @@ export const JANITOR_ENV = {
   maxAttempts: "KEYWARD_JANITOR_MAX_ATTEMPTS",
   budgetSeconds: "KEYWARD_JANITOR_DELIVERY_BUDGET_SECONDS",
   concurrency: "KEYWARD_JANITOR_CONCURRENCY",
+  /** Further orgs the engine proves verdicts in (README "Several orgs"); the janitor's own client is always one. */
+  orgsFile: "KEYWARD_ORGS_FILE",
+  /** The key of the audit event's `kwf1_` fingerprint (README "Fingerprints"). */
+  fingerprintKey: "KEYWARD_FINGERPRINT_KEY",
   /** Lambda receiver only: the FIFO queue it sends to (set by the janitor stack). */
   queueUrl: "KEYWARD_JANITOR_QUEUE_URL",
 } as const;
@@ -74,6 +79,10 @@ export interface JanitorConfig {
   deliveryBudgetMs: number;
   /** Deliveries processed at once in `serve`. */
   concurrency: number;
+  /** `KEYWARD_FINGERPRINT_KEY`, or keyward's public default. */
+  fingerprintKey: string;
+  /** `KEYWARD_ORGS_FILE`: more orgs to prove a verdict in, besides the janitor's own. */
+  orgsFile?: string;
   splunk?: { url: string; token: string };
   datadog?: { apiKey: string; url: string };
   genesys: { settings: GenesysSettings } | { credentialsArn: string };
@@ -182,6 +191,7 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
       deliveryBudgetMs: 0,
       concurrency: 1,
       ...(queueUrl ? { queueUrl } : {}),
+      fingerprintKey: fingerprintKeyFrom(env),
     };
   }
 
@@ -260,6 +270,9 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
     maxAttempts,
     deliveryBudgetMs,
     concurrency,
+    // A private key is kept out of every log line like a secret.
+    fingerprintKey: (secretVar(E.fingerprintKey), fingerprintKeyFrom(env)),
+    ...(read(E.orgsFile) ? { orgsFile: read(E.orgsFile)! } : {}),
     ...(splunkUrl && splunkToken ? { splunk: { url: splunkUrl, token: splunkToken } } : {}),
     ...(datadogKey ? { datadog: { apiKey: datadogKey, url: datadogUrl ?? DEFAULT_DATADOG_URL } } : {}),
     genesys: genesys!,

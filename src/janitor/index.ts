@@ -1,14 +1,15 @@
 export { loadJanitorConfig, JANITOR_ENV, DEFAULT_GITHUB_SECRET_TYPES, MIN_WEBHOOK_SECRET_LENGTH } from "./config.js";
 export type { JanitorConfig, LoadOptions, SecretSource } from "./config.js";
-export { decideAction, decideDisposition, decideNotify, decideResolve, decideVerdict, triagedByHuman, TRIAGE_RESOLUTIONS } from "./decide.js";
-export type { ActionDecision, Disposition, NotifyDecision, ResolveDecision, Verdict, VerdictDecision } from "./decide.js";
+export { alreadyContained, decideAction, decideDisposition, decideNotify, decideResolve, triagedByHuman, TRIAGE_RESOLUTIONS } from "./decide.js";
+export type { ActionDecision, Disposition, NotifyDecision, ResolveDecision, Verdict } from "./decide.js";
 export { JanitorConfigError } from "./errors.js";
 export { parsePolicy, CONTAIN_ACTIONS, DEFAULT_POLICY } from "./policy.js";
 export type { ContainAction, JanitorPolicy } from "./policy.js";
 export { processWorkItem, DEFAULT_VERIFY_POLICY } from "./processor.js";
 export type { JanitorGenesys, ProcessOptions, ProcessorDeps, ProcessResult, Verifier, VerifyPolicy } from "./processor.js";
 export { buildAuditEvent, outcomeOf } from "./steps/audit.js";
-export type { CandidateVerdict, VerifyOutcome } from "./steps/verify.js";
+export { engineVerifier } from "./steps/verify.js";
+export type { VerifyOutcome } from "./steps/verify.js";
 export { InProcessQueue, DEDUPE_WINDOW_MS } from "./queue.js";
 export { receiveDelivery, WEBHOOK_PATH, HEALTH_PATH, MAX_BODY_BYTES } from "./receive.js";
 export type { DeliveryRequest, DeliveryResponse, ReceiverDeps } from "./receive.js";

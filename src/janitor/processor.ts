@@ -15,7 +15,8 @@ import { reasonOf, timed, type DeliveryContext } from "./steps/context.js";
 import { checkCandidatesManaged } from "./steps/repair.js";
 import { resolveAlert } from "./steps/resolve.js";
 import { tell, TOLD_NOBODY, type TellOutcome } from "./steps/tell.js";
-import { batchesOf, checkWithRetries, sequentialVerifier, verify, type Verifier, type VerifyPolicy } from "./steps/verify.js";
+import { checkWithRetries, engineVerifier, verify, type Verifier, type VerifyPolicy } from "./steps/verify.js";
+import type { LivenessVerdict } from "../liveness/index.js";
 import type { ManagedTargets } from "./targets.js";
 import { verdictCache, type VerdictCache } from "./verdict-cache.js";
 import { ALERT_EVENT, type WorkItem } from "./work-item.js";
@@ -51,12 +52,13 @@ export interface ProcessorDeps {
   /** `secret_type` values that are Genesys secrets (src/janitor/config.ts). */
   secretTypes: readonly string[];
   sinks: readonly AuditSink[];
-  fingerprintKey: Buffer;
+  /** The key of the audit event's `kwf1_` fingerprint (`KEYWARD_FINGERPRINT_KEY`, README "Fingerprints"). */
+  fingerprintKey: string | Buffer;
   logger: Logger;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;
   verify?: VerifyPolicy;
-  /** Step 2's seam; default: the token grant with bounded retries, candidates in order. */
+  /** Step 2's seam; default: the liveness engine over the janitor's own org. */
   verifier?: Verifier;
   /** Replays cost no more grants than one check (default: a cache per deps object). */
   verdicts?: VerdictCache;
@@ -131,7 +133,7 @@ async function processInScope(item: WorkItem, deps: ProcessorDeps, options: Proc
     ...(deps.slack ? { slack: deps.slack.withDeadline(deadlineMs) } : {}),
     check,
     verdicts,
-    verifier: deps.verifier ?? sequentialVerifier(check),
+    verifier: provenDeadFirst(deps.verifier ?? defaultVerifier(deps, sleep), verdicts),
     later,
   };
 
@@ -180,8 +182,9 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
   const locating: Locating | undefined = item.event === ALERT_EVENT && ctx.github ? locate(ctx, ctx.github, item.repository, item.alertNumber, secret) : undefined;
   const plans = new Map<string, ContainmentPlan>();
   const planFor = (id: string) => plans.get(id) ?? plans.set(id, planContainment(ctx, id)).get(id)!;
-  const batches = chain(batchesOf(collected.named, deps.targets.clientsHolding(secret)), locating?.batches);
-  const verdict = await timed(ctx, "verifyMs", () => verify(ctx, secret, batches, alert, triaged ? undefined : (ids) => void planFor(ids[0]!)));
+  const managed = deps.targets.clientsHolding(secret);
+  const candidates = locating?.done.then((l) => l.candidates);
+  const verdict = await timed(ctx, "verifyMs", () => verify(ctx, secret, { managed, named: collected.named, ...(candidates ? { located: candidates } : {}) }, alert, triaged ? undefined : (id) => void planFor(id)));
   const located = async () => (locating ? await timed(ctx, "fetchMs", () => locating.done) : undefined);
   const base: Outcomes = { collect: collected, secretFingerprint: secretFp, verify: verdict, ...(triaged ? { triaged } : {}) };
 
@@ -197,7 +200,8 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
     }
     case "dead": {
       const loc = await located();
-      const health = await timed(ctx, "containMs", () => checkCandidatesManaged(ctx, verdict.tried.map((t) => t.clientId), secret, alert));
+      const ids = [...new Set([...verdict.clientIds, ...managed, ...collected.named.map((c) => c.clientId), ...(loc?.candidates ?? []).map((c) => c.clientId)])];
+      const health = await timed(ctx, "containMs", () => checkCandidatesManaged(ctx, ids, secret, alert));
       const repaired = health.find((h) => h.kind === "repaired");
       const rotatedAfter = health.find((h) => h.kind === "healthy" && h.rotatedAfter);
       const facts = factsOf(ctx, collected.facts, loc);
@@ -225,7 +229,7 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
   // ---- 3. contain ---------------------------------------------------------------------------------------------------
   const contained = await timed(ctx, "containMs", () => containLeak(ctx, planFor(clientId), secret));
   criticalDone();
-  if (contained.kind === "contained") ctx.verdicts.remember(clientId, secret, "dead");
+  if (contained.kind === "contained") ctx.verdicts.remember(ANY_CLIENT, secret, "dead");
   const loc = await located();
   const facts = factsOf(ctx, collected.facts, loc);
   const out: Outcomes = { ...base, ...(loc ? { located: loc } : {}), contain: contained };
@@ -260,6 +264,33 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
   return { ...out, resolve: resolved, tell: told };
 }
 
+/** The replay cache's key for "this secret, whichever client": a secret proven dead stays dead. */
+const ANY_CLIENT = "*";
+const defaultVerifiers = new WeakMap<ProcessorDeps, Verifier>();
+
+function defaultVerifier(deps: ProcessorDeps, sleep: (ms: number) => Promise<void>): Verifier {
+  let v = defaultVerifiers.get(deps);
+  if (!v) defaultVerifiers.set(deps, (v = engineVerifier(deps.genesys, { logger: deps.logger, sleep })));
+  return v;
+}
+
+/**
+ * Replays cost no more grants than one check: a secret proven dead (by the engine, or refused after this janitor
+ * contained it) is answered from the replay cache for its window, without asking the engine again.
+ */
+function provenDeadFirst(verifier: Verifier, cache: VerdictCache): Verifier {
+  return async (query) => {
+    let fresh: LivenessVerdict | undefined;
+    const verdict = await cache.check(ANY_CLIENT, query.secret, async () => {
+      fresh = await verifier(query);
+      return fresh.verdict === "dead" ? "dead" : "unknown";
+    });
+    if (fresh) return fresh;
+    if (verdict === "dead") return { verdict: "dead", proof: "structural-refused-active", orgs: [], detail: "proven dead within the replay window (refused after containment, or proven by the engine)" };
+    return verifier(query);
+  };
+}
+
 function factsOf(ctx: DeliveryContext, collected: FactsSoFar | undefined, located: Located | undefined): Omit<LeakFacts, "clientId"> {
   const item = ctx.item;
   return {
@@ -276,7 +307,3 @@ function whyOf(o: Outcomes, errors: readonly string[]): string {
   return errors.find((e) => e.startsWith("contain:") || e.startsWith("repair:")) ?? outcomeOf(o);
 }
 
-/** One stream of candidate batches from several. */
-async function* chain(...streams: Array<AsyncIterable<readonly string[]> | undefined>): AsyncIterable<readonly string[]> {
-  for (const s of streams) if (s) yield* s;
-}

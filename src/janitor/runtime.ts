@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { datadogSink, deriveFingerprintKey, splunkHecSink, stdoutSink, type AuditSink } from "../audit/index.js";
+import { datadogSink, splunkHecSink, stdoutSink, type AuditSink } from "../audit/index.js";
 import { CLIENT_ID_TAG } from "../contracts/client-id-tag.js";
 import { isUnderManagedPrefix } from "../contracts/managed-secrets.js";
 import { KeywardError, UsageError } from "../core/errors.js";
@@ -13,6 +13,8 @@ import { createSecretStore, parseStoredCredentials, type SecretStore } from "../
 import { createSlackClient, type SlackClientOptions } from "../slack/index.js";
 import { MIN_WEBHOOK_SECRET_LENGTH, type JanitorConfig, type SecretSource } from "./config.js";
 import type { JanitorGenesys, ProcessorDeps, VerifyPolicy } from "./processor.js";
+import { loadOrgs, ORGS_FILE_ENV } from "../liveness/index.js";
+import { engineVerifier } from "./steps/verify.js";
 import { managedTargets, type ManagedTargets } from "./targets.js";
 import { verdictCache } from "./verdict-cache.js";
 
@@ -33,6 +35,8 @@ export interface RuntimeOptions {
   slack?: Partial<SlackClientOptions>;
   /** Keep the janitor's admin token fresh in the background (default true). */
   keepTokenWarm?: boolean;
+  /** Where the orgs file's credential variables are read (default: the process environment). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface JanitorRuntime {
@@ -61,8 +65,7 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
 
   const webhookSecrets = webhookSecretSource(config.webhook, store, { now, cacheMs: options.cacheMs ?? 300_000 });
 
-  const [primary] = await webhookSecrets();
-  const fingerprintKey = deriveFingerprintKey(primary!);
+  await webhookSecrets();
   const github = createGitHubClient({ baseUrl: config.github.apiUrl, token: await resolve(config.github.token), maxResponseBytes: config.github.maxResponseBytes, ...options.github });
   const slack = config.slack ? createSlackClient({ baseUrl: config.slack.apiUrl, token: await resolve(config.slack.token), ...options.slack }) : undefined;
   const sinks: AuditSink[] = [stdoutSink(options.auditWrite)];
@@ -70,6 +73,10 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
   if (config.datadog) sinks.push(datadogSink(config.datadog.apiKey, config.datadog.url));
 
   const genesys = await janitorGenesys(config, store, logger, now);
+  // The janitor's own org first; KEYWARD_ORGS_FILE adds more (their credentials read now, from the environment or
+  // Secrets Manager). The engine proves every verdict across them (README "Several orgs").
+  const more = config.orgsFile ? await loadOrgs({ ...(options.env ?? process.env), [ORGS_FILE_ENV]: config.orgsFile }, { readDocument: async (id) => (await store.getValue(id)).value }) : [];
+  const verifier = engineVerifier(genesys, { logger, ...(options.sleep ? { sleep: options.sleep } : {}), more });
   const targets = managedTargets({ store, prefix: config.managedPrefix, policy: config.policy, logger, now });
   // The index of managed secrets is built in the background (a first delivery may find it still empty).
   void targets.refresh();
@@ -91,8 +98,9 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
     policy: config.policy,
     secretTypes: config.secretTypes,
     sinks,
-    fingerprintKey,
+    fingerprintKey: config.fingerprintKey,
     logger,
+    verifier,
     now,
     verdicts: verdictCache({ now }),
     deliveryBudgetMs: config.deliveryBudgetMs,

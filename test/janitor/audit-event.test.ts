@@ -19,7 +19,7 @@ const base = (o: Partial<StepOutcomes> = {}): StepOutcomes => ({
 describe("the audit event is built from the steps' outcomes by one pure function", () => {
   it("a contained leak", () => {
     const e = buildAuditEvent(base({
-      verify: { kind: "live", clientId: ID, tried: [{ clientId: ID, verdict: "live" }] },
+      verify: { kind: "live", clientId: ID, org: "default", tried: 1 },
       contain: { kind: "contained", decision: { action: "rotate" }, performed: "rotate", secretId: "arn:x", ownClient: false },
       resolve: { alertResolution: "resolved" },
       tell: { notified: "dm" },
@@ -33,15 +33,15 @@ describe("the audit event is built from the steps' outcomes by one pure function
   });
 
   it("each outcome word", () => {
-    const live = { kind: "live" as const, clientId: ID, tried: [] };
+    const live = { kind: "live" as const, clientId: ID, org: "default", tried: 1 };
     const decision = { action: "revoke" as const };
     expect(outcomeOf(base({ collect: { kind: "ignored", secretType: "aws" } }))).toBe("ignored");
     expect(outcomeOf(base({ verify: { kind: "unpaired" } }))).toBe("unpaired");
-    expect(outcomeOf(base({ verify: { kind: "unknown", clientId: ID, tried: [] } }))).toBe("unverified");
-    expect(outcomeOf(base({ verify: { kind: "dead", alreadyContained: false, tried: [] } }))).toBe("not-live");
-    expect(outcomeOf(base({ verify: { kind: "dead", alreadyContained: true, tried: [] } }))).toBe("already-contained");
-    expect(outcomeOf(base({ verify: { kind: "dead", alreadyContained: false, tried: [] }, health: [{ kind: "repaired", clientId: ID, secretId: "s" }] }))).toBe("repaired");
-    expect(outcomeOf(base({ verify: { kind: "dead", alreadyContained: false, tried: [] }, health: [{ kind: "repair-failed", clientId: ID, secretId: "s", reason: "x" }] }))).toBe("failed");
+    expect(outcomeOf(base({ verify: { kind: "unknown", clientId: ID, tried: 1 } }))).toBe("unverified");
+    expect(outcomeOf(base({ verify: { kind: "dead", alreadyContained: false, clientIds: [], tried: 1 } }))).toBe("not-live");
+    expect(outcomeOf(base({ verify: { kind: "dead", alreadyContained: true, clientIds: [], tried: 1 } }))).toBe("already-contained");
+    expect(outcomeOf(base({ verify: { kind: "dead", alreadyContained: false, clientIds: [], tried: 1 }, health: [{ kind: "repaired", clientId: ID, secretId: "s" }] }))).toBe("repaired");
+    expect(outcomeOf(base({ verify: { kind: "dead", alreadyContained: false, clientIds: [], tried: 1 }, health: [{ kind: "repair-failed", clientId: ID, secretId: "s", reason: "x" }] }))).toBe("failed");
     expect(outcomeOf(base({ verify: live, triaged: true }))).toBe("triaged");
     expect(outcomeOf(base({ verify: live, contain: { kind: "unconfirmed", decision, performed: "revoke", ownClient: false } }))).toBe("unconfirmed");
     expect(outcomeOf(base({ verify: live, contain: { kind: "refused", decision: { action: "none" }, ownClient: true } }))).toBe("failed");

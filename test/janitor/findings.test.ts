@@ -335,15 +335,16 @@ describe("medium and low findings", () => {
   });
 
   it("a dry run posts nothing to Slack, not even a human alert", async () => {
-    janitor = await startJanitor(kit, stubs, { policy: { dryRun: true } });
+    janitor = await startJanitor(kit, stubs, { policy: { dryRun: true }, env: { KEYWARD_JANITOR_MAX_ATTEMPTS: "1" } });
+    const client = await kit.createClient("dry-unverified");
     const n = ++alertNo;
-    stubs.github.blobs.set(`bare-${n}`, "SECRET=aSecretWithNoClientIdAnywhereNear0000000\n");
-    stubs.github.commits.set(`c-bare-${n}`, { files: [] });
-    stubs.github.addAlert(REPO, { number: n, secret: "aSecretWithNoClientIdAnywhereNear0000000", locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: `bare-${n}`, commit_sha: `c-bare-${n}` } }] });
+    addLeakAlert(stubs, n, client);
     const before = stubs.slack.calls;
+    kit.sandbox.genesys.control.addFault({ route: "POST /oauth/token", errorRate: 1, errorStatus: 503 });
     await deliver(janitor, n);
+    kit.sandbox.genesys.control.clearFaults();
     expect(stubs.slack.calls).toBe(before);
-    expect(eventsOf(janitor, n).at(-1)).toMatchObject({ outcome: "unpaired", dryRun: true, notified: "none" });
+    expect(eventsOf(janitor, n).at(-1)).toMatchObject({ outcome: "unverified", dryRun: true, notified: "none", retryInMs: null });
   });
 
   it("repository.full_name `../..` is refused at intake", async () => {

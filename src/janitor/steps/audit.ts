@@ -48,7 +48,7 @@ export function buildAuditEvent(o: StepOutcomes): AuditEvent {
     location: o.located?.location ?? collected?.location ?? null,
     clientId: null,
     secretFingerprint: o.secretFingerprint,
-    candidates: verify && verify.kind !== "unpaired" ? verify.tried.length : 0,
+    candidates: verify && verify.kind !== "unpaired" ? verify.tried : 0,
     verdict: "none",
     containment: "none",
     outcome: outcomeOf(o),
@@ -70,6 +70,7 @@ export function buildAuditEvent(o: StepOutcomes): AuditEvent {
       case "live":
         event.verdict = "live";
         event.clientId = verify.clientId;
+        event.org = verify.org;
         break;
       case "dead":
         event.verdict = "dead";

@@ -1,4 +1,5 @@
 import type { AuditEvent } from "../../audit/index.js";
+import type { CandidateClientId } from "../../contracts/verdict.js";
 import { KeywardError } from "../../core/errors.js";
 import { registerSecret } from "../../core/redact.js";
 import { GitHubError, type AlertLocation, type GitHubClient } from "../../github/index.js";
@@ -27,7 +28,7 @@ export type CollectOutcome =
       /** The alert's `secret_type` (scanner findings: the rule id). */
       secretType?: string;
       /** Candidate client ids the delivery itself names (a scanner finding's). */
-      named: string[];
+      named: CandidateClientId[];
       authorEmail?: string;
       facts: FactsSoFar;
       location: AuditEvent["location"];
@@ -55,7 +56,7 @@ async function collectOrThrow(ctx: DeliveryContext): Promise<CollectOutcome> {
       kind: "collected",
       secret: f.secret,
       secretType: f.rule_id,
-      named: [f.client_id],
+      named: [{ clientId: f.client_id.toLowerCase(), provenance: "nearby" }],
       ...(f.author_email ? { authorEmail: f.author_email } : {}),
       facts: { repository: item.repository, path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) },
       location: { type: "keyward_finding", path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) },
@@ -85,36 +86,31 @@ export interface Located {
   facts: FactsSoFar;
   location: AuditEvent["location"];
   authorEmail?: string;
-  candidates: string[];
+  /** Strongest first: ids near the secret in each location, then ids elsewhere in its commit. */
+  candidates: CandidateClientId[];
 }
 
-/** Candidate ids in batches (strongest first, as soon as each is known) and, when all are read, the facts. */
+/** The facts and candidates, when every location was read. */
 export interface Locating {
-  batches: AsyncIterable<string[]>;
   done: Promise<Located>;
 }
 
 /** Distinct places whose content is read (blobs are deduplicated by sha, URLs by URL). */
 export const MAX_LOCATION_CONTENTS = 50;
+/** Candidate ids handed to the engine from the locations (each may cost a token grant). */
+export const MAX_CANDIDATES = 12;
 /** Contents fetched at once. */
 const CONTENT_CONCURRENCY = 4;
 
 /**
  * The alert's locations, read in order (every page, bounded): the content of each place (a blob, an issue, a comment,
  * …) yields the client ids nearest the secret, first location first; the first commit's other changed files come
- * last. Contents are fetched a few at a time ahead of need, so the first location's candidates are ready after
- * three calls (alert, locations, blob): the critical path. A wiki page cannot be read through the REST API: its
- * location gives facts but no content.
+ * last. Contents are fetched a few at a time, so an alert with one location has its candidates after three calls
+ * (alert, locations, blob): the critical path. A wiki page cannot be read through the REST API: its location gives
+ * facts but no content.
  */
 export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string, alertNumber: number, secret: string): Locating {
   const { errors } = ctx;
-  const queue: string[][] = [];
-  let finished = false;
-  let wake: (() => void) | undefined;
-  const push = (ids: string[]) => {
-    if (ids.length) queue.push(ids);
-    wake?.();
-  };
   const done = (async (): Promise<Located> => {
     let locations: AlertLocation[] = [];
     try {
@@ -187,40 +183,25 @@ export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string,
     if (bounded.length === 0) fetchCommit();
     for (let i = 0; i < bounded.length; i++) {
       while (!results[i]) await Promise.race(slots);
-      const ids = await results[i]!;
-      all.push(...ids);
-      push(ids);
+      all.push(...(await results[i]!));
       if (i === 0) fetchCommit();
     }
     const info = await commitInfo;
+    const elsewhere: string[] = [];
     if (info && firstCommit) {
       const others = info.files.filter((f) => f.filename !== firstCommit.details.path && f.patch).map((f) => f.patch!).join("\n");
-      const ids = uuidsNear(others, secret, undefined, FILES_BOUND);
-      all.push(...ids);
-      push(ids);
+      elsewhere.push(...uuidsNear(others, secret, undefined, FILES_BOUND));
     }
+    const near = new Set(all);
     return {
       facts: { ...(path ? { path } : {}), ...(line ? { line } : {}), ...(commit ? { commit } : {}), repository: repo },
       location: first ? { type: first.type, ...(path ? { path } : {}), ...(line ? { line } : {}), ...(commit ? { commit } : {}) } : null,
       ...(info?.authorEmail ? { authorEmail: info.authorEmail } : {}),
-      candidates: [...new Set(all)],
+      candidates: [...near]
+        .map((clientId): CandidateClientId => ({ clientId, provenance: "nearby" }))
+        .concat([...new Set(elsewhere)].filter((id) => !near.has(id)).map((clientId) => ({ clientId, provenance: "input" })))
+        .slice(0, MAX_CANDIDATES),
     };
-  })().finally(() => {
-    finished = true;
-    wake?.();
-  });
-  const batches = {
-    async *[Symbol.asyncIterator]() {
-      for (;;) {
-        if (queue.length) {
-          yield queue.shift()!;
-          continue;
-        }
-        if (finished) return;
-        await new Promise<void>((r) => (wake = r));
-        wake = undefined;
-      }
-    },
-  };
-  return { batches, done };
+  })();
+  return { done };
 }

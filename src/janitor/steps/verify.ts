@@ -1,67 +1,107 @@
+import { createHash } from "node:crypto";
+import type { CandidateClientId } from "../../contracts/verdict.js";
 import { checkCredentials } from "../../genesys/index.js";
-import { decideVerdict, type Verdict } from "../decide.js";
+import type { Logger } from "../../core/log.js";
+import { createLivenessEngine, DEFAULT_ORG_NAME, type EngineOrg, type LivenessQuery, type LivenessVerdict } from "../../liveness/index.js";
+import { alreadyContained, type Verdict } from "../decide.js";
 import type { ProcessorDeps } from "../processor.js";
 import type { AlertState } from "./collect.js";
 import type { DeliveryContext } from "./context.js";
 
-/** One candidate's verdict. */
-export interface CandidateVerdict {
-  clientId: string;
-  verdict: Verdict;
-}
-
 /**
- * The verify seam: is `secret` live with one of `candidates` (tried in order)? Returns the verdicts it reached, in
- * candidate order; it may stop at the first `live`. The default is the token grant with bounded retries
- * ({@link checkWithRetries}) through the delivery's verdict cache; the liveness engine (src/liveness/) plugs in here.
+ * The verify seam: is `secret` live, and for which client of which org? The liveness engine (src/liveness/)
+ * answers — the same engine as `keyward audit-state` and `keyward scan --verify`: the candidates, strongest first,
+ * then every active client-credentials client of the org; `dead` only with a proof (README "What proves a secret
+ * dead"). One engine per query: its cache is the query's.
  */
-export type Verifier = (secret: string, candidates: readonly string[]) => Promise<CandidateVerdict[]>;
+export type Verifier = (query: LivenessQuery) => Promise<LivenessVerdict>;
 
 /** Step 2's outcome. */
 export type VerifyOutcome =
-  /** No client id to try the secret with. */
+  /** No client id to try the secret with, and no org to sweep. */
   | { kind: "unpaired" }
-  /** The pair authenticates: contain it. */
-  | { kind: "live"; clientId: string; tried: CandidateVerdict[] }
-  /** Every pair was refused. `alreadyContained`: the alert is resolved as revoked (a redelivery after containment). */
-  | { kind: "dead"; alreadyContained: boolean; tried: CandidateVerdict[] }
-  /** No pair proved live and at least one could not be checked. */
-  | { kind: "unknown"; clientId: string | null; tried: CandidateVerdict[] };
+  /** The pair authenticates: contain it. `org` is where it is live. */
+  | { kind: "live"; clientId: string; org: string; tried: number }
+  /** Proven refused. `alreadyContained`: the alert is resolved as revoked (a redelivery after containment). */
+  | { kind: "dead"; alreadyContained: boolean; clientIds: string[]; tried: number }
+  /** Not proven either way (a failed grant, a dormant client, nothing proven): retried, a human told on the last try. */
+  | { kind: "unknown"; clientId: string | null; tried: number };
 
-/** Bound on candidates tried for one secret (each costs a token grant unless its verdict is cached). */
-export const MAX_CANDIDATES = 8;
+/** How many secrets proven live the janitor remembers the client of (the oldest are forgotten first). */
+export const PROVEN_PAIRS_BOUND = 10_000;
 
 /**
- * Step 2: trust but verify. Candidates arrive in batches (the managed clients whose stored secret is this one, then
- * each location's ids, nearest first); each new id is tried as soon as it is known and the step ends at the first
- * live pair. `beforeTry` runs as a batch is handed to the verifier (the containment's look-ups start then).
+ * The default verifier: a fresh engine per query (its cache is the query's) over the janitor's own org (its own
+ * client, which holds `oauth:client:view`) first, then the orgs of `KEYWARD_ORGS_FILE` (`more`, read once at
+ * start-up). A secret this janitor once proved live belongs to that client: a token grant proved the pair, which
+ * is as strong as the provider writing it as one. So a redelivery of a contained leak checks that client as a
+ * structural pair (refused while active: dead) instead of sweeping the whole org again.
  */
-export async function verify(ctx: DeliveryContext, secret: string, batches: AsyncIterable<readonly string[]>, alert: AlertState | undefined, beforeTry?: (ids: readonly string[]) => void): Promise<VerifyOutcome> {
-  const tried: CandidateVerdict[] = [];
-  const seen = new Set<string>();
-  for await (const batch of batches) {
-    const fresh = batch.map((id) => id.toLowerCase()).filter((id) => !seen.has(id) && seen.add(id)).slice(0, MAX_CANDIDATES - tried.length);
-    if (!fresh.length) continue;
-    beforeTry?.(fresh);
-    tried.push(...(await ctx.verifier(secret, fresh)));
-    if (tried.some((t) => t.verdict === "live") || tried.length >= MAX_CANDIDATES) break;
+export function engineVerifier(genesys: Pick<ProcessorDeps["genesys"], "client">, options: { logger: Logger; sleep?: (ms: number) => Promise<void>; more?: readonly EngineOrg[] }): Verifier {
+  const proven = new Map<string, string>();
+  return async (query) => {
+    const own = genesys.client();
+    const orgs: EngineOrg[] = [{ name: DEFAULT_ORG_NAME, region: own.settings.region, settings: own.settings, client: () => genesys.client() }, ...(options.more ?? []).filter((o) => o.name !== DEFAULT_ORG_NAME)];
+    const key = createHash("sha256").update(query.secret).digest("hex");
+    const known = proven.get(key);
+    const candidates: CandidateClientId[] = known ? [{ clientId: known, provenance: "structural" }, ...query.candidates] : [...query.candidates];
+    const verdict = await createLivenessEngine({ orgs, logger: options.logger, ...(options.sleep ? { sleep: options.sleep } : {}) }).verify({ ...query, candidates });
+    if (verdict.verdict === "live") {
+      proven.delete(key);
+      proven.set(key, verdict.clientId);
+      if (proven.size > PROVEN_PAIRS_BOUND) proven.delete(proven.keys().next().value!);
+    }
+    return verdict;
+  };
+}
+
+/** Where the candidates come from, strongest first; `located` resolves when every location of the alert was read. */
+export interface CandidateSources {
+  /** Managed clients whose stored AWSCURRENT secret is the leaked one: the id is known before any location is read. */
+  managed: readonly string[];
+  /** The pair a scanner finding names. */
+  named: readonly CandidateClientId[];
+  located?: Promise<readonly CandidateClientId[]>;
+}
+
+/**
+ * Step 2: trust but verify, through the engine. The managed clients holding this very secret are asked first,
+ * as structural pairs, while the locations are still being read: for them the critical path is alert → grant →
+ * regenerate. Otherwise every candidate the locations yield goes to the engine at once. `beforeTry` runs with the
+ * first candidate before each query (the containment's look-ups start then).
+ */
+export async function verify(ctx: DeliveryContext, secret: string, sources: CandidateSources, alert: AlertState | undefined, beforeTry?: (clientId: string) => void): Promise<VerifyOutcome> {
+  const structural: CandidateClientId[] = sources.managed.map((clientId) => ({ clientId, provenance: "structural" }));
+  let tried = 0;
+  if (structural.length) {
+    beforeTry?.(structural[0]!.clientId);
+    const first = await ctx.verifier({ secret, candidates: [...structural, ...sources.named] });
+    tried += structural.length + sources.named.length;
+    if (first.verdict === "live" || first.verdict === "dead") return outcomeOf(first, alert, tried);
   }
-  const decision = decideVerdict({ verdicts: tried.map((t) => t.verdict), ...(alert ? { alert } : {}) });
-  switch (decision.kind) {
+  const located = (await sources.located) ?? [];
+  const candidates = dedupe([...structural, ...sources.named, ...located]);
+  if (candidates[0]) beforeTry?.(candidates[0].clientId);
+  const verdict = await ctx.verifier({ secret, candidates });
+  return outcomeOf(verdict, alert, Math.max(tried, candidates.length));
+}
+
+function outcomeOf(verdict: LivenessVerdict, alert: AlertState | undefined, tried: number): VerifyOutcome {
+  switch (verdict.verdict) {
+    case "live":
+      return { kind: "live", clientId: verdict.clientId, org: verdict.org, tried };
+    case "dead":
+      return { kind: "dead", alreadyContained: alreadyContained(alert), clientIds: verdict.clientId ? [verdict.clientId] : [], tried };
+    case "unknown":
+      return { kind: "unknown", clientId: verdict.clientId ?? null, tried };
     case "unpaired":
       return { kind: "unpaired" };
-    case "live":
-      return { kind: "live", clientId: tried[decision.index]!.clientId, tried };
-    case "dead":
-      return { kind: "dead", alreadyContained: decision.alreadyContained, tried };
-    case "unknown":
-      return { kind: "unknown", clientId: tried.find((a) => a.verdict === "unknown")?.clientId ?? null, tried };
   }
 }
 
-/** Batches from a list (a scanner finding names its pair). */
-export async function* batchesOf(...lists: ReadonlyArray<readonly string[]>): AsyncIterable<readonly string[]> {
-  for (const l of lists) if (l.length) yield l;
+function dedupe(list: CandidateClientId[]): CandidateClientId[] {
+  const seen = new Set<string>();
+  return list.filter((c) => !seen.has(c.clientId) && seen.add(c.clientId));
 }
 
 export interface VerifyPolicy {
@@ -73,8 +113,9 @@ export interface VerifyPolicy {
 export const DEFAULT_VERIFY_POLICY: VerifyPolicy = { attempts: 3, backoffMs: 1_000 };
 
 /**
- * `checkCredentials` (its own short retries) repeated a bounded number of rounds while `unknown`. The minted token
- * is revoked off the critical path: `deferRevoke` receives the revocation to run later.
+ * `checkCredentials` (its own short retries) repeated a bounded number of rounds while `unknown`: containment's own
+ * check that the leaked pair is refused afterwards, and the health check of a managed secret. The minted token is
+ * revoked off the critical path: `deferRevoke` receives the revocation to run later.
  */
 export async function checkWithRetries(
   clientId: string,
@@ -96,17 +137,4 @@ export async function checkWithRetries(
     if (round < policy.attempts) await sleep(Math.min(policy.backoffMs * 2 ** (round - 1), 10_000));
   }
   return verdict;
-}
-
-/** The default verifier: candidates one after the other until one is live. */
-export function sequentialVerifier(check: (clientId: string, secret: string) => Promise<Verdict>): Verifier {
-  return async (secret, candidates) => {
-    const out: CandidateVerdict[] = [];
-    for (const clientId of candidates) {
-      const verdict = await check(clientId, secret);
-      out.push({ clientId, verdict });
-      if (verdict === "live") break;
-    }
-    return out;
-  };
 }
