@@ -56,9 +56,16 @@ export type SecretSource = { value: string } | { arn: string };
  */
 export const DEFAULT_GITHUB_SECRET_TYPES: readonly string[] = [
   "keyward_genesys_client_secret",
+  "Genesys Cloud OAuth client secret (after a client-secret key)",
+  "Genesys Cloud OAuth client secret (after its client id, double-quoted)",
+  "Genesys Cloud OAuth client secret (after its client id, single-quoted)",
+  "Genesys Cloud OAuth client secret (after its client id, curl-u)",
+  "Genesys Cloud OAuth client secret (after its client id, curl-user)",
+  "Genesys Cloud OAuth client secret (after its client id, url-encoded)",
+  "Genesys Cloud OAuth client credentials (HTTP Basic)",
+  // Names an earlier export used: alerts raised by those patterns are still Genesys secrets.
   "Genesys Cloud OAuth client secret (Genesys name before)",
   "Genesys Cloud OAuth client secret (Genesys name after)",
-  "Genesys Cloud OAuth client credentials (HTTP Basic)",
 ];
 
 /** The least a webhook secret may be: GitHub lets any string through, keyward does not. */

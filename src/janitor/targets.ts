@@ -56,8 +56,7 @@ export function managedTargets(options: TargetsOptions): ManagedTargets {
   let building: Promise<void> | undefined;
 
   const list = async (): Promise<ManagedSecret[]> => {
-    if (!store.listByTagKey) return [];
-    const found = await store.listByTagKey(CLIENT_ID_TAG, prefix);
+    const found = await store.listWithTagKey(CLIENT_ID_TAG, prefix);
     return found
       .filter((s) => isUnderManagedPrefix(s.name, prefix) && s.tags[CLIENT_ID_TAG] !== undefined && isManagedSecretFor(s, s.tags[CLIENT_ID_TAG]!, prefix))
       .map((s) => ({ arn: s.arn, name: s.name, clientId: canonicalClientId(s.tags[CLIENT_ID_TAG]!) }))
