@@ -172,7 +172,8 @@ describe("Genesys Cloud failures name their own fix", () => {
     kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", errorRate: 1, errorStatus: 403 });
     const run = await rotate("forbidden");
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/fix: .*(role|permission)/);
+    expect(run.stderr).toMatch(/\[exit 2, admin-permission-missing\]/);
+    expect(run.stderr).toMatch(/fix: give the admin OAuth client \(GENESYSCLOUD_OAUTHCLIENT_ID\) a role with oauth:client:view and oauth:client:edit/);
     expect(run.stderr).not.toMatch(/AWS_|Secrets Manager/);
   }, SLOW);
 
