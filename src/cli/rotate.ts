@@ -8,6 +8,7 @@ import { rotateFleet, summarize } from "../rotation/fleet.js";
 import { formatFailureDetails, formatResultLine, formatTable, progressBar, toJsonReport } from "../rotation/report.js";
 import { DEFAULT_ROTATION_POLICY, rotateClient, worstCaseCriticalMs, type RotationTarget } from "../rotation/rotate-client.js";
 import { rotationDeps } from "../rotation/wire.js";
+import type { StopReason } from "../rotation/interrupt.js";
 import { checkAwsEndpoints, createSecretStore, parseStoredCredentials } from "../secrets/index.js";
 import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
 import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
@@ -117,7 +118,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const store = createSecretStore({ logger, requestTimeoutMs: timeoutMs });
   const deps = rotationDeps(genesys, store, logger);
   const critical = worstCaseCriticalMs(DEFAULT_ROTATION_POLICY, timeoutMs);
-  const stopWhen = () => (Date.now() + critical > deadline ? `deadline (${DEADLINE_ENV}=${deadlineSeconds})` : undefined);
+  const stopWhen = (): StopReason | undefined => (Date.now() + critical > deadline ? { kind: "deadline", detail: `${DEADLINE_ENV}=${deadlineSeconds}` } : undefined);
   const guard = io.exit ? guardSignals({ write: io.stderr, exit: io.exit, budgetMs: critical, stopWhen }) : undefined;
   const stopPauseNotes = genesys.gate.onPause((untilMs, reason) => {
     const seconds = Math.max(1, Math.ceil((untilMs - Date.now()) / 1000));

@@ -1,5 +1,5 @@
 import { KeywardError } from "../core/errors.js";
-import { ExitCode } from "../core/exit-codes.js";
+import { exitCodeOfOutcome, type Outcome } from "../core/exit-codes.js";
 import { SecretsError } from "../secrets/errors.js";
 
 /**
@@ -7,6 +7,8 @@ import { SecretsError } from "../secrets/errors.js";
  * The new secret is deliberately written nowhere else; re-running the rotation regenerates and stores again.
  */
 export class NotStoredError extends KeywardError {
+  readonly outcome = "not-stored" as const;
+
   constructor(readonly clientId: string, readonly secretId: string, cause: unknown, what: "regenerated" | "may-have-regenerated" = "regenerated") {
     super(
       what === "regenerated"
@@ -14,7 +16,7 @@ export class NotStoredError extends KeywardError {
         : `client ${clientId}: the regenerate request failed after it may have reached Genesys Cloud; the previous secret may already be invalid and nothing was stored in ${secretId}`,
       {
         reason: "not-stored",
-        exitCode: ExitCode.NotStored,
+        exitCode: exitCodeOfOutcome("not-stored"),
         retryable: true,
         hint:
           what === "regenerated"
@@ -28,6 +30,8 @@ export class NotStoredError extends KeywardError {
 
 /** Exit 4: the value was stored but the one at AWSCURRENT does not (or cannot be shown to) authenticate. */
 export class NotVerifiedError extends KeywardError {
+  readonly outcome = "not-verified" as const;
+
   constructor(readonly clientId: string, readonly secretArn: string, why: "dead" | "unknown", cause?: unknown) {
     const detail = cause instanceof KeywardError ? `${cause.reason}: ${cause.message}` : "token endpoint unavailable or rate-limited";
     super(
@@ -36,7 +40,7 @@ export class NotVerifiedError extends KeywardError {
         : `client ${clientId}: the new secret was stored, but could not confirm that the value at AWSCURRENT of ${secretArn} authenticates (${detail})`,
       {
         reason: why === "dead" ? "verification-failed" : "verification-inconclusive",
-        exitCode: ExitCode.NotVerified,
+        exitCode: exitCodeOfOutcome("not-verified"),
         retryable: why === "unknown",
         hint:
           why === "dead"
@@ -50,10 +54,13 @@ export class NotVerifiedError extends KeywardError {
   }
 }
 
-/** A guard stopped the rotation before anything changed. */
+/**
+ * A guard stopped the rotation before anything changed: `refused` (exit 1) when the state of the world is the
+ * problem, `misconfigured` (exit 2) when the call itself must change.
+ */
 export class PreflightError extends KeywardError {
-  constructor(message: string, reason: string, hint: string, exitCode: ExitCode = ExitCode.Failed, cause?: unknown) {
-    super(message, { reason, hint, exitCode, cause });
+  constructor(message: string, reason: string, hint: string, readonly outcome: "refused" | "misconfigured" = "refused", cause?: unknown) {
+    super(message, { reason, hint, exitCode: exitCodeOfOutcome(outcome), cause });
   }
 }
 
@@ -62,9 +69,22 @@ export class PreflightError extends KeywardError {
  * reported: another client's credentials appeared at AWSCURRENT, or another rotation invalidated this run's secret.
  */
 export class ConflictError extends KeywardError {
+  readonly outcome = "conflict" as const;
+
   constructor(message: string, reason: string, hint: string, cause?: unknown) {
-    super(message, { reason, hint, exitCode: ExitCode.Conflict, cause });
+    super(message, { reason, hint, exitCode: exitCodeOfOutcome("conflict"), cause });
   }
+}
+
+/**
+ * The outcome of a rotation that ended with `err`, decided by the error's type: rotation's own errors carry theirs;
+ * any other error that asks for a different call (exit 2: admin credentials, permissions, AWS configuration) is
+ * `misconfigured`; the rest `failed`.
+ */
+export function outcomeOfError(err: unknown): Outcome {
+  if (err instanceof NotStoredError || err instanceof NotVerifiedError || err instanceof ConflictError || err instanceof PreflightError) return err.outcome;
+  if (err instanceof KeywardError && err.exitCode === exitCodeOfOutcome("misconfigured")) return "misconfigured";
+  return "failed";
 }
 
 /** What stopped the store, in a few words, for the fix line (never a value). */

@@ -1,5 +1,5 @@
 import { UsageError } from "../core/errors.js";
-import { ExitCode } from "../core/exit-codes.js";
+import { exitCodeOfOutcome, type ExitCode, type Outcome } from "../core/exit-codes.js";
 import { SecretsError } from "../secrets/index.js";
 import { rotateClient, type RotateOptions, type RotationDeps, type RotationResult, type RotationTarget } from "./rotate-client.js";
 
@@ -14,6 +14,8 @@ export interface FleetReport {
   ok: number;
   failed: number;
   skipped: number;
+  /** The most serious result ({@link fleetOutcome}); `exitCode` is looked up from it. */
+  outcome: Outcome;
   exitCode: ExitCode;
   totalMs: number;
 }
@@ -123,21 +125,30 @@ export function summarize(results: RotationResult[], totalMs: number): FleetRepo
   const ok = results.filter((r) => r.status === "rotated" || r.status === "dry-run").length;
   const skipped = results.filter((r) => r.status === "skipped").length;
   const failed = results.length - ok - skipped;
-  return { results, ok, failed, skipped, exitCode: fleetExitCode(results), totalMs };
+  const outcome = fleetOutcome(results);
+  return { results, ok, failed, skipped, outcome, exitCode: exitCodeOfOutcome(outcome), totalMs };
 }
 
+/** Most serious first. A secret nobody holds (not-stored) outranks everything. */
+const SEVERITY: readonly Outcome[] = ["not-stored", "conflict", "not-verified", "misconfigured", "failed", "refused", "out-of-time", "interrupted"];
+
 /**
- * The most serious outcome decides: 3 (a secret nobody holds) before 5, 4, then 2 (only for admin-credential
- * problems; a bad entry counts as 1), 1; then 6 for clients a signal skipped.
+ * The fleet's outcome is its most serious result's: not-stored, then conflict, not-verified, misconfigured (only
+ * for admin-credential problems, which concern the whole run; a bad entry counts as failed), failed; then
+ * out-of-time (skipped for lack of time: failed) and interrupted (skipped by a signal); rotated when all succeeded.
  */
-export function fleetExitCode(results: RotationResult[]): ExitCode {
-  const codes = new Set(results.map((r) => r.exitCode));
-  // The admin credentials themselves are wrong: a configuration problem for the whole run.
-  const adminProblem = results.some((r) => r.status === "failed" && r.exitCode === ExitCode.Usage && r.reason?.startsWith("admin-"));
-  for (const code of [ExitCode.NotStored, ExitCode.Conflict, ExitCode.NotVerified, ExitCode.Usage, ExitCode.Failed]) {
-    if (results.some((r) => r.status === "failed" && r.exitCode === code)) return code === ExitCode.Usage && !adminProblem ? ExitCode.Failed : code;
+export function fleetOutcome(results: RotationResult[]): Outcome {
+  const adminProblem = results.some((r) => r.outcome === "misconfigured" && r.reason?.startsWith("admin-"));
+  for (const outcome of SEVERITY) {
+    if (!results.some((r) => r.outcome === outcome)) continue;
+    if (outcome === "misconfigured" && !adminProblem) return "failed";
+    if (outcome === "refused" || outcome === "out-of-time") return "failed";
+    return outcome;
   }
-  if (codes.has(ExitCode.Interrupted)) return ExitCode.Interrupted;
-  if (results.some((r) => r.status === "skipped")) return ExitCode.Failed;
-  return ExitCode.Ok;
+  return results.length > 0 && results.every((r) => r.outcome === "dry-run") ? "dry-run" : "rotated";
+}
+
+/** The fleet's exit code (README "Exit codes"), from {@link fleetOutcome}. */
+export function fleetExitCode(results: RotationResult[]): ExitCode {
+  return exitCodeOfOutcome(fleetOutcome(results));
 }

@@ -14,9 +14,18 @@ export interface InFlight {
   secretId: string;
 }
 
+export type StopSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
+
+/** Why no new regenerate may start: a signal, or too little time left (the run's deadline, the invocation's time). */
+export type StopReason = { kind: "signal"; signal: StopSignal } | { kind: "deadline"; detail: string };
+
+export function describeStop(stop: StopReason): string {
+  return stop.kind === "signal" ? `interrupted by ${stop.signal}` : `deadline (${stop.detail})`;
+}
+
 export interface RunGate {
-  /** Why no new regenerate may start (`interrupted by SIGINT`, `deadline`), or undefined while it may. */
-  readonly stopReason: string | undefined;
+  /** Why no new regenerate may start, or undefined while it may. */
+  readonly stopReason: StopReason | undefined;
   /** Enters a critical section; the returned function leaves it (idempotent). */
   enter(what: InFlight): () => void;
 }
@@ -26,16 +35,16 @@ export class InterruptState implements RunGate {
   private nextId = 0;
   private idleWaiters: Array<() => void> = [];
   /** The first stop request, e.g. `SIGINT`. */
-  signal: "SIGINT" | "SIGTERM" | "SIGHUP" | undefined;
-  /** Extra reason a caller may set (`deadline`). */
-  private extraStop: (() => string | undefined) | undefined;
+  signal: StopSignal | undefined;
+  /** Extra reason a caller may set (a deadline). */
+  private extraStop: (() => StopReason | undefined) | undefined;
 
-  constructor(options: { stopWhen?: () => string | undefined } = {}) {
+  constructor(options: { stopWhen?: () => StopReason | undefined } = {}) {
     this.extraStop = options.stopWhen;
   }
 
-  get stopReason(): string | undefined {
-    if (this.signal) return `interrupted by ${this.signal}`;
+  get stopReason(): StopReason | undefined {
+    if (this.signal) return { kind: "signal", signal: this.signal };
     return this.extraStop?.();
   }
 
@@ -58,7 +67,7 @@ export class InterruptState implements RunGate {
   }
 
   /** Records a stop request. Returns what the caller should do: exit now, or let the sections finish. */
-  request(signal: "SIGINT" | "SIGTERM" | "SIGHUP"): "exit-now" | "finish-in-flight" {
+  request(signal: StopSignal): "exit-now" | "finish-in-flight" {
     this.signal ??= signal;
     return this.open.size === 0 ? "exit-now" : "finish-in-flight";
   }

@@ -56,7 +56,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   const policy = { ...DEFAULT_ROTATION_POLICY, criticalBudgetMs: LAMBDA_CRITICAL_BUDGET_MS };
   const worstCase = worstCaseCriticalMs(policy, LAMBDA_REQUEST_TIMEOUT_MS);
   const gate = new InterruptState({
-    stopWhen: () => (context && context.getRemainingTimeInMillis() < worstCase ? `deadline (less than ${Math.ceil(worstCase / 1000)} s of the invocation left)` : undefined),
+    stopWhen: () => (context && context.getRemainingTimeInMillis() < worstCase ? { kind: "deadline", detail: `less than ${Math.ceil(worstCase / 1000)} s of the invocation left` } : undefined),
   });
   const report: FleetReport = await rotateFleet(targets, deps, { concurrency, gate, policy });
   const json = JSON.parse(toJsonReport(report)) as unknown;

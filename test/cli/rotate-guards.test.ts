@@ -218,8 +218,8 @@ describe("a fleet waiting on the rate limit", () => {
 describe("the terminal report of a fleet", () => {
   it("shows each failed client's message and fix after the progress bar, not only its reason", () => {
     const text = formatFailureDetails([
-      { clientId: "c-1", secretId: "s", status: "failed", exitCode: 1, reason: "client-not-active", message: "client c-1 is inactive; only active clients are rotated", hint: "set the client's state to active", regenerations: 0, timings: { preflightMs: 1, regenerateMs: 0, storeMs: 0, verifyMs: 0, totalMs: 1 } },
-      { clientId: "c-2", secretId: "t", status: "rotated", exitCode: 0, regenerations: 1, timings: { preflightMs: 1, regenerateMs: 0, storeMs: 0, verifyMs: 0, totalMs: 1 } },
+      { clientId: "c-1", secretId: "s", status: "failed", outcome: "refused", exitCode: 1, reason: "client-not-active", message: "client c-1 is inactive; only active clients are rotated", hint: "set the client's state to active", regenerations: 0, timings: { preflightMs: 1, regenerateMs: 0, storeMs: 0, verifyMs: 0, totalMs: 1 } },
+      { clientId: "c-2", secretId: "t", status: "rotated", outcome: "rotated", exitCode: 0, regenerations: 1, timings: { preflightMs: 1, regenerateMs: 0, storeMs: 0, verifyMs: 0, totalMs: 1 } },
     ]);
     expect(text).toBe("FAILED   c-1 -> s [exit 1, client-not-active]: client c-1 is inactive; only active clients are rotated\n         fix: set the client's state to active");
   });

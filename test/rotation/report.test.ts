@@ -10,6 +10,7 @@ const rotated: RotationResult = {
   secretArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:keyward/billing-AbCdEf",
   versionId: "v-1",
   status: "rotated",
+  outcome: "rotated",
   exitCode: ExitCode.Ok,
   regenerations: 2,
   superseded: true,
@@ -20,6 +21,7 @@ const failed: RotationResult = {
   clientName: "Ghost",
   secretId: "keyward/ghost",
   status: "failed",
+  outcome: "refused",
   exitCode: ExitCode.Failed,
   reason: "client-name-not-found",
   message: 'no OAuth client is named "Ghost"',
@@ -56,6 +58,7 @@ describe("rotation reports", () => {
   it("keep the JSON report to ids, versions, outcomes and timings", () => {
     const report = JSON.parse(toJsonReport({ results: [rotated, failed], exitCode: 1, totalMs: 20 })) as Record<string, unknown>;
     expect(report).toEqual({
+      schema: "keyward.rotate/v1",
       ok: 1,
       failed: 1,
       skipped: 0,
