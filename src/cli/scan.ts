@@ -4,7 +4,7 @@ import { promisify } from "node:util";
 import { describeError, KeywardError, UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { applyBaseline, readBaseline } from "../scan/baseline.js";
-import { repositoryFromRemote, type GitSelection } from "../scan/git.js";
+import { repositoryFromRemote, unknownRevisions, type GitSelection } from "../scan/git.js";
 import { checkJanitorUrl, postLiveFindings, WEBHOOK_SECRET_ENV } from "../scan/janitor.js";
 import { renderJson, renderSarif, renderText, summaryLine } from "../scan/report.js";
 import { defaultJobs, runScan, type ScanOutcome } from "../scan/scan.js";
@@ -112,6 +112,14 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   const webhookSecret = io.env[WEBHOOK_SECRET_ENV];
   if (command.janitorUrl && !webhookSecret) throw new UsageError(`scan: --post-to-janitor needs ${WEBHOOK_SECRET_ENV}`, { hint: `set ${WEBHOOK_SECRET_ENV} to the janitor's webhook secret` });
   const baseline = command.baseline === undefined ? new Set<string>() : await readBaseline(command.baseline);
+  if (command.git?.kind === "range") {
+    const missing = await unknownRevisions(command.paths[0] ?? process.cwd(), command.git.range);
+    if (missing.length > 0) {
+      throw new UsageError(`scan: unknown revision ${missing.map((r) => `"${r}"`).join(" and ")}: no commit, branch or tag of that name in this repository`, {
+        hint: "check the name (`git log --oneline`, `git branch -a`); in a shallow clone, fetch the history first (actions/checkout with fetch-depth: 0)",
+      });
+    }
+  }
 
   const progress = io.stderrIsTty ? (n: number) => io.stderr(`\rkeyward scan: ${n} scanned…`) : undefined;
   let outcome: ScanOutcome;

@@ -60,10 +60,33 @@ export async function* readGitAdditions(repo: string, selection: GitSelection): 
     throw new KeywardError(`cannot run git: ${err.code ?? err.message}`, { reason: "git-missing", exitCode: ExitCode.Usage, hint: "install git, or scan files without --git/--staged" });
   });
   if (code !== 0) {
-    throw new UsageError(`git ${selection.kind === "staged" ? "diff --cached" : "log"} failed: ${stderr.trim().split("\n").at(-1) ?? `exit ${code}`}`, {
-      hint: selection.kind === "range" ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)" : "run inside a git repository, or pass its path",
+    // git's own diagnosis is its `fatal:` line; the usage lines it may print after it say nothing about this run.
+    const lines = stderr.trim().split("\n");
+    const said = lines.find((l) => l.startsWith("fatal:")) ?? lines.at(-1) ?? `exit ${code}`;
+    throw new UsageError(`git ${selection.kind === "staged" ? "diff --cached" : "log"} failed: ${said}`, {
+      hint: selection.kind === "range" && !/not a git repository/.test(said) ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)" : "run inside a git repository, or pass its path",
     });
   }
+}
+
+/**
+ * The revisions of a range (`A..B`, `A...B`) that name no commit in `repo` (checked with `git rev-parse --verify`
+ * before a scan, so a typo gets its own message instead of git's usage text). Empty when `repo` is not a git
+ * repository or git cannot run: the scan itself then says so.
+ */
+export async function unknownRevisions(repo: string, range: string): Promise<string[]> {
+  const git = (args: string[]) =>
+    new Promise<boolean | undefined>((resolve) => {
+      const child = spawn("git", args, { cwd: repo, stdio: "ignore" });
+      child.on("error", () => resolve(undefined));
+      child.on("close", (code) => resolve(code === 0));
+    });
+  if ((await git(["rev-parse", "--git-dir"])) !== true) return [];
+  const missing: string[] = [];
+  for (const rev of range.split(/\.\.\.?/).filter(Boolean)) {
+    if ((await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`])) === false) missing.push(rev);
+  }
+  return missing;
 }
 
 /** Line-by-line state machine over patch text. Pure: fed lines, returns each finished file's added lines. */

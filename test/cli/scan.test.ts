@@ -197,10 +197,23 @@ describe("keyward scan usage errors", () => {
     [["--post-to-janitor", "http://janitor.example.com/hook", "--verify"], "unencrypted"],
     [["--post-to-janitor", "https://janitor.example.com/hook"], "--verify"],
     [["--bogus"], "unknown flag --bogus"],
+    [["--since", "nope"], 'unknown revision "nope": no commit, branch or tag of that name'],
+    [["--range", "HEAD..nope2"], 'unknown revision "nope2"'],
   ])("exits 2 for %j", async (args, message) => {
     const res = await runKeyward(["scan", ...args], {});
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(message);
+    // git's usage text never stands in for the diagnosis.
+    expect(res.stderr).not.toContain("git <command>");
+  });
+
+  it("outside a repository, --since says so (exit 2) instead of blaming the revision", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyward-not-a-repo-"));
+    const res = await runKeyward(["scan", "--since", "HEAD"], { GIT_CEILING_DIRECTORIES: tmpdir() }, { cwd: dir });
+    rmSync(dir, { recursive: true, force: true });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/not a git repository/);
+    expect(res.stderr).toMatch(/fix: run inside a git repository, or pass its path/);
   });
 });
 
