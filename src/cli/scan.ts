@@ -1,5 +1,7 @@
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describeError, KeywardError, UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
@@ -111,6 +113,8 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   }
   const webhookSecret = io.env[WEBHOOK_SECRET_ENV];
   if (command.janitorUrl && !webhookSecret) throw new UsageError(`scan: --post-to-janitor needs ${WEBHOOK_SECRET_ENV}`, { hint: `set ${WEBHOOK_SECRET_ENV} to the janitor's webhook secret` });
+  // Everything that can be wrong with the command line is found before the scan, not after it.
+  if (command.output !== undefined) await checkWritable(command.output);
   const baseline = command.baseline === undefined ? new Set<string>() : await readBaseline(command.baseline);
   if (command.git?.kind === "range") {
     const missing = await unknownRevisions(command.paths[0] ?? process.cwd(), command.git.range);
@@ -135,7 +139,11 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   if (command.verify) await verifyFindings(outcome.findings, io.env);
 
   const report = render(command.format, outcome);
-  if (command.output) await writeFile(command.output, report, "utf8");
+  if (command.output) {
+    await writeFile(command.output, report, "utf8").catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`scan: cannot write the report to ${command.output} (${err.code ?? err.message})`, { hint: "pick a writable --output path (its directory must exist)", cause: err });
+    });
+  }
   else io.stdout(report);
   if (command.output) io.stderr(`${summaryLine(outcome.findings, outcome.stats)}; report in ${command.output}\n`);
 
@@ -150,6 +158,19 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     }
   }
   return exit;
+}
+
+/** Refuses an --output path whose directory is missing or not writable, or that is a directory or a read-only file. */
+async function checkWritable(path: string): Promise<void> {
+  const refuse = (why: string) => new UsageError(`scan: cannot write the report to ${path}: ${why}`, { hint: "pick a writable --output path (its directory must exist); nothing was scanned" });
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw refuse("it is a directory");
+  const target = existing ? path : dirname(resolve(path));
+  const dir = existing ? undefined : await stat(target).catch(() => undefined);
+  if (!existing && !dir?.isDirectory()) throw refuse(`the directory ${target} does not exist`);
+  await access(target, constants.W_OK).catch(() => {
+    throw refuse(existing ? "the file is not writable" : `the directory ${target} is not writable`);
+  });
 }
 
 function render(format: ScanCommand["format"], outcome: ScanOutcome): string {
