@@ -52,6 +52,8 @@ describe("keyward rotate (one client)", () => {
     const basic = Buffer.from(`${client.id}:${value.clientSecret}`).toString("base64");
     const lines = run.stdout.split("\n");
     expect(lines.slice(0, 2)).toEqual([`::add-mask::${value.clientSecret}`, `::add-mask::${basic}`]);
+    // Each value is masked once, not once per step that handles it.
+    expect(lines.filter((l) => l.startsWith("::add-mask::"))).toEqual([`::add-mask::${value.clientSecret}`, `::add-mask::${basic}`]);
     // Outside the mask commands, stdout never carries the value.
     expect(lines.filter((l) => !l.startsWith("::add-mask::")).join("\n")).not.toContain(value.clientSecret);
     expect(run.stderr).not.toContain(value.clientSecret);
