@@ -8895,11 +8895,14 @@ function errorName(err) {
 
 // src/genesys/rate-gate.ts
 var DEFAULT_MAX_PAUSE_MS = 6e4;
+var ANNOUNCE_STEP_MS = 1e3;
 var MAX_TIMER_MS = 2147483647;
 var RateGate = class {
   now;
   sleep;
   until = 0;
+  /** The end of the pause listeners were last told about. */
+  announced = 0;
   maxPauseMs;
   listeners = /* @__PURE__ */ new Set();
   constructor(options = {}) {
@@ -8930,6 +8933,8 @@ var RateGate = class {
     const capped = Math.min(epochMs, this.now() + this.maxPauseMs);
     if (capped <= this.until) return;
     this.until = capped;
+    if (capped - Math.max(this.announced, this.now()) < ANNOUNCE_STEP_MS && this.announced > this.now()) return;
+    this.announced = capped;
     for (const listener of this.listeners) listener(capped, reason);
   }
   /** Applies the `inin-ratelimit-*` headers of a response. Returns true when it paused the gate. */
