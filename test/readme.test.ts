@@ -42,7 +42,7 @@ describe("the README's sandbox snippet", () => {
   async function snippet(): Promise<string> {
     const readme = await readFile(README, "utf8");
     const block = /<!-- readme-test: sandbox-snippet -->\n```sh\n([\s\S]*?)^```$/m.exec(readme)?.[1];
-    expect(block).toContain("npx keyward sandbox --env-out");
+    expect(block).toContain("npx --no-install keyward sandbox --env-out");
     return block!;
   }
 
@@ -57,7 +57,7 @@ describe("the README's sandbox snippet", () => {
   });
 
   it("its rotate line fails clearly when the env file was not sourced", async () => {
-    const rotateLine = (await snippet()).split("\n").find((l) => l.startsWith("npx keyward rotate"))!;
+    const rotateLine = (await snippet()).split("\n").find((l) => l.startsWith("npx --no-install keyward rotate"))!;
     const failed = await run("sh", ["-c", rotateLine], { cwd: process.cwd(), env: env() }).catch((err: { code: number; stderr: string }) => err);
     expect((failed as { code: number }).code).not.toBe(0);
     expect((failed as { stderr: string }).stderr).toMatch(/GENESYSCLOUD_OAUTHCLIENT_ID: is empty: source the sandbox env file first/);
