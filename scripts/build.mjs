@@ -2,7 +2,8 @@
 // node_modules). One bundle per entry point keeps `keyward rotate` start-up light: nothing from cdktf or
 // the stacks is reachable from the CLI entry.
 import { build } from "esbuild";
-import { copyFileSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 
 const entries = {
   cli: "src/cli/main.ts",
@@ -15,11 +16,15 @@ const entries = {
   "scan-worker": "src/scan/worker.ts",
 };
 
-rmSync("dist", { recursive: true, force: true });
+// The build goes to a staging folder beside dist/ and then replaces dist/'s files one atomic rename at a time, so a
+// keyward already running from dist/ (a test, a sandbox) never finds it missing or half written. This matters
+// because `npx --no-install keyward` inside this checkout, with an empty npm cache, installs the checkout into
+// npx's cache and so runs `prepare`: the build, in the middle of whatever else is running.
+const staging = mkdtempSync(".dist-staging-");
 const pkg = JSON.parse(readFileSync("package.json", "utf8"));
 const result = await build({
   entryPoints: Object.fromEntries(Object.entries(entries).filter(([, file]) => existsSync(file))),
-  outdir: "dist",
+  outdir: staging,
   bundle: true,
   platform: "node",
   format: "esm",
@@ -31,7 +36,30 @@ const result = await build({
   define: { __KEYWARD_VERSION__: JSON.stringify(pkg.version) },
   logLevel: "warning",
 });
-// The import graph, for the test that keeps cdktf and the stacks out of the `keyward` executable.
-writeFileSync("dist/meta.json", JSON.stringify(result.metafile));
+// The import graph, for the test that keeps cdktf and the stacks out of the `keyward` executable (paths as in dist/).
+writeFileSync(join(staging, "meta.json"), JSON.stringify(result.metafile).replaceAll(`${staging}/`, "dist/"));
 // The scan rules are data read at run time from beside the bundle (src/scan/rules.ts: loadRules).
-copyFileSync("src/scan/rules.yaml", "dist/rules.yaml");
+copyFileSync("src/scan/rules.yaml", join(staging, "rules.yaml"));
+publish(staging, "dist", new Set(Object.keys(entries).map((name) => `${name}.js`)));
+
+/**
+ * Moves every file of `from` into `to` with rename (atomic for each file: a reader sees the old file or the new one),
+ * chunks before the entry points that import them, then deletes what the new build no longer has.
+ */
+function publish(from, to, entryFiles) {
+  const files = readdirSync(from, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => relative(from, join(e.parentPath ?? e.path, e.name)));
+  const order = [...files.filter((f) => !entryFiles.has(f)), ...files.filter((f) => entryFiles.has(f))];
+  mkdirSync(to, { recursive: true });
+  for (const file of order) {
+    mkdirSync(dirname(join(to, file)), { recursive: true });
+    renameSync(join(from, file), join(to, file));
+  }
+  const fresh = new Set(files);
+  for (const e of readdirSync(to, { recursive: true, withFileTypes: true })) {
+    const file = relative(to, join(e.parentPath ?? e.path, e.name));
+    if (e.isFile() && !fresh.has(file)) rmSync(join(to, file), { force: true });
+  }
+  rmSync(from, { recursive: true, force: true });
+}
