@@ -5341,15 +5341,15 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+    function createScalarToken(value, context2) {
+      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context2;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
-      const end = context.end ?? [
+      const end = context2.end ?? [
         { type: "newline", offset: -1, indent, source: "\n" }
       ];
       switch (source[0]) {
@@ -5373,8 +5373,8 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
-      let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+    function setScalarValue(token, value, context2 = {}) {
+      let { afterKey = false, implicitKey = false, inFlow = false, type } = context2;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
         indent += 2;
@@ -7373,7 +7373,7 @@ function escapeCommandValue(value) {
 
 // src/scan/action.ts
 import { execFileSync } from "node:child_process";
-import { appendFileSync as appendFileSync2, existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import { appendFileSync as appendFileSync2, existsSync as existsSync2, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 
 // src/contracts/github-output.ts
 import { randomUUID } from "node:crypto";
@@ -7433,27 +7433,42 @@ var OUTCOME_EXIT_CODES = {
 // src/core/redact.ts
 var MIN_SECRET_LENGTH = 6;
 var registered = /* @__PURE__ */ new Set();
-var pattern = null;
+var byPrefix = /* @__PURE__ */ new Map();
+var unsorted = /* @__PURE__ */ new Set();
 var REDACTED = "[REDACTED]";
 function registerSecret(...values) {
-  let changed = false;
   for (const value of values) {
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.has(value)) continue;
     registered.add(value);
-    changed = true;
+    const prefix = value.slice(0, MIN_SECRET_LENGTH);
+    const list = byPrefix.get(prefix);
+    if (!list) byPrefix.set(prefix, [value]);
+    else {
+      list.push(value);
+      unsorted.add(list);
+    }
   }
-  if (changed) pattern = null;
 }
 function registerClientSecret(clientId, secret) {
   registerSecret(secret, Buffer.from(`${clientId}:${secret}`).toString("base64"));
 }
 function scrub(text2) {
   if (registered.size === 0 || text2.length < MIN_SECRET_LENGTH) return text2;
-  if (pattern === null) {
-    const alternatives = [...registered].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    pattern = new RegExp(alternatives.join("|"), "g");
+  let out = "";
+  let copied = 0;
+  for (let i = 0; i + MIN_SECRET_LENGTH <= text2.length; ) {
+    const list = byPrefix.get(text2.slice(i, i + MIN_SECRET_LENGTH));
+    if (list && unsorted.delete(list)) list.sort((a, b) => b.length - a.length);
+    const hit = list?.find((value) => text2.startsWith(value, i));
+    if (hit === void 0) {
+      i++;
+      continue;
+    }
+    out += text2.slice(copied, i) + REDACTED;
+    i += hit.length;
+    copied = i;
   }
-  return text2.replace(pattern, REDACTED);
+  return copied === 0 ? text2 : out + text2.slice(copied);
 }
 var SENSITIVE_KEY = /^(secret|clientsecret|client_secret|password|authorization|secretstring|secretbinary|access_token|accesstoken|token|refresh_token|credentials?)$/i;
 function isSensitiveKey(key) {
@@ -7569,7 +7584,11 @@ function applyBaseline(findings, baseline) {
 // src/contracts/fingerprint.ts
 import { createHmac } from "node:crypto";
 var DEFAULT_FINGERPRINT_KEY = "keyward/scan/fingerprint/v1";
-function fingerprintOf(secret, key = DEFAULT_FINGERPRINT_KEY) {
+var FINGERPRINT_KEY_ENV = "KEYWARD_FINGERPRINT_KEY";
+function fingerprintKeyFrom(env) {
+  return env[FINGERPRINT_KEY_ENV]?.trim() || DEFAULT_FINGERPRINT_KEY;
+}
+function fingerprintOf(secret, key = fingerprintKeyFrom(process.env)) {
   return `kwf1_${createHmac("sha256", key).update(secret).digest("hex").slice(0, 16)}`;
 }
 
@@ -7762,7 +7781,7 @@ function describeFinding(f) {
   const title = loadRules().doc.rules.find((r) => r.id === f.ruleId)?.title ?? f.ruleId;
   const parts = [`${title}: secret ${f.secretPrefix} (${f.fingerprint})`];
   if (f.clientId) parts.push(`client ${f.clientId}`);
-  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}`);
+  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}${f.org ? ` (org ${f.org})` : ""}`);
   if (f.baseline === "baselined") parts.push("baselined");
   return parts.join(", ");
 }
@@ -8414,6 +8433,118 @@ async function scanTargets(targets, rules, jobs, stats, onProgress) {
   return results.flat();
 }
 
+// src/genesys/gateway-url.ts
+function gatewayBaseUrl(gateway, pathType) {
+  const host = gateway.host.trim();
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(host)) {
+    throw new UsageError("The Genesys Cloud gateway host is not a bare host name.", {
+      hint: "Set GENESYSCLOUD_GATEWAY_HOST to a host name or IP only (no scheme, port, path or credentials); use GENESYSCLOUD_GATEWAY_PROTOCOL, _PORT and _PATH_NAME/_PATH_VALUE for the rest."
+    });
+  }
+  const protocol = normalizeProtocol(gateway.protocol);
+  const port = normalizePort(gateway.port);
+  const prefix = pathPrefix(gateway.pathParams ?? [], pathType);
+  return `${protocol}://${host}${port === void 0 ? "" : `:${port}`}${prefix}`;
+}
+function normalizeProtocol(value) {
+  const protocol = (value ?? "").trim().toLowerCase().replace(/:\/*$/, "");
+  if (protocol === "") return "https";
+  if (protocol === "http" || protocol === "https") return protocol;
+  throw new UsageError(`The Genesys Cloud gateway protocol "${value}" is not supported.`, {
+    hint: "Set GENESYSCLOUD_GATEWAY_PROTOCOL to https (the default) or http."
+  });
+}
+function normalizePort(value) {
+  if (value === void 0) return void 0;
+  const text2 = String(value).trim();
+  if (text2 === "") return void 0;
+  const port = Number(text2);
+  if (!/^\d+$/.test(text2) || !Number.isInteger(port) || port > 65535) {
+    throw new UsageError(`The Genesys Cloud gateway port "${text2}" is not a port number.`, {
+      hint: "Set GENESYSCLOUD_GATEWAY_PORT to a number between 0 and 65535, or leave it unset for the protocol's default."
+    });
+  }
+  return port;
+}
+function pathPrefix(params, pathType) {
+  const seen = /* @__PURE__ */ new Set();
+  let prefix = "";
+  for (const param of params) {
+    const name = param.pathName.trim().toLowerCase();
+    if (name !== "login" && name !== "api") {
+      throw new UsageError(`Unknown Genesys Cloud gateway path name "${param.pathName}".`, {
+        hint: "Set GENESYSCLOUD_GATEWAY_PATH_NAME to login or api: the path value is then prefixed to that kind of request."
+      });
+    }
+    if (seen.has(name)) {
+      throw new UsageError(`The Genesys Cloud gateway path name "${name}" is given twice.`, {
+        hint: "Give each of login and api at most one path value."
+      });
+    }
+    seen.add(name);
+    const value = param.pathValue.trim();
+    if (/[\s?#\\]/.test(value)) {
+      throw new UsageError(`The Genesys Cloud gateway path value for ${name} is not a URL path.`, {
+        hint: "Set GENESYSCLOUD_GATEWAY_PATH_VALUE to a path such as /genesys/login (no spaces, query or fragment)."
+      });
+    }
+    const cleaned = value.replace(/^\/+/, "").replace(/\/+$/, "");
+    if (name === pathType && cleaned !== "") prefix = `/${cleaned}`;
+  }
+  return prefix;
+}
+
+// src/genesys/regions.ts
+var GENESYS_REGIONS = [
+  { name: "us-east-1", sdkKey: "us_east_1", domain: "mypurecloud.com" },
+  { name: "us-east-2", sdkKey: "us_east_2", domain: "use2.us-gov-pure.cloud" },
+  { name: "us-west-2", sdkKey: "us_west_2", domain: "usw2.pure.cloud" },
+  { name: "ca-central-1", sdkKey: "ca_central_1", domain: "cac1.pure.cloud" },
+  { name: "sa-east-1", sdkKey: "sa_east_1", domain: "sae1.pure.cloud" },
+  { name: "mx-central-1", sdkKey: "mx_central_1", domain: "mxc1.pure.cloud" },
+  { name: "eu-west-1", sdkKey: "eu_west_1", domain: "mypurecloud.ie" },
+  { name: "eu-west-2", sdkKey: "eu_west_2", domain: "euw2.pure.cloud" },
+  { name: "eu-central-1", sdkKey: "eu_central_1", domain: "mypurecloud.de" },
+  { name: "eu-central-2", sdkKey: "eu_central_2", domain: "euc2.pure.cloud" },
+  { name: "eusc-de-east-1", sdkKey: "eusc_de_east_1", domain: "edee1.eusc-pure.cloud" },
+  { name: "me-central-1", sdkKey: "me_central_1", domain: "mec1.pure.cloud" },
+  { name: "ap-south-1", sdkKey: "ap_south_1", domain: "aps1.pure.cloud" },
+  { name: "ap-southeast-1", sdkKey: "ap_southeast_1", domain: "apse1.pure.cloud" },
+  { name: "ap-southeast-2", sdkKey: "ap_southeast_2", domain: "mypurecloud.com.au" },
+  { name: "ap-northeast-1", sdkKey: "ap_northeast_1", domain: "mypurecloud.jp" },
+  { name: "ap-northeast-2", sdkKey: "ap_northeast_2", domain: "apne2.pure.cloud" },
+  { name: "ap-northeast-3", sdkKey: "ap_northeast_3", domain: "apne3.pure.cloud" }
+];
+function findRegion(name) {
+  const wanted = name.trim().toLowerCase();
+  return GENESYS_REGIONS.find((r) => r.name === wanted);
+}
+function resolveEndpoints(settings) {
+  const regionText = settings.region?.trim() ? settings.region : void 0;
+  const region = regionText === void 0 ? void 0 : findRegion(regionText);
+  if (regionText !== void 0 && region === void 0) {
+    throw new UsageError(`Unknown Genesys Cloud region "${regionText.trim()}".`, {
+      hint: `Set GENESYSCLOUD_REGION to one of: ${GENESYS_REGIONS.map((r) => r.name).join(", ")}.`
+    });
+  }
+  if (settings.gateway !== void 0) {
+    return {
+      region: region?.name,
+      loginBaseUrl: gatewayBaseUrl(settings.gateway, "login"),
+      apiBaseUrl: gatewayBaseUrl(settings.gateway, "api")
+    };
+  }
+  if (region === void 0) {
+    throw new UsageError("No Genesys Cloud region is set.", {
+      hint: `Set GENESYSCLOUD_REGION to your org's region, one of: ${GENESYS_REGIONS.map((r) => r.name).join(", ")}.`
+    });
+  }
+  return { region: region.name, loginBaseUrl: `https://login.${region.domain}`, apiBaseUrl: `https://api.${region.domain}` };
+}
+
+// src/liveness/engine.ts
+import { createHash } from "node:crypto";
+
 // src/core/log.ts
 var ORDER = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 function createLogger(options = {}) {
@@ -8437,6 +8568,92 @@ function parseLevel(value) {
   return value && Object.hasOwn(ORDER, value) ? value : void 0;
 }
 var silentLogger = createLogger({ level: "silent" });
+
+// src/genesys/settings.ts
+var GENESYS_ENV = {
+  clientId: "GENESYSCLOUD_OAUTHCLIENT_ID",
+  clientSecret: "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+  region: "GENESYSCLOUD_REGION",
+  gatewayHost: "GENESYSCLOUD_GATEWAY_HOST",
+  gatewayPort: "GENESYSCLOUD_GATEWAY_PORT",
+  gatewayProtocol: "GENESYSCLOUD_GATEWAY_PROTOCOL",
+  gatewayPathName: "GENESYSCLOUD_GATEWAY_PATH_NAME",
+  gatewayPathValue: "GENESYSCLOUD_GATEWAY_PATH_VALUE"
+};
+var ALLOW_INSECURE_GATEWAY_ENV = "KEYWARD_ALLOW_INSECURE_GATEWAY";
+function genesysSettingsFromEnv(env = process.env) {
+  const clientId = read(env, GENESYS_ENV.clientId);
+  const rawSecret = env[GENESYS_ENV.clientSecret];
+  const clientSecret = rawSecret?.trim() || void 0;
+  if (clientSecret !== void 0) {
+    registerClientSecret(clientId ?? "", clientSecret);
+    if (rawSecret !== clientSecret && clientId !== void 0) registerClientSecret(clientId, rawSecret);
+  }
+  if (clientId === void 0 !== (clientSecret === void 0)) {
+    const missing = clientId === void 0 ? GENESYS_ENV.clientId : GENESYS_ENV.clientSecret;
+    throw new UsageError(`${missing} is not set.`, {
+      hint: `Set both ${GENESYS_ENV.clientId} and ${GENESYS_ENV.clientSecret} to the admin OAuth client keyward acts as.`
+    });
+  }
+  const gateway = gatewayFromEnv(env);
+  const endpoints = resolveEndpoints({ region: read(env, GENESYS_ENV.region), gateway });
+  if (gateway && read(env, ALLOW_INSECURE_GATEWAY_ENV) !== "true") {
+    for (const base of [endpoints.loginBaseUrl, endpoints.apiBaseUrl]) {
+      if (isInsecureRemote(new URL(base))) {
+        throw new UsageError(`The gateway URL ${new URL(base).origin} is plain http to a host that is not this machine: the admin client secret would cross the network unencrypted.`, {
+          hint: `Use https for a remote gateway (${GENESYS_ENV.gatewayProtocol}=https, or unset it), or a loopback host; if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`
+        });
+      }
+    }
+  }
+  const settings = {
+    region: endpoints.region,
+    endpoints: { loginBaseUrl: endpoints.loginBaseUrl, apiBaseUrl: endpoints.apiBaseUrl },
+    ...gateway ? { gateway } : {}
+  };
+  if (clientId !== void 0 && clientSecret !== void 0) settings.credentials = { clientId, clientSecret };
+  return settings;
+}
+function requireCredentials(settings) {
+  if (settings.credentials === void 0) {
+    throw new UsageError("No Genesys Cloud admin credentials are configured.", {
+      hint: `Set ${GENESYS_ENV.clientId} and ${GENESYS_ENV.clientSecret} to an OAuth client (client-credentials grant) whose role has the oauth:client:* permissions, and ${GENESYS_ENV.region} to your org's region.`
+    });
+  }
+  return settings.credentials;
+}
+function gatewayFromEnv(env) {
+  const host = read(env, GENESYS_ENV.gatewayHost);
+  const port = read(env, GENESYS_ENV.gatewayPort);
+  const protocol = read(env, GENESYS_ENV.gatewayProtocol);
+  const pathName = read(env, GENESYS_ENV.gatewayPathName);
+  const pathValue = read(env, GENESYS_ENV.gatewayPathValue);
+  if (host === void 0) {
+    const stray = [
+      [GENESYS_ENV.gatewayPort, port],
+      [GENESYS_ENV.gatewayProtocol, protocol],
+      [GENESYS_ENV.gatewayPathName, pathName],
+      [GENESYS_ENV.gatewayPathValue, pathValue]
+    ].find(([, v]) => v !== void 0);
+    if (stray) {
+      throw new UsageError(`${stray[0]} is set but ${GENESYS_ENV.gatewayHost} is not.`, {
+        hint: `Set ${GENESYS_ENV.gatewayHost} to use a gateway, or unset the other GENESYSCLOUD_GATEWAY_* variables to talk to the region directly.`
+      });
+    }
+    return void 0;
+  }
+  if (pathName === void 0 !== (pathValue === void 0)) {
+    throw new UsageError(`Set both ${GENESYS_ENV.gatewayPathName} and ${GENESYS_ENV.gatewayPathValue}, or neither.`, {
+      hint: `${GENESYS_ENV.gatewayPathName} is login or api; ${GENESYS_ENV.gatewayPathValue} is the path prefix for those requests.`
+    });
+  }
+  const pathParams = pathName !== void 0 && pathValue !== void 0 ? [{ pathName, pathValue }] : [];
+  return { host, ...port !== void 0 ? { port } : {}, ...protocol !== void 0 ? { protocol } : {}, pathParams };
+}
+function read(env, name) {
+  const value = env[name]?.trim();
+  return value ? value : void 0;
+}
 
 // src/genesys/error-body.ts
 function scrubCredentials(text2) {
@@ -8708,191 +8925,6 @@ function permanentConnectHint(ctx) {
   return `The connection to ${ctx.host} was refused before sending anything (TLS or URL problem): check GENESYSCLOUD_GATEWAY_HOST/_PROTOCOL/_PORT and any TLS-intercepting proxy.`;
 }
 
-// src/genesys/gateway-url.ts
-function gatewayBaseUrl(gateway, pathType) {
-  const host = gateway.host.trim();
-  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(host)) {
-    throw new UsageError("The Genesys Cloud gateway host is not a bare host name.", {
-      hint: "Set GENESYSCLOUD_GATEWAY_HOST to a host name or IP only (no scheme, port, path or credentials); use GENESYSCLOUD_GATEWAY_PROTOCOL, _PORT and _PATH_NAME/_PATH_VALUE for the rest."
-    });
-  }
-  const protocol = normalizeProtocol(gateway.protocol);
-  const port = normalizePort(gateway.port);
-  const prefix = pathPrefix(gateway.pathParams ?? [], pathType);
-  return `${protocol}://${host}${port === void 0 ? "" : `:${port}`}${prefix}`;
-}
-function normalizeProtocol(value) {
-  const protocol = (value ?? "").trim().toLowerCase().replace(/:\/*$/, "");
-  if (protocol === "") return "https";
-  if (protocol === "http" || protocol === "https") return protocol;
-  throw new UsageError(`The Genesys Cloud gateway protocol "${value}" is not supported.`, {
-    hint: "Set GENESYSCLOUD_GATEWAY_PROTOCOL to https (the default) or http."
-  });
-}
-function normalizePort(value) {
-  if (value === void 0) return void 0;
-  const text2 = String(value).trim();
-  if (text2 === "") return void 0;
-  const port = Number(text2);
-  if (!/^\d+$/.test(text2) || !Number.isInteger(port) || port > 65535) {
-    throw new UsageError(`The Genesys Cloud gateway port "${text2}" is not a port number.`, {
-      hint: "Set GENESYSCLOUD_GATEWAY_PORT to a number between 0 and 65535, or leave it unset for the protocol's default."
-    });
-  }
-  return port;
-}
-function pathPrefix(params, pathType) {
-  const seen = /* @__PURE__ */ new Set();
-  let prefix = "";
-  for (const param of params) {
-    const name = param.pathName.trim().toLowerCase();
-    if (name !== "login" && name !== "api") {
-      throw new UsageError(`Unknown Genesys Cloud gateway path name "${param.pathName}".`, {
-        hint: "Set GENESYSCLOUD_GATEWAY_PATH_NAME to login or api: the path value is then prefixed to that kind of request."
-      });
-    }
-    if (seen.has(name)) {
-      throw new UsageError(`The Genesys Cloud gateway path name "${name}" is given twice.`, {
-        hint: "Give each of login and api at most one path value."
-      });
-    }
-    seen.add(name);
-    const value = param.pathValue.trim();
-    if (/[\s?#\\]/.test(value)) {
-      throw new UsageError(`The Genesys Cloud gateway path value for ${name} is not a URL path.`, {
-        hint: "Set GENESYSCLOUD_GATEWAY_PATH_VALUE to a path such as /genesys/login (no spaces, query or fragment)."
-      });
-    }
-    const cleaned = value.replace(/^\/+/, "").replace(/\/+$/, "");
-    if (name === pathType && cleaned !== "") prefix = `/${cleaned}`;
-  }
-  return prefix;
-}
-
-// src/genesys/regions.ts
-var GENESYS_REGIONS = [
-  { name: "us-east-1", sdkKey: "us_east_1", domain: "mypurecloud.com" },
-  { name: "us-east-2", sdkKey: "us_east_2", domain: "use2.us-gov-pure.cloud" },
-  { name: "us-west-2", sdkKey: "us_west_2", domain: "usw2.pure.cloud" },
-  { name: "ca-central-1", sdkKey: "ca_central_1", domain: "cac1.pure.cloud" },
-  { name: "sa-east-1", sdkKey: "sa_east_1", domain: "sae1.pure.cloud" },
-  { name: "mx-central-1", sdkKey: "mx_central_1", domain: "mxc1.pure.cloud" },
-  { name: "eu-west-1", sdkKey: "eu_west_1", domain: "mypurecloud.ie" },
-  { name: "eu-west-2", sdkKey: "eu_west_2", domain: "euw2.pure.cloud" },
-  { name: "eu-central-1", sdkKey: "eu_central_1", domain: "mypurecloud.de" },
-  { name: "eu-central-2", sdkKey: "eu_central_2", domain: "euc2.pure.cloud" },
-  { name: "eusc-de-east-1", sdkKey: "eusc_de_east_1", domain: "edee1.eusc-pure.cloud" },
-  { name: "me-central-1", sdkKey: "me_central_1", domain: "mec1.pure.cloud" },
-  { name: "ap-south-1", sdkKey: "ap_south_1", domain: "aps1.pure.cloud" },
-  { name: "ap-southeast-1", sdkKey: "ap_southeast_1", domain: "apse1.pure.cloud" },
-  { name: "ap-southeast-2", sdkKey: "ap_southeast_2", domain: "mypurecloud.com.au" },
-  { name: "ap-northeast-1", sdkKey: "ap_northeast_1", domain: "mypurecloud.jp" },
-  { name: "ap-northeast-2", sdkKey: "ap_northeast_2", domain: "apne2.pure.cloud" },
-  { name: "ap-northeast-3", sdkKey: "ap_northeast_3", domain: "apne3.pure.cloud" }
-];
-function findRegion(name) {
-  const wanted = name.trim().toLowerCase();
-  return GENESYS_REGIONS.find((r) => r.name === wanted);
-}
-function resolveEndpoints(settings) {
-  const regionText = settings.region?.trim() ? settings.region : void 0;
-  const region = regionText === void 0 ? void 0 : findRegion(regionText);
-  if (regionText !== void 0 && region === void 0) {
-    throw new UsageError(`Unknown Genesys Cloud region "${regionText.trim()}".`, {
-      hint: `Set GENESYSCLOUD_REGION to one of: ${GENESYS_REGIONS.map((r) => r.name).join(", ")}.`
-    });
-  }
-  if (settings.gateway !== void 0) {
-    return {
-      region: region?.name,
-      loginBaseUrl: gatewayBaseUrl(settings.gateway, "login"),
-      apiBaseUrl: gatewayBaseUrl(settings.gateway, "api")
-    };
-  }
-  if (region === void 0) {
-    throw new UsageError("No Genesys Cloud region is set.", {
-      hint: `Set GENESYSCLOUD_REGION to your org's region, one of: ${GENESYS_REGIONS.map((r) => r.name).join(", ")}.`
-    });
-  }
-  return { region: region.name, loginBaseUrl: `https://login.${region.domain}`, apiBaseUrl: `https://api.${region.domain}` };
-}
-
-// src/genesys/token-request.ts
-var TOKEN_ROUTE = "/oauth/token";
-var FALLBACK_EXPIRES_IN_SECONDS = 300;
-async function requestClientCredentialsToken(transport, loginBaseUrl, clientId, clientSecret, retryPolicy) {
-  registerClientSecret(clientId, clientSecret);
-  const ctx = { operation: `POST ${TOKEN_ROUTE}`, endpoint: "login", host: new URL(loginBaseUrl).host, idempotent: true, timeoutMs: 0 };
-  const response = await transport.send({
-    method: "POST",
-    url: `${loginBaseUrl}${TOKEN_ROUTE}`,
-    route: TOKEN_ROUTE,
-    endpoint: "login",
-    idempotent: true,
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
-      "Content-Type": "application/x-www-form-urlencoded"
-    },
-    body: "grant_type=client_credentials",
-    ...retryPolicy !== void 0 ? { retryPolicy } : {}
-  });
-  const body = response.body;
-  const accessToken = typeof body?.access_token === "string" ? body.access_token : "";
-  registerSecret(accessToken);
-  if (accessToken === "") {
-    throw invalidResponseError(ctx, response.status, "it holds no access_token", response.correlationId, "The token endpoint answered without a token: check GENESYSCLOUD_REGION and the GENESYSCLOUD_GATEWAY_* variables point at Genesys Cloud.");
-  }
-  const declared = Number(body?.expires_in);
-  const expiresIn = Number.isFinite(declared) && declared > 0 ? declared : FALLBACK_EXPIRES_IN_SECONDS;
-  return { accessToken, expiresInSeconds: expiresIn, correlationId: response.correlationId };
-}
-
-// src/genesys/network-failure.ts
-var CONNECT_CODES = /* @__PURE__ */ new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EHOSTDOWN",
-  "ENETDOWN",
-  "EADDRNOTAVAIL",
-  "UND_ERR_CONNECT_TIMEOUT"
-]);
-var PERMANENT_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_INVALID_|UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED)/;
-function classifyException(err) {
-  if (isTimeout(err)) return { failure: { kind: "timeout" }, code: "TimeoutError" };
-  const code = findCode(err);
-  if (code !== void 0 && CONNECT_CODES.has(code)) return { failure: { kind: "connect-failed" }, code };
-  if (code !== void 0 && PERMANENT_CODE.test(code)) return { failure: { kind: "connect-failed", permanent: true }, code };
-  return { failure: { kind: "connection-lost" }, code: code ?? errorName(err) };
-}
-function isTimeout(err) {
-  const name = errorName(err);
-  if (name === "TimeoutError") return true;
-  const cause = err?.cause;
-  return cause !== void 0 && errorName(cause) === "TimeoutError";
-}
-function findCode(err, depth = 0) {
-  if (err === null || typeof err !== "object" || depth > 4) return void 0;
-  const own = err.code;
-  if (typeof own === "string" && own !== "" && own !== "ABORT_ERR") return own;
-  const errors = err.errors;
-  if (Array.isArray(errors)) {
-    for (const inner of errors) {
-      const code = findCode(inner, depth + 1);
-      if (code !== void 0) return code;
-    }
-  }
-  return findCode(err.cause, depth + 1);
-}
-function errorName(err) {
-  if (err !== null && typeof err === "object" && typeof err.name === "string") {
-    return err.name;
-  }
-  return "Error";
-}
-
 // src/genesys/rate-gate.ts
 var DEFAULT_MAX_PAUSE_MS = 6e4;
 var ANNOUNCE_STEP_MS = 1e3;
@@ -8953,6 +8985,52 @@ function numberHeader(headers, name) {
   if (!value) return void 0;
   const n = Number(value);
   return Number.isFinite(n) ? n : void 0;
+}
+
+// src/genesys/network-failure.ts
+var CONNECT_CODES = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT"
+]);
+var PERMANENT_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_INVALID_|UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED)/;
+function classifyException(err) {
+  if (isTimeout(err)) return { failure: { kind: "timeout" }, code: "TimeoutError" };
+  const code = findCode(err);
+  if (code !== void 0 && CONNECT_CODES.has(code)) return { failure: { kind: "connect-failed" }, code };
+  if (code !== void 0 && PERMANENT_CODE.test(code)) return { failure: { kind: "connect-failed", permanent: true }, code };
+  return { failure: { kind: "connection-lost" }, code: code ?? errorName(err) };
+}
+function isTimeout(err) {
+  const name = errorName(err);
+  if (name === "TimeoutError") return true;
+  const cause = err?.cause;
+  return cause !== void 0 && errorName(cause) === "TimeoutError";
+}
+function findCode(err, depth = 0) {
+  if (err === null || typeof err !== "object" || depth > 4) return void 0;
+  const own = err.code;
+  if (typeof own === "string" && own !== "" && own !== "ABORT_ERR") return own;
+  const errors = err.errors;
+  if (Array.isArray(errors)) {
+    for (const inner of errors) {
+      const code = findCode(inner, depth + 1);
+      if (code !== void 0) return code;
+    }
+  }
+  return findCode(err.cause, depth + 1);
+}
+function errorName(err) {
+  if (err !== null && typeof err === "object" && typeof err.name === "string") {
+    return err.name;
+  }
+  return "Error";
 }
 
 // src/genesys/transport.ts
@@ -9093,9 +9171,335 @@ function parseJson(text2) {
 function retryAfterOf(headers, status, body, now) {
   const fromHeader = parseRetryAfter(headers.get("retry-after"), now);
   if (fromHeader !== void 0) return { retryAfterSeconds: fromHeader };
-  if (status !== 429) return {};
+  if (status !== 429 && !isTokenRateLimit(status, body)) return {};
   const fromBody = retryAfterFromMessage(summarizeErrorBody(body).message);
   return fromBody !== void 0 ? { retryAfterSeconds: fromBody } : {};
+}
+
+// src/genesys/token-request.ts
+var TOKEN_ROUTE = "/oauth/token";
+var FALLBACK_EXPIRES_IN_SECONDS = 300;
+async function requestClientCredentialsToken(transport, loginBaseUrl, clientId, clientSecret, retryPolicy) {
+  registerClientSecret(clientId, clientSecret);
+  const ctx = { operation: `POST ${TOKEN_ROUTE}`, endpoint: "login", host: new URL(loginBaseUrl).host, idempotent: true, timeoutMs: 0 };
+  const response = await transport.send({
+    method: "POST",
+    url: `${loginBaseUrl}${TOKEN_ROUTE}`,
+    route: TOKEN_ROUTE,
+    endpoint: "login",
+    idempotent: true,
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+      "Content-Type": "application/x-www-form-urlencoded"
+    },
+    body: "grant_type=client_credentials",
+    ...retryPolicy !== void 0 ? { retryPolicy } : {}
+  });
+  const body = response.body;
+  const accessToken = typeof body?.access_token === "string" ? body.access_token : "";
+  registerSecret(accessToken);
+  if (accessToken === "") {
+    throw invalidResponseError(ctx, response.status, "it holds no access_token", response.correlationId, "The token endpoint answered without a token: check GENESYSCLOUD_REGION and the GENESYSCLOUD_GATEWAY_* variables point at Genesys Cloud.");
+  }
+  const declared = Number(body?.expires_in);
+  const expiresIn = Number.isFinite(declared) && declared > 0 ? declared : FALLBACK_EXPIRES_IN_SECONDS;
+  return { accessToken, expiresInSeconds: expiresIn, correlationId: response.correlationId };
+}
+
+// src/genesys/token-client.ts
+var MAX_REFRESH_MARGIN_MS = 6e4;
+function refreshAt(obtainedAtMs, expiresInSeconds) {
+  const lifetimeMs = expiresInSeconds * 1e3;
+  return obtainedAtMs + lifetimeMs - Math.min(MAX_REFRESH_MARGIN_MS, lifetimeMs * 0.1);
+}
+var TokenClient = class {
+  options;
+  now;
+  cached;
+  inflight;
+  constructor(options) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+  async getToken() {
+    const cached2 = this.cached;
+    if (cached2 !== void 0 && this.now() < cached2.refreshAtMs) return cached2.value;
+    if (this.inflight === void 0) {
+      const pending = this.mint();
+      this.inflight = pending;
+      pending.then(
+        () => this.clearInflight(pending),
+        () => this.clearInflight(pending)
+      );
+    }
+    return (await this.inflight).value;
+  }
+  invalidate(token) {
+    if (token === void 0 || this.cached?.value === token) this.cached = void 0;
+  }
+  clearInflight(pending) {
+    if (this.inflight === pending) this.inflight = void 0;
+  }
+  async mint() {
+    const sentAt = this.now();
+    const { loginBaseUrl, credentials, transport } = this.options;
+    const minted = await requestClientCredentialsToken(transport, loginBaseUrl, credentials.clientId, credentials.clientSecret);
+    const token = { value: minted.accessToken, refreshAtMs: refreshAt(sentAt, minted.expiresInSeconds) };
+    this.cached = token;
+    return token;
+  }
+};
+
+// src/genesys/api-client.ts
+var STALE_TOKEN_CODES = /* @__PURE__ */ new Set(["bad.credentials", "credentials.expired"]);
+var ApiClient = class {
+  constructor(transport, tokens, apiBaseUrl) {
+    this.transport = transport;
+    this.tokens = tokens;
+    this.apiBaseUrl = apiBaseUrl;
+  }
+  transport;
+  tokens;
+  apiBaseUrl;
+  async call(call) {
+    const url = `${this.apiBaseUrl}${expandRoute(call.route, call.params ?? {})}${queryString(call.query)}`;
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.tokens.getToken();
+      try {
+        return await this.transport.send({
+          method: call.method,
+          url,
+          route: call.route,
+          endpoint: "api",
+          headers: {
+            Authorization: `Bearer ${token}`,
+            ...call.method === "POST" || call.method === "PUT" ? { "Content-Type": "application/json" } : {}
+          },
+          ...call.body !== void 0 ? { body: JSON.stringify(call.body) } : {},
+          ...call.idempotent !== void 0 ? { idempotent: call.idempotent } : {},
+          ...call.clientId !== void 0 ? { clientId: call.clientId } : {},
+          ...call.ambiguousHint !== void 0 ? { ambiguousHint: call.ambiguousHint } : {},
+          ...call.acceptStatus !== void 0 ? { acceptStatus: call.acceptStatus } : {}
+        });
+      } catch (err) {
+        const stale = err instanceof GenesysApiError && err.status === 401 && err.code !== void 0 && STALE_TOKEN_CODES.has(err.code);
+        if (!stale || attempt > 1) throw err;
+        this.tokens.invalidate(token);
+      }
+    }
+  }
+};
+var SAFE_PATH_PARAM = /^[A-Za-z0-9_-][A-Za-z0-9._~-]*$/;
+function expandRoute(route, params) {
+  return route.replace(/\{(\w+)\}/g, (_, name) => {
+    const value = params[name];
+    if (value === void 0 || !SAFE_PATH_PARAM.test(value)) {
+      throw new UsageError(`Invalid ${name} for ${route}: expected an id made of letters, digits, '-', '_', '.' or '~'.`);
+    }
+    return value;
+  });
+}
+function queryString(query) {
+  if (query === void 0) return "";
+  const entries = Object.entries(query).map(([k, v]) => [k, String(v)]);
+  return entries.length === 0 ? "" : `?${new URLSearchParams(entries).toString()}`;
+}
+
+// src/genesys/oauth-client-request.ts
+var STATES = /* @__PURE__ */ new Set(["active", "disabled", "inactive"]);
+function toOAuthClientRequest(client) {
+  const request = { name: client.name, authorizedGrantType: client.authorizedGrantType };
+  if (client.description !== void 0) request.description = client.description;
+  if (client.accessTokenValiditySeconds !== void 0) request.accessTokenValiditySeconds = client.accessTokenValiditySeconds;
+  if (client.registeredRedirectUri !== void 0) request.registeredRedirectUri = [...client.registeredRedirectUri];
+  if (client.scope !== void 0) request.scope = [...client.scope];
+  if (client.roleDivisions !== void 0 && client.roleDivisions.length > 0) {
+    request.roleDivisions = client.roleDivisions.map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId }));
+  } else if (client.roleIds !== void 0 && client.roleIds.length > 0) {
+    request.roleIds = [...client.roleIds];
+  } else if (client.roleDivisions !== void 0 || client.roleIds !== void 0) {
+    request.roleDivisions = [];
+  }
+  if (client.state !== void 0 && STATES.has(client.state)) request.state = client.state;
+  return request;
+}
+function pickRequestFields(input2) {
+  const source = input2;
+  const out = {};
+  for (const key of REQUEST_KEYS) {
+    if (source[key] !== void 0) out[key] = source[key];
+  }
+  return out;
+}
+var REQUEST_KEYS = [
+  "name",
+  "accessTokenValiditySeconds",
+  "description",
+  "registeredRedirectUri",
+  "roleIds",
+  "authorizedGrantType",
+  "scope",
+  "roleDivisions",
+  "state",
+  "dateToDelete"
+];
+
+// src/genesys/oauth-clients.ts
+var OAUTH_CLIENTS_ROUTE = "/api/v2/oauth/clients";
+var OAUTH_CLIENT_ROUTE = "/api/v2/oauth/clients/{clientId}";
+var OAUTH_CLIENT_SECRET_ROUTE = "/api/v2/oauth/clients/{clientId}/secret";
+var MAX_PAGES = 100;
+var OAuthClientsApi = class {
+  constructor(api) {
+    this.api = api;
+  }
+  api;
+  /** Every OAuth client of the org. The API returns them all on one page in practice; more pages are followed. */
+  async list() {
+    const byId = /* @__PURE__ */ new Map();
+    let pageCount = 1;
+    for (let page = 1; page <= Math.min(pageCount, MAX_PAGES); page++) {
+      const response = await this.api.call({
+        method: "GET",
+        route: OAUTH_CLIENTS_ROUTE,
+        ...page > 1 ? { query: { pageNumber: page } } : {}
+      });
+      const listing = response.body;
+      if (listing === void 0 || !Array.isArray(listing.entities)) {
+        throw invalidResponseError(context("GET", OAUTH_CLIENTS_ROUTE), response.status, "it holds no entities", response.correlationId);
+      }
+      const before = byId.size;
+      for (const client of listing.entities) byId.set(client.id, withoutSecret(client));
+      if (page > 1 && byId.size === before) break;
+      pageCount = typeof listing.pageCount === "number" ? listing.pageCount : 1;
+    }
+    return [...byId.values()];
+  }
+  async get(clientId) {
+    const response = await this.api.call({ method: "GET", route: OAUTH_CLIENT_ROUTE, params: { clientId }, clientId });
+    return withoutSecret(expectClient(response.body, response.status, response.correlationId, context("GET", OAUTH_CLIENT_ROUTE, clientId)));
+  }
+  /** Creates a client; the response is the only time its first secret is visible. Not retried once it may have been sent. */
+  async create(request) {
+    const ambiguousHint = `The OAuth client "${request.name}" may have been created without keyward seeing it: list the OAuth clients and delete a duplicate before creating it again.`;
+    const response = await this.api.call({
+      method: "POST",
+      route: OAUTH_CLIENTS_ROUTE,
+      body: pickRequestFields(request),
+      idempotent: false,
+      ambiguousHint
+    });
+    const ctx = { ...context("POST", OAUTH_CLIENTS_ROUTE), ambiguousHint };
+    const client = expectClient(response.body, response.status, response.correlationId, ctx);
+    const secret = takeSecret(client);
+    if (secret === void 0) {
+      throw invalidResponseError(
+        { ...ctx, clientId: client.id },
+        response.status,
+        "it holds no secret",
+        response.correlationId,
+        `OAuth client ${client.id} was created but its secret was not returned: regenerate its secret or delete it.`
+      );
+    }
+    return { ...withoutSecret(client), secret };
+  }
+  /** PUT is a full replace: `request` must carry every field to keep. Fields other than OAuthClientRequest's are dropped. */
+  async update(clientId, request) {
+    const response = await this.api.call({
+      method: "PUT",
+      route: OAUTH_CLIENT_ROUTE,
+      params: { clientId },
+      clientId,
+      body: pickRequestFields(request)
+    });
+    return withoutSecret(expectClient(response.body, response.status, response.correlationId, context("PUT", OAUTH_CLIENT_ROUTE, clientId)));
+  }
+  /** Reads the client and PUTs it back with `state` changed (see `toOAuthClientRequest` for what is carried over). */
+  async setState(clientId, state) {
+    const current = await this.get(clientId);
+    return this.update(clientId, { ...toOAuthClientRequest(current), state });
+  }
+  /**
+   * Marks the client `inactive` (the API refuses to delete an active one: `cannot.delete.client`), then DELETEs it.
+   * - A client that is already gone (404 on the first GET, or state `deleted`) is `already-absent`.
+   * - A 404 on the DELETE itself counts as `deleted`: the client was there and inactive a moment ago, so either our
+   *   own DELETE did it (its response was lost and the transport's retry found it gone) or a concurrent delete did;
+   *   either way the outcome asked for holds. DELETE is idempotent, so the transport retries it on transient failures.
+   */
+  async delete(clientId) {
+    let current;
+    try {
+      current = await this.get(clientId);
+    } catch (err) {
+      if (err instanceof GenesysApiError && err.status === 404) return "already-absent";
+      throw err;
+    }
+    if (current.state === "deleted") return "already-absent";
+    if (current.state !== "inactive") {
+      try {
+        await this.update(clientId, { ...toOAuthClientRequest(current), state: "inactive" });
+      } catch (err) {
+        if (err instanceof GenesysApiError && err.status === 404) return "already-absent";
+        throw err;
+      }
+    }
+    await this.api.call({ method: "DELETE", route: OAUTH_CLIENT_ROUTE, params: { clientId }, clientId, acceptStatus: [404] });
+    return "deleted";
+  }
+  /**
+   * `POST /api/v2/oauth/clients/{clientId}/secret` (no body): the old secret stops working and the new one is in
+   * `secret`. The new value is registered for redaction before anything else is done with the response. Throws
+   * when the response has no secret: the old secret is then most likely invalid already.
+   */
+  async regenerateSecret(clientId) {
+    const ambiguousHint = `The secret of OAuth client ${clientId} may have been regenerated without keyward seeing the new value: check whether the current secret still authenticates before regenerating again; if it does not, regenerate deliberately and store the result.`;
+    const response = await this.api.call({
+      method: "POST",
+      route: OAUTH_CLIENT_SECRET_ROUTE,
+      params: { clientId },
+      clientId,
+      idempotent: false,
+      ambiguousHint
+    });
+    const body = response.body;
+    const secret = body !== void 0 && body !== null && typeof body === "object" ? takeSecret(body, clientId) : void 0;
+    const ctx = { ...context("POST", OAUTH_CLIENT_SECRET_ROUTE, clientId), ambiguousHint };
+    if (secret === void 0) {
+      throw invalidResponseError(ctx, response.status, "it holds no secret", response.correlationId, ambiguousHint);
+    }
+    const client = { ...body, id: typeof body?.id === "string" ? body.id : clientId };
+    return { ...withoutSecret(client), secret };
+  }
+};
+function takeSecret(client, requestedId) {
+  const secret = typeof client.secret === "string" && client.secret !== "" ? client.secret : void 0;
+  if (secret === void 0) return void 0;
+  if (requestedId !== void 0) registerClientSecret(requestedId, secret);
+  registerClientSecret(typeof client.id === "string" ? client.id : requestedId ?? "", secret);
+  return secret;
+}
+function withoutSecret(client) {
+  if (!("secret" in client)) return client;
+  takeSecret(client);
+  const { secret: _dropped, ...rest } = client;
+  void _dropped;
+  return rest;
+}
+function expectClient(body, status, correlationId, ctx) {
+  if (body === null || typeof body !== "object" || typeof body.id !== "string") {
+    throw invalidResponseError(ctx, status, "it is not an OAuth client", correlationId);
+  }
+  return body;
+}
+function context(method, route, clientId) {
+  return {
+    operation: `${method} ${route}`,
+    endpoint: "api",
+    host: "",
+    idempotent: method !== "POST",
+    timeoutMs: 0,
+    ...clientId !== void 0 ? { clientId } : {}
+  };
 }
 
 // src/genesys/check-credentials.ts
@@ -9107,7 +9511,7 @@ var CHECK_RETRY_POLICY = Object.freeze({
   jitter: "full"
 });
 var TOKENS_ME_ROUTE = "/api/v2/tokens/me";
-async function checkCredentials(clientId, secret, target, options = {}) {
+async function probeCredentials(clientId, secret, target, options = {}) {
   registerClientSecret(clientId, secret);
   const endpoints = typeof target === "string" ? resolveEndpoints({ region: target }) : target;
   const logger = options.logger ?? silentLogger;
@@ -9126,15 +9530,16 @@ async function checkCredentials(clientId, secret, target, options = {}) {
     accessToken = (await requestClientCredentialsToken(transport, endpoints.loginBaseUrl, clientId, secret)).accessToken;
   } catch (err) {
     if (!(err instanceof GenesysApiError)) throw err;
-    const status = isInvalidClient(err) ? "dead" : "unknown";
-    logger.debug("genesys credential check", { clientId, result: status, reason: err.reason, httpStatus: err.status, correlationId: err.correlationId });
-    return status;
+    const refused = isInvalidClient(err);
+    logger.debug("genesys credential check", { clientId, result: refused ? "dead" : "unknown", reason: err.reason, httpStatus: err.status, correlationId: err.correlationId });
+    if (refused) return { status: "refused" };
+    return { status: "error", reason: err.code === "unauthorized_client" ? "unauthorized-client" : err.reason, ...err.retryAfterSeconds !== void 0 ? { retryAfterSeconds: err.retryAfterSeconds } : {} };
   }
   logger.debug("genesys credential check", { clientId, result: "live" });
   if (options.revoke !== false && endpoints.apiBaseUrl !== void 0) {
     await revokeToken(transport, endpoints.apiBaseUrl, accessToken, clientId, logger);
   }
-  return "live";
+  return { status: "live" };
 }
 function isInvalidClient(err) {
   return err.endpoint === "login" && (err.status === 400 || err.status === 401) && err.code === "invalid_client";
@@ -9155,135 +9560,547 @@ async function revokeToken(transport, apiBaseUrl, accessToken, clientId, logger)
   }
 }
 
-// src/genesys/settings.ts
-var GENESYS_ENV = {
-  clientId: "GENESYSCLOUD_OAUTHCLIENT_ID",
-  clientSecret: "GENESYSCLOUD_OAUTHCLIENT_SECRET",
-  region: "GENESYSCLOUD_REGION",
-  gatewayHost: "GENESYSCLOUD_GATEWAY_HOST",
-  gatewayPort: "GENESYSCLOUD_GATEWAY_PORT",
-  gatewayProtocol: "GENESYSCLOUD_GATEWAY_PROTOCOL",
-  gatewayPathName: "GENESYSCLOUD_GATEWAY_PATH_NAME",
-  gatewayPathValue: "GENESYSCLOUD_GATEWAY_PATH_VALUE"
-};
-var ALLOW_INSECURE_GATEWAY_ENV = "KEYWARD_ALLOW_INSECURE_GATEWAY";
-function genesysSettingsFromEnv(env = process.env) {
-  const clientId = read(env, GENESYS_ENV.clientId);
-  const rawSecret = env[GENESYS_ENV.clientSecret];
-  const clientSecret = rawSecret?.trim() || void 0;
-  if (clientSecret !== void 0) {
-    registerClientSecret(clientId ?? "", clientSecret);
-    if (rawSecret !== clientSecret && clientId !== void 0) registerClientSecret(clientId, rawSecret);
+// src/genesys/client.ts
+function createGenesysClient(settings, options = {}) {
+  const credentials = requireCredentials(settings);
+  const sleep = options.sleep;
+  const now = options.now;
+  const gate = options.gate ?? new RateGate({ ...now !== void 0 ? { now } : {}, ...sleep !== void 0 ? { sleep } : {} });
+  const transport = new Transport({
+    gate,
+    ...options.fetch !== void 0 ? { fetch: options.fetch } : {},
+    ...sleep !== void 0 ? { sleep } : {},
+    ...options.random !== void 0 ? { random: options.random } : {},
+    ...now !== void 0 ? { now } : {},
+    ...options.logger !== void 0 ? { logger: options.logger } : {},
+    ...options.retryPolicy !== void 0 ? { retryPolicy: options.retryPolicy } : {},
+    ...options.timeoutMs !== void 0 ? { timeoutMs: options.timeoutMs } : {},
+    ...options.deadline !== void 0 ? { deadline: options.deadline } : {}
+  });
+  const tokens = new TokenClient({
+    loginBaseUrl: settings.endpoints.loginBaseUrl,
+    credentials,
+    transport,
+    ...now !== void 0 ? { now } : {}
+  });
+  const api = new ApiClient(transport, tokens, settings.endpoints.apiBaseUrl);
+  const oauthClients = new OAuthClientsApi(api);
+  return { settings, tokens, oauthClients, api, gate };
+}
+
+// src/liveness/verdict.ts
+var PROVENANCE_RANK = { structural: 0, "key-named": 1, nearby: 2, "same-file": 3, input: 4, org: 5 };
+var NOT_ACTIVE = /* @__PURE__ */ new Set(["inactive", "disabled", "deleted"]);
+function combine(input2) {
+  const live = [...input2.pairs].filter((p) => p.grant === "live").sort((a, b) => PROVENANCE_RANK[a.provenance] - PROVENANCE_RANK[b.provenance])[0];
+  if (live) return { verdict: "live", clientId: live.clientId, org: live.org, provenance: live.provenance };
+  const applicable = input2.orgs.filter((o) => o.applicable);
+  const names = applicable.map((o) => o.org);
+  if (applicable.length === 0) {
+    const configured = input2.orgs.map((o) => o.org).join(", ") || "none";
+    return {
+      verdict: "unknown",
+      reason: "region-mismatch",
+      detail: input2.namedRegion ? `the input names region ${input2.namedRegion}, and no configured org is there (configured: ${configured})` : "no org is configured"
+    };
   }
-  if (clientId === void 0 !== (clientSecret === void 0)) {
-    const missing = clientId === void 0 ? GENESYS_ENV.clientId : GENESYS_ENV.clientSecret;
-    throw new UsageError(`${missing} is not set.`, {
-      hint: `Set both ${GENESYS_ENV.clientId} and ${GENESYS_ENV.clientSecret} to the admin OAuth client keyward acts as.`
+  const inApplicable = (p) => names.includes(p.org);
+  const structural = input2.pairs.filter((p) => p.provenance === "structural" && p.grant === "refused" && inApplicable(p));
+  const proof = structural.find((p) => p.state === "active");
+  if (proof) {
+    return { verdict: "dead", proof: "structural-refused-active", orgs: [proof.org], clientId: proof.clientId, detail: `refused for its own client ${proof.clientId}, which is active in org ${proof.org}` };
+  }
+  for (const clientId of new Set(structural.map((p) => p.clientId))) {
+    const everywhereAbsent = applicable.every((o) => o.credentials && structural.some((p) => p.clientId === clientId && p.org === o.org && p.state === "absent"));
+    if (everywhereAbsent) {
+      return { verdict: "dead", proof: "client-absent", orgs: names, clientId, detail: `its own client ${clientId} no longer exists in ${plural("org", names)}` };
+    }
+  }
+  const dormantCandidate = input2.pairs.find((p) => inApplicable(p) && p.grant === "refused" && p.state !== void 0 && NOT_ACTIVE.has(p.state));
+  const swept = applicable.every((o) => o.credentials && o.sweep === "refused-all");
+  if (swept && !dormantCandidate) {
+    const total = applicable.reduce((n, o) => n + (o.swept ?? 0), 0);
+    return { verdict: "dead", proof: "org-sweep", orgs: names, detail: `refused by every active client-credentials client (${total}) of ${plural("org", names)}` };
+  }
+  if (input2.pairs.length === 0 && !applicable.some((o) => o.credentials)) {
+    return { verdict: "unpaired", detail: "no client id to try it with, and no org credentials to try every client of the org" };
+  }
+  if (dormantCandidate) {
+    return {
+      verdict: "unknown",
+      reason: "client-not-active",
+      clientId: dormantCandidate.clientId,
+      org: dormantCandidate.org,
+      detail: `client ${dormantCandidate.clientId} is ${dormantCandidate.state} in org ${dormantCandidate.org}: a refused secret may work again once it is re-activated`
+    };
+  }
+  const failedPair = input2.pairs.find((p) => p.grant === "error");
+  const failedSweep = applicable.find((o) => o.sweep === "incomplete");
+  if (failedPair || failedSweep) {
+    const detail = failedPair ? `the check of client ${failedPair.clientId} in org ${failedPair.org} failed (${failedPair.error ?? "error"})` : `org ${failedSweep.org} could not be swept (${failedSweep.sweepError ?? "error"})`;
+    return { verdict: "unknown", reason: "verification-failed", detail, ...failedPair ? { clientId: failedPair.clientId, org: failedPair.org } : { org: failedSweep.org } };
+  }
+  const blind = applicable.filter((o) => !o.credentials).map((o) => o.org);
+  const refused = input2.pairs.filter((p) => p.grant === "refused").length;
+  return {
+    verdict: "unknown",
+    reason: "not-proven-dead",
+    detail: blind.length ? `not proven dead: refused by ${refused} candidate client id(s), but keyward has no credentials for ${plural("org", blind)} to read its clients` : "not proven dead"
+  };
+}
+function plural(word, names) {
+  return `${word}${names.length === 1 ? "" : "s"} ${names.join(", ")}`;
+}
+
+// src/liveness/engine.ts
+var DEFAULT_MAX_GRANTS = 1e5;
+var RATE_LIMITED = /* @__PURE__ */ new Set(["token-rate-limited", "rate-limited"]);
+var PROBE_RETRY_POLICY = { ...CHECK_RETRY_POLICY, maxAttempts: 2 };
+var LOOKED_UP = /* @__PURE__ */ new Set(["structural", "key-named"]);
+function createLivenessEngine(options) {
+  const orgs = options.orgs;
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const rawSleep = options.sleep ?? ((ms) => new Promise((resolve2) => setTimeout(resolve2, ms)));
+  const probe = options.probe ?? probeCredentials;
+  const maxGrants = options.maxGrants ?? DEFAULT_MAX_GRANTS;
+  const maxWaitMs = options.maxWaitMs ?? 6e5;
+  const maxPauseMs = options.maxPauseMs ?? 3e4;
+  const rounds = options.rateLimitRounds ?? 3;
+  const maxCandidates = options.maxCandidates ?? 25;
+  const stats = { grants: 0, cacheHits: 0, rechecks: 0, live: 0, lookups: 0, listings: 0, listedClients: 0, sweeps: 0, rateLimitPauses: 0, waitedMs: 0 };
+  const sleep = (ms) => {
+    stats.waitedMs += ms;
+    return rawSleep(ms);
+  };
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const slots = semaphore(concurrency);
+  const gates = /* @__PURE__ */ new Map();
+  const gateFor = (loginBaseUrl) => {
+    let gate = gates.get(loginBaseUrl);
+    if (!gate) gates.set(loginBaseUrl, gate = new RateGate({ now, sleep, maxPauseMs }));
+    return gate;
+  };
+  const grants2 = /* @__PURE__ */ new Map();
+  const states = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const clients = /* @__PURE__ */ new Map();
+  const clientOf = (org) => {
+    if (org.client) return org.client();
+    let client = clients.get(org.name);
+    if (!client) clients.set(org.name, client = createGenesysClient(org.settings, { logger, sleep, now }));
+    return client;
+  };
+  const hasCredentials = (org) => org.client !== void 0 || org.settings.credentials !== void 0;
+  function grant(org, clientId, secret, secretKey) {
+    const endpoints = org.settings.endpoints;
+    const key = `${endpoints.loginBaseUrl}\0${clientId}\0${secretKey}`;
+    const cached2 = grants2.get(key);
+    if (cached2) {
+      stats.cacheHits++;
+      return cached2;
+    }
+    const pending = slots(async () => {
+      const gate = gateFor(endpoints.loginBaseUrl);
+      let refusedOnce = false;
+      for (let round = 0; ; ) {
+        if (stats.grants >= maxGrants) return { grant: "error", error: "grant-budget-exhausted" };
+        if (stats.waitedMs >= maxWaitMs) return { grant: "error", error: "wait-budget-exhausted" };
+        stats.grants++;
+        let answer;
+        try {
+          answer = await probe(clientId, secret, endpoints, { logger, gate, sleep, now, retryPolicy: PROBE_RETRY_POLICY });
+        } catch (err) {
+          answer = { status: "error", reason: err instanceof GenesysApiError ? err.reason : "error" };
+        }
+        if (answer.status === "live") {
+          stats.live++;
+          return { grant: "live" };
+        }
+        if (answer.status === "refused") {
+          if (refusedOnce) return { grant: "refused" };
+          refusedOnce = true;
+          stats.rechecks++;
+          continue;
+        }
+        if (!RATE_LIMITED.has(answer.reason) || ++round > rounds) return { grant: "error", error: answer.reason };
+        if (answer.retryAfterSeconds !== void 0 && answer.retryAfterSeconds * 1e3 > maxPauseMs) return { grant: "error", error: answer.reason };
+        const waitMs = Math.min(maxPauseMs, answer.retryAfterSeconds !== void 0 ? answer.retryAfterSeconds * 1e3 : 1e3 * 2 ** (round - 1));
+        stats.rateLimitPauses++;
+        logger.debug("liveness: token endpoint rate limit, pausing", { org: org.name, waitMs, round });
+        gate.pauseUntil(now() + waitMs, "token-rate-limit");
+      }
     });
+    grants2.set(key, pending);
+    return pending;
   }
-  const gateway = gatewayFromEnv(env);
-  const endpoints = resolveEndpoints({ region: read(env, GENESYS_ENV.region), gateway });
-  if (gateway && read(env, ALLOW_INSECURE_GATEWAY_ENV) !== "true") {
-    for (const base of [endpoints.loginBaseUrl, endpoints.apiBaseUrl]) {
-      if (isInsecureRemote(new URL(base))) {
-        throw new UsageError(`The gateway URL ${new URL(base).origin} is plain http to a host that is not this machine: the admin client secret would cross the network unencrypted.`, {
-          hint: `Use https for a remote gateway (${GENESYS_ENV.gatewayProtocol}=https, or unset it), or a loopback host; if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`
-        });
+  function stateOf(org, clientId) {
+    if (!hasCredentials(org)) return Promise.resolve("unreadable");
+    const key = `${org.name}\0${clientId}`;
+    let pending = states.get(key);
+    if (!pending) {
+      stats.lookups++;
+      pending = clientOf(org).oauthClients.get(clientId).then((c) => c.state === "active" || c.state === "inactive" || c.state === "disabled" || c.state === "deleted" ? c.state : "unreadable").catch((err) => {
+        if (err instanceof GenesysApiError && (err.status === 404 || err.status === 410)) return "absent";
+        logger.warn("liveness: could not read a client's state", { org: org.name, clientId, reason: err instanceof GenesysApiError ? err.reason : "error" });
+        return "unreadable";
+      });
+      states.set(key, pending);
+    }
+    return pending;
+  }
+  function listingOf(org) {
+    let pending = listings.get(org.name);
+    if (!pending) {
+      stats.listings++;
+      pending = clientOf(org).oauthClients.list();
+      pending.then((list) => stats.listedClients += list.length).catch(() => void 0);
+      listings.set(org.name, pending);
+    }
+    return pending;
+  }
+  async function sweep(org, secret, secretKey, pairs) {
+    const fact = { org: org.name, applicable: true, credentials: true };
+    let list;
+    try {
+      list = await listingOf(org);
+    } catch (err) {
+      const reason = err instanceof GenesysApiError ? err.reason : "error";
+      logger.warn("liveness: could not list the org's clients", { org: org.name, reason });
+      return { fact: { ...fact, sweep: "incomplete", sweepError: `listing-failed:${reason}` } };
+    }
+    stats.sweeps++;
+    const stateById = new Map(list.map((c) => [c.id.toLowerCase(), c.state]));
+    for (const p of pairs) {
+      const state = stateById.get(p.clientId);
+      if (p.org === org.name && p.grant === "refused" && p.state === void 0 && (state === "inactive" || state === "disabled")) p.state = state;
+    }
+    const credentialsClients = list.filter((c) => c.authorizedGrantType === "CLIENT-CREDENTIALS");
+    const active = credentialsClients.filter((c) => c.state === "active");
+    fact.swept = active.length;
+    let live;
+    let error;
+    let next = 0;
+    const worker = async () => {
+      while (!live && !error && next < active.length) {
+        const id = active[next++].id.toLowerCase();
+        const result = await grant(org, id, secret, secretKey);
+        if (result.grant === "live") live ??= id;
+        else if (result.grant === "error") error ??= result.error;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    if (live) return { fact, live };
+    return { fact: error ? { ...fact, sweep: "incomplete", sweepError: error } : { ...fact, sweep: "refused-all" } };
+  }
+  async function verify(query) {
+    registerSecret(query.secret);
+    const secretKey = createHash("sha256").update(query.secret).digest("hex");
+    const named = query.region ? findRegion(query.region)?.name : void 0;
+    const applicable = orgs.filter((o) => !named || o.region === named);
+    const order = [...applicable, ...orgs.filter((o) => !applicable.includes(o))];
+    const candidates = strongestFirst(query.candidates).slice(0, maxCandidates);
+    const pairs = [];
+    const facts = () => orgs.map((o) => ({ org: o.name, applicable: applicable.includes(o), credentials: hasCredentials(o) }));
+    for (const c of candidates) {
+      for (const org of order) {
+        const result = await grant(org, c.clientId, query.secret, secretKey);
+        pairs.push({ org: org.name, clientId: c.clientId, provenance: c.provenance, ...result });
+        if (result.grant === "live") return combine({ pairs, orgs: facts(), ...named ? { namedRegion: named } : {} });
       }
     }
-  }
-  const settings = {
-    region: endpoints.region,
-    endpoints: { loginBaseUrl: endpoints.loginBaseUrl, apiBaseUrl: endpoints.apiBaseUrl },
-    ...gateway ? { gateway } : {}
-  };
-  if (clientId !== void 0 && clientSecret !== void 0) settings.credentials = { clientId, clientSecret };
-  return settings;
-}
-function gatewayFromEnv(env) {
-  const host = read(env, GENESYS_ENV.gatewayHost);
-  const port = read(env, GENESYS_ENV.gatewayPort);
-  const protocol = read(env, GENESYS_ENV.gatewayProtocol);
-  const pathName = read(env, GENESYS_ENV.gatewayPathName);
-  const pathValue = read(env, GENESYS_ENV.gatewayPathValue);
-  if (host === void 0) {
-    const stray = [
-      [GENESYS_ENV.gatewayPort, port],
-      [GENESYS_ENV.gatewayProtocol, protocol],
-      [GENESYS_ENV.gatewayPathName, pathName],
-      [GENESYS_ENV.gatewayPathValue, pathValue]
-    ].find(([, v]) => v !== void 0);
-    if (stray) {
-      throw new UsageError(`${stray[0]} is set but ${GENESYS_ENV.gatewayHost} is not.`, {
-        hint: `Set ${GENESYS_ENV.gatewayHost} to use a gateway, or unset the other GENESYSCLOUD_GATEWAY_* variables to talk to the region directly.`
-      });
+    for (const p of pairs) {
+      const org = applicable.find((o) => o.name === p.org);
+      if (org && p.grant === "refused" && LOOKED_UP.has(p.provenance)) p.state = await stateOf(org, p.clientId);
     }
+    const early = combine({ pairs, orgs: facts(), ...named ? { namedRegion: named } : {} });
+    if (early.verdict === "dead" || applicable.length === 0) return early;
+    const orgFacts = facts();
+    for (const org of applicable) {
+      if (!hasCredentials(org)) continue;
+      const { fact, live } = await sweep(org, query.secret, secretKey, pairs);
+      const i = orgFacts.findIndex((f) => f.org === org.name);
+      orgFacts[i] = fact;
+      if (live) {
+        pairs.push({ org: org.name, clientId: live, provenance: "org", grant: "live" });
+        break;
+      }
+    }
+    return combine({ pairs, orgs: orgFacts, ...named ? { namedRegion: named } : {} });
+  }
+  return { orgs, verify, stats: () => ({ ...stats }) };
+}
+function strongestFirst(candidates) {
+  const best = /* @__PURE__ */ new Map();
+  for (const c of candidates) {
+    const id = c.clientId.trim().toLowerCase();
+    const seen = best.get(id);
+    if (!seen || PROVENANCE_RANK[c.provenance] < PROVENANCE_RANK[seen.provenance]) best.set(id, { clientId: id, provenance: c.provenance });
+  }
+  return [...best.values()].sort((a, b) => PROVENANCE_RANK[a.provenance] - PROVENANCE_RANK[b.provenance]);
+}
+function semaphore(n) {
+  let active = 0;
+  const waiting = [];
+  return async (task) => {
+    while (active >= n) await new Promise((resolve2) => waiting.push(resolve2));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+// src/liveness/orgs.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync2 } from "node:fs";
+
+// src/contracts/env-names.ts
+var ADMIN_SECRET_ARN_ENV = "KEYWARD_ADMIN_SECRET_ARN";
+var DEPRECATED_ENV_NAMES = {
+  KEYWARD_JANITOR_CREDENTIALS_ARN: ADMIN_SECRET_ARN_ENV
+};
+function readEnvName(env, name, warn = () => void 0) {
+  const value = env[name]?.trim() || void 0;
+  for (const [old, current] of Object.entries(DEPRECATED_ENV_NAMES)) {
+    if (current !== name) continue;
+    const oldValue = env[old]?.trim() || void 0;
+    if (oldValue === void 0) continue;
+    if (value === void 0) {
+      warn(`${old} is deprecated: use ${name} (same value)`);
+      return oldValue;
+    }
+    if (oldValue !== value) warn(`${old} is deprecated and ignored: ${name} is set`);
+  }
+  return value;
+}
+
+// src/contracts/credential-document.ts
+function parseStoredCredentials(text2) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text2);
+  } catch {
     return void 0;
   }
-  if (pathName === void 0 !== (pathValue === void 0)) {
-    throw new UsageError(`Set both ${GENESYS_ENV.gatewayPathName} and ${GENESYS_ENV.gatewayPathValue}, or neither.`, {
-      hint: `${GENESYS_ENV.gatewayPathName} is login or api; ${GENESYS_ENV.gatewayPathValue} is the path prefix for those requests.`
+  if (!parsed || typeof parsed !== "object") return void 0;
+  const v = parsed;
+  if (typeof v.clientId !== "string" || typeof v.clientSecret !== "string" || typeof v.region !== "string") return void 0;
+  registerClientSecret(v.clientId, v.clientSecret);
+  return v;
+}
+
+// src/rotation/wire.ts
+function gatewayToEnv(gateway) {
+  if (!gateway) return {};
+  return {
+    GENESYSCLOUD_GATEWAY_HOST: gateway.host,
+    ...gateway.port ? { GENESYSCLOUD_GATEWAY_PORT: gateway.port } : {},
+    ...gateway.protocol ? { GENESYSCLOUD_GATEWAY_PROTOCOL: gateway.protocol } : {},
+    ...gateway.pathName ? { GENESYSCLOUD_GATEWAY_PATH_NAME: gateway.pathName } : {},
+    ...gateway.pathValue ? { GENESYSCLOUD_GATEWAY_PATH_VALUE: gateway.pathValue } : {}
+  };
+}
+
+// src/liveness/orgs.ts
+var ORGS_FILE_ENV = "KEYWARD_ORGS_FILE";
+var DEFAULT_ORG_NAME = "default";
+var NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+var ORG_KEYS = /* @__PURE__ */ new Set(["name", "region", "gateway", "credentials"]);
+var GATEWAY_KEYS = /* @__PURE__ */ new Set(["host", "port", "protocol", "pathName", "pathValue"]);
+var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["clientIdEnv", "clientSecretEnv", "secretArn"]);
+var INLINE_SECRET = /secret$|password|token/i;
+function orgsConfigured(env) {
+  return Boolean(env[ORGS_FILE_ENV]?.trim() || env[GENESYS_ENV.region]?.trim() || env[GENESYS_ENV.gatewayHost]?.trim() || readEnvName(env, ADMIN_SECRET_ARN_ENV));
+}
+async function loadOrgs(env, options = {}) {
+  const file = env[ORGS_FILE_ENV]?.trim();
+  if (file) return loadOrgsFile(file, env, options);
+  return [await defaultOrg(env, options)];
+}
+async function defaultOrg(env, options) {
+  const arn = readEnvName(env, ADMIN_SECRET_ARN_ENV, options.warn);
+  const hasEnvCredentials = Boolean(env[GENESYS_ENV.clientId]?.trim() || env[GENESYS_ENV.clientSecret]?.trim());
+  let doc;
+  if (arn && !hasEnvCredentials) doc = await readCredentialDocument(arn, ADMIN_SECRET_ARN_ENV, options);
+  const region = env[GENESYS_ENV.region]?.trim() || doc?.region;
+  const gatewayEnv = env[GENESYS_ENV.gatewayHost]?.trim() ? {} : gatewayToEnv(doc?.gateway);
+  if (!region && !env[GENESYS_ENV.gatewayHost]?.trim() && !doc?.gateway) {
+    throw new UsageError("No Genesys Cloud org is configured, so the secrets found cannot be checked", {
+      hint: `set ${GENESYS_ENV.region} to the org's region (with ${GENESYS_ENV.clientId}/${GENESYS_ENV.clientSecret} or ${ADMIN_SECRET_ARN_ENV} to read its clients), or ${ORGS_FILE_ENV} to a file listing several orgs`
     });
   }
-  const pathParams = pathName !== void 0 && pathValue !== void 0 ? [{ pathName, pathValue }] : [];
-  return { host, ...port !== void 0 ? { port } : {}, ...protocol !== void 0 ? { protocol } : {}, pathParams };
+  const settings = genesysSettingsFromEnv({
+    ...env,
+    ...gatewayEnv,
+    [GENESYS_ENV.region]: region,
+    ...doc ? { [GENESYS_ENV.clientId]: doc.clientId, [GENESYS_ENV.clientSecret]: doc.clientSecret } : {}
+  });
+  const source = doc ? `${ADMIN_SECRET_ARN_ENV}` : settings.credentials ? `env:${GENESYS_ENV.clientId}` : void 0;
+  return { name: DEFAULT_ORG_NAME, region: settings.region, settings, ...source ? { credentialSource: source } : {} };
 }
-function read(env, name) {
-  const value = env[name]?.trim();
-  return value ? value : void 0;
+async function loadOrgsFile(path, env, options) {
+  const where = `${ORGS_FILE_ENV} (${path})`;
+  let text2;
+  try {
+    text2 = (options.readFile ?? ((p) => readFileSync2(p, "utf8")))(path);
+  } catch (err) {
+    throw new UsageError(`${where}: cannot read the file (${err.code ?? "error"})`, { hint: `set ${ORGS_FILE_ENV} to the path of a JSON or YAML file {orgs: [{name, region, credentials}]}`, cause: err });
+  }
+  let doc;
+  try {
+    doc = /\.ya?ml$/i.test(path) ? (0, import_yaml2.parse)(text2) : JSON.parse(text2);
+  } catch (err) {
+    throw new UsageError(`${where}: not valid ${/\.ya?ml$/i.test(path) ? "YAML" : "JSON"} (${err.message.split("\n")[0]})`, { hint: 'README "Several orgs" shows the format', cause: err });
+  }
+  const orgs = doc?.orgs;
+  if (!Array.isArray(orgs) || orgs.length === 0) throw new UsageError(`${where}: expected {"orgs": [...]} with at least one org`, { hint: 'README "Several orgs" shows the format' });
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  const specs = orgs.map((raw, i) => {
+    const at = `orgs[${i}]`;
+    const spec = checkOrg(raw, at, problems);
+    if (spec?.name) {
+      if (seen.has(spec.name.toLowerCase())) problems.push(`${at}.name "${spec.name}" is used twice`);
+      seen.add(spec.name.toLowerCase());
+    }
+    return spec;
+  });
+  if (problems.length) throw new UsageError(`${where}: ${problems.join("; ")}`, { hint: 'README "Several orgs" shows the format; credentials are named, never written into the file' });
+  const out = [];
+  for (const spec of specs) {
+    const creds = spec.credentials;
+    let clientId;
+    let clientSecret;
+    let doc2;
+    let source;
+    if (creds && "secretArn" in creds) {
+      doc2 = await readCredentialDocument(creds.secretArn, `${where} org ${spec.name}`, options);
+      clientId = doc2.clientId;
+      clientSecret = doc2.clientSecret;
+      source = creds.secretArn;
+    } else if (creds) {
+      clientId = env[creds.clientIdEnv]?.trim();
+      clientSecret = env[creds.clientSecretEnv]?.trim();
+      const missing = [!clientId && creds.clientIdEnv, !clientSecret && creds.clientSecretEnv].filter(Boolean);
+      if (missing.length) throw new UsageError(`${where}: org ${spec.name} names ${missing.join(" and ")}, which ${missing.length > 1 ? "are" : "is"} not set`, { hint: `set ${missing.join(" and ")} (or remove the org's credentials: nothing can then be proven dead there)` });
+      if (clientSecret) registerSecret(clientSecret);
+      source = `env:${creds.clientIdEnv}`;
+    }
+    const region = spec.region ?? doc2?.region;
+    const gateway = spec.gateway ?? doc2?.gateway;
+    if (!region && !gateway) throw new UsageError(`${where}: org ${spec.name} has no region`, { hint: "give each org its region (e.g. us-east-1), and a gateway only for a proxy or an emulator" });
+    const settings = genesysSettingsFromEnv({
+      [GENESYS_ENV.region]: region,
+      ...gatewayToEnv(gateway),
+      ...clientId && clientSecret ? { [GENESYS_ENV.clientId]: clientId, [GENESYS_ENV.clientSecret]: clientSecret } : {},
+      KEYWARD_ALLOW_INSECURE_GATEWAY: env.KEYWARD_ALLOW_INSECURE_GATEWAY
+    });
+    out.push({ name: spec.name, region: settings.region, settings, ...source ? { credentialSource: source } : {} });
+  }
+  return out;
+}
+function checkOrg(raw, at, problems) {
+  if (!isObject(raw)) {
+    problems.push(`${at} must be an object`);
+    return void 0;
+  }
+  for (const key of Object.keys(raw)) if (!ORG_KEYS.has(key)) problems.push(INLINE_SECRET.test(key) ? `${at}.${key}: never write a secret into the orgs file (name an environment variable or a Secrets Manager ARN under credentials)` : `${at}.${key} is not an org field (name, region, gateway, credentials)`);
+  const name = raw.name;
+  if (typeof name !== "string" || !NAME.test(name)) problems.push(`${at}.name must be 1-64 letters, digits, '.', '_' or '-'`);
+  if (raw.region !== void 0 && (typeof raw.region !== "string" || !raw.region.trim())) problems.push(`${at}.region must be a region name such as us-east-1`);
+  let gateway;
+  if (raw.gateway !== void 0) {
+    if (!isObject(raw.gateway) || typeof raw.gateway.host !== "string") problems.push(`${at}.gateway must be an object with a host`);
+    else {
+      for (const key of Object.keys(raw.gateway)) if (!GATEWAY_KEYS.has(key)) problems.push(`${at}.gateway.${key} is not a gateway field (host, port, protocol, pathName, pathValue)`);
+      gateway = Object.fromEntries(Object.entries(raw.gateway).map(([k, v]) => [k, String(v)]));
+    }
+  }
+  let credentials;
+  if (raw.credentials !== void 0) {
+    const c = raw.credentials;
+    if (!isObject(c)) problems.push(`${at}.credentials must be an object`);
+    else {
+      for (const key of Object.keys(c)) if (!CREDENTIAL_KEYS.has(key)) problems.push(INLINE_SECRET.test(key) || key === "clientId" ? `${at}.credentials.${key}: never write credentials into the orgs file (use clientIdEnv/clientSecretEnv or secretArn)` : `${at}.credentials.${key} is not a credentials field (clientIdEnv, clientSecretEnv, secretArn)`);
+      if (typeof c.secretArn === "string" && c.secretArn.trim()) {
+        if (c.clientIdEnv !== void 0 || c.clientSecretEnv !== void 0) problems.push(`${at}.credentials: give secretArn or clientIdEnv/clientSecretEnv, not both`);
+        credentials = { secretArn: c.secretArn.trim() };
+      } else if (typeof c.clientIdEnv === "string" && typeof c.clientSecretEnv === "string" && c.clientIdEnv.trim() && c.clientSecretEnv.trim()) {
+        credentials = { clientIdEnv: c.clientIdEnv.trim(), clientSecretEnv: c.clientSecretEnv.trim() };
+      } else problems.push(`${at}.credentials needs secretArn, or both clientIdEnv and clientSecretEnv`);
+    }
+  }
+  return { name: String(name), ...typeof raw.region === "string" ? { region: raw.region.trim() } : {}, ...gateway ? { gateway } : {}, ...credentials ? { credentials } : {} };
+}
+async function readCredentialDocument(secretId, what, options) {
+  if (!options.readDocument) throw new UsageError(`${what}: a Secrets Manager credential document cannot be read here`, { hint: "give the org's credentials as environment variables here (clientIdEnv/clientSecretEnv, or GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET)" });
+  const doc = parseStoredCredentials(await options.readDocument(secretId));
+  if (!doc) throw new UsageError(`${what}: secret ${secretId} does not hold a keyward credential document ({clientId, clientSecret, region})`, { hint: `store the org's client as README "Secret value format" shows` });
+  return doc;
+}
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+// src/liveness/index.ts
+var MAX_GRANTS_ENV = "KEYWARD_VERIFY_MAX_GRANTS";
+async function livenessEngineFromEnv(env, options = {}) {
+  const orgs = await loadOrgs(env, { ...options.readDocument ? { readDocument: options.readDocument } : {}, ...options.warn ? { warn: options.warn } : {} });
+  const budgetText = env[MAX_GRANTS_ENV]?.trim();
+  const maxGrants = budgetText ? Number(budgetText) : DEFAULT_MAX_GRANTS;
+  if (!Number.isInteger(maxGrants) || maxGrants < 1) throw new UsageError(`${MAX_GRANTS_ENV} must be a whole number of token requests (at least 1), got "${budgetText}"`);
+  const { readDocument: _r, warn: _w, ...engineOptions } = options;
+  void _r;
+  void _w;
+  return createLivenessEngine({ ...engineOptions, orgs, maxGrants });
 }
 
 // src/scan/verify.ts
-var VERIFY_CONCURRENCY = 4;
-function verifyTargets(finding, env) {
-  if (env.GENESYSCLOUD_GATEWAY_HOST) {
-    const { endpoints } = genesysSettingsFromEnv({ ...env, GENESYSCLOUD_OAUTHCLIENT_ID: void 0, GENESYSCLOUD_OAUTHCLIENT_SECRET: void 0 });
-    return [endpoints];
-  }
-  const region = finding.region ?? env.GENESYSCLOUD_REGION?.trim();
-  if (region) {
-    const { loginBaseUrl, apiBaseUrl } = resolveEndpoints({ region });
-    return [{ loginBaseUrl, apiBaseUrl }];
-  }
-  return GENESYS_REGIONS.map((r) => ({ loginBaseUrl: `https://login.${r.domain}`, apiBaseUrl: `https://api.${r.domain}` }));
+async function scanEngine(env, readDocument) {
+  if (orgsConfigured(env)) return livenessEngineFromEnv(env, readDocument ? { readDocument } : {});
+  const orgs = GENESYS_REGIONS.map((r) => {
+    const { loginBaseUrl, apiBaseUrl } = resolveEndpoints({ region: r.name });
+    return { name: r.name, region: r.name, settings: { region: r.name, endpoints: { loginBaseUrl, apiBaseUrl } } };
+  });
+  return createLivenessEngine({ orgs });
 }
-function combineVerdicts(statuses) {
-  if (statuses.includes("live")) return "live";
-  if (statuses.length > 0 && statuses.every((s) => s === "dead")) return "dead";
-  return "unknown";
+function candidatesOf(finding) {
+  const listed = finding.candidates;
+  if (listed && listed.length > 0) return listed;
+  return finding.clientId ? [{ clientId: finding.clientId.toLowerCase(), provenance: "nearby" }] : [];
+}
+function applyVerdict(finding, verdict) {
+  const f = finding;
+  switch (verdict.verdict) {
+    case "live":
+      f.verdict = "live";
+      f.clientId = verdict.clientId;
+      f.org = verdict.org;
+      return;
+    case "dead":
+      f.verdict = "dead";
+      f.org = verdict.orgs.join(",");
+      return;
+    case "unknown":
+      f.verdict = "unknown";
+      if (verdict.org) f.org = verdict.org;
+      return;
+    case "unpaired":
+      f.verdict = "unpaired";
+      return;
+  }
 }
 async function verifyFindings(findings, env, options = {}) {
-  const check = options.check ?? ((id, secret, target) => checkCredentials(id, secret, target));
-  const cache = /* @__PURE__ */ new Map();
-  const verdictOf = (finding) => {
-    const clientId = finding.clientId;
-    const secret = secretOf(finding);
-    const targets = verifyTargets(finding, env);
-    const key = `${clientId}\0${secret}\0${JSON.stringify(targets)}`;
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = (async () => {
-        const statuses = [];
-        for (const target of targets) {
-          const status = await check(clientId, secret, target).catch(() => "unknown");
-          statuses.push(status);
-          if (status === "live") break;
-        }
-        return combineVerdicts(statuses);
-      })();
-      cache.set(key, pending);
-    }
-    return pending;
-  };
-  const queue = findings.filter((f) => f.clientId !== null);
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length) {
-      const finding = queue[next++];
-      finding.verdict = await verdictOf(finding);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? VERIFY_CONCURRENCY) }, worker));
+  const engine = options.engine ?? await scanEngine(env, options.readDocument);
+  await Promise.all(
+    findings.map(async (finding) => {
+      const verdict = await engine.verify({ secret: secretOf(finding), candidates: candidatesOf(finding), region: finding.region ?? void 0 });
+      applyVerdict(finding, verdict);
+    })
+  );
+  return engine.stats();
 }
 
 // src/scan/action.ts
@@ -9377,7 +10194,7 @@ async function runAction(env, io) {
 `);
     registerSecret(webhookSecret);
   }
-  const event = env.GITHUB_EVENT_PATH && existsSync2(env.GITHUB_EVENT_PATH) ? JSON.parse(readFileSync2(env.GITHUB_EVENT_PATH, "utf8")) : {};
+  const event = env.GITHUB_EVENT_PATH && existsSync2(env.GITHUB_EVENT_PATH) ? JSON.parse(readFileSync3(env.GITHUB_EVENT_PATH, "utf8")) : {};
   const { selection, fetch: fetch2, depth } = selectionFor(env.GITHUB_EVENT_NAME, event);
   const janitorInput = input(env, "janitor-url");
   const janitorUrl = janitorInput ? checkJanitorUrl(janitorInput) : void 0;

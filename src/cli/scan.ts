@@ -11,6 +11,7 @@ import { checkJanitorUrl, postLiveFindings, WEBHOOK_SECRET_ENV } from "../scan/j
 import { renderJson, renderSarif, renderText, summaryLine } from "../scan/report.js";
 import { defaultJobs, runScan, type ScanOutcome } from "../scan/scan.js";
 import { verifyFindings } from "../scan/verify.js";
+import { secretsManagerDocuments } from "../liveness/documents.js";
 import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
 import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
 import { USAGE_EXIT } from "./env-docs.js";
@@ -38,8 +39,11 @@ export const spec = defineCommand({
     "post-to-janitor": { type: "string", value: "URL", description: "post each new verified-live finding to the janitor's webhook (needs --verify)" },
   },
   env: [
-    { name: "GENESYSCLOUD_REGION", description: "--verify: the region when no Genesys host is next to a finding (else every region is tried)" },
+    { name: "GENESYSCLOUD_REGION", description: "--verify: the org's region (with no org configured at all, every region is tried)" },
     { name: "GENESYSCLOUD_GATEWAY_*", description: "--verify: send token grants through a gateway (the sandbox)" },
+    { name: "GENESYSCLOUD_OAUTHCLIENT_ID, _SECRET | KEYWARD_ADMIN_SECRET_ARN", description: "--verify: the org's credentials: nothing is proven dead without them (README \"What proves a secret dead\")" },
+    { name: "KEYWARD_ORGS_FILE, KEYWARD_VERIFY_MAX_GRANTS", description: "--verify: several orgs; the grant budget of one run" },
+    { name: "KEYWARD_FINGERPRINT_KEY", description: "key of the kwf1_ fingerprints (baselines need the same key)" },
     { name: WEBHOOK_SECRET_ENV, description: "--post-to-janitor: the janitor's webhook secret" },
     { name: "GITHUB_REPOSITORY", description: "--post-to-janitor: owner/name of the repository (else the origin remote)" },
   ],
@@ -136,7 +140,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   }
   if (progress) io.stderr("\r\x1b[K");
   applyBaseline(outcome.findings, baseline);
-  if (command.verify) await verifyFindings(outcome.findings, io.env);
+  if (command.verify) await verifyFindings(outcome.findings, io.env, { readDocument: secretsManagerDocuments(io.env) });
 
   const report = render(command.format, outcome);
   if (command.output) {

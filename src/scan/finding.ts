@@ -1,8 +1,8 @@
 import { fingerprintOf } from "../contracts/fingerprint.js";
 import type { Detection } from "./detect.js";
 
-/** TruffleHog's three verification states, plus `unverified` when `--verify` was not asked (or cannot apply). */
-export type Verdict = "live" | "dead" | "unknown" | "unverified";
+/** TruffleHog's three verification states, plus `unverified` when `--verify` was not asked, and `unpaired` (no client id to try, no org credentials to sweep). */
+export type Verdict = "live" | "dead" | "unknown" | "unverified" | "unpaired";
 /** `baselined`: the fingerprint is in the `--baseline` file, so the finding does not fail the scan. */
 export type BaselineStatus = "new" | "baselined";
 
@@ -16,6 +16,8 @@ export interface Finding {
   authorEmail: string | null;
   clientId: string | null;
   region: string | null;
+  /** With `--verify`: the org the verdict was reached in (README "Several orgs"). */
+  org?: string | null;
   secretPrefix: string;
   fingerprint: string;
   verdict: Verdict;

@@ -17,6 +17,7 @@ export function findingJson(f: Finding) {
     secretPrefix: f.secretPrefix,
     fingerprint: f.fingerprint,
     verdict: f.verdict,
+    ...(f.org ? { org: f.org } : {}),
     baseline: f.baseline,
   };
 }
@@ -29,7 +30,7 @@ export function describeFinding(f: Finding): string {
   const title = loadRules().doc.rules.find((r) => r.id === f.ruleId)?.title ?? f.ruleId;
   const parts = [`${title}: secret ${f.secretPrefix} (${f.fingerprint})`];
   if (f.clientId) parts.push(`client ${f.clientId}`);
-  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}`);
+  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}${f.org ? ` (org ${f.org})` : ""}`);
   if (f.baseline === "baselined") parts.push("baselined");
   return parts.join(", ");
 }
