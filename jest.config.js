@@ -7,8 +7,9 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
-  // The reliability suite has its own command (npm run test:reliability, jest.reliability.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/"],
+  // The reliability suite and the examples tier have their own commands (npm run test:reliability,
+  // npm run test:examples; jest.reliability.config.js, jest.examples.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/", "<rootDir>/test/examples-tier/"],
   globalSetup: "<rootDir>/test/global-setup.mjs",
   reporters: ["default", "<rootDir>/test/summary-reporter.mjs"],
   // Sized for a loaded machine (two suites at once on 2 cores): no test asserts speed, so a generous bound only

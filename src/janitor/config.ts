@@ -1,4 +1,5 @@
 import { isLoopbackHost } from "../core/net.js";
+import { ADMIN_SECRET_ARN_ENV } from "../contracts/env-names.js";
 import { readFileSync } from "node:fs";
 import { KeywardError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
@@ -143,7 +144,8 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
   if (datadogUrl) url(E.datadogUrl, datadogUrl);
 
   let genesys: JanitorConfig["genesys"] | undefined;
-  const credentialsArn = arnVar(E.credentialsArn);
+  // KEYWARD_ADMIN_SECRET_ARN (src/contracts/env-names.ts), the old name still read (a bridge until issue 16's switch lands).
+  const credentialsArn = arnVar(read(ADMIN_SECRET_ARN_ENV) ? ADMIN_SECRET_ARN_ENV : E.credentialsArn);
   const hasEnvCreds = read("GENESYSCLOUD_OAUTHCLIENT_ID") !== undefined || read("GENESYSCLOUD_OAUTHCLIENT_SECRET") !== undefined;
   if (credentialsArn) {
     if (hasEnvCreds) problems.push(`set GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET or ${E.credentialsArn}, not both`);

@@ -4,6 +4,7 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
+  ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
   TagResourceCommand,
@@ -33,6 +34,27 @@ export interface StoredValue {
   arn: string;
   versionId: string;
   value: string;
+  /** When this version was created (GetSecretValue's `CreatedDate`). */
+  createdDate?: Date;
+}
+
+/** One secret of a listing, with the dates Secrets Manager keeps (never a value). */
+export interface SecretListing {
+  arn: string;
+  name: string;
+  tags: Record<string, string>;
+  createdDate?: Date;
+  /** Any change: a new value, a tag, the description. */
+  lastChangedDate?: Date;
+  /** Set by Secrets Manager's own rotation (RotateSecret), not by PutSecretValue. */
+  lastRotatedDate?: Date;
+}
+
+/** One version of a secret (ListSecretVersionIds): its staging labels and creation date. */
+export interface SecretVersion {
+  versionId: string;
+  stages: string[];
+  createdDate?: Date;
 }
 
 /** The narrow view of AWS Secrets Manager that keyward's rotation needs. */
@@ -49,6 +71,13 @@ export interface SecretStore {
   listTagged(key: string, value: string): Promise<Array<{ arn: string; name: string }>>;
   /** DeleteSecret without recovery: only for a container this run created and never wrote. */
   deleteUnused(secretId: string): Promise<void>;
+  /**
+   * Every (not deleted) secret whose name starts with `namePrefix` and that carries the tag key `tagKey`, with its
+   * dates. Every page is read: a listing longer than the page bound fails rather than return part of an inventory.
+   */
+  listWithTagKey(tagKey: string, namePrefix: string): Promise<SecretListing[]>;
+  /** ListSecretVersionIds: every version's staging labels and creation date (metadata only: no value is read). */
+  listVersions(secretId: string): Promise<SecretVersion[]>;
 }
 
 export interface SecretStoreOptions {
@@ -124,7 +153,7 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         const out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
         const value = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString("utf8") : "");
         registerSecret(value);
-        return { arn: out.ARN ?? secretId, versionId: out.VersionId ?? "", value };
+        return { arn: out.ARN ?? secretId, versionId: out.VersionId ?? "", value, ...(out.CreatedDate ? { createdDate: out.CreatedDate } : {}) };
       }),
     tag: (secretId, tags) =>
       call("TagResource", secretId, async () => {
@@ -163,6 +192,49 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
     deleteUnused: (secretId) =>
       call("DeleteSecret", secretId, async () => {
         await client.send(new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }));
+      }),
+    listWithTagKey: (tagKey, namePrefix) =>
+      call("ListSecrets", `tag key ${tagKey}, name prefix ${namePrefix}`, async () => {
+        const found: SecretListing[] = [];
+        let nextToken: string | undefined;
+        for (let page = 0; ; page++) {
+          if (page === MAX_LIST_PAGES) throw new Error(`ListSecrets returned more than ${MAX_LIST_PAGES} pages`);
+          const out = await client.send(
+            new ListSecretsCommand({
+              // Both are prefix filters in AWS; the exact rules are checked by the caller.
+              Filters: [{ Key: "tag-key", Values: [tagKey] }, ...(namePrefix ? [{ Key: "name" as const, Values: [namePrefix] }] : [])],
+              MaxResults: 100,
+              ...(nextToken ? { NextToken: nextToken } : {}),
+            }),
+          );
+          for (const s of out.SecretList ?? []) {
+            if (s.DeletedDate || !s.ARN || !s.Name) continue;
+            found.push({
+              arn: s.ARN,
+              name: s.Name,
+              tags: Object.fromEntries((s.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""])),
+              ...(s.CreatedDate ? { createdDate: s.CreatedDate } : {}),
+              ...(s.LastChangedDate ? { lastChangedDate: s.LastChangedDate } : {}),
+              ...(s.LastRotatedDate ? { lastRotatedDate: s.LastRotatedDate } : {}),
+            });
+          }
+          nextToken = out.NextToken;
+          if (!nextToken) return found;
+        }
+      }),
+    listVersions: (secretId) =>
+      call("ListSecretVersionIds", secretId, async () => {
+        const versions: SecretVersion[] = [];
+        let nextToken: string | undefined;
+        for (let page = 0; ; page++) {
+          if (page === MAX_LIST_PAGES) throw new Error(`ListSecretVersionIds returned more than ${MAX_LIST_PAGES} pages`);
+          const out = await client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
+          for (const v of out.Versions ?? []) {
+            if (v.VersionId) versions.push({ versionId: v.VersionId, stages: v.VersionStages ?? [], ...(v.CreatedDate ? { createdDate: v.CreatedDate } : {}) });
+          }
+          nextToken = out.NextToken;
+          if (!nextToken) return versions;
+        }
       }),
   };
 }
