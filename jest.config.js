@@ -7,9 +7,9 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
-  // The reliability suite and the examples tier have their own commands (npm run test:reliability,
-  // npm run test:examples; jest.reliability.config.js, jest.examples.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/", "<rootDir>/test/examples-tier/"],
+  // The reliability suite, the examples tier and the third-party tools tier have their own commands
+  // (npm run test:reliability, test:examples, test:tools; jest.reliability/examples/tools.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/", "<rootDir>/test/examples-tier/", "<rootDir>/test/tools/"],
   globalSetup: "<rootDir>/test/global-setup.mjs",
   reporters: ["default", "<rootDir>/test/summary-reporter.mjs"],
   // Sized for a loaded machine (two suites at once on 2 cores): no test asserts speed, so a generous bound only

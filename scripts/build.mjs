@@ -7,6 +7,7 @@
 // dist/dev-*.js (beside the others: paths taken from import.meta.url stay right) so no shipped file imports them
 // (package.json `files` leaves them out of the tarball).
 import { build } from "esbuild";
+import { parse } from "yaml";
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -55,8 +56,10 @@ const [ship, dev] = await Promise.all([
 // devDependencies out of the package (paths as they are in dist/).
 const meta = { inputs: { ...ship.metafile.inputs, ...dev.metafile.inputs }, outputs: { ...ship.metafile.outputs, ...dev.metafile.outputs } };
 writeFileSync(join(staging, "meta.json"), JSON.stringify(meta).replaceAll(`${staging}/`, "dist/"));
-// The scan rules are data read at run time from beside the bundle (src/scan/rules.ts: loadRules).
+// The scan rules are data read at run time from beside the bundle (src/scan/rules.ts: loadRules): the YAML as
+// written, and the same document as JSON so a scan does not load a YAML parser.
 copyFileSync("src/scan/rules.yaml", join(staging, "rules.yaml"));
+writeFileSync(join(staging, "rules.json"), JSON.stringify(parse(readFileSync("src/scan/rules.yaml", "utf8"))));
 // Type declarations of the library entry (dist/types/index.d.ts, package.json `types`).
 const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
 execFileSync(process.execPath, [tsc, "-p", "tsconfig.types.json", "--declarationDir", join(staging, "types")], { stdio: "inherit" });
