@@ -7436,35 +7436,59 @@ var OUTCOME_EXIT_CODES = {
 };
 
 // src/core/redact.ts
+import { AsyncLocalStorage } from "node:async_hooks";
 var MIN_SECRET_LENGTH = 6;
-var registered = /* @__PURE__ */ new Set();
-var byPrefix = /* @__PURE__ */ new Map();
-var unsorted = /* @__PURE__ */ new Set();
 var REDACTED = "[REDACTED]";
-function registerSecret(...values) {
-  for (const value of values) {
-    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.has(value)) continue;
-    registered.add(value);
+var SecretSet = class {
+  values = /* @__PURE__ */ new Set();
+  byPrefix = /* @__PURE__ */ new Map();
+  /** Lists appended to since they were last sorted (sorted on their next use). */
+  unsorted = /* @__PURE__ */ new Set();
+  add(value) {
+    if (this.values.has(value)) return;
+    this.values.add(value);
     const prefix = value.slice(0, MIN_SECRET_LENGTH);
-    const list = byPrefix.get(prefix);
-    if (!list) byPrefix.set(prefix, [value]);
+    const list = this.byPrefix.get(prefix);
+    if (!list) this.byPrefix.set(prefix, [value]);
     else {
       list.push(value);
-      unsorted.add(list);
+      this.unsorted.add(list);
     }
+  }
+  /** The longest registered value that starts at `i` in `text`. */
+  hitAt(text2, i) {
+    const list = this.byPrefix.get(text2.slice(i, i + MIN_SECRET_LENGTH));
+    if (!list) return void 0;
+    if (this.unsorted.delete(list)) list.sort((a, b) => b.length - a.length);
+    return list.find((value) => text2.startsWith(value, i));
+  }
+  clear() {
+    this.values.clear();
+    this.byPrefix.clear();
+    this.unsorted.clear();
+  }
+};
+var registered = new SecretSet();
+var scopes = new AsyncLocalStorage();
+function registerSecret(...values) {
+  const into = scopes.getStore() ?? registered;
+  for (const value of values) {
+    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.values.has(value)) continue;
+    into.add(value);
   }
 }
 function registerClientSecret(clientId, secret) {
   registerSecret(secret, Buffer.from(`${clientId}:${secret}`).toString("base64"));
 }
 function scrub(text2) {
-  if (registered.size === 0 || text2.length < MIN_SECRET_LENGTH) return text2;
+  const scope = scopes.getStore();
+  if (registered.values.size === 0 && !scope?.values.size || text2.length < MIN_SECRET_LENGTH) return text2;
   let out = "";
   let copied = 0;
   for (let i = 0; i + MIN_SECRET_LENGTH <= text2.length; ) {
-    const list = byPrefix.get(text2.slice(i, i + MIN_SECRET_LENGTH));
-    if (list && unsorted.delete(list)) list.sort((a, b) => b.length - a.length);
-    const hit = list?.find((value) => text2.startsWith(value, i));
+    const a = registered.hitAt(text2, i);
+    const b = scope?.hitAt(text2, i);
+    const hit = a === void 0 ? b : b === void 0 || a.length >= b.length ? a : b;
     if (hit === void 0) {
       i++;
       continue;
@@ -10553,7 +10577,9 @@ async function probeCredentials(clientId, secret, target, options = {}) {
   }
   logger.debug("genesys credential check", { clientId, result: "live" });
   if (options.revoke !== false && endpoints.apiBaseUrl !== void 0) {
-    await revokeToken(transport, endpoints.apiBaseUrl, accessToken, clientId, logger);
+    const apiBaseUrl = endpoints.apiBaseUrl;
+    if (options.deferRevoke) options.deferRevoke(() => revokeToken(transport, apiBaseUrl, accessToken, clientId, logger));
+    else await revokeToken(transport, apiBaseUrl, accessToken, clientId, logger);
   }
   return { status: "live" };
 }
