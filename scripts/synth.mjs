@@ -5,7 +5,8 @@
 // 2. clears the output directory (`--output`, else cdktf.json's `output`, default cdktf.out), so a JSON synth
 //    and an HCL synth never leave both `cdk.tf.json` and `cdk.tf` in a stack directory (Terraform would load
 //    both); a directory holding anything but cdktf output is refused, exit 2;
-// 3. runs `cdktf synth` with the given flags and exits with its code;
+// 3. runs `cdktf synth` with the given flags and exits with its code, with cdktf-cli's telemetry and version check
+//    off (CHECKPOINT_DISABLE=1 unless set): offline, cdktf-cli would print `getaddrinfo ENOTFOUND checkpoint-api…`;
 // 4. with --hcl, writes each reference as Terraform >= 0.12 does (`x.y` for `"${x.y}"`, scripts/hcl-unwrap.mjs), so
 //    the HCL passes `terraform fmt -check` as written.
 import { spawnSync } from "node:child_process";
@@ -43,7 +44,11 @@ if (existsSync(out) && readdirSync(out).some((entry) => !CDKTF_ENTRIES.has(entry
 }
 rmSync(out, { recursive: true, force: true });
 
-const synth = spawnSync(npx, ["--no-install", "cdktf", "synth", ...args], { cwd: project, stdio: "inherit" });
+const synth = spawnSync(npx, ["--no-install", "cdktf", "synth", ...args], {
+  cwd: project,
+  stdio: "inherit",
+  env: { ...process.env, CHECKPOINT_DISABLE: process.env.CHECKPOINT_DISABLE ?? "1" },
+});
 if (synth.status === 0 && args.includes("--hcl") && existsSync(join(out, "stacks"))) {
   for (const stack of readdirSync(join(out, "stacks"))) {
     const file = join(out, "stacks", stack, "cdk.tf");

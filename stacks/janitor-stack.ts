@@ -62,6 +62,21 @@ export interface JanitorStackOptions {
   readonly janitor?: JanitorStackSettings;
 }
 
+/**
+ * The janitor stack creates the janitor's own client and role: the clients configuration declaring them again would
+ * give the org two janitor clients and two roles. Names are compared without case, spaces or punctuation
+ * (`keyward janitor` is `keyward-janitor`). Returns what is declared twice; empty when nothing is.
+ */
+export function janitorDeclaredTwice(config: Pick<KeywardStacksConfig, "clients" | "roles">, settings: JanitorStackSettings): string[] {
+  const norm = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const clientName = settings.clientName ?? "keyward-janitor";
+  const taken = new Set([norm(clientName), norm(`${settings.namePrefix ?? "keyward-janitor"} (keyward)`)]);
+  return [
+    ...config.clients.filter((c) => taken.has(norm(c.name))).map((c) => `client "${c.name}"`),
+    ...config.roles.filter((r) => taken.has(norm(r.name))).map((r) => `role "${r.name}"`),
+  ];
+}
+
 /** The OAuth-client permissions the janitor needs, and nothing else: view (read a client), edit (regenerate, state), delete. */
 export const JANITOR_PERMISSION_POLICIES = [{ domain: "oauth", entityName: "client", actionSet: ["view", "edit", "delete"] }] as const;
 

@@ -38,10 +38,15 @@ export function createGithubOutput(name: string, env: NodeJS.ProcessEnv, writeSt
       cause: err,
     });
   }
+  // A value is masked once: the rotation masks the new secret the moment it exists, and the hand-off masks what is at
+  // AWSCURRENT (usually the same value) before writing it; the runner needs each value only once.
+  const masked = new Set<string>();
   return {
     mask(clientId, secret) {
       // Commands are whole lines on stdout; %, CR and LF are escaped as the runner expects.
       for (const value of [secret, Buffer.from(`${clientId}:${secret}`).toString("base64")]) {
+        if (masked.has(value)) continue;
+        masked.add(value);
         writeStdout(`::add-mask::${escapeCommandValue(value)}\n`);
       }
     },

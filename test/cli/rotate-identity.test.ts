@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { CreateSecretCommand, DescribeSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { leakedSecrets, runKeyward, type CliRun } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
+import { waitUntil } from "../helpers/wait.js";
 
 /**
  * One client, one secret; one secret, one client — decided on resolved identities (ids and ARNs), over real
@@ -121,19 +122,26 @@ describe("two clients sharing one secret", () => {
     const a = await kit.createClient("mid-a");
     const b = await kit.createClient("mid-b");
     expect((await keyward(["rotate", "--client-id", a.id, "--secret-id", "mid/one", "--create-secret"])).code).toBe(0);
-    // A slow first verification read; meanwhile someone writes client B's credentials into the secret.
-    kit.sandbox.secretsManager.control.faults.set([{ route: "GetSecretValue", latencyMs: 800, times: 2 }]);
-    const pending = keyward(["rotate", "--client-id", a.id, "--secret-id", "mid/one"]);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The preflight read passes; the first verification read (after the store) hangs until keyward gives up on it.
+    // While it hangs, someone writes client B's credentials into the secret: the retried read must find them.
+    const hung = () => kit.sandbox.secretsManager.control.state().faults.injected.hang;
+    const hangsBefore = hung();
+    kit.sandbox.secretsManager.control.faults.set([
+      { route: "GetSecretValue", times: 1 },
+      { route: "GetSecretValue", hang: true, times: 1 },
+    ]);
+    const pending = keyward(["rotate", "--client-id", a.id, "--secret-id", "mid/one"], { KEYWARD_HTTP_TIMEOUT_SECONDS: "5" });
+    await waitUntil(() => hung() > hangsBefore, "keyward's verification read to reach the emulator");
+    expect(kit.sandbox.secretsManager.control.state().secrets.find((s) => s.name === "mid/one")!.versions.length).toBe(2);
     await kit.sm.send(new PutSecretValueCommand({ SecretId: "mid/one", SecretString: JSON.stringify({ clientId: b.id, clientSecret: b.secret, region: "us-east-1" }) }));
     const run = await pending;
     kit.sandbox.secretsManager.control.clearFaults();
-    expect([0, 5]).toContain(run.code);
-    if (run.code === 5) expect(run.stderr).toMatch(/now holds client .* credentials/);
-    // Whatever the timing, B's live credentials were not overwritten after they appeared.
+    expect(run.code).toBe(5);
+    expect(run.stderr).toMatch(/now holds client .* credentials/);
+    // B's live credentials were not overwritten after they appeared.
     expect((await kit.stored("mid/one")).clientId).toBe(b.id);
     expect(await live(b.id, b.secret)).toBe("live");
-  });
+  }, 120_000);
 });
 
 describe("a manifest naming one client or one secret twice", () => {

@@ -14,6 +14,7 @@ const POLICY_ID = "0a1b2c3d-0000-4000-8000-000000000001";
 describe("the janitor stack", () => {
   let janitor: Json;
   let rotation: Json;
+  let everyStack: Json[];
   let names: string[];
   let workerBundle: string[];
 
@@ -27,6 +28,7 @@ describe("the janitor stack", () => {
         janitor: { slackFallbackChannel: "#soc", slackDmDomains: ["acme.example"], githubSecretTypes: ["My Genesys pattern"], policy: { defaultAction: "revoke", protectedClients: [POLICY_ID] } },
       });
       names = Object.keys(stacks).sort();
+      everyStack = Object.values(stacks).map((st) => st.json);
       janitor = stacks["keyward-janitor"]!.json;
       rotation = stacks["keyward-scheduled-rotation"]!.json;
       const assets = join(stacks["keyward-janitor"]!.workingDirectory, "assets");
@@ -149,6 +151,28 @@ describe("the janitor stack", () => {
       expect.stringMatching(/KEYWARD_MANAGED_SECRET_PREFIX: literal value under a secret-like key/),
       expect.stringMatching(/RotateManagedClientSecrets.*wildcard resource "arn:aws:secretsmanager:us-east-1:\*:secret:keyward\/clients\/\*"/),
     ]);
+  });
+
+  it("with the shipped example configuration, makes exactly one janitor client and one janitor role across all stacks", () => {
+    const all = (type: string) => everyStack.flatMap((st) => Object.values((st.resource?.[type] ?? {}) as Json));
+    const janitorish = (name: unknown) => /janitor/i.test(String(name));
+    expect(all("genesyscloud_oauth_client").filter((c) => janitorish(c.name)).map((c) => c.name)).toEqual(["keyward-janitor"]);
+    expect(all("genesyscloud_auth_role").filter((r) => janitorish(r.name) || JSON.stringify(r.permission_policies).includes('"delete"')).map((r) => r.name)).toEqual(["keyward-janitor (keyward)"]);
+  });
+
+  it.each([
+    [{ clients: [{ name: "keyward janitor", roles: [{ roleId: POLICY_ID }] }] }, {}, /client "keyward janitor"/],
+    [{ roles: [{ name: "Keyward-Janitor", permissionPolicies: [{ domain: "oauth", entityName: "client", actionSet: ["view"] }] }] }, {}, /role "Keyward-Janitor"/],
+    [{ clients: [{ name: "leak-bot", roles: [{ roleId: POLICY_ID }] }] }, { clientName: "Leak Bot" }, /client "leak-bot"/],
+  ])("refuses a clients configuration that declares the janitor's client or role again (%j)", (extra, settings, message) => {
+    const outdir = mkdtempSync(join(tmpdir(), "keyward-janitor-twice-"));
+    const base = JSON.parse(readFileSync(join(process.cwd(), "stacks", "examples", "clients.json"), "utf8")) as { clients: unknown[]; roles: unknown[] };
+    const config = exampleConfig({ clients: [...base.clients, ...((extra as { clients?: unknown[] }).clients ?? [])], roles: [...base.roles, ...((extra as { roles?: unknown[] }).roles ?? [])] });
+    try {
+      expect(() => synthStacks({ config, backend: LOCAL_STATE, outdir, janitor: settings })).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it("refuses an invalid janitor policy at synth time", () => {

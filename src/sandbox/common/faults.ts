@@ -15,6 +15,12 @@ export interface FaultRule {
   errorRate?: number;
   /** Status for injected errors; the emulator renders its own error body for it. Default 503. */
   errorStatus?: number;
+  /**
+   * The error's type for emulators whose bodies name one (Secrets Manager's `__type`, e.g. `KMSAccessDeniedException`
+   * or `DecryptionFailure`), with `errorMessage` as its message; default: the type the emulator picks for the status.
+   */
+  errorType?: string;
+  errorMessage?: string;
   /** Probability 0..1 of destroying the connection without a response (ECONNRESET at the client). */
   resetRate?: number;
   /** Never answer; the socket stays open until the client gives up or the emulator closes. */
@@ -23,7 +29,7 @@ export interface FaultRule {
   times?: number;
 }
 
-export type FaultOutcome = { kind: "continue" } | { kind: "error"; status: number } | { kind: "handled" };
+export type FaultOutcome = { kind: "continue" } | { kind: "error"; status: number; type?: string; message?: string } | { kind: "handled" };
 
 export class FaultInjector {
   private rules: Array<FaultRule & { matcher: RegExp }> = [];
@@ -72,7 +78,7 @@ export class FaultInjector {
     }
     if (rule.errorRate && this.random() < rule.errorRate) {
       this.counters.error++;
-      return { kind: "error", status: rule.errorStatus ?? 503 };
+      return { kind: "error", status: rule.errorStatus ?? 503, ...(rule.errorType ? { type: rule.errorType } : {}), ...(rule.errorMessage ? { message: rule.errorMessage } : {}) };
     }
     return { kind: "continue" };
   }
