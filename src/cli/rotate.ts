@@ -9,7 +9,8 @@ import { rotateFleet, summarize } from "../rotation/fleet.js";
 import { formatFailureDetails, formatResultLine, formatTable, progressBar, toJsonReport } from "../rotation/report.js";
 import { DEFAULT_ROTATION_POLICY, rotateClient, worstCaseCriticalMs, type RotationTarget } from "../rotation/rotate-client.js";
 import { rotationDeps } from "../rotation/wire.js";
-import type { StopReason } from "../rotation/interrupt.js";
+import { CRITICAL_BUDGET_ENV, minimumCriticalBudgetMs } from "../rotation/policy.js";
+import { rotationWorstCases } from "../rotation/critical-section.js";
 import { checkAwsEndpoints, createSecretStore, parseStoredCredentials } from "../secrets/index.js";
 import type { CliIo } from "./io.js";
 import { guardSignals } from "./signals.js";
@@ -101,10 +102,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   // Throws the usage error (exit 2) naming the variables when the admin credentials are missing.
   const genesys = createGenesysClient(settings, { logger, timeoutMs, deadline });
   const store = createSecretStore({ logger, requestTimeoutMs: timeoutMs });
-  const deps = rotationDeps(genesys, store, logger);
-  const critical = worstCaseCriticalMs(DEFAULT_ROTATION_POLICY, timeoutMs);
-  const stopWhen = (): StopReason | undefined => (Date.now() + critical > deadline ? { kind: "deadline", detail: `${DEADLINE_ENV}=${deadlineSeconds}` } : undefined);
-  const guard = io.exit ? guardSignals({ write: io.stderr, exit: io.exit, budgetMs: critical, stopWhen }) : undefined;
+  const deps = rotationDeps(genesys, store, logger, { requestTimeoutMs: timeoutMs });
+  const minimumBudgetMs = minimumCriticalBudgetMs(rotationWorstCases(deps));
+  const budgetSeconds = secondsFromEnv(io.env, CRITICAL_BUDGET_ENV, Math.ceil(Math.max(DEFAULT_ROTATION_POLICY.criticalBudgetMs, minimumBudgetMs) / 1000), 1, 86_400);
+  if (budgetSeconds * 1000 < minimumBudgetMs) {
+    throw new UsageError(`${CRITICAL_BUDGET_ENV}=${budgetSeconds} is below ${Math.ceil(minimumBudgetMs / 1000)} s, the worst case of one regenerate, store, check and promote with these timeouts`, {
+      hint: `raise ${CRITICAL_BUDGET_ENV} to at least ${Math.ceil(minimumBudgetMs / 1000)}, or lower ${HTTP_TIMEOUT_ENV}`,
+    });
+  }
+  const policy = { ...DEFAULT_ROTATION_POLICY, criticalBudgetMs: budgetSeconds * 1000 };
+  const critical = worstCaseCriticalMs(policy);
+  const guard = io.exit ? guardSignals({ write: io.stderr, exit: io.exit, budgetMs: critical, latestStart: () => deadline - critical, detail: `${DEADLINE_ENV}=${deadlineSeconds}` }) : undefined;
   const stopPauseNotes = genesys.gate.onPause((untilMs, reason) => {
     const seconds = Math.max(1, Math.ceil((untilMs - Date.now()) / 1000));
     io.stderr(`${io.stderrIsTty ? "\r\x1b[K" : ""}rate limited by Genesys Cloud (${reason === "429" ? "429 Too Many Requests" : reason}): every worker waits ${seconds} s\n`);
@@ -114,6 +122,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     dryRun: values["dry-run"] ?? false,
     takeOver: values["take-over"] ?? false,
     rotateSelf: values["rotate-self"] ?? false,
+    policy,
     ...(guard ? { gate: guard.state } : {}),
     ...(github ? { onNewSecret: (clientId: string, secret: string) => github.mask(clientId, secret) } : {}),
   };

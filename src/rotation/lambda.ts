@@ -4,6 +4,8 @@ import { createGenesysClient, genesysSettingsFromEnv } from "../genesys/index.js
 import { checkAwsEndpoints, createSecretStore, parseStoredCredentials } from "../secrets/index.js";
 import { InterruptState } from "./interrupt.js";
 import { DEFAULT_ROTATION_POLICY, worstCaseCriticalMs } from "./rotate-client.js";
+import { rotationWorstCases } from "./critical-section.js";
+import { minimumCriticalBudgetMs } from "./policy.js";
 import { rotateFleet, type FleetReport } from "./fleet.js";
 import { parseManifest } from "./manifest.js";
 import { toJsonReport } from "./report.js";
@@ -25,8 +27,10 @@ export interface LambdaContext {
 
 /** Per-request timeout inside the Lambda: short, so the worst case of a rotation fits an invocation. */
 export const LAMBDA_REQUEST_TIMEOUT_MS = 5_000;
-/** Store + verify budget per rotation inside the Lambda (worst case of a rotation: about 84 s). */
+/** The critical budget inside the Lambda: from a regenerate's send to its new value at AWSCURRENT. */
 export const LAMBDA_CRITICAL_BUDGET_MS = 60_000;
+/** Time kept back after a critical section: releasing the lock, the report, the log line. */
+export const LAMBDA_MARGIN_MS = 5_000;
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<unknown> {
   const env = process.env;
@@ -37,7 +41,8 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
   const adminArn = env.KEYWARD_ADMIN_SECRET_ARN;
   if (!adminArn) throw new UsageError("KEYWARD_ADMIN_SECRET_ARN is not set: the Lambda reads the admin OAuth client credentials from that secret");
 
-  const store = createSecretStore({ logger, requestTimeoutMs: LAMBDA_REQUEST_TIMEOUT_MS });
+  // Two SDK attempts per call: the critical budget counts every attempt of every call after a regenerate.
+  const store = createSecretStore({ logger, requestTimeoutMs: LAMBDA_REQUEST_TIMEOUT_MS, maxAttempts: 2 });
   const admin = parseStoredCredentials((await store.getValue(adminArn)).value);
   if (!admin) throw new UsageError(`secret ${adminArn} does not hold a keyward credential document ({clientId, clientSecret, region})`);
   const settings = genesysSettingsFromEnv({
@@ -47,16 +52,17 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     ...gatewayToEnv(admin.gateway),
   });
   const genesys = createGenesysClient(settings, { logger, timeoutMs: LAMBDA_REQUEST_TIMEOUT_MS });
-  const deps = rotationDeps(genesys, store, logger);
+  const deps = rotationDeps(genesys, store, logger, { requestTimeoutMs: LAMBDA_REQUEST_TIMEOUT_MS });
   await deps.genesys.adminToken();
 
   const concurrency = Number(env.KEYWARD_CONCURRENCY ?? 4) || 4;
   // A regenerate starts only while the invocation has time left for its worst case (regenerate + store + verify):
   // a Lambda timeout in between would leave a client whose only secret nobody holds.
-  const policy = { ...DEFAULT_ROTATION_POLICY, criticalBudgetMs: LAMBDA_CRITICAL_BUDGET_MS };
-  const worstCase = worstCaseCriticalMs(policy, LAMBDA_REQUEST_TIMEOUT_MS);
+  const policy = { ...DEFAULT_ROTATION_POLICY, criticalBudgetMs: Math.max(LAMBDA_CRITICAL_BUDGET_MS, minimumCriticalBudgetMs(rotationWorstCases(deps))) };
+  const worstCase = worstCaseCriticalMs(policy) + LAMBDA_MARGIN_MS;
   const gate = new InterruptState({
-    stopWhen: () => (context && context.getRemainingTimeInMillis() < worstCase ? { kind: "deadline", detail: `less than ${Math.ceil(worstCase / 1000)} s of the invocation left` } : undefined),
+    ...(context ? { latestStart: () => Date.now() + context.getRemainingTimeInMillis() - worstCase } : {}),
+    detail: `less than ${Math.ceil(worstCase / 1000)} s of the invocation left`,
   });
   const report: FleetReport = await rotateFleet(targets, deps, { concurrency, gate, policy });
   const json = JSON.parse(toJsonReport(report)) as unknown;

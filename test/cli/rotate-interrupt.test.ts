@@ -125,9 +125,10 @@ describe("the scheduled-rotation Lambda", () => {
       KEYWARD_CONCURRENCY: "1",
       KEYWARD_LOG_LEVEL: "silent",
     });
-    // The first client gets a long invocation; by the second, only 30 s are left.
-    let calls = 0;
-    const context = { getRemainingTimeInMillis: () => (calls++ < 1 ? 600_000 : 30_000) };
+    // The first client gets a long invocation; once its regenerate is done, only 30 s are left.
+    const regenerates = () => Object.values(kit.sandbox.genesys.control.state().requests["POST /api/v2/oauth/clients/{clientId}/secret"] ?? {}).reduce((a, b) => a + b, 0);
+    const before = regenerates();
+    const context = { getRemainingTimeInMillis: () => (regenerates() === before ? 600_000 : 30_000) };
     try {
       await expect(
         handler({ clients: [{ clientId: first.id, secretId: "lambda/first" }, { clientId: second.id, secretId: "lambda/second" }] }, context),

@@ -116,7 +116,8 @@ describe("keyward rotate (one client)", () => {
   it("exits 3 when Secrets Manager fails after the regenerate, and a re-run exits 0", async () => {
     const client = await kit.createClient("cli-sm-down");
     await kit.sm.send(new CreateSecretCommand({ Name: "cli/sm-down" }));
-    kit.sandbox.secretsManager.control.setFaults({ unavailable: true, operations: ["PutSecretValue"] });
+    // The lock's record goes in (the write path works); every store of the new secret fails.
+    kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", errorRate: 1, errorStatus: 503, skip: 1 }]);
     const failed = await keyward(["rotate", "--client-id", client.id, "--secret-id", "cli/sm-down"]);
     expect(failed.code).toBe(3);
     expect(failed.stderr).toMatch(/previous secret is already invalid/);

@@ -15,15 +15,19 @@ export interface FaultRule {
   errorRate?: number;
   /** Status for injected errors; the emulator renders its own error body for it. Default 503. */
   errorStatus?: number;
+  /** `Retry-After` (seconds) of an injected 429 (Genesys API routes; default 1). */
+  retryAfterSeconds?: number;
   /** Probability 0..1 of destroying the connection without a response (ECONNRESET at the client). */
   resetRate?: number;
   /** Never answer; the socket stays open until the client gives up or the emulator closes. */
   hang?: boolean;
   /** Apply to the next N matching requests only, then expire. Absent = until cleared. */
   times?: number;
+  /** Let the first N matching requests through untouched before the rule applies (e.g. fail the second write). */
+  skip?: number;
 }
 
-export type FaultOutcome = { kind: "continue" } | { kind: "error"; status: number } | { kind: "handled" };
+export type FaultOutcome = { kind: "continue" } | { kind: "error"; status: number; retryAfterSeconds?: number } | { kind: "handled" };
 
 export class FaultInjector {
   private rules: Array<FaultRule & { matcher: RegExp }> = [];
@@ -53,6 +57,10 @@ export class FaultInjector {
     const index = this.rules.findIndex((r) => r.matcher.test(routeKey) && (r.times === undefined || r.times > 0));
     if (index < 0) return { kind: "continue" };
     const rule = this.rules[index]!;
+    if (rule.skip) {
+      rule.skip -= 1;
+      return { kind: "continue" };
+    }
     if (rule.times !== undefined) {
       rule.times -= 1;
       if (rule.times <= 0) this.rules.splice(index, 1);
@@ -72,7 +80,7 @@ export class FaultInjector {
     }
     if (rule.errorRate && this.random() < rule.errorRate) {
       this.counters.error++;
-      return { kind: "error", status: rule.errorStatus ?? 503 };
+      return { kind: "error", status: rule.errorStatus ?? 503, ...(rule.retryAfterSeconds !== undefined ? { retryAfterSeconds: rule.retryAfterSeconds } : {}) };
     }
     return { kind: "continue" };
   }
