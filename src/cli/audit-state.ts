@@ -1,5 +1,4 @@
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { fingerprintOf as fingerprint, secretPrefix } from "../scan/finding.js";
@@ -8,13 +7,32 @@ import { registerClientSecret, registerSecret } from "../core/redact.js";
 import { checkCredentials, genesysSettingsFromEnv, type CredentialStatus } from "../genesys/index.js";
 import { stateDetector } from "../state/detect.js";
 import { extractCandidates, type Candidate, type Detector, type StateFormat } from "../state/extract.js";
+import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
+import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
+import { GENESYS_CONNECTION_ENV, LOG_ENV, USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 
-export const AUDIT_STATE_USAGE = `usage: keyward audit-state [FILE|-]... [--json] [--no-verify]
-  Reads Terraform state (v4, as \`terraform state pull\` prints it), \`terraform show -json\` of a state or a saved plan,
-  and cdktf's cdk.tf.json / cdk.tf; finds every Genesys client secret in them and proves each live or dead with a
-  token grant (the token is revoked at once). Exit 0: none found, or every one is dead; 1: a live secret (or one
-  that could not be proven dead) is in the input; 2: bad input or configuration.`;
+/** `keyward audit-state`'s grammar: flags, variables and exit codes (parser and help are generated from it). */
+export const spec = defineCommand({
+  name: "audit-state",
+  summary: "prove that no live Genesys secret sits in a Terraform state, plan or synthesized stack",
+  usage: ["audit-state [FILE|-]... [--format text|json] [--[no-]verify]"],
+  description:
+    "  Reads Terraform state (v4, as `terraform state pull` prints it), `terraform show -json` of a state or a saved plan,\n" +
+    "  and cdktf's cdk.tf.json / cdk.tf; finds every Genesys client secret in them and proves each live or dead with a\n" +
+    "  token grant (the token is revoked at once). No admin credentials are needed.",
+  positionals: { name: "FILE|-", description: "state, plan or stack files (at least one); - reads standard input (once)" },
+  flags: {
+    format: formatFlag(["json"], `report on stdout: text, or the JSON report (schema ${REPORT_SCHEMAS.auditState})`),
+    verify: { type: "boolean", negatable: true, default: true, description: "check each secret found with a token grant; --no-verify lists candidates without contacting Genesys Cloud" },
+  },
+  env: [...GENESYS_CONNECTION_ENV, ...LOG_ENV],
+  exitCodes: [
+    { code: 0, meaning: "no Genesys secret in the input, or every one found is dead" },
+    { code: 1, meaning: "a live secret is in the input, or one not proven dead (unknown, unpaired, unverified)" },
+    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; malformed or unreadable input` },
+  ],
+});
 
 /** How many client ids an unpaired secret is tried against (the oauth clients of the same input). */
 const MAX_PAIRING_TRIES = 25;
@@ -37,21 +55,16 @@ export interface AuditFinding {
 
 /** `keyward audit-state`: proves that no live Genesys secret sits in a state, plan or synthesized stack. */
 export async function run(args: string[], io: CliIo, options: { detector?: Detector; readStdin?: () => Promise<string> } = {}): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, options: { json: { type: "boolean" }, "no-verify": { type: "boolean" }, help: { type: "boolean", short: "h" } }, strict: true, allowPositionals: true });
-  } catch (err) {
-    throw new UsageError(`audit-state: ${(err as Error).message}`, { hint: AUDIT_STATE_USAGE });
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(AUDIT_STATE_USAGE + "\n");
+  const parsed = parseCommand(spec, args);
+  if (parsed.help) {
+    io.stdout(renderHelp(spec));
     return ExitCode.Ok;
   }
+  const { values, positionals } = parsed;
   if (positionals.length === 0) throw new UsageError("audit-state: name at least one file, or - for standard input", { hint: "e.g. `terraform state pull | keyward audit-state -`" });
   if (positionals.filter((p) => p === "-").length > 1) throw new UsageError("audit-state: standard input (-) can be named once");
   const level = logLevelFromEnv(io.env);
-  const verify = !values["no-verify"];
+  const verify = values.verify;
   // The Genesys endpoints come from the same variables as everywhere; no admin credentials are needed.
   const settings = verify ? genesysSettingsFromEnv({ ...io.env, GENESYSCLOUD_OAUTHCLIENT_ID: undefined, GENESYSCLOUD_OAUTHCLIENT_SECRET: undefined }) : undefined;
   if (verify && !settings!.region && !settings!.gateway) {
@@ -94,8 +107,8 @@ export async function run(args: string[], io: CliIo, options: { detector?: Detec
   findings.sort((a, b) => a.file.localeCompare(b.file) || a.location.localeCompare(b.location));
   const risky = findings.filter((f) => f.verdict !== "dead");
   const exitCode = risky.length > 0 ? ExitCode.Failed : ExitCode.Ok;
-  if (values.json) {
-    io.stdout(JSON.stringify({ exitCode, verified: verify, inputs: inputs.map((i) => ({ file: i.file, format: i.format, resources: i.resources, candidates: i.candidates.length })), findings }, null, 2) + "\n");
+  if (values.format === "json") {
+    io.stdout(JSON.stringify({ schema: REPORT_SCHEMAS.auditState, exitCode, verified: verify, inputs: inputs.map((i) => ({ file: i.file, format: i.format, resources: i.resources, candidates: i.candidates.length })), findings }, null, 2) + "\n");
   } else {
     io.stdout(formatAudit(inputs, findings, verify) + "\n");
   }

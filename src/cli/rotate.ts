@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { createLogger, logLevelFromEnv } from "../core/log.js";
@@ -12,73 +11,89 @@ import { rotationDeps } from "../rotation/wire.js";
 import { CRITICAL_BUDGET_ENV, minimumCriticalBudgetMs } from "../rotation/policy.js";
 import { rotationWorstCases } from "../rotation/critical-section.js";
 import { checkAwsEndpoints, createSecretStore, parseStoredCredentials } from "../secrets/index.js";
+import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
+import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
+import { AWS_ENV, GENESYS_ADMIN_ENV, HTTP_ENV, LOG_ENV, USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 import { guardSignals } from "./signals.js";
 
-export const ROTATE_USAGE = `usage: keyward rotate --client-id <uuid> | --client-name <name>  --secret-id <name|arn> [--create-secret] [--dry-run] [--json] [--github-output <name>] [--take-over] [--rotate-self]
-       keyward rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--json] [--take-over] [--rotate-self]`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The run's overall deadline (README "Configuration"): no regenerate starts once too little of it is left. */
 export const DEADLINE_ENV = "KEYWARD_DEADLINE_SECONDS";
 const DEFAULT_DEADLINE_SECONDS = 3600;
 
-const OPTIONS = {
-  "client-id": { type: "string" },
-  "client-name": { type: "string" },
-  "secret-id": { type: "string" },
-  manifest: { type: "string" },
-  concurrency: { type: "string" },
-  "create-secret": { type: "boolean" },
-  "dry-run": { type: "boolean" },
-  json: { type: "boolean" },
-  "github-output": { type: "string" },
-  "take-over": { type: "boolean" },
-  "rotate-self": { type: "boolean" },
-  help: { type: "boolean", short: "h" },
-} as const;
+/** `keyward rotate`'s grammar: flags, variables and exit codes (parser and help are generated from it). */
+export const spec = defineCommand({
+  name: "rotate",
+  summary: "regenerate OAuth client secrets straight into Secrets Manager and verify them",
+  usage: [
+    "rotate --client-id <uuid> --secret-id <name|arn> [--create-secret] [--dry-run] [--format text|json] [--github-output <name>] [--take-over] [--rotate-self]",
+    "rotate --client-name <exact name> --secret-id <name|arn> [...]",
+    "rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--format text|json] [--take-over] [--rotate-self]",
+  ],
+  flags: {
+    "client-id": { type: "string", value: "<uuid>", description: "the OAuth client to rotate, by id", emptyHint: 'pass the client\'s UUID; when it comes from a variable ("$GENESYSCLOUD_OAUTHCLIENT_ID"), check that the variable is set (source the sandbox\'s env file first)' },
+    "client-name": { type: "string", value: "<exact name>", description: "the OAuth client to rotate, by its exact, unambiguous name" },
+    "secret-id": { type: "string", value: "<name|arn>", description: "the Secrets Manager secret that receives the credential document" },
+    manifest: { type: "string", value: "<file.json|file.yaml>", description: "rotate a fleet: a list of {clientId | clientName, secretId}" },
+    concurrency: { type: "integer", value: "N", min: 1, max: 64, aliases: ["jobs"], default: 4, description: "clients rotated at once with --manifest (one admin token, one rate budget)" },
+    "create-secret": { type: "boolean", description: "create the secret by name when it does not exist (last, after every other guard)" },
+    "dry-run": { type: "boolean", description: "run the guards and print the plan; change nothing" },
+    format: formatFlag(["json"], `report on stdout: text, or the JSON report (schema ${REPORT_SCHEMAS.rotate})`),
+    "github-output": { type: "string", value: "<name>", description: "GitHub Actions: mask the new secret and write it to $GITHUB_OUTPUT as <name>" },
+    "take-over": { type: "boolean", description: "move the client out of the secret that holds it now, or into a secret that names another client" },
+    "rotate-self": { type: "boolean", description: "allow rotating the admin client keyward acts as (its current secret stops working)" },
+  },
+  env: [
+    ...GENESYS_ADMIN_ENV,
+    ...AWS_ENV,
+    ...HTTP_ENV,
+    { name: DEADLINE_ENV, description: "the run's overall deadline in seconds (10-86400, default 3600)" },
+    { name: "GITHUB_OUTPUT", description: "the Actions output file (--github-output)" },
+    ...LOG_ENV,
+  ],
+  exitCodes: [
+    { code: 0, meaning: "every client rotated and verified (or the dry run passed every guard)" },
+    { code: 1, meaning: "a client failed; the message says why and what fixes it" },
+    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; rejected admin credentials, missing permission` },
+    { code: 3, meaning: "a secret was regenerated but not stored: the old one is invalid; re-run to fix" },
+    { code: 4, meaning: "stored, but the value at AWSCURRENT did not authenticate" },
+    { code: 5, meaning: "conflict with a concurrent change; success is not reported" },
+    { code: 6, meaning: "interrupted after finishing every rotation in flight; clients not started are skipped" },
+    { code: "129, 130, 143", meaning: "stopped by SIGHUP, SIGINT or SIGTERM before any change" },
+  ],
+});
 
 /**
  * `keyward rotate`: regenerates OAuth client secrets straight into Secrets Manager and verifies them.
  * Admin credentials come from the provider's env vars; AWS from the SDK's default chain.
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ args, options: OPTIONS, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new UsageError(`rotate: ${(err as Error).message}`, { hint: ROTATE_USAGE });
-  }
-  if (values.help) {
-    io.stdout(ROTATE_USAGE + "\n");
+  const parsed = parseCommand(spec, args);
+  if (parsed.help) {
+    io.stdout(renderHelp(spec));
     return ExitCode.Ok;
   }
+  const { values, given } = parsed;
+  const json = values.format === "json";
   const modes = [values["client-id"], values["client-name"], values.manifest].filter((v) => v !== undefined).length;
-  if (modes !== 1) throw new UsageError("rotate: give exactly one of --client-id, --client-name or --manifest", { hint: ROTATE_USAGE });
-  for (const flag of ["client-id", "client-name", "secret-id", "manifest", "github-output", "concurrency"] as const) {
-    if (values[flag] !== undefined && values[flag]!.trim() === "") {
-      throw new UsageError(`rotate: --${flag} is empty`, {
-        hint: flag === "client-id" ? "pass the client's UUID; when it comes from a variable (\"$GENESYSCLOUD_OAUTHCLIENT_ID\"), check that the variable is set (source the sandbox's env file first)" : `give --${flag} a value`,
-      });
-    }
-  }
+  if (modes !== 1) throw new UsageError("rotate: give exactly one of --client-id, --client-name or --manifest", { hint: "run `keyward help rotate`" });
   if (values.manifest !== undefined) {
     if (values["secret-id"] !== undefined) throw new UsageError("rotate: --secret-id goes in the manifest entries, not beside --manifest");
     if (values["github-output"] !== undefined) throw new UsageError("rotate: --github-output rotates a single client; it cannot be combined with --manifest");
   } else {
-    if (!values["secret-id"]) throw new UsageError("rotate: --secret-id <name|arn> is required", { hint: ROTATE_USAGE });
-    if (values.concurrency !== undefined) throw new UsageError("rotate: --concurrency applies to --manifest only");
+    if (!values["secret-id"]) throw new UsageError("rotate: --secret-id <name|arn> is required", { hint: "run `keyward help rotate`" });
+    if (given.has("concurrency")) throw new UsageError("rotate: --concurrency applies to --manifest only");
     if (values["client-id"] !== undefined && !UUID.test(values["client-id"])) throw new UsageError(`rotate: --client-id "${values["client-id"]}" is not a UUID`);
   }
-  const concurrencyText = values.concurrency ?? "4";
-  const concurrency = /^\d{1,3}$/.test(concurrencyText) ? Number(concurrencyText) : NaN;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) throw new UsageError(`rotate: --concurrency must be a whole number from 1 to 64, got "${values.concurrency}"`);
+  const concurrency = values.concurrency;
 
   // Configuration is checked in full before any secret exists.
   if (values["github-output"] !== undefined) {
-    if (values.json) {
-      throw new UsageError("rotate: --github-output cannot be combined with --json", {
-        hint: "the ::add-mask:: commands go to stdout, where the runner must read them; drop --json (the step's output carries the secret, the log carries the summary)",
+    if (json) {
+      throw new UsageError("rotate: --github-output cannot be combined with --json (--format json)", {
+        hint: "the ::add-mask:: commands go to stdout, where the runner must read them; drop --format json (the step's output carries the secret, the log carries the summary)",
       });
     }
     if (io.stdoutIsFile) {
@@ -141,7 +156,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       const report = summarize([result], result.timings.totalMs);
       // One client: its own exit code (a usage problem of that one entry is exit 2).
       const exitCode = interruptedCode(result.exitCode, guard?.state.signal);
-      if (values.json) io.stdout(toJsonReport({ ...report, exitCode }) + "\n");
+      if (json) io.stdout(toJsonReport({ ...report, exitCode }) + "\n");
       else if (result.status === "failed" || result.status === "skipped") io.stderr(formatResultLine(result) + "\n");
       else io.stdout(formatResultLine(result) + "\n");
       return exitCode;
@@ -160,7 +175,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       },
     });
     const exitCode = interruptedCode(report.exitCode, guard?.state.signal);
-    if (values.json) io.stdout(toJsonReport({ ...report, exitCode }) + "\n");
+    if (json) io.stdout(toJsonReport({ ...report, exitCode }) + "\n");
     else {
       io.stdout(formatTable(report.results) + "\n");
       // The progress bar showed counts only: the failures' messages and fixes come after the table.

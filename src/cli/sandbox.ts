@@ -1,13 +1,36 @@
 import { rm, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { startSandbox, writeEnvFile } from "../sandbox/sandbox.js";
+import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
+import { defineCommand, parseCommand, renderHelp } from "./command-spec.js";
+import { USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 
 export const DEFAULT_ENV_FILE = ".keyward-sandbox.env";
-const USAGE = "usage: keyward sandbox [--port N] [--env-out PATH] [--force]";
+
+
+/** `keyward sandbox`'s grammar (parser and help are generated from it). */
+export const spec = defineCommand({
+  name: "sandbox",
+  summary: "run the Genesys Cloud and Secrets Manager emulators on loopback, with a seeded org",
+  usage: ["sandbox [--port N] [--env-out PATH] [--force]"],
+  description:
+    "  Genesys Cloud emulator on N, Secrets Manager on N+1, control API on N+2. Writes the env file once every server\n" +
+    "  answers, prints one JSON line (schema keyward.sandbox/v1: URLs and ids, no secrets) and runs until SIGINT, SIGTERM\n" +
+    "  or SIGHUP, then deletes the env file.",
+  flags: {
+    port: { type: "integer", value: "N", min: 0, max: 65533, default: 0, defaultText: "free ports", description: "first of the three loopback ports" },
+    "env-out": { type: "string", value: "PATH", defaultText: DEFAULT_ENV_FILE, insteadOf: ["env-file"], description: "env file to write (mode 0600; deleted when the sandbox stops)" },
+    force: { type: "boolean", description: "overwrite an existing env file" },
+  },
+  env: [],
+  exitCodes: [
+    { code: 0, meaning: "stopped by SIGINT, SIGTERM or SIGHUP" },
+    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; a taken port, an existing env file (without --force), a missing directory` },
+  ],
+});
 
 /** The signals that stop the sandbox; each one cleans up the same way (env file deleted, exit 0). */
 export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
@@ -17,46 +40,21 @@ export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
  * writes the env file (0600, atomically: once it exists it is complete and the sandbox answers), prints one JSON
  * line (URLs and ids, no secrets) and runs until SIGINT/SIGTERM/SIGHUP (exit 0, env file deleted).
  *
- * `--env-out` is the spelling that works through `npx` on Node 20 (npx's own `node` parses `--env-file` anywhere
- * on its command line and exits 9); `--env-file` stays as an alias for `./bin/keyward.js` and `node -- bin/...`.
+ * The flag is `--env-out`: no keyward flag is spelled `--env-file`, which Node 20 (and npx's own `node`) reads anywhere
+ * on its command line.
  * An existing env file is refused unless `--force` (it would be overwritten, then deleted on exit); a path whose
  * directory is missing is refused before anything listens. Both exit 2.
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      options: {
-        port: { type: "string" },
-        "env-out": { type: "string" },
-        "env-file": { type: "string" },
-        force: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError(`sandbox: ${(err as Error).message}`, { hint: USAGE });
-  }
-  if (values.help) {
-    io.stdout(
-      `${USAGE}\n  Genesys Cloud emulator on N, Secrets Manager on N+1, control API on N+2 (default: free ports)\n` +
-        `  --env-out PATH  env file to write (default ${DEFAULT_ENV_FILE}; alias --env-file, which npx on Node 20 cannot pass)\n` +
-        "  --force         overwrite an existing env file\n",
-    );
+  const parsed = parseCommand(spec, args);
+  if (parsed.help) {
+    io.stdout(renderHelp(spec));
     return ExitCode.Ok;
   }
-  if (values["env-out"] !== undefined && values["env-file"] !== undefined && values["env-out"] !== values["env-file"]) {
-    throw new UsageError("sandbox: --env-out and --env-file are the same option; give one", { hint: USAGE });
-  }
-  const port = values.port === undefined ? 0 : Number(values.port);
-  if (!/^\d+$/.test(values.port ?? "0") || !Number.isInteger(port) || port < 0 || port > 65533) {
-    throw new UsageError(`sandbox: --port must be an integer between 0 and 65533, got "${values.port}"`);
-  }
+  const { values } = parsed;
+  const port = values.port;
   const force = values.force === true;
-  const envFile = await checkEnvFilePath(values["env-out"] ?? values["env-file"] ?? DEFAULT_ENV_FILE, force);
+  const envFile = await checkEnvFilePath(values["env-out"] ?? DEFAULT_ENV_FILE, force);
 
   const sandbox = await startSandbox({ port }).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`sandbox: cannot listen on 127.0.0.1 port ${port}..${port + 2}: ${err.code ?? err.message}`, { hint: "pick another --port, or omit it to use free ports", cause: err });
@@ -77,7 +75,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
         cause: err,
       });
     }
-    io.stdout(JSON.stringify({ ...sandbox.summary, envFile, pid: process.pid }) + "\n");
+    io.stdout(JSON.stringify({ schema: REPORT_SCHEMAS.sandbox, ...sandbox.summary, envFile, pid: process.pid }) + "\n");
     await stop;
     // The file's credentials die with the sandbox.
     await rm(envFile, { force: true });
@@ -90,7 +88,6 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
 /** Resolves the env-file path and refuses one that exists (unless forced) or whose directory does not. */
 async function checkEnvFilePath(path: string, force: boolean): Promise<string> {
-  if (path === "") throw new UsageError("sandbox: --env-out needs a path", { hint: USAGE });
   const target = resolve(path);
   const dir = await stat(dirname(target)).catch(() => undefined);
   if (!dir?.isDirectory()) {

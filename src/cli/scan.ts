@@ -1,6 +1,5 @@
 import { execFile } from "node:child_process";
 import { writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { promisify } from "node:util";
 import { describeError, KeywardError, UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
@@ -10,10 +9,44 @@ import { checkJanitorUrl, postLiveFindings, WEBHOOK_SECRET_ENV } from "../scan/j
 import { renderJson, renderSarif, renderText, summaryLine } from "../scan/report.js";
 import { defaultJobs, runScan, type ScanOutcome } from "../scan/scan.js";
 import { verifyFindings } from "../scan/verify.js";
+import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
+import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
+import { USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 
-export const SCAN_USAGE =
-  "usage: keyward scan [PATH...|-] [--git] [--since REV | --range A..B] [--staged] [--format text|json|sarif] [--output FILE] [--verify] [--baseline FILE] [--jobs N] [--post-to-janitor URL]";
+/** `keyward scan`'s grammar: flags, variables and exit codes (parser and help are generated from it). */
+export const spec = defineCommand({
+  name: "scan",
+  summary: "find Genesys Cloud credentials in files, standard input or git history",
+  usage: [
+    "scan [PATH...|-] [--git] [--since REV | --range A..B] [--staged] [--format text|json|sarif] [--output FILE]",
+    "     [--[no-]verify] [--baseline FILE] [--concurrency N] [--post-to-janitor URL]",
+  ],
+  positionals: { name: "PATH...|-", description: "files or directories (default .), - for standard input; in git mode the repository" },
+  flags: {
+    git: { type: "boolean", description: "scan every commit on every ref (added lines only)" },
+    since: { type: "string", value: "REV", description: "scan the commits in REV..HEAD" },
+    range: { type: "string", value: "A..B", description: "scan the commits in the range A..B" },
+    staged: { type: "boolean", description: "scan the index (the pre-commit hook)" },
+    format: formatFlag(["json", "sarif"], `report format: text, JSON (schema ${REPORT_SCHEMAS.scan}) or SARIF 2.1.0`),
+    output: { type: "string", value: "FILE", short: "o", description: "write the report to FILE instead of stdout (checked before the scan)" },
+    verify: { type: "boolean", negatable: true, default: false, description: "try each client id + secret pair with one token grant (live, dead or unknown)" },
+    baseline: { type: "string", value: "FILE", description: "findings whose fingerprints FILE lists are not new (an earlier JSON report, {\"fingerprints\": [...]} or one a line)" },
+    concurrency: { type: "integer", value: "N", min: 1, max: 64, aliases: ["jobs"], short: "j", default: defaultJobs, defaultText: "the number of cores, at most 8", description: "files scanned at once (worker threads)" },
+    "post-to-janitor": { type: "string", value: "URL", description: "post each new verified-live finding to the janitor's webhook (needs --verify)" },
+  },
+  env: [
+    { name: "GENESYSCLOUD_REGION", description: "--verify: the region when no Genesys host is next to a finding (else every region is tried)" },
+    { name: "GENESYSCLOUD_GATEWAY_*", description: "--verify: send token grants through a gateway (the sandbox)" },
+    { name: WEBHOOK_SECRET_ENV, description: "--post-to-janitor: the janitor's webhook secret" },
+    { name: "GITHUB_REPOSITORY", description: "--post-to-janitor: owner/name of the repository (else the origin remote)" },
+  ],
+  exitCodes: [
+    { code: 0, meaning: "clean, or only baselined findings" },
+    { code: 1, meaning: "new findings" },
+    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; not a repository, unknown revision, unwritable --output, janitor refused` },
+  ],
+});
 
 declare const __KEYWARD_VERSION__: string | undefined;
 const VERSION = typeof __KEYWARD_VERSION__ === "string" ? __KEYWARD_VERSION__ : "dev";
@@ -31,33 +64,10 @@ export interface ScanCommand {
 
 /** Flags to a scan plan, or a UsageError. Pure. */
 export function parseScanArgs(args: string[]): ScanCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        git: { type: "boolean" },
-        since: { type: "string" },
-        range: { type: "string" },
-        staged: { type: "boolean" },
-        format: { type: "string" },
-        output: { type: "string", short: "o" },
-        verify: { type: "boolean" },
-        baseline: { type: "string" },
-        jobs: { type: "string", short: "j" },
-        "post-to-janitor": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (err) {
-    throw new UsageError(`scan: ${(err as Error).message}`, { hint: SCAN_USAGE });
-  }
+  const parsed = parseCommand(spec, args);
+  if (parsed.help) throw new HelpRequested();
   const { values, positionals } = parsed;
-  if (values.help) throw new HelpRequested();
-  const format = values.format ?? "text";
-  if (format !== "text" && format !== "json" && format !== "sarif") throw new UsageError(`scan: --format must be text, json or sarif, got "${format}"`);
+  const format = values.format;
   if (values.since !== undefined && values.range !== undefined) throw new UsageError("scan: --since and --range cannot be combined", { hint: "use --range A..B, or --since REV for REV..HEAD" });
   if (values.range !== undefined && !/^[^\s.][^\s]*\.\.\.?[^\s.][^\s]*$/.test(values.range)) throw new UsageError(`scan: --range must look like A..B, got "${values.range}"`);
   for (const rev of [values.since, values.range]) if (rev?.startsWith("-")) throw new UsageError(`scan: a revision cannot start with "-": ${rev}`);
@@ -70,11 +80,10 @@ export function parseScanArgs(args: string[]): ScanCommand {
   else if (values.git) git = { kind: "all" };
   if (git && positionals.length > 1) throw new UsageError("scan: in git mode, give at most one PATH: the repository");
   if (git && positionals.includes("-")) throw new UsageError("scan: stdin (-) cannot be combined with git mode");
-  const jobs = values.jobs === undefined ? defaultJobs() : Number(values.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`scan: --jobs must be an integer between 1 and 64, got "${values.jobs}"`);
+  const jobs = values.concurrency;
   const janitorUrl = values["post-to-janitor"] === undefined ? undefined : checkJanitorUrl(values["post-to-janitor"]);
   if (janitorUrl && !values.verify) throw new UsageError("scan: --post-to-janitor sends verified-live findings only", { hint: "add --verify" });
-  return { paths: positionals, git, format, output: values.output, verify: values.verify ?? false, baseline: values.baseline, jobs, janitorUrl };
+  return { paths: positionals, git, format, output: values.output, verify: values.verify, baseline: values.baseline, jobs, janitorUrl };
 }
 
 class HelpRequested extends Error {}
@@ -95,7 +104,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     command = parseScanArgs(args);
   } catch (err) {
     if (err instanceof HelpRequested) {
-      io.stdout(`${SCAN_USAGE}\n  exit 0 clean · 1 findings · 2 error\n`);
+      io.stdout(renderHelp(spec));
       return ExitCode.Ok;
     }
     throw err;

@@ -1,3 +1,4 @@
+import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
 import type { FleetReport } from "./fleet.js";
 import type { RotationResult } from "./rotate-client.js";
 
@@ -22,7 +23,7 @@ export function toJsonReport(report: FleetReport | { results: RotationResult[]; 
   }));
   const ok = results.filter((r) => r.status === "rotated" || r.status === "dry-run").length;
   const skipped = results.filter((r) => r.status === "skipped").length;
-  return JSON.stringify({ ok, failed: results.length - ok - skipped, skipped, exitCode: report.exitCode, totalMs: report.totalMs, results }, null, 2);
+  return JSON.stringify({ schema: REPORT_SCHEMAS.rotate, ok, failed: results.length - ok - skipped, skipped, exitCode: report.exitCode, totalMs: report.totalMs, results }, null, 2);
 }
 
 /** One plain line per finished client (non-TTY progress, and the single-client summary). */

@@ -1,19 +1,20 @@
+import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
 import type { Finding } from "./finding.js";
 import { loadRules } from "./rules.js";
 import type { ScanStats } from "./scan.js";
 
-/** The JSON of one finding (snake_case, like the janitor's event). No secret: a prefix and a fingerprint. */
+/** The JSON of one finding (camelCase, like every keyward report). No secret: a prefix and a fingerprint. */
 export function findingJson(f: Finding) {
   return {
-    rule_id: f.ruleId,
+    ruleId: f.ruleId,
     path: f.path,
     line: f.line,
     column: f.column,
     commit: f.commit,
-    author_email: f.authorEmail,
-    client_id: f.clientId,
+    authorEmail: f.authorEmail,
+    clientId: f.clientId,
     region: f.region,
-    secret_prefix: f.secretPrefix,
+    secretPrefix: f.secretPrefix,
     fingerprint: f.fingerprint,
     verdict: f.verdict,
     baseline: f.baseline,
@@ -21,7 +22,7 @@ export function findingJson(f: Finding) {
 }
 
 export function renderJson(findings: Finding[], stats: ScanStats): string {
-  return JSON.stringify({ version: 1, findings: findings.map(findingJson), stats }, null, 2) + "\n";
+  return JSON.stringify({ schema: REPORT_SCHEMAS.scan, findings: findings.map(findingJson), stats }, null, 2) + "\n";
 }
 
 export function describeFinding(f: Finding): string {

@@ -96,7 +96,8 @@ describe("keyward audit-state", () => {
     const path = await file("dead.tfstate", stateV4([{ type: "genesyscloud_oauth_client", name: "billing", attributes: oauthAttributes(client.id, client.secret) }]));
     const run = await audit([path, "--json"]);
     expect(run.code).toBe(0);
-    const report = JSON.parse(run.stdout) as { findings: Array<Record<string, unknown>> };
+    const report = JSON.parse(run.stdout) as { schema: string; findings: Array<Record<string, unknown>> };
+    expect(report.schema).toBe("keyward.audit-state/v1");
     expect(report.findings).toEqual([expect.objectContaining({ verdict: "dead", clientId: client.id, location: "genesyscloud_oauth_client.billing.client_secret", fingerprint: expect.stringMatching(/^kwf1_[0-9a-f]{16}$/) })]);
   });
 

@@ -127,7 +127,8 @@ describe("flags, environment and manifests that cannot be right", () => {
   it("answers `keyward help rotate` with the rotate usage and `-V` with the version", async () => {
     const help = await keyward(["help", "rotate"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/^usage: keyward rotate --client-id/);
+    expect(help.stdout).toMatch(/^keyward rotate — /);
+    expect(help.stdout).toMatch(/\n {2}keyward rotate --client-id/);
     expect(help.stdout).toMatch(/--take-over/);
     const version = await keyward(["-V"]);
     expect(version.code).toBe(0);

@@ -34,7 +34,7 @@ describe("keyward rotate (one client)", () => {
     const run = await keyward(["rotate", "--client-name", "cli-json", "--secret-id", "cli/json", "--create-secret", "--json"]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { results: Array<Record<string, unknown>> };
-    expect(report).toMatchObject({ ok: 1, failed: 0, exitCode: 0 });
+    expect(report).toMatchObject({ schema: "keyward.rotate/v1", ok: 1, failed: 0, exitCode: 0 });
     expect(report.results[0]).toMatchObject({ clientId: client.id, status: "rotated", secretArn: expect.stringContaining("cli/json"), versionId: expect.any(String) });
     expect(Object.keys(report.results[0]!.timings as object).sort()).toEqual(["preflightMs", "regenerateMs", "storeMs", "totalMs", "verifyMs"]);
     const value = await stored("cli/json");
@@ -86,7 +86,7 @@ describe("keyward rotate (one client)", () => {
     [["rotate", "--client-id", "nope", "--secret-id", "s"], /not a UUID/],
     [["rotate", "--client-id", "0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b"], /--secret-id <name\|arn> is required/],
     [["rotate", "--manifest", "m.json", "--secret-id", "s"], /--secret-id goes in the manifest/],
-    [["rotate", "--client-id", "0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b", "--secret-id", "s", "--bogus"], /Unknown option '--bogus'/],
+    [["rotate", "--client-id", "0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b", "--secret-id", "s", "--bogus"], /unknown flag --bogus/],
     [["frobnicate"], /unknown command "frobnicate"/],
   ])("exits 2 with a usage message for %j", async (args, message) => {
     const run = await keyward(args);

@@ -38,7 +38,7 @@ describe("keyward sandbox", () => {
   it("prints one JSON line, writes a 0600 env file that works, and exits 0 on SIGTERM", async () => {
     const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
     const envFile = join(dir, "sandbox.env");
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-file", envFile], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const firstLine = await new Promise<string>((resolve, reject) => {
@@ -78,7 +78,7 @@ describe("keyward sandbox", () => {
     const port = (blocker.address() as { port: number }).port;
     const { runKeyward } = await import("../helpers/keyward-cli.js");
     const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
-    const run = await runKeyward(["sandbox", "--port", String(port), "--env-file", join(dir, "x.env")], {});
+    const run = await runKeyward(["sandbox", "--port", String(port), "--env-out", join(dir, "x.env")], {});
     blocker.close();
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/cannot listen .* EADDRINUSE/);
@@ -130,7 +130,7 @@ describe("keyward sandbox", () => {
     expect(refused.stdout).toBe("");
     expect(await readFile(envFile, "utf8")).toBe("MINE=1\n");
 
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-file", envFile, "--force"], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile, "--force"], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
     await firstLine(child);
     expect(parseEnvFile(await readFile(envFile, "utf8")).GENESYSCLOUD_OAUTHCLIENT_ID).toBeDefined();
     const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));

@@ -13,6 +13,7 @@ const envFile = (id: string, secret: string) => `GENESYSCLOUD_OAUTHCLIENT_ID=${i
 const mine = [SECRET, SECRET2, Buffer.from(`${ID}:${SECRET}`).toString("base64")];
 
 interface JsonReport {
+  schema: string;
   findings: Array<Record<string, unknown> & { path: string; line: number; commit: string | null; fingerprint: string; baseline: string }>;
   stats: { files: number; skipped: Record<string, number> };
 }
@@ -28,7 +29,8 @@ describe("keyward scan on files", () => {
     expect(leaks(outputs)).toEqual([]);
     const json = JSON.parse(outputs[2]!) as JsonReport;
     expect(json.findings.length).toBeGreaterThanOrEqual(28);
-    expect(Object.keys(json.findings[0]!).sort()).toEqual(["author_email", "baseline", "client_id", "column", "commit", "fingerprint", "line", "path", "region", "rule_id", "secret_prefix", "verdict"]);
+    expect(json.schema).toBe("keyward.scan/v2");
+    expect(Object.keys(json.findings[0]!).sort()).toEqual(["authorEmail", "baseline", "clientId", "column", "commit", "fingerprint", "line", "path", "region", "ruleId", "secretPrefix", "verdict"]);
     expect(new Set(json.findings.map((f) => f.verdict))).toEqual(new Set(["unverified"]));
     const sarif = JSON.parse(outputs[4]!) as { version: string; runs: Array<{ tool: { driver: { rules: unknown[] } }; results: Array<{ locations: Array<{ physicalLocation: { region: Record<string, unknown> } }>; partialFingerprints: Record<string, string> }> }> };
     expect(sarif.version).toBe("2.1.0");
@@ -48,7 +50,7 @@ describe("keyward scan on files", () => {
     const res = spawnSync(process.execPath, ["--", KEYWARD_BIN, "scan", "-", "--format", "json"], { input: envFile(ID, SECRET), encoding: "utf8", env: { PATH: process.env.PATH } });
     expect(res.status).toBe(1);
     const json = JSON.parse(res.stdout) as JsonReport;
-    expect(json.findings).toMatchObject([{ path: "-", line: 2, column: 33, client_id: ID }]);
+    expect(json.findings).toMatchObject([{ path: "-", line: 2, column: 33, clientId: ID }]);
     expect(leaks([res.stdout, res.stderr], mine)).toEqual([]);
   });
 
@@ -136,7 +138,7 @@ describe("keyward scan on git history", () => {
     expect(res.code).toBe(1);
     const findings = (JSON.parse(res.stdout) as JsonReport).findings;
     expect(findings).toEqual(
-      expect.arrayContaining([expect.objectContaining({ path: "config/genesys.env", line: 3, commit: added, author_email: "leaker@example.com", client_id: ID })]),
+      expect.arrayContaining([expect.objectContaining({ path: "config/genesys.env", line: 3, commit: added, authorEmail: "leaker@example.com", clientId: ID })]),
     );
     expect(findings).toHaveLength(2);
     expect(leaks([res.stdout, res.stderr], mine)).toEqual([]);
@@ -194,7 +196,7 @@ describe("keyward scan usage errors", () => {
     [["/no/such/path"], "no such file"],
     [["--post-to-janitor", "http://janitor.example.com/hook", "--verify"], "unencrypted"],
     [["--post-to-janitor", "https://janitor.example.com/hook"], "--verify"],
-    [["--bogus"], "Unknown option"],
+    [["--bogus"], "unknown flag --bogus"],
   ])("exits 2 for %j", async (args, message) => {
     const res = await runKeyward(["scan", ...args], {});
     expect(res.code).toBe(2);

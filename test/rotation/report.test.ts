@@ -58,6 +58,7 @@ describe("rotation reports", () => {
   it("keep the JSON report to ids, versions, outcomes and timings", () => {
     const report = JSON.parse(toJsonReport({ results: [rotated, failed], exitCode: 1, totalMs: 20 })) as Record<string, unknown>;
     expect(report).toEqual({
+      schema: "keyward.rotate/v1",
       ok: 1,
       failed: 1,
       skipped: 0,
