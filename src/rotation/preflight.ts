@@ -91,6 +91,15 @@ export async function preflight(target: RotationTarget, deps: RotationDeps, opti
     );
   }
   const arn = description?.arn;
+  const adminInPair = [pair.primary, pair.standby].includes(canonicalClientId(deps.genesys.adminClientId));
+  if (adminInPair && options.adminSecretArn !== undefined && arn !== options.adminSecretArn) {
+    throw new PreflightError(
+      `client ${canonicalClientId(deps.genesys.adminClientId)} is the admin client, whose credentials this run read from ${options.adminSecretArn} (KEYWARD_ADMIN_SECRET_ARN); rotating it into ${target.secretId} would leave a dead secret where the next command looks`,
+      "admin-secret-mismatch",
+      `rotate the admin client into its own document: --secret-id ${options.adminSecretArn}`,
+      "misconfigured",
+    );
+  }
   const otherClaims = await claimsElsewhere(deps.store, pair, arn);
   if (otherClaims.length > 0 && !options.takeOver) throw claimedElsewhereError(pair, target.secretId, otherClaims);
   const stages = description?.versionIdsToStages ?? {};

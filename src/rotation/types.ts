@@ -86,6 +86,11 @@ export interface RotateOptions {
   mode?: "rotate" | "repair";
   /** Who rotates, for the lock's record (`keyward rotate` by default). */
   by?: string;
+  /**
+   * The ARN of the secret the admin credentials were read from (KEYWARD_ADMIN_SECRET_ARN): rotating the admin client
+   * is allowed only into that secret, so the next command reads the new secret from where it looks.
+   */
+  adminSecretArn?: string;
 }
 
 export interface RotationTimings {

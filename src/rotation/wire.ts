@@ -95,14 +95,5 @@ function storedGateway(gateway: GatewaySettings | undefined): StoredCredentials[
   };
 }
 
-/** The env-var view of a stored gateway, for building Genesys settings from a credential document. */
-export function gatewayToEnv(gateway: StoredCredentials["gateway"] | undefined): Record<string, string> {
-  if (!gateway) return {};
-  return {
-    GENESYSCLOUD_GATEWAY_HOST: gateway.host,
-    ...(gateway.port ? { GENESYSCLOUD_GATEWAY_PORT: gateway.port } : {}),
-    ...(gateway.protocol ? { GENESYSCLOUD_GATEWAY_PROTOCOL: gateway.protocol } : {}),
-    ...(gateway.pathName ? { GENESYSCLOUD_GATEWAY_PATH_NAME: gateway.pathName } : {}),
-    ...(gateway.pathValue ? { GENESYSCLOUD_GATEWAY_PATH_VALUE: gateway.pathValue } : {}),
-  };
-}
+// The env-var view of a stored gateway lives with the admin credentials (src/secrets/admin-credentials.ts).
+export { gatewayToEnv } from "../secrets/admin-credentials.js";
