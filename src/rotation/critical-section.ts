@@ -65,11 +65,11 @@ export interface Section {
  * was not acted on (connection refused, 429, 4xx) changes nothing; one that may have been acted on (timeout, 5xx, lost
  * connection) is retried here only while a retry, the store after it and their waits fit the budget; otherwise exit 3.
  */
-export async function regenerate(run: Run, what: InFlight & { lock: SecretLock }, gate: RunGate | undefined, section: Section): Promise<string> {
+export async function regenerate(run: Run, what: InFlight & { lockExpiresAtMs: number }, gate: RunGate | undefined, section: Section): Promise<string> {
   const { deps, policy, clock, worst } = run;
   let mayHaveChanged = false;
   let leave: (() => void) | undefined;
-  const latestStart = () => Math.min(gate?.latestStartMs ?? Number.POSITIVE_INFINITY, what.lock.expiresAtMs - policy.criticalBudgetMs);
+  const latestStart = () => Math.min(gate?.latestStartMs ?? Number.POSITIVE_INFINITY, what.lockExpiresAtMs - policy.criticalBudgetMs);
   for (let attempt = 1; ; attempt++) {
     const budget = section.budget;
     const notAfter = mayHaveChanged && budget ? budget.until - worst.regenerateMs - worst.callMs : latestStart();

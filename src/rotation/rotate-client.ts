@@ -132,7 +132,7 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
 
     // ---- 3–6. regenerate → store at AWSPENDING → verify → promote -----------------------------------------
     for (let round = 0; round <= policy.maxReRotations; round++) {
-      const secret = await timed("regenerateMs", () => regenerate(run, { clientId: targetClient.id, secretId: target.secretId, lock: held }, options.gate, section));
+      const secret = await timed("regenerateMs", () => regenerate(run, { clientId: targetClient.id, secretId: target.secretId, lockExpiresAtMs: held.expiresAtMs }, options.gate, section));
       regenerated = true;
       registerClientSecret(targetClient.id, secret);
       result.regenerations++;

@@ -6,6 +6,7 @@ import { randomSigV4Credentials, signSigV4, type SigV4Credentials } from "./comm
 import { BUILTIN_ROLES, startGenesysEmulator, type GenesysEmulator, type SeededClient } from "./genesys/index.js";
 import { startSecretsManagerEmulator, type SecretsManagerEmulator } from "./secretsmanager/index.js";
 import { serializeStoredCredentials, type StoredCredentials } from "../secrets/credential-value.js";
+import { createRotationHandler } from "../rotation/lambda.js";
 
 export interface SandboxOptions {
   /** Base port: Genesys Cloud on N, Secrets Manager on N+1, control on N+2. 0 (default) = three free ports. */
@@ -24,6 +25,11 @@ export interface Sandbox {
   janitor: SeededClient;
   /** Secrets Manager names where the sandbox stored the admin and janitor credentials. */
   secretNames: { admin: string; janitor: string };
+  /**
+   * The Lambda ARN of keyward's rotation function in the sandbox: `RotateSecret` with it (or a secret configured
+   * with it) runs keyward's handler in this process (src/rotation/lambda.ts), acting as the sandbox admin.
+   */
+  rotationFunctionArn: string;
   region: string;
   /** The access key pair the Secrets Manager emulator accepts (random per sandbox; also in `env`). */
   awsCredentials: SigV4Credentials;
@@ -106,6 +112,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     AWS_SECRET_ACCESS_KEY: awsCredentials.secretAccessKey,
     KEYWARD_SANDBOX_CONTROL_URL: control.url,
   };
+  // keyward's rotation handler, invoked by RotateSecret as Lambda would invoke it, with a Lambda's environment: the admin
+  // secret's ARN and the AWS settings, no Genesys credentials.
+  const rotationFunctionArn = `arn:aws:lambda:${region}:000000000000:function:keyward-rotation`;
+  const adminSecretArn = secretsManager.control.state().secrets.find((s) => s.name === secretNames.admin)!.arn;
+  const rotationHandler = createRotationHandler(
+    {
+      KEYWARD_ADMIN_SECRET_ARN: adminSecretArn,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: awsCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: awsCredentials.secretAccessKey,
+      KEYWARD_LOG_LEVEL: "warn",
+    },
+    { write: () => undefined },
+  );
+  secretsManager.control.setRotationFunction(rotationFunctionArn, (event) => rotationHandler(event, { getRemainingTimeInMillis: () => 900_000 }));
   const summary: Record<string, string> = {
     genesysUrl: genesys.url,
     secretsManagerUrl: secretsManager.url,
@@ -114,6 +136,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     adminClientId: admin.id,
     janitorClientId: janitor.id,
     adminSecretName: secretNames.admin,
+    rotationFunctionArn,
     janitorSecretName: secretNames.janitor,
   };
   return {
@@ -123,6 +146,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     admin,
     janitor,
     secretNames,
+    rotationFunctionArn,
     region,
     awsCredentials: { ...awsCredentials },
     env,

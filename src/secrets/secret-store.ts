@@ -24,6 +24,10 @@ export interface SecretDescription {
   deletedDate?: Date;
   versionIdsToStages: Record<string, string[]>;
   tags: Record<string, string>;
+  /** Secrets Manager's own rotation is configured (RotateSecret / aws_secretsmanager_secret_rotation). */
+  rotationEnabled?: boolean;
+  rotationLambdaArn?: string;
+  lastRotatedDate?: Date;
 }
 
 /** The tag keyward writes on every secret it rotates a client into (src/contracts/client-id-tag.ts). */
@@ -101,6 +105,12 @@ export interface SecretStoreOptions {
   /** Per-request timeout in ms. Default 10 s. */
   requestTimeoutMs?: number;
   logger?: Logger;
+  /**
+   * Read the SDK's settings from this environment instead of the process's (endpoint, region, access keys): for a
+   * handler invoked in-process with its own environment (the sandbox's rotation function). The default chain
+   * still supplies what it does not name.
+   */
+  env?: Record<string, string | undefined>;
 }
 
 /**
@@ -115,6 +125,7 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
     options.client ??
     new SecretsManagerClient({
       ...(options.region ? { region: options.region } : {}),
+      ...(options.env ? clientConfigFromEnv(options.env) : {}),
       maxAttempts,
       requestHandler: { requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true, connectionTimeout: CONNECTION_TIMEOUT_MS },
     });
@@ -143,6 +154,9 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
           ...(out.DeletedDate ? { deletedDate: out.DeletedDate } : {}),
           versionIdsToStages: out.VersionIdsToStages ?? {},
           tags: Object.fromEntries((out.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""])),
+          rotationEnabled: out.RotationEnabled ?? false,
+          ...(out.RotationLambdaARN ? { rotationLambdaArn: out.RotationLambdaARN } : {}),
+          ...(out.LastRotatedDate ? { lastRotatedDate: out.LastRotatedDate } : {}),
         };
       }),
     create: (name, opts = {}) =>
@@ -244,5 +258,18 @@ function storedValue(out: { ARN?: string; VersionId?: string; SecretString?: str
     value,
     ...(out.CreatedDate ? { createdDate: out.CreatedDate } : {}),
     ...(out.VersionStages ? { stages: out.VersionStages } : {}),
+  };
+}
+
+/** The SDK settings an environment names explicitly (what the default chain would read from the process's). */
+function clientConfigFromEnv(env: Record<string, string | undefined>): { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } } {
+  const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER?.trim() || env.AWS_ENDPOINT_URL?.trim();
+  const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
+  const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY?.trim();
+  return {
+    ...(endpoint ? { endpoint } : {}),
+    ...(region ? { region } : {}),
+    ...(accessKeyId && secretAccessKey ? { credentials: { accessKeyId, secretAccessKey, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } } : {}),
   };
 }
