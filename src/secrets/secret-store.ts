@@ -87,6 +87,8 @@ export interface SecretStore {
    * in canonical form.
    */
   listTagged(key: string, value: string): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>>;
+  /** The (not deleted) secrets that carry tag `key`, whatever its value. */
+  listWithTag(key: string): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>>;
   /** DeleteSecret without recovery: only for a container this run created and never wrote. */
   deleteUnused(secretId: string): Promise<void>;
   /**
@@ -140,6 +142,22 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
       log.debug("secrets manager call failed", { operation, secretId, reason: mapped.reason, awsName: mapped.awsName });
       throw mapped;
     }
+  }
+
+  async function listByTagKey(key: string): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>> {
+    const found: Array<{ arn: string; name: string; tags: Record<string, string> }> = [];
+    let nextToken: string | undefined;
+    for (let page = 0; page < MAX_LIST_PAGES; page++) {
+      const out = await client.send(new ListSecretsCommand({ Filters: [{ Key: "tag-key", Values: [key] }], MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
+      for (const s of out.SecretList ?? []) {
+        if (s.DeletedDate) continue;
+        const tags = Object.fromEntries((s.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""]));
+        if (s.ARN && tags[key] !== undefined) found.push({ arn: s.ARN, name: s.Name ?? s.ARN, tags });
+      }
+      nextToken = out.NextToken;
+      if (!nextToken) break;
+    }
+    return found;
   }
 
   return {
@@ -217,31 +235,11 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         await client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: keys }));
       }),
     listTagged: (key, value) =>
-      call("ListSecrets", `tag ${key}=${value}`, async () => {
-        // Only the tag key filters: ListSecrets' tag-value filter is a case-sensitive prefix match, so a tag written
-        // in another spelling would be missed. The values are compared here, in canonical form.
-        const found: Array<{ arn: string; name: string; tags: Record<string, string> }> = [];
-        const wanted = canonicalClientId(value);
-        let nextToken: string | undefined;
-        for (let page = 0; page < MAX_LIST_PAGES; page++) {
-          const out = await client.send(
-            new ListSecretsCommand({
-              Filters: [{ Key: "tag-key", Values: [key] }],
-              MaxResults: 100,
-              ...(nextToken ? { NextToken: nextToken } : {}),
-            }),
-          );
-          for (const s of out.SecretList ?? []) {
-            if (s.DeletedDate) continue;
-            const tags = Object.fromEntries((s.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""]));
-            // Client ids are compared as identities, not spellings (a UUID's case does not make it another client).
-            if (s.ARN && tags[key] !== undefined && canonicalClientId(tags[key]) === wanted) found.push({ arn: s.ARN, name: s.Name ?? s.ARN, tags });
-          }
-          nextToken = out.NextToken;
-          if (!nextToken) break;
-        }
-        return found;
-      }),
+      // Only the tag key filters: ListSecrets' tag-value filter is a case-sensitive prefix match, so a tag written
+      // in another spelling would be missed. The values are compared here, in canonical form (a UUID's case does not
+      // make it another client).
+      call("ListSecrets", `tag ${key}=${value}`, async () => (await listByTagKey(key)).filter((s) => canonicalClientId(s.tags[key]!) === canonicalClientId(value))),
+    listWithTag: (key) => call("ListSecrets", `tag ${key}`, () => listByTagKey(key)),
     deleteUnused: (secretId) =>
       call("DeleteSecret", secretId, async () => {
         await client.send(new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }));
