@@ -169,12 +169,13 @@ export class JanitorStack extends TerraformStack {
       entry: JANITOR_WORKER_ENTRY,
       statements: [
         { sid: "ReadOwnSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [this.webhookSecret.arn, this.githubToken.arn, this.slackToken.arn, this.janitorClient.secretArn] },
-        { sid: "RotateOwnCredentials", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:TagResource"], resources: [this.janitorClient.secretArn] },
+        // A rotation takes the secret's lock and promotes its new value with UpdateSecretVersionStage (src/rotation/lock.ts).
+        { sid: "RotateOwnCredentials", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource"], resources: [this.janitorClient.secretArn] },
         // ListSecrets has no resource-level permissions: "*" is the only possible resource.
         { sid: "FindManagedSecretsByTag", actions: ["secretsmanager:ListSecrets"], resources: ["*"] },
         {
           sid: "RotateManagedClientSecrets",
-          actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+          actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
           resources: [managedSecretArns],
           conditions: [{ test: "Null", variable: "secretsmanager:ResourceTag/keyward:client-id", values: ["false"] }],
         },

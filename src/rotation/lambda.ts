@@ -67,10 +67,11 @@ export function createRotationHandler(env: Record<string, string | undefined>, o
       return outcome;
     }
 
-    const targets = parseManifest(input, "scheduler input");
+    const rotateAdmin = env[ROTATE_ADMIN_ENV]?.trim().toLowerCase() !== "false";
+    // Only alternating pairs (rotated by Secrets Manager) leave the manifest empty: the admin is still rotated.
+    const targets = parseManifest(input, "scheduler input", { allowEmpty: rotateAdmin });
     await deps.genesys.adminToken();
     const adminDoc = admin.document!;
-    const rotateAdmin = env[ROTATE_ADMIN_ENV]?.trim().toLowerCase() !== "false";
     const adminListed = targets.some((t) => [t.clientId, t.standbyClientId].some((id) => id !== undefined && canonicalClientId(id) === canonicalClientId(adminDoc.clientId)));
     if (rotateAdmin && !adminListed) targets.push(adminTarget(adminDoc, admin.source.kind === "secret" ? admin.source.arn : adminArn));
     const concurrency = Number(env.KEYWARD_CONCURRENCY ?? 4) || 4;

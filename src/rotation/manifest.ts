@@ -17,10 +17,10 @@ export function refuseControlCharacters(where: string, value: string): void {
  * `{ "clients": [...] }` (the form the scheduled-rotation stack puts in the EventBridge Scheduler input).
  * `standbyClientId` makes the entry an alternating pair (README "Alternating clients").
  */
-export function parseManifest(data: unknown, source = "manifest"): RotationTarget[] {
+export function parseManifest(data: unknown, source = "manifest", options: { allowEmpty?: boolean } = {}): RotationTarget[] {
   const list = Array.isArray(data) ? data : data && typeof data === "object" && Array.isArray((data as { clients?: unknown }).clients) ? (data as { clients: unknown[] }).clients : undefined;
   if (!list) throw new UsageError(`${source}: expected a list of {clientId | clientName, secretId} entries (or {"clients": [...]})`);
-  if (list.length === 0) throw new UsageError(`${source}: the list of clients is empty`);
+  if (list.length === 0 && !options.allowEmpty) throw new UsageError(`${source}: the list of clients is empty`);
   const seen = new Map<string, number>();
   return list.map((entry, i) => {
     const where = `${source}: entry ${i + 1}`;

@@ -10,6 +10,21 @@ import { LambdaFunction } from "../bindings/aws/lambda-function.js";
 import { LambdaFunctionEventInvokeConfig } from "../bindings/aws/lambda-function-event-invoke-config.js";
 import { bundleLambda, LAMBDA_BUNDLE_FILE, ROTATION_LAMBDA_ENTRY } from "./lambda-bundle.js";
 
+/**
+ * What rotating a secret takes: read it (the guards), write the lock's record and the new value (PutSecretValue),
+ * move AWSPENDING and AWSCURRENT (UpdateSecretVersionStage: the lock's compare-and-set, the promote), and set or undo
+ * the `keyward:client-id` claim (TagResource, UntagResource).
+ */
+export const ROTATE_ACTIONS = [
+  "secretsmanager:DescribeSecret",
+  "secretsmanager:GetSecretValue",
+  "secretsmanager:PutSecretValue",
+  "secretsmanager:UpdateSecretVersionStage",
+  "secretsmanager:TagResource",
+  // Undoes a claim this run added when it stops before regenerating (keyward rotate's "release").
+  "secretsmanager:UntagResource",
+] as const;
+
 /** Lambda runtimes the ESM bundle is built for. */
 export type RotationLambdaRuntime = "nodejs22.x" | "nodejs20.x";
 
@@ -28,6 +43,8 @@ export interface RotationLambdaOptions {
   readonly awsRegion: string;
   /** KEYWARD_CONCURRENCY: clients rotated in parallel per invocation (the handler's default is 4). */
   readonly concurrency?: number;
+  /** KEYWARD_ROTATE_ADMIN: the scheduled run rotates the admin client too, last, into its own secret. Default true. */
+  readonly rotateAdminClient?: boolean;
   /** Default 30. */
   readonly logRetentionInDays?: number;
   /** CMK for the log group (`kms_key_id`); its key policy must let `logs.<region>.amazonaws.com` use it. */
@@ -137,20 +154,15 @@ export class RotationLambda extends Construct {
     };
     const statements: IamPolicyStatement[] = [
       {
+        // The admin credentials, read at run time; with rotateAdminClient the admin client is rotated last into the
+        // same secret (the rotation's lock, its new value at AWSPENDING, then AWSCURRENT), so the next run reads it.
         sid: "ReadAdminCredentials",
-        actions: ["secretsmanager:GetSecretValue"],
+        actions: ["secretsmanager:GetSecretValue", ...(options.rotateAdminClient === false ? [] : ROTATE_ACTIONS.filter((a) => a !== "secretsmanager:GetSecretValue"))],
         resources: [options.adminSecretArn],
       },
       {
         sid: "RotateManagedClientSecrets",
-        actions: [
-          "secretsmanager:DescribeSecret",
-          "secretsmanager:GetSecretValue",
-          "secretsmanager:PutSecretValue",
-          "secretsmanager:TagResource",
-          // Undoes a claim this run added when it stops before regenerating (keyward rotate's "release").
-          "secretsmanager:UntagResource",
-        ],
+        actions: [...ROTATE_ACTIONS],
         resources: [...options.managedSecretArns],
       },
       {
@@ -170,7 +182,8 @@ export class RotationLambda extends Construct {
     if (options.adminSecretKmsKeyArn) {
       statements.push({
         sid: "DecryptAdminSecret",
-        actions: ["kms:Decrypt"],
+        // Writing the rotated admin document needs a data key as well.
+        actions: options.rotateAdminClient === false ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:GenerateDataKey"],
         resources: [options.adminSecretKmsKeyArn],
         conditions: [viaSecretsManager],
       });
@@ -196,6 +209,7 @@ export class RotationLambda extends Construct {
       KEYWARD_LOG_LEVEL: options.logLevel ?? "info",
     };
     if (options.concurrency !== undefined) variables.KEYWARD_CONCURRENCY = String(options.concurrency);
+    variables.KEYWARD_ROTATE_ADMIN = String(options.rotateAdminClient ?? true);
 
     this.function = new LambdaFunction(this, "function", {
       functionName: options.functionName,
