@@ -10,6 +10,7 @@
  *      TruffleHog (each given keyward's exported rule), with 1 and 2 threads; recall and precision of each; git-history
  *      scan against `git log -p -U0` itself.
  *   P4 cold start of three commands ÷ `node -e 0`.   P5 `cdktf synth` wall time and peak memory; `npm test` wall time.
+ *   P7 consumer-visible refused grants per rotation, alternating clients (must be 0) vs a single client (the cutover).
  * Every figure is a median (samples given) or a count; machine details are in the JSON.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -21,9 +22,10 @@ import { section as p2 } from "./bench/p2-fleet.js";
 import { section as p3 } from "./bench/p3-scanner.js";
 import { section as p4 } from "./bench/p4-cold-start.js";
 import { section as p5 } from "./bench/p5-synth.js";
+import { section as p7 } from "./bench/p7-consumer.js";
 
 /** Sections in the order they run; a new section is a file in scripts/bench/ and one entry here. */
-const SECTIONS: BenchSection[] = [p4, p2, p1, p3, p5];
+const SECTIONS: BenchSection[] = [p4, p2, p1, p3, p5, p7];
 
 const jsonFile = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
 const only = args.includes("--only") ? new Set(args[args.indexOf("--only") + 1]!.split(",").map((s) => s.trim().toUpperCase())) : undefined;

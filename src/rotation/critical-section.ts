@@ -88,6 +88,7 @@ export async function regenerate(run: Run, what: InFlight & { lockExpiresAtMs: n
             leave = undefined;
           };
           section.budget = new CriticalBudget(clock, clock.now() + policy.criticalBudgetMs);
+          deps.logger.debug("sending the regenerate: the critical section begins", { clientId: what.clientId, budgetMs: policy.criticalBudgetMs });
         },
       });
     } catch (err) {

@@ -150,7 +150,7 @@ export async function acquireLock(ctx: LockContext, request: AcquireRequest): Pr
           logger.info("waiting for the rotation lock of the secret", { secretArn, holder: describeHolder(state) });
         }
         await clock.sleep(Math.round(waitMs * (0.5 + clock.random() / 2)));
-        waitMs = Math.min(waitMs * 1.6, 2_000);
+        waitMs = Math.min(waitMs * 1.5, 1_000);
         continue;
       }
       tookOver = state;

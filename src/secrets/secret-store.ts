@@ -36,6 +36,27 @@ export { CLIENT_ID_TAG } from "../contracts/client-id-tag.js";
 const MAX_LIST_PAGES = 100;
 const CONNECTION_TIMEOUT_MS = 3_000;
 
+/** A ListSecrets filter takes at most 10 values: prefixes with at most 3 letters have at most 8 case variants. */
+const MAX_PREFIX_LETTERS = 3;
+
+/**
+ * Every upper/lower-case spelling of the longest prefix of `value` (up to 8 characters) that has at most 3 letters:
+ * a tag-value filter with all of them matches a tag in any spelling of `value`.
+ */
+export function caseVariantPrefixes(value: string): string[] {
+  let prefix = "";
+  let letters = 0;
+  for (const ch of value.slice(0, 8)) {
+    const letter = ch.toLowerCase() !== ch.toUpperCase();
+    if (letter && letters === MAX_PREFIX_LETTERS) break;
+    if (letter) letters++;
+    prefix += ch;
+  }
+  let variants = [""];
+  for (const ch of prefix) variants = ch.toLowerCase() === ch.toUpperCase() ? variants.map((v) => v + ch) : variants.flatMap((v) => [v + ch.toLowerCase(), v + ch.toUpperCase()]);
+  return prefix === "" ? [] : variants;
+}
+
 /**
  * The SDK's standard retry mode waits at most `min(20 s, 2^attempt × 500 ms)` (throttling base) before a retry:
  * the worst case of one call is every attempt's connection + request timeout plus those waits.
@@ -144,11 +165,12 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
     }
   }
 
-  async function listByTagKey(key: string): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>> {
+  async function listByTagKey(key: string, valuePrefixes?: string[]): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>> {
     const found: Array<{ arn: string; name: string; tags: Record<string, string> }> = [];
     let nextToken: string | undefined;
+    const filters = [{ Key: "tag-key" as const, Values: [key] }, ...(valuePrefixes?.length ? [{ Key: "tag-value" as const, Values: valuePrefixes }] : [])];
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const out = await client.send(new ListSecretsCommand({ Filters: [{ Key: "tag-key", Values: [key] }], MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
+      const out = await client.send(new ListSecretsCommand({ Filters: filters, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
       for (const s of out.SecretList ?? []) {
         if (s.DeletedDate) continue;
         const tags = Object.fromEntries((s.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""]));
@@ -235,10 +257,11 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         await client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: keys }));
       }),
     listTagged: (key, value) =>
-      // Only the tag key filters: ListSecrets' tag-value filter is a case-sensitive prefix match, so a tag written
-      // in another spelling would be missed. The values are compared here, in canonical form (a UUID's case does not
-      // make it another client).
-      call("ListSecrets", `tag ${key}=${value}`, async () => (await listByTagKey(key)).filter((s) => canonicalClientId(s.tags[key]!) === canonicalClientId(value))),
+      // ListSecrets' tag-value filter is a case-sensitive prefix match: filtering on the value itself would miss a tag
+      // written in another spelling. So the filter names every case variant of a short prefix (values are ORed), which
+      // matches every spelling and still narrows the listing; the values are then compared in canonical form (a
+      // UUID's case does not make it another client).
+      call("ListSecrets", `tag ${key}=${value}`, async () => (await listByTagKey(key, caseVariantPrefixes(canonicalClientId(value)))).filter((s) => canonicalClientId(s.tags[key]!) === canonicalClientId(value))),
     listWithTag: (key) => call("ListSecrets", `tag ${key}`, () => listByTagKey(key)),
     deleteUnused: (secretId) =>
       call("DeleteSecret", secretId, async () => {
