@@ -7,8 +7,9 @@ export default {
     "^.+\\.ts$": ["ts-jest", { useESM: true, diagnostics: false }],
   },
   testMatch: ["<rootDir>/test/**/*.test.ts"],
-  // The reliability suite has its own command (npm run test:reliability, jest.reliability.config.js).
-  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/"],
+  // The reliability suite, the examples tier and the third-party tools tier have their own commands
+  // (npm run test:reliability, test:examples, test:tools; jest.reliability/examples/tools.config.js).
+  testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/reliability/", "<rootDir>/test/examples-tier/", "<rootDir>/test/tools/"],
   globalSetup: "<rootDir>/test/global-setup.mjs",
   reporters: ["default", "<rootDir>/test/summary-reporter.mjs"],
   testTimeout: 30000,

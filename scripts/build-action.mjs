@@ -1,7 +1,8 @@
 // Bundles the GitHub Action into one self-contained file, action/dist/index.js (committed: Actions run it as is,
-// without npm install), plus the rules file it reads at run time. `node scripts/build-action.mjs [OUTDIR]`;
+// without npm install), plus the rules file it reads at run time (as JSON; the YAML beside it is the source). `node scripts/build-action.mjs [OUTDIR]`;
 // test/scan/action.test.ts rebuilds into a temporary folder and fails when the committed bundle is stale.
 import { build } from "esbuild";
+import { parse } from "yaml";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -22,4 +23,6 @@ await build({
   logLevel: "warning",
 });
 copyFileSync("src/scan/rules.yaml", join(outdir, "rules.yaml"));
+// The rules as JSON too: the bundle reads that (src/scan/rules.ts), so it carries no YAML parser.
+writeFileSync(join(outdir, "rules.json"), JSON.stringify(parse(readFileSync("src/scan/rules.yaml", "utf8"))));
 writeFileSync(join(outdir, "package.json"), '{ "type": "module" }\n');

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds the test-time peers of `npm run bench` (gitleaks, TruffleHog) from their Go modules into a git-ignored
-// cache, once. keyward itself never needs Go: without it, the bench prints a loud skip line for these peers.
+// Builds the test-time tools (the bench's peers gitleaks and TruffleHog; actionlint for `npm run test:examples`) from
+// their Go modules into a git-ignored cache, once. keyward itself never needs Go: without it, the bench and the
+// examples tier print a loud skip line for these tools.
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,6 +11,8 @@ import { fileURLToPath } from "node:url";
 export const TOOLS = {
   gitleaks: { module: "github.com/zricethezav/gitleaks/v8", version: "v8.30.1", binary: "gitleaks" },
   trufflehog: { module: "github.com/trufflesecurity/trufflehog/v3", version: "v3.90.0", binary: "trufflehog" },
+  // `package`: the command inside the module, when it is not the module's root.
+  actionlint: { module: "github.com/rhysd/actionlint", package: "github.com/rhysd/actionlint/cmd/actionlint", version: "v1.7.12", binary: "actionlint" },
 };
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
@@ -41,7 +44,7 @@ export function ensureTool(name, log = (line) => process.stderr.write(line + "\n
   try {
     writeFileSync(join(work, "go.mod"), "module keywardtoolbuild\n\ngo 1.24\n");
     execFileSync("go", ["get", `${t.module}@${t.version}`], { cwd: work, env: goEnv, stdio: ["ignore", "inherit", "inherit"] });
-    execFileSync("go", ["build", "-trimpath", "-o", path, t.module], { cwd: work, env: goEnv, stdio: ["ignore", "inherit", "inherit"] });
+    execFileSync("go", ["build", "-trimpath", "-o", path, t.package ?? t.module], { cwd: work, env: goEnv, stdio: ["ignore", "inherit", "inherit"] });
   } catch (err) {
     return { reason: `building ${t.module}@${t.version} failed: ${err.message.split("\n")[0]}` };
   } finally {

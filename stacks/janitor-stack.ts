@@ -4,7 +4,6 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import { UsageError } from "../src/core/errors.js";
 import { parsePolicy } from "../src/janitor/policy.js";
 import { AwsProvider } from "./bindings/aws/provider.js";
-import type { IamPolicyStatement } from "./bindings/aws/iam-policy.js";
 import { LambdaEventSourceMapping } from "./bindings/aws/lambda-event-source-mapping.js";
 import { LambdaFunctionUrl } from "./bindings/aws/lambda-function-url.js";
 import { LambdaPermission } from "./bindings/aws/lambda-permission.js";
@@ -17,6 +16,7 @@ import { keywardTags } from "./clients-stack.js";
 import type { KeywardStacksConfig } from "./config.js";
 import { JANITOR_RECEIVER_ENTRY, JANITOR_WORKER_ENTRY, JanitorLambda } from "./constructs/janitor-lambda.js";
 import { RotatedOauthClient, type ManagedClient } from "./constructs/rotated-oauth-client.js";
+import { janitorReceiverStatements, janitorWorkerStatements } from "./policies.js";
 
 /** The janitor's deployment settings. Everything has a default; only what differs needs saying. */
 export interface JanitorStackSettings {
@@ -143,19 +143,14 @@ export class JanitorStack extends TerraformStack {
     });
 
     // ---- Lambdas ----------------------------------------------------------------------------------------
-    const kms: IamPolicyStatement[] = config.secretKmsKeyArn
-      ? [{ sid: "DecryptSecrets", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [config.secretKmsKeyArn], conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${config.awsRegion}.amazonaws.com`] }] }]
-      : [];
+    // The policies are generated in one place (stacks/policies.ts), which the README's production guide renders too.
+    const policyBase = { webhookSecretArn: this.webhookSecret.arn, queueArn: this.queue.arn, awsRegion: config.awsRegion, ...(config.secretKmsKeyArn ? { kmsKeyArn: config.secretKmsKeyArn } : {}) };
     const logLevel = s.logLevel ?? "info";
     this.receiver = new JanitorLambda(this, "receiver", {
       functionName: `${prefix}-receiver`,
       description: "keyward janitor receiver: verifies GitHub deliveries and queues them",
       entry: JANITOR_RECEIVER_ENTRY,
-      statements: [
-        { sid: "ReadWebhookSecret", actions: ["secretsmanager:GetSecretValue"], resources: [this.webhookSecret.arn] },
-        { sid: "SendToQueue", actions: ["sqs:SendMessage"], resources: [this.queue.arn] },
-        ...kms.map((k) => ({ ...k, actions: ["kms:Decrypt"] })),
-      ],
+      statements: janitorReceiverStatements(policyBase),
       environment: { KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn, KEYWARD_JANITOR_QUEUE_URL: this.queue.url, KEYWARD_LOG_LEVEL: logLevel },
       timeout: 10,
       memorySize: 256,
@@ -167,21 +162,13 @@ export class JanitorStack extends TerraformStack {
       functionName: `${prefix}-worker`,
       description: "keyward janitor worker: verifies, contains, resolves, notifies, audits",
       entry: JANITOR_WORKER_ENTRY,
-      statements: [
-        { sid: "ReadOwnSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [this.webhookSecret.arn, this.githubToken.arn, this.slackToken.arn, this.janitorClient.secretArn] },
-        // A rotation takes the secret's lock and promotes its new value with UpdateSecretVersionStage (src/rotation/lock.ts).
-        { sid: "RotateOwnCredentials", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource"], resources: [this.janitorClient.secretArn] },
-        // ListSecrets has no resource-level permissions: "*" is the only possible resource.
-        { sid: "FindManagedSecretsByTag", actions: ["secretsmanager:ListSecrets"], resources: ["*"] },
-        {
-          sid: "RotateManagedClientSecrets",
-          actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
-          resources: [managedSecretArns],
-          conditions: [{ test: "Null", variable: "secretsmanager:ResourceTag/keyward:client-id", values: ["false"] }],
-        },
-        { sid: "ConsumeQueue", actions: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"], resources: [this.queue.arn] },
-        ...kms,
-      ],
+      statements: janitorWorkerStatements({
+        ...policyBase,
+        githubTokenArn: this.githubToken.arn,
+        slackTokenArn: this.slackToken.arn,
+        ownCredentialsArn: this.janitorClient.secretArn,
+        managedSecretsArnPattern: managedSecretArns,
+      }),
       environment: {
         KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn,
         GITHUB_TOKEN_ARN: this.githubToken.arn,

@@ -24,6 +24,8 @@ async function helpOf(command: string): Promise<{ code: number; text: string }> 
 function keywardCalls(text: string): Array<{ command: string; flags: string[]; line: string }> {
   const calls: Array<{ command: string; flags: string[]; line: string }> = [];
   for (const line of text.split("\n")) {
+    // Comments describe; only commands run (a `# … keyward your package.json pins …` is prose).
+    if (/^\s*#/.test(line)) continue;
     for (const m of line.matchAll(/\bkeyward\s+([a-z][a-z-]*)((?:\s+(?!\||&&|;|>)[^\s|;&>]+)*)/g)) {
       if (["is", "and", "to", "the", "scan)", "rotate)"].includes(m[1]!)) continue;
       calls.push({ command: m[1]!, flags: [...(m[2] ?? "").matchAll(/(?:^|\s)(--[a-z][a-z-]*)/g)].map((f) => f[1]!), line: line.trim() });
@@ -37,7 +39,7 @@ const all = files(EXAMPLES);
 describe("the pipeline examples", () => {
   it("exist for deploy + rotation, scheduled rotation, scanning with the Action, and a pre-commit hook", () => {
     const names = all.map((f) => relative(EXAMPLES, f)).sort();
-    expect(names).toEqual(expect.arrayContaining(["github-actions/deploy.yml", "github-actions/rotate-scheduled.yml", "github-actions/scan.yml", "pre-commit/pre-commit", "pre-commit/.pre-commit-hooks.yaml"]));
+    expect(names).toEqual(expect.arrayContaining(["github-actions/deploy.yml", "github-actions/rotate-scheduled.yml", "github-actions/scan.yml", "pre-commit/pre-commit", "pre-commit/.pre-commit-config.yaml"]));
   });
 
   it.each(all.map((f) => [relative(EXAMPLES, f), f]))("%s uses only keyward commands and flags that exist", async (_name, file) => {

@@ -5341,15 +5341,15 @@ var require_cst_scalar = __commonJS({
       }
       return null;
     }
-    function createScalarToken(value, context) {
-      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context;
+    function createScalarToken(value, context2) {
+      const { implicitKey = false, indent, inFlow = false, offset = -1, type = "PLAIN" } = context2;
       const source = stringifyString.stringifyString({ type, value }, {
         implicitKey,
         indent: indent > 0 ? " ".repeat(indent) : "",
         inFlow,
         options: { blockQuote: true, lineWidth: -1 }
       });
-      const end = context.end ?? [
+      const end = context2.end ?? [
         { type: "newline", offset: -1, indent, source: "\n" }
       ];
       switch (source[0]) {
@@ -5373,8 +5373,8 @@ var require_cst_scalar = __commonJS({
           return { type: "scalar", offset, indent, source, end };
       }
     }
-    function setScalarValue(token, value, context = {}) {
-      let { afterKey = false, implicitKey = false, inFlow = false, type } = context;
+    function setScalarValue(token, value, context2 = {}) {
+      let { afterKey = false, implicitKey = false, inFlow = false, type } = context2;
       let indent = "indent" in token ? token.indent : null;
       if (afterKey && typeof indent === "number")
         indent += 2;
@@ -7266,7 +7266,7 @@ var require_public_api = __commonJS({
       }
       return doc;
     }
-    function parse2(src, reviver, options) {
+    function parse(src, reviver, options) {
       let _reviver = void 0;
       if (typeof reviver === "function") {
         _reviver = reviver;
@@ -7307,7 +7307,7 @@ var require_public_api = __commonJS({
         return value.toString(options);
       return new Document.Document(value, _replacer, options).toString(options);
     }
-    exports.parse = parse2;
+    exports.parse = parse;
     exports.parseAllDocuments = parseAllDocuments;
     exports.parseDocument = parseDocument;
     exports.stringify = stringify;
@@ -7373,7 +7373,7 @@ function escapeCommandValue(value) {
 
 // src/scan/action.ts
 import { execFileSync } from "node:child_process";
-import { appendFileSync as appendFileSync2, existsSync as existsSync2, readFileSync as readFileSync2, writeFileSync } from "node:fs";
+import { appendFileSync as appendFileSync2, existsSync as existsSync3, readFileSync as readFileSync3, writeFileSync } from "node:fs";
 
 // src/contracts/github-output.ts
 import { randomUUID } from "node:crypto";
@@ -7412,36 +7412,68 @@ var ExitCode = {
    * verified); clients not yet started were skipped, and the report lists them.
    */
   Interrupted: 6,
+  /**
+   * `keyward scan`: part of the input could not be read (an unreadable git object; warned on stderr and skipped,
+   * the rest scanned) and nothing new was found in what could be read. Never "clean": 1 (findings) takes precedence.
+   */
+  Incomplete: 7,
   /** Standard codes of a run stopped by a signal before anything changed (128 + the signal number). */
   SigHup: 129,
   SigInt: 130,
   SigTerm: 143
 };
+var OUTCOME_EXIT_CODES = {
+  rotated: ExitCode.Ok,
+  "dry-run": ExitCode.Ok,
+  refused: ExitCode.Failed,
+  misconfigured: ExitCode.Usage,
+  "not-stored": ExitCode.NotStored,
+  "not-verified": ExitCode.NotVerified,
+  conflict: ExitCode.Conflict,
+  interrupted: ExitCode.Interrupted,
+  "out-of-time": ExitCode.Failed,
+  failed: ExitCode.Failed
+};
 
 // src/core/redact.ts
 var MIN_SECRET_LENGTH = 6;
 var registered = /* @__PURE__ */ new Set();
-var pattern = null;
+var byPrefix = /* @__PURE__ */ new Map();
+var unsorted = /* @__PURE__ */ new Set();
 var REDACTED = "[REDACTED]";
 function registerSecret(...values) {
-  let changed = false;
   for (const value of values) {
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.has(value)) continue;
     registered.add(value);
-    changed = true;
+    const prefix = value.slice(0, MIN_SECRET_LENGTH);
+    const list = byPrefix.get(prefix);
+    if (!list) byPrefix.set(prefix, [value]);
+    else {
+      list.push(value);
+      unsorted.add(list);
+    }
   }
-  if (changed) pattern = null;
 }
 function registerClientSecret(clientId, secret) {
   registerSecret(secret, Buffer.from(`${clientId}:${secret}`).toString("base64"));
 }
 function scrub(text2) {
   if (registered.size === 0 || text2.length < MIN_SECRET_LENGTH) return text2;
-  if (pattern === null) {
-    const alternatives = [...registered].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    pattern = new RegExp(alternatives.join("|"), "g");
+  let out = "";
+  let copied = 0;
+  for (let i = 0; i + MIN_SECRET_LENGTH <= text2.length; ) {
+    const list = byPrefix.get(text2.slice(i, i + MIN_SECRET_LENGTH));
+    if (list && unsorted.delete(list)) list.sort((a, b) => b.length - a.length);
+    const hit = list?.find((value) => text2.startsWith(value, i));
+    if (hit === void 0) {
+      i++;
+      continue;
+    }
+    out += text2.slice(copied, i) + REDACTED;
+    i += hit.length;
+    copied = i;
   }
-  return text2.replace(pattern, REDACTED);
+  return copied === 0 ? text2 : out + text2.slice(copied);
 }
 var SENSITIVE_KEY = /^(secret|clientsecret|client_secret|password|authorization|secretstring|secretbinary|access_token|accesstoken|token|refresh_token|credentials?)$/i;
 function isSensitiveKey(key) {
@@ -7538,8 +7570,260 @@ function applyBaseline(findings, baseline) {
 // src/contracts/fingerprint.ts
 import { createHmac } from "node:crypto";
 var DEFAULT_FINGERPRINT_KEY = "keyward/scan/fingerprint/v1";
-function fingerprintOf(secret, key = DEFAULT_FINGERPRINT_KEY) {
+var FINGERPRINT_KEY_ENV = "KEYWARD_FINGERPRINT_KEY";
+function fingerprintKeyFrom(env) {
+  return env[FINGERPRINT_KEY_ENV]?.trim() || DEFAULT_FINGERPRINT_KEY;
+}
+function fingerprintOf(secret, key = fingerprintKeyFrom(process.env)) {
   return `kwf1_${createHmac("sha256", key).update(secret).digest("hex").slice(0, 16)}`;
+}
+
+// src/decode/layers.ts
+var DEFAULT_DECODE_LIMITS = { maxDepth: 3, maxBytes: 1024 * 1024, maxLayers: 32, minBase64: 16 };
+var DecodedLayer = class _DecodedLayer {
+  constructor(text2, encoding, segments, parent, decodedChars) {
+    this.text = text2;
+    this.encoding = encoding;
+    this.segments = segments;
+    this.parent = parent;
+    this.decodedChars = decodedChars;
+    const parentLayer = parent instanceof _DecodedLayer ? parent : void 0;
+    this.depth = (parentLayer?.depth ?? 0) + 1;
+    this.encodings = [...parentLayer?.encodings ?? [], encoding];
+  }
+  text;
+  encoding;
+  segments;
+  parent;
+  decodedChars;
+  /** 1 for a layer decoded from the source, 2 for one decoded from a layer, … */
+  depth;
+  /** The encodings of the chain from the source to this layer, outermost first (e.g. ["url", "base64"]). */
+  encodings;
+  /** The source spans (start, end in the root text) that this layer decoded, with the encoding of each. */
+  get spans() {
+    return this.segments.filter((s) => s.encoding !== null).map((s) => ({ start: this.parent.sourceOffset(s.parentStart), end: this.parent.sourceOffset(s.parentEnd), encoding: s.encoding }));
+  }
+  segmentAt(index) {
+    const segs = this.segments;
+    let lo = 0;
+    let hi = segs.length - 1;
+    while (lo < hi) {
+      const mid = lo + hi + 1 >> 1;
+      if (segs[mid].start <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return segs[lo];
+  }
+  /** Offset in this layer's parent of offset `index` here (a decoded character maps to its encoded group). */
+  parentOffset(index) {
+    if (index >= this.text.length) return this.segments.at(-1)?.parentEnd ?? 0;
+    const seg = this.segmentAt(Math.max(0, index));
+    if (!seg) return 0;
+    const k = index - seg.start;
+    if (seg.encoding === null) return seg.parentStart + k;
+    if (seg.encoding === "base64" || seg.encoding === "base64url") return Math.min(seg.parentEnd - 1, seg.parentStart + Math.floor(k / 3) * 4);
+    return seg.parentStart;
+  }
+  sourceOffset(index) {
+    return this.parent.sourceOffset(this.parentOffset(index));
+  }
+  encodingsAt(index) {
+    const seg = this.segmentAt(Math.max(0, Math.min(index, this.text.length - 1)));
+    const inherited = this.parent.encodingsAt(this.parentOffset(index));
+    return seg?.encoding ? [...inherited, seg.encoding] : inherited;
+  }
+  /** Every encoding that produced any character of [start, end), outermost first, each once. */
+  encodingsIn(start, end) {
+    return encodingsIn(this, start, end);
+  }
+};
+function encodingsIn(view, start, end) {
+  const out = [];
+  for (let i = start; i < end; i++) for (const e of view.encodingsAt(i)) if (!out.includes(e)) out.push(e);
+  return out;
+}
+function sourceView(text2) {
+  return { text: text2, sourceOffset: (i) => i, encodingsAt: () => [] };
+}
+var HEX = /^[0-9A-Fa-f]{2}$/;
+var Builder = class {
+  parts = [];
+  segments = [];
+  length = 0;
+  decoded = 0;
+  copy(text2, from, to) {
+    if (to <= from) return;
+    this.parts.push(text2.slice(from, to));
+    const last = this.segments.at(-1);
+    if (last && last.encoding === null && last.parentEnd === from) {
+      last.end += to - from;
+      last.parentEnd = to;
+    } else this.segments.push({ start: this.length, end: this.length + to - from, parentStart: from, parentEnd: to, encoding: null });
+    this.length += to - from;
+  }
+  emit(value, parentStart, parentEnd, encoding) {
+    this.parts.push(value);
+    this.segments.push({ start: this.length, end: this.length + value.length, parentStart, parentEnd, encoding });
+    this.length += value.length;
+    this.decoded += value.length;
+  }
+};
+function urlDecodeLayer(parent) {
+  const text2 = parent.text;
+  if (!/%[0-9A-Fa-f]{2}/.test(text2)) return void 0;
+  const b = new Builder();
+  let copied = 0;
+  for (let i = text2.indexOf("%"); i >= 0 && i < text2.length; i = text2.indexOf("%", i)) {
+    if (!HEX.test(text2.slice(i + 1, i + 3))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    const bytes = [];
+    while (text2[i] === "%" && HEX.test(text2.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text2.slice(i + 1, i + 3), 16));
+      i += 3;
+    }
+    b.copy(text2, copied, start);
+    const utf8 = Buffer.from(bytes).toString("utf8");
+    if (!utf8.includes("\uFFFD")) {
+      if (utf8.length === bytes.length) for (let k = 0; k < bytes.length; k++) b.emit(utf8[k], start + 3 * k, start + 3 * k + 3, "url");
+      else b.emit(utf8, start, i, "url");
+    } else {
+      for (let k = 0; k < bytes.length; k++) b.emit(String.fromCharCode(bytes[k]), start + 3 * k, start + 3 * k + 3, "url");
+    }
+    copied = i;
+  }
+  b.copy(text2, copied, text2.length);
+  return new DecodedLayer(b.parts.join(""), "url", b.segments, parent, b.decoded);
+}
+var JSON_SIMPLE = { '"': '"', "\\": "\\", "/": "/", n: "\n", r: "\r", t: "	", b: "\b", f: "\f" };
+function jsonUnescapeLayer(parent) {
+  const text2 = parent.text;
+  if (!/\\(?:["\\/nrtbf]|u[0-9A-Fa-f]{4})/.test(text2)) return void 0;
+  const b = new Builder();
+  let copied = 0;
+  for (let i = text2.indexOf("\\"); i >= 0 && i < text2.length - 1; i = text2.indexOf("\\", i)) {
+    const next = text2[i + 1];
+    if (next in JSON_SIMPLE) {
+      b.copy(text2, copied, i);
+      b.emit(JSON_SIMPLE[next], i, i + 2, "json-escape");
+      i += 2;
+      copied = i;
+    } else if (next === "u" && /^[0-9A-Fa-f]{4}$/.test(text2.slice(i + 2, i + 6))) {
+      b.copy(text2, copied, i);
+      b.emit(String.fromCharCode(parseInt(text2.slice(i + 2, i + 6), 16)), i, i + 6, "json-escape");
+      i += 6;
+      copied = i;
+    } else i += 2;
+  }
+  b.copy(text2, copied, text2.length);
+  return new DecodedLayer(b.parts.join(""), "json-escape", b.segments, parent, b.decoded);
+}
+var BASE64_RUN = /[A-Za-z0-9+/_-]+={0,2}/g;
+var BASE64_CHAR = /[A-Za-z0-9+/_=-]/;
+function decodeBase64Text(token) {
+  const body = token.replace(/={1,2}$/, "");
+  if (body.length < 2 || body.length % 4 === 1) return void 0;
+  const standard = /[+/]/.test(body);
+  const url = /[-_]/.test(body);
+  if (standard && url) return void 0;
+  if (body.length !== token.length && token.length % 4 !== 0) return void 0;
+  const bytes = Buffer.from(body, url ? "base64url" : "base64");
+  if (!isPrintableText(bytes)) return void 0;
+  const text2 = bytes.toString("utf8");
+  if (text2.includes("\uFFFD")) return void 0;
+  return { text: text2, encoding: url ? "base64url" : "base64" };
+}
+function isPrintableText(bytes) {
+  let alnum = false;
+  for (const byte of bytes) {
+    if (byte < 32 && byte !== 9 && byte !== 10 && byte !== 13) return false;
+    if (byte === 127) return false;
+    if (!alnum && (byte >= 48 && byte <= 57 || byte >= 65 && byte <= 90 || byte >= 97 && byte <= 122)) alnum = true;
+  }
+  return alnum;
+}
+function base64Layer(parent, minLength = DEFAULT_DECODE_LIMITS.minBase64) {
+  const text2 = parent.text;
+  const b = new Builder();
+  let copied = 0;
+  let any = false;
+  BASE64_RUN.lastIndex = 0;
+  for (const m of text2.matchAll(BASE64_RUN)) {
+    const token = m[0];
+    if (token.length < minLength) continue;
+    const before = m.index > 0 ? text2[m.index - 1] : "";
+    if (before && BASE64_CHAR.test(before) && before !== "=") continue;
+    const decoded = decodeBase64Text(token);
+    if (!decoded) continue;
+    b.copy(text2, copied, m.index);
+    b.emit(decoded.text, m.index, m.index + token.length, decoded.encoding);
+    copied = m.index + token.length;
+    any = true;
+  }
+  if (!any) return void 0;
+  b.copy(text2, copied, text2.length);
+  const kinds = new Set(b.segments.filter((s) => s.encoding).map((s) => s.encoding));
+  return new DecodedLayer(b.parts.join(""), kinds.has("base64") || !kinds.has("base64url") ? "base64" : "base64url", b.segments, parent, b.decoded);
+}
+var DECODERS = [
+  (v) => urlDecodeLayer(v),
+  (v) => jsonUnescapeLayer(v),
+  (v, limits) => base64Layer(v, limits.minBase64)
+];
+function decodeLayers(text2, limits = {}) {
+  const lim = { ...DEFAULT_DECODE_LIMITS, ...limits };
+  const out = [];
+  const seen = /* @__PURE__ */ new Set([text2]);
+  let budget = lim.maxBytes;
+  let frontier = [sourceView(text2)];
+  for (let depth = 1; depth <= lim.maxDepth && frontier.length > 0; depth++) {
+    const next = [];
+    for (const view of frontier) {
+      for (const decoder of DECODERS) {
+        if (out.length >= lim.maxLayers || budget <= 0) return out;
+        const layer = decoder(view, lim);
+        if (!layer || seen.has(layer.text)) continue;
+        if (layer.decodedChars > budget) continue;
+        budget -= layer.decodedChars;
+        seen.add(layer.text);
+        out.push(layer);
+        next.push(layer);
+      }
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+// src/decode/basic.ts
+function decodeBasic(value) {
+  const token = value.trim().replace(/^basic(?:\s+|%20|\+)/i, "");
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(token)) return void 0;
+  const decoded = decodeBase64Text(token);
+  if (!decoded) return void 0;
+  const colon = decoded.text.indexOf(":");
+  if (colon <= 0) return void 0;
+  return { user: decoded.text.slice(0, colon), password: decoded.text.slice(colon + 1), encoding: decoded.encoding, padded: token.endsWith("=") };
+}
+
+// src/decode/forms.ts
+function encodedForms(secret, clientId) {
+  const forms = /* @__PURE__ */ new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]);
+  const b64 = (text2) => {
+    const std = Buffer.from(text2, "utf8").toString("base64");
+    return [std, std.replace(/=+$/, ""), Buffer.from(text2, "utf8").toString("base64url")];
+  };
+  for (const f of b64(secret)) forms.add(f);
+  if (clientId) {
+    for (const f of b64(`${clientId}:${secret}`)) {
+      forms.add(f);
+      forms.add(encodeURIComponent(f));
+    }
+  }
+  return [...forms].filter((f) => f.length > 0);
 }
 
 // src/scan/finding.ts
@@ -7562,7 +7846,13 @@ function toFinding(detection, location) {
     commit: location.commit ?? null,
     authorEmail: location.authorEmail ?? null,
     clientId: detection.clientId ?? null,
+    candidates: detection.candidates ?? (detection.clientId ? [{ clientId: detection.clientId, provenance: "nearby" }] : []),
     region: detection.region ?? null,
+    confidence: detection.confidence ?? "high",
+    decoded: detection.decoded ?? [],
+    example: false,
+    occurrences: 1,
+    length: detection.length ?? detection.secret.length,
     secretPrefix: secretPrefix(detection.secret),
     fingerprint: fingerprintOf(detection.secret),
     verdict: "unverified",
@@ -7573,12 +7863,14 @@ function toFinding(detection, location) {
 }
 function secretForms(finding) {
   const secret = secretOf(finding);
-  const forms = [secret, encodeURIComponent(secret)];
-  if (finding.clientId) {
-    const basic = Buffer.from(`${finding.clientId}:${secret}`).toString("base64");
-    forms.push(basic, encodeURIComponent(basic));
-  }
-  return [...new Set(forms)];
+  const paired = finding.candidates.filter((c) => c.provenance === "structural" || c.provenance === "key-named" || c.provenance === "nearby").map((c) => c.clientId);
+  const ids = [...new Set([finding.clientId, ...paired].filter((id) => !!id))].slice(0, 5);
+  const forms = new Set(encodedForms(secret));
+  for (const id of ids) for (const f of encodedForms(secret, id)) forms.add(f);
+  return [...forms];
+}
+function failsScan(finding) {
+  return finding.baseline === "new" && !finding.example;
 }
 function sortFindings(findings) {
   return findings.sort((a, b) => (a.commit ?? "").localeCompare(b.commit ?? "") || a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
@@ -7680,49 +7972,81 @@ async function postLiveFindings(findings, options) {
 }
 
 // src/scan/rules.ts
-var import_yaml = __toESM(require_dist(), 1);
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 var RULES_FILE = "rules.yaml";
+var RULES_JSON = "rules.json";
 var cached;
 function loadRules() {
   if (cached) return cached;
-  const text2 = readFileSync(new URL(`./${RULES_FILE}`, import.meta.url), "utf8");
-  cached = compileRules((0, import_yaml.parse)(text2));
+  const json = new URL(`./${RULES_JSON}`, import.meta.url);
+  if (existsSync(json)) {
+    cached = compileRules(JSON.parse(readFileSync(json, "utf8")));
+    return cached;
+  }
+  const { parse } = createRequire(import.meta.url)("yaml");
+  cached = compileRules(parse(readFileSync(new URL(`./${RULES_FILE}`, import.meta.url), "utf8")));
   return cached;
 }
 function escapeRegex(text2) {
   return text2.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 }
+function ruleOfKind(doc, kind) {
+  const rule = doc.rules.find((r) => r.kind === kind);
+  if (!rule) throw new Error(`rules.yaml needs one rule of kind ${kind}`);
+  return rule;
+}
+function charTable(classBody) {
+  const re = new RegExp(`^[${classBody}]$`);
+  const table = new Uint8Array(256);
+  for (let c = 0; c < 128; c++) table[c] = re.test(String.fromCharCode(c)) ? 1 : 0;
+  return table;
+}
+function classBits(mustMatch) {
+  const bits = new Uint8Array(256);
+  let all = 0;
+  mustMatch.forEach((m, k) => {
+    const body = /^\[(.+)\]$/.exec(m)?.[1];
+    if (!body || k > 7) return;
+    const table = charTable(body);
+    for (let c = 0; c < 256; c++) if (table[c]) bits[c] |= 1 << k;
+    all |= 1 << k;
+  });
+  return { classBits: bits, allClasses: all };
+}
 function compileRules(doc) {
-  const secretRule = doc.rules.find((r) => r.kind === "secret");
-  const basicRule = doc.rules.find((r) => r.kind === "basic");
-  if (!secretRule || !basicRule?.regex) throw new Error("rules.yaml needs one rule of kind secret and one of kind basic (with a regex)");
+  const basicRule = ruleOfKind(doc, "basic");
+  if (!basicRule.regex) throw new Error("the basic rule needs a regex");
   const charset = /^\[(.+)\]\{43\}$/.exec(doc.secret.regex)?.[1];
   if (!charset) throw new Error("secret.regex must be a character class with {43}");
-  const keywords = doc.context.keywords.map(String).map(escapeRegex).join("|");
+  const keywords = doc.context.keywords.map(String).map(escapeRegex);
   const domains = [...doc.regions].sort((a, b) => b.domain.length - a.domain.length);
   return {
     doc,
-    prefilter: new RegExp(`${keywords}|basic`, "gi"),
-    context: new RegExp(keywords, "gi"),
-    secretRun: new RegExp(`[${charset}]+`, "g"),
     secretCharset: new RegExp(`^[${charset}]$`),
-    notBefore: new RegExp(`[${doc.secret.not_before}]`),
-    notAfter: new RegExp(`[${doc.secret.not_after}]`),
+    secretChars: charTable(charset),
+    ...classBits(doc.secret.must_match),
+    notBeforeChars: charTable(doc.secret.not_before),
+    notAfterChars: charTable(doc.secret.not_after),
+    base64Chars: charTable(basicRule.not_before ?? "A-Za-z0-9+/_-"),
+    basicRun: new RegExp(`^${basicRule.regex}$`),
     mustMatch: doc.secret.must_match.map((m) => new RegExp(m)),
+    notMatch: doc.secret.not_match.map((m) => new RegExp(m)),
+    context: new RegExp([...keywords, ...doc.context.patterns].join("|"), "gi"),
     clientId: new RegExp(doc.client_id.regex, "g"),
-    basic: new RegExp(basicRule.regex, "g"),
-    basicNotBefore: new RegExp(`[${basicRule.not_before ?? "A-Za-z0-9+/"}]`),
-    basicNotAfter: new RegExp(`[${basicRule.not_after ?? "A-Za-z0-9+/="}]`),
     stopwords: new RegExp(doc.allowlist.stopwords.map(String).map(escapeRegex).join("|"), "i"),
     precededBy: new RegExp(`(?:${doc.allowlist.preceded_by.map(String).map(escapeRegex).join("|")})[^A-Za-z0-9]{0,6}$`, "i"),
     allowedValues: new Set(doc.allowlist.values),
     allowedClientIds: new Set(doc.allowlist.client_ids.map((id) => id.toLowerCase())),
     allowedPaths: doc.allowlist.paths.map((p) => new RegExp(p)),
+    examplePaths: doc.examples.paths.map((p) => new RegExp(p, "i")),
     hosts: new RegExp(`(?:login|api|apps)\\.(?:${domains.map((r) => escapeRegex(r.domain)).join("|")})`, "gi"),
     regionByDomain: new Map(doc.regions.map((r) => [r.domain, r.name])),
-    secretRuleId: secretRule.id,
-    basicRuleId: basicRule.id
+    secretRuleId: ruleOfKind(doc, "secret").id,
+    basicRuleId: basicRule.id,
+    documentRuleId: ruleOfKind(doc, "document").id,
+    pairRuleId: ruleOfKind(doc, "pair").id,
+    confidenceOf: new Map(doc.rules.map((r) => [r.id, r.confidence]))
   };
 }
 
@@ -7731,15 +8055,25 @@ function describeFinding(f) {
   const title = loadRules().doc.rules.find((r) => r.id === f.ruleId)?.title ?? f.ruleId;
   const parts = [`${title}: secret ${f.secretPrefix} (${f.fingerprint})`];
   if (f.clientId) parts.push(`client ${f.clientId}`);
-  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}`);
+  if (f.confidence !== "high") parts.push(`confidence ${f.confidence}`);
+  if (f.decoded.length > 0) parts.push(`decoded: ${f.decoded.join("+")}`);
+  if (f.example) parts.push(`example (the same value in ${f.occurrences} documentation files; does not fail the scan)`);
+  if (f.verdict !== "unverified") parts.push(`verdict ${f.verdict}${f.org ? ` (org ${f.org})` : ""}`);
   if (f.baseline === "baselined") parts.push("baselined");
   return parts.join(", ");
 }
 function summaryLine(findings, stats) {
-  const fresh = findings.filter((f) => f.baseline === "new").length;
+  const fresh = findings.filter((f) => f.baseline === "new" && !f.example).length;
+  const examples = findings.filter((f) => f.example).length;
   const s = stats.skipped;
   const scanned = stats.commits > 0 ? `${stats.files} file changes in ${stats.commits} commits` : `${stats.files} files`;
-  return `keyward scan: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${fresh} new), ${scanned} scanned; skipped ${s.binary} binary, ${s.large} large, ${s.unreadable} unreadable, ${s.allowlisted} allowlisted`;
+  const objects = s.objects > 0 ? `, ${s.objects} unreadable git object${s.objects === 1 ? "" : "s"} (the scan is incomplete)` : "";
+  return `keyward scan: ${findings.length} finding${findings.length === 1 ? "" : "s"} (${fresh} new${examples ? `, ${examples} documentation example${examples === 1 ? "" : "s"}` : ""}), ${scanned} scanned; skipped ${s.binary} binary, ${s.large} large, ${s.unreadable} unreadable, ${s.allowlisted} allowlisted${objects}`;
+}
+function artifactUri(path) {
+  const absolute = path.startsWith("/");
+  const encoded = path.split("/").map((segment) => encodeURIComponent(segment)).join("/");
+  return absolute ? `file://${encoded}` : encoded;
 }
 var SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
 function renderSarif(findings, version) {
@@ -7761,25 +8095,25 @@ function renderSarif(findings, version) {
               fullDescription: { text: r.description },
               help: { text: `${r.description} Revoke it: regenerate the client's secret in Genesys Cloud (keyward rotate), then remove it from the code and its history.` },
               defaultConfiguration: { level: "error" },
-              properties: { tags: ["security", "secret", "genesys-cloud"], precision: "high", "security-severity": "9.0" }
+              properties: { tags: ["security", "secret", "genesys-cloud"], precision: r.confidence === "high" ? "high" : "medium", "security-severity": r.confidence === "high" ? "9.0" : "7.5" }
             }))
           }
         },
         results: findings.map((f) => ({
           ruleId: f.ruleId,
           ruleIndex: Math.max(0, rules.findIndex((r) => r.id === f.ruleId)),
-          level: f.baseline === "baselined" ? "note" : "error",
+          level: f.baseline === "baselined" || f.example ? "note" : "error",
           message: { text: describeFinding(f) },
           locations: [
             {
               physicalLocation: {
-                artifactLocation: { uri: encodeURI(f.path) },
-                region: { startLine: f.line, startColumn: f.column, endColumn: f.column + (f.ruleId.includes("basic") ? 108 : 43) }
+                artifactLocation: { uri: artifactUri(f.path) },
+                region: { startLine: f.line, startColumn: f.column, endColumn: f.column + f.length }
               }
             }
           ],
           partialFingerprints: { "keywardSecret/v1": f.fingerprint },
-          properties: { verdict: f.verdict, baseline: f.baseline, commit: f.commit, clientId: f.clientId }
+          properties: { verdict: f.verdict, baseline: f.baseline, commit: f.commit, clientId: f.clientId, candidates: f.candidates, confidence: f.confidence, decoded: f.decoded, example: f.example, occurrences: f.occurrences }
         }))
       }
     ]
@@ -7788,15 +8122,200 @@ function renderSarif(findings, version) {
 }
 
 // src/scan/scan.ts
-import { existsSync } from "node:fs";
+import { existsSync as existsSync2 } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 
+// src/scan/structure.ts
+function normalizeKey(key) {
+  return key.toLowerCase().replace(/[^a-z0-9]/g, "");
+}
+function keyRole(key, rules) {
+  if (!key) return "other";
+  const k = normalizeKey(key);
+  const keys = rules.doc.keys;
+  if (keys.authorization_code.some((s) => k === s || s.length > 4 && k.endsWith(s))) return "authorization-code";
+  if (keys.secret.some((s) => k.endsWith(s))) return "secret";
+  if (keys.id.some((s) => k.endsWith(s))) return "id";
+  if (keys.basic_password.some((s) => k === s || k.endsWith(s))) return "basic-password";
+  if (keys.basic_user.some((s) => k === s)) return "basic-user";
+  return "other";
+}
+function keyStem(key, rules) {
+  const k = normalizeKey(key);
+  for (const s of [...rules.doc.keys.secret, ...rules.doc.keys.id, ...rules.doc.keys.basic_password, ...rules.doc.keys.basic_user]) if (k.endsWith(s)) return k.slice(0, -s.length);
+  return k;
+}
+var KEY_CHAR = /[A-Za-z0-9_.$@-]/;
+var MAX_KEY = 80;
+function keyBefore(text2, start) {
+  let i = start;
+  const lineStart = Math.max(0, text2.lastIndexOf("\n", start - 1) + 1, start - 240);
+  const back = (n = 1) => i -= n;
+  const at2 = (k = 0) => i - 1 - k >= lineStart ? text2[i - 1 - k] : "";
+  const skipSpaces = () => {
+    let n = 0;
+    while (at2() === " " || at2() === "	") back(), n++;
+    return n;
+  };
+  const skipQuote = () => {
+    if (at2() === '"' || at2() === "'" || at2() === "`") {
+      back();
+      if (at2() === "\\") back();
+      return true;
+    }
+    return false;
+  };
+  skipQuote();
+  let spaces = skipSpaces();
+  let sep2;
+  if (at2() === "(") {
+    sep2 = "(";
+    back();
+  } else if (at2(1) === "=" && at2() === ">") {
+    sep2 = "=>";
+    back(2);
+  } else if (at2(1) === ":" && at2() === "=") {
+    sep2 = ":=";
+    back(2);
+  } else if (/^%3[DdAa]$/.test(text2.slice(Math.max(lineStart, i - 3), i)) && i - 3 >= lineStart) {
+    sep2 = "=";
+    back(3);
+  } else if ("=:,>".includes(at2()) && at2() !== "") {
+    sep2 = at2();
+    back();
+  } else if (spaces > 0) sep2 = " ";
+  if (!sep2) return void 0;
+  skipSpaces();
+  if (sep2 === "(" && at2() === "(") back();
+  if (at2() === "]") back();
+  const quoted = skipQuote();
+  if (sep2 === "(") skipSpaces();
+  const end = i;
+  while (at2() !== "" && KEY_CHAR.test(at2()) && end - i < MAX_KEY) back();
+  let key = text2.slice(i, end);
+  if (!key) return void 0;
+  if (!/^(?:-{1,2}|[$@]?)[A-Za-z_]/.test(key)) return void 0;
+  if (sep2 === "," && !quoted) return void 0;
+  if (sep2 === " " && !key.startsWith("-")) return void 0;
+  if (sep2 === ">" && at2() !== "<") return void 0;
+  key = key.replace(/^-+/, "");
+  if (normalizeKey(key) === "value") return postmanKey(text2, i) ?? key;
+  return key;
+}
+function postmanKey(text2, from) {
+  const open = text2.lastIndexOf("{", from);
+  if (open < 0 || from - open > 600) return void 0;
+  const m = /\\?["']key\\?["']\s*:\s*\\?["']([^"'\\]{1,80})\\?["']/.exec(text2.slice(open, from));
+  return m?.[1];
+}
+var MAX_BACK = 8 * 1024;
+var MAX_FORWARD = 16 * 1024;
+function enclosing(text2, index, open, close) {
+  let depth = 0;
+  let start = -1;
+  for (let i = index - 1; i >= Math.max(0, index - MAX_BACK); i--) {
+    const ch = text2[i];
+    if (ch === close) depth++;
+    else if (ch === open) {
+      if (depth === 0) {
+        start = i;
+        break;
+      }
+      depth--;
+    }
+  }
+  if (start < 0) return void 0;
+  depth = 0;
+  for (let i = start + 1; i < Math.min(text2.length, start + MAX_FORWARD); i++) {
+    const ch = text2[i];
+    if (ch === open) depth++;
+    else if (ch === close) {
+      if (depth === 0) return [start, i + 1];
+      depth--;
+    }
+  }
+  return void 0;
+}
+var SECTION = /^[ \t]*\[[^\]\n]{1,120}\][ \t]*$/gm;
+function scopeOf(text2, index, postman) {
+  const object = enclosing(text2, index, "{", "}");
+  if (object) {
+    if (postman) {
+      const entries = enclosing(text2, object[0], "[", "]");
+      if (entries) return { start: entries[0], end: entries[1], kind: "entries" };
+    }
+    return { start: object[0], end: object[1], kind: "object" };
+  }
+  let header = -1;
+  let next = text2.length;
+  SECTION.lastIndex = 0;
+  for (const m of text2.matchAll(SECTION)) {
+    if (m.index <= index) header = m.index;
+    else {
+      next = m.index;
+      break;
+    }
+  }
+  if (header >= 0) return { start: header, end: next, kind: "section" };
+  return indentationBlock(text2, index);
+}
+var MAX_BLOCK_LINES = 40;
+function indentationBlock(text2, index) {
+  const lineStart = text2.lastIndexOf("\n", index - 1) + 1;
+  const indent = (from) => {
+    let n = 0;
+    while (text2[from + n] === " " || text2[from + n] === "	") n++;
+    return n;
+  };
+  const own = indent(lineStart);
+  const blank = (from) => {
+    const nl = text2.indexOf("\n", from);
+    return text2.slice(from, nl < 0 ? text2.length : nl).trim() === "";
+  };
+  let start = lineStart;
+  let steps = 0;
+  while (start > 0 && steps++ < MAX_BLOCK_LINES) {
+    const prev = text2.lastIndexOf("\n", start - 2) + 1;
+    if (!blank(prev) && indent(prev) < own) break;
+    start = prev;
+  }
+  let end = text2.indexOf("\n", index);
+  steps = 0;
+  while (end >= 0 && end + 1 < text2.length && steps++ < MAX_BLOCK_LINES) {
+    const next = end + 1;
+    if (!blank(next) && indent(next) < own) break;
+    const nl = text2.indexOf("\n", next);
+    end = nl < 0 ? text2.length : nl;
+    if (nl < 0) break;
+  }
+  return { start, end: end < 0 ? text2.length : end, kind: "block" };
+}
+function depthIn(text2, scope, index) {
+  let depth = 0;
+  for (let i = scope.start; i < index; i++) {
+    const ch = text2[i];
+    if (ch === "{" || ch === "[") depth++;
+    else if (ch === "}" || ch === "]") depth--;
+  }
+  return depth;
+}
+function indentOf(text2, index) {
+  const lineStart = text2.lastIndexOf("\n", index - 1) + 1;
+  let n = 0;
+  while (text2[lineStart + n] === " " || text2[lineStart + n] === "	") n++;
+  return n;
+}
+function followsRedirectUri(text2, index) {
+  const before = text2.slice(Math.max(0, index - 400), index);
+  return /["'`]https?:\/\/[^"'`\s]{1,200}["'`]\s*,\s*["'`]?$/.test(before);
+}
+
 // src/scan/detect.ts
 var SECRET_LENGTH = 43;
-var BASIC_WINDOW = 200;
-var UUID_TEXT = /^([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}):(.*)$/s;
-var ESCAPES = /%[0-9A-Fa-f]{2}|\\[/"\\u]/;
+var MIN_ENCODED_RUN = 56;
+var MAX_CANDIDATES = 24;
+var MAX_REGIONS = 256;
 function shannonEntropy(value) {
   const counts = /* @__PURE__ */ new Map();
   for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1);
@@ -7807,12 +8326,16 @@ function shannonEntropy(value) {
   }
   return entropy;
 }
-function isSecretValue(value, rules) {
+function isSecretValue(value, rules, options = {}) {
   if (value.length !== SECRET_LENGTH) return false;
-  for (const ch of value) if (!rules.secretCharset.test(ch)) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c >= 128 || rules.secretChars[c] === 0) return false;
+  }
+  if (!options.relaxClasses && !rules.mustMatch.every((re) => re.test(value))) return false;
   if (rules.allowedValues.has(value)) return false;
   if (rules.stopwords.test(value)) return false;
-  if (!rules.mustMatch.every((re) => re.test(value))) return false;
+  if (rules.notMatch.some((re) => re.test(value))) return false;
   return shannonEntropy(value) >= rules.doc.secret.entropy_min;
 }
 function isAllowedPath(path, rules) {
@@ -7820,87 +8343,210 @@ function isAllowedPath(path, rules) {
   return rules.allowedPaths.some((re) => re.test(normalized));
 }
 function detect(text2, rules) {
-  rules.prefilter.lastIndex = 0;
-  if (!rules.prefilter.test(text2)) return [];
-  rules.prefilter.lastIndex = 0;
-  const found = /* @__PURE__ */ new Map();
-  const add = (d) => {
-    const key = `${d.ruleId}\0${d.index}`;
-    if (!found.has(key)) found.set(key, d);
-  };
-  const original = detectView(text2, rules);
-  for (const d of pairAll(text2, original.detections, rules)) add(d);
-  let originalLines;
-  for (const [from, to] of original.windows) {
-    const slice = text2.slice(from, to);
-    if (!ESCAPES.test(slice)) continue;
-    const decoded = decodeEscapes(slice);
-    for (const d of pairAll(decoded.text, detectView(decoded.text, rules).detections, rules)) {
-      const index = from + decoded.map[d.index];
-      const clientId = d.clientId ?? pairClientId(text2, index, originalLines ??= new LineIndex(text2), rules);
-      add({ ...d, index, clientId });
+  const found = [];
+  const root = { text: text2, sourceOffset: (i) => i, toSource: (i) => i, encodingsAt: () => [] };
+  const regions = [];
+  scanView(root, rules, found, regions);
+  urlRegions(text2, rules, regions);
+  for (const region of mergeWindows(regions, text2.length).slice(0, MAX_REGIONS)) {
+    const slice = text2.slice(region[0], region[1]);
+    for (const layer of decodeLayers(slice)) {
+      const view = { text: layer.text, sourceOffset: (i) => layer.sourceOffset(i), toSource: (i) => region[0] + layer.sourceOffset(i), encodingsAt: (i) => layer.encodingsAt(i) };
+      scanView(view, rules, found);
     }
   }
-  if (found.size === 0) return [];
+  if (found.length === 0) return [];
+  const merged = mergeFound(found, rules);
   const lines = new LineIndex(text2);
   const out = [];
-  for (const d of [...found.values()].sort((a, b) => a.index - b.index)) {
-    const line = lines.lineOf(d.index);
-    const lineText = text2.slice(lines.start(line), lines.end(line));
-    if (lineText.includes(rules.doc.allowlist.inline)) continue;
+  for (const f of merged) {
+    const line = lines.lineOf(f.index);
+    if (text2.slice(lines.start(line), lines.end(line)).includes(rules.doc.allowlist.inline)) continue;
+    const candidates = [...f.candidates, ...sameFileIds(text2, f, rules)].slice(0, MAX_CANDIDATES);
     out.push({
-      ruleId: d.ruleId,
-      secret: d.secret,
-      clientId: d.clientId,
-      region: nearestRegion(text2, d.index, rules),
-      index: d.index,
+      ruleId: f.ruleId,
+      secret: f.secret,
+      clientId: candidates.find((c) => c.provenance === "structural" || c.provenance === "key-named" || c.provenance === "nearby")?.clientId,
+      candidates,
+      region: nearestRegion(text2, f.index, rules),
+      confidence: f.confidence,
+      decoded: f.decoded,
+      index: f.index,
+      length: Math.max(1, f.end - f.index),
       line: line + 1,
-      column: d.index - lines.start(line) + 1
+      column: f.index - lines.start(line) + 1
     });
   }
   return out;
 }
-function detectView(text2, rules) {
-  const window = rules.doc.context.window_chars;
-  const contextHits = [];
-  const windows = [];
-  for (const m of text2.matchAll(rules.prefilter)) {
-    const start = m.index;
-    const end = start + m[0].length;
-    if (m[0].toLowerCase() === "basic") {
-      windows.push([start, end + BASIC_WINDOW]);
-    } else {
-      contextHits.push([start, end]);
-      windows.push([start - window - SECRET_LENGTH - 3, end + window + SECRET_LENGTH + 3]);
-    }
-  }
-  const merged = mergeWindows(windows, text2.length);
-  const detections = [];
-  for (const [from, to] of merged) {
-    if (contextHits.length > 0) findSecrets(text2, from, to, contextHits, rules, detections);
-    findBasic(text2, from, to, rules, detections);
-  }
-  return { detections, windows: merged };
+function detectBuffer(bytes, rules) {
+  return worthALook(bytes, rules) ? detect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8"), rules) : [];
 }
-function hasContext(hits, s, e, window) {
-  let lo = 0;
-  let hi = hits.length;
-  const from = s - window - 64;
-  while (lo < hi) {
-    const mid = lo + hi >> 1;
-    if (hits[mid][0] < from) lo = mid + 1;
-    else hi = mid;
-  }
-  for (let i = lo; i < hits.length && hits[i][0] <= e + window; i++) {
-    const [hs, he] = hits[i];
-    if (he <= s && s - he <= window || hs >= e && hs - e <= window) return true;
+function worthALook(bytes, rules) {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let found = false;
+  forEachLongRunBytes(bytes, rules.base64Chars, SECRET_LENGTH, (a, b) => {
+    if (found) return;
+    for (let x = a; x < b; ) {
+      let y = x;
+      while (y < b && rules.secretChars[bytes[y]] === 1) y++;
+      const length = y - x;
+      if (length >= SECRET_LENGTH && length <= SECRET_LENGTH + 5 && hasEveryClass(bytes, y - SECRET_LENGTH, y, rules) && isSecretValue(buffer.toString("latin1", y - SECRET_LENGTH, y), rules)) {
+        found = true;
+        return;
+      }
+      x = y + 1;
+    }
+    if (b - a >= MIN_ENCODED_RUN && mayBeBase64Bytes(bytes, a, b)) found = true;
+  });
+  if (found) return true;
+  for (let i = buffer.indexOf(37); i >= 0; i = buffer.indexOf(37, i + 1)) {
+    if (i + 2 < bytes.length && isHex(bytes[i + 1]) && isHex(bytes[i + 2]) && isRelevantEscape(buffer.toString("latin1", i + 1, i + 3).toLowerCase(), buffer.toString("latin1", Math.max(0, i - 5), i))) return true;
   }
   return false;
 }
-function pairAll(text2, detections, rules) {
-  if (detections.length === 0) return detections;
-  const lines = new LineIndex(text2);
-  return detections.map((d) => d.clientId !== void 0 ? d : { ...d, clientId: pairClientId(text2, d.index, lines, rules) });
+function hasEveryClass(bytes, a, b, rules) {
+  const bits = rules.classBits;
+  let seen = 0;
+  for (let i = a; i < b; i++) seen |= bits[bytes[i]];
+  return (seen & rules.allClasses) === rules.allClasses;
+}
+function forEachLongRunBytes(bytes, table, min, visit) {
+  const n = bytes.length;
+  let p = min - 1;
+  while (p < n) {
+    if (table[bytes[p]] === 0) {
+      p += min;
+      continue;
+    }
+    let a = p;
+    while (a > 0 && table[bytes[a - 1]] === 1) a--;
+    let b = p + 1;
+    while (b < n && table[bytes[b]] === 1) b++;
+    if (b - a >= min) visit(a, b);
+    p = b + min;
+  }
+}
+function mayBeBase64Bytes(bytes, a, b) {
+  for (let i = a; i < b && i < a + 64; i += 4) {
+    const c = bytes[i];
+    if (!(c >= 65 && c <= 90 || c >= 97 && c <= 102)) return false;
+  }
+  return true;
+}
+function forEachLongRun(text2, table, min, visit) {
+  const n = text2.length;
+  let p = min - 1;
+  while (p < n) {
+    const c = text2.charCodeAt(p);
+    if (c >= 128 || table[c] === 0) {
+      p += min;
+      continue;
+    }
+    let a = p;
+    while (a > 0) {
+      const d = text2.charCodeAt(a - 1);
+      if (d >= 128 || table[d] === 0) break;
+      a--;
+    }
+    let b = p + 1;
+    while (b < n) {
+      const d = text2.charCodeAt(b);
+      if (d >= 128 || table[d] === 0) break;
+      b++;
+    }
+    if (b - a >= min) visit(a, b);
+    p = b + min;
+  }
+}
+var at = (table, text2, i) => {
+  const c = text2.charCodeAt(i);
+  return c < 128 && table[c] === 1;
+};
+var isHexAt = (text2, i) => isHex(text2.charCodeAt(i));
+function secretStarts(text2, x, y, rules, out) {
+  const ok = (q) => q + SECRET_LENGTH === y && !(y < text2.length && at(rules.notAfterChars, text2, y));
+  if (x === 0 || !at(rules.notBeforeChars, text2, x - 1)) {
+    if (ok(x)) out.push(x);
+    return;
+  }
+  if (text2[x - 1] === "%" && isHexAt(text2, x) && isHexAt(text2, x + 1) && ok(x + 2)) out.push(x + 2);
+  else if (text2[x - 1] === "\\" && "nrtbf".includes(text2[x]) && ok(x + 1)) out.push(x + 1);
+  else if (text2[x - 1] === "\\" && text2[x] === "u" && [1, 2, 3, 4].every((k) => isHexAt(text2, x + k)) && ok(x + 5)) out.push(x + 5);
+}
+function scanView(view, rules, out, regions) {
+  const text2 = view.text;
+  const starts = [];
+  const window = rules.doc.context.window_chars;
+  forEachLongRun(text2, rules.base64Chars, SECRET_LENGTH, (a, b) => {
+    let end = b;
+    while (end < text2.length && end - b < 2 && text2.charCodeAt(end) === 61) end++;
+    starts.length = 0;
+    for (let x = a; x < b; ) {
+      let y = x;
+      while (y < b && at(rules.secretChars, text2, y)) y++;
+      if (y - x >= SECRET_LENGTH) secretStarts(text2, x, y, rules, starts);
+      x = y + 1;
+    }
+    for (const s of starts) {
+      const secret = text2.slice(s, s + SECRET_LENGTH);
+      if (!isSecretValue(secret, rules)) continue;
+      const found = evaluateSecret(view, s, secret, rules);
+      if (found) out.push(found);
+    }
+    const length = end - a;
+    if (length < MIN_ENCODED_RUN || !mayBeBase64Text(text2, a, b)) return;
+    const run2 = text2.slice(a, end);
+    if (length >= MIN_BASIC_RUN && length <= MAX_BASIC_RUN && rules.basicRun.test(run2)) {
+      const basic = evaluateBasic(view, a, run2, rules);
+      if (basic) out.push(basic);
+    }
+    if (regions && decodeBase64Text(run2)) regions.push([a - window, end + window]);
+  });
+}
+function mayBeBase64Text(text2, a, b) {
+  for (let i = a; i < b && i < a + 64; i += 4) {
+    const c = text2.charCodeAt(i);
+    if (!(c >= 65 && c <= 90 || c >= 97 && c <= 102)) return false;
+  }
+  return true;
+}
+var MIN_BASIC_RUN = 100;
+var MAX_BASIC_RUN = 112;
+function evaluateBasic(view, a, run2, rules) {
+  const creds = decodeBasic(run2);
+  if (!creds || !UUID_EXACT.test(creds.user)) return void 0;
+  const clientId = creds.user.toLowerCase();
+  if (rules.allowedClientIds.has(clientId) || !isSecretValue(creds.password, rules, { relaxClasses: true })) return void 0;
+  return {
+    ruleId: rules.basicRuleId,
+    secret: creds.password,
+    confidence: rules.confidenceOf.get(rules.basicRuleId) ?? "high",
+    candidates: [{ clientId, provenance: "structural" }],
+    decoded: [...encodingsIn(view, a, a + run2.length), creds.encoding],
+    index: view.toSource(a),
+    end: view.toSource(a + run2.length - 1) + 1
+  };
+}
+var UUID_EXACT = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
+var RELEVANT_ESCAPE = /* @__PURE__ */ new Set(["3d", "3a", "22", "2b", "2f", "7b", "26", "27", "2c"]);
+var isRelevantEscape = (hex, before) => RELEVANT_ESCAPE.has(hex) || hex === "20" && before.toLowerCase() === "basic";
+function urlRegions(text2, rules, regions) {
+  const window = rules.doc.context.window_chars;
+  let lastEnd = -1;
+  for (let i = text2.indexOf("%"); i >= 0 && regions.length <= MAX_REGIONS; i = text2.indexOf("%", i + 1)) {
+    if (i < lastEnd || !isRelevantEscape(text2.slice(i + 1, i + 3).toLowerCase(), text2.slice(Math.max(0, i - 5), i))) continue;
+    let s = i;
+    while (s > 0 && i - s < 2048 && !TOKEN_END.test(text2[s - 1])) s--;
+    let e = i + 3;
+    while (e < text2.length && e - i < 2048 && !TOKEN_END.test(text2[e])) e++;
+    lastEnd = e;
+    if (e - s >= 24) regions.push([s - window, e + window]);
+  }
+}
+var TOKEN_END = /[\s"'<>()[\]{}`]/;
+function isHex(code) {
+  return code >= 48 && code <= 57 || code >= 65 && code <= 70 || code >= 97 && code <= 102;
 }
 function mergeWindows(windows, length) {
   const sorted = windows.map(([a, b]) => [Math.max(0, a), Math.min(length, b)]).sort((a, b) => a[0] - b[0]);
@@ -7912,60 +8558,162 @@ function mergeWindows(windows, length) {
   }
   return merged;
 }
-function findSecrets(text2, from, to, contextHits, rules, out) {
-  let start = from;
-  while (start > 0 && rules.secretCharset.test(text2[start - 1])) start--;
-  let end = to;
-  while (end < text2.length && rules.secretCharset.test(text2[end])) end++;
-  const slice = text2.slice(start, end);
+function evaluateSecret(view, s, secret, rules) {
+  const text2 = view.text;
+  const e = s + SECRET_LENGTH;
+  if (rules.precededBy.test(text2.slice(Math.max(0, s - 24), s))) return void 0;
+  const key = keyBefore(text2, s);
+  const role = keyRole(key, rules);
+  if (role === "authorization-code" || followsRedirectUri(text2, s)) return void 0;
+  const postman = /\\?["']value\\?["']\s*:\s*\\?["']?$/.test(text2.slice(Math.max(0, s - 40), s));
+  const scope = scopeOf(text2, s, postman);
+  const candidates = candidateIds(view, s, key, role, scope, rules);
+  let ruleId;
+  if (role === "secret" && isCredentialDocument(text2, key, scope, candidates, rules)) ruleId = rules.documentRuleId;
+  else if (hasContext(text2, s, e, rules)) ruleId = rules.secretRuleId;
+  else if (role === "secret" && candidates.some((c) => c.provenance === "structural" || c.provenance === "key-named")) ruleId = rules.pairRuleId;
+  if (!ruleId) return void 0;
+  return {
+    ruleId,
+    secret,
+    confidence: rules.confidenceOf.get(ruleId) ?? "high",
+    candidates,
+    decoded: encodingsIn(view, s, e),
+    index: view.toSource(s),
+    end: view.toSource(e - 1) + 1
+  };
+}
+function isCredentialDocument(text2, key, scope, candidates, rules) {
+  const [idKey, secretKey, ...others] = rules.doc.keys.credential_document;
+  if (!scope || scope.kind !== "object" || key !== secretKey) return false;
+  if (!candidates.some((c) => c.provenance === "structural")) return false;
+  const body = text2.slice(scope.start, scope.end);
+  return [idKey, ...others].every((k) => new RegExp(`\\\\?["']${k}\\\\?["']\\s*:`).test(body));
+}
+function hasContext(text2, s, e, rules) {
   const window = rules.doc.context.window_chars;
-  for (const m of slice.matchAll(rules.secretRun)) {
-    if (m[0].length !== SECRET_LENGTH) continue;
-    const s = start + m.index;
-    const e = s + SECRET_LENGTH;
-    if (s > 0 && rules.notBefore.test(text2[s - 1])) continue;
-    if (e < text2.length && rules.notAfter.test(text2[e])) continue;
-    if (!isSecretValue(m[0], rules)) continue;
-    if (rules.precededBy.test(text2.slice(Math.max(0, s - 24), s))) continue;
-    if (!hasContext(contextHits, s, e, window)) continue;
-    out.push({ ruleId: rules.secretRuleId, secret: m[0], clientId: void 0, index: s });
+  const from = Math.max(0, s - window - 80);
+  const re = rules.context;
+  re.lastIndex = 0;
+  const slice = text2.slice(from, Math.min(text2.length, e + window + 80));
+  for (const m of slice.matchAll(re)) {
+    const hs = from + m.index;
+    const he = hs + m[0].length;
+    if (he <= s && s - he <= window || hs >= e && hs - e <= window) return true;
   }
+  return false;
 }
-var BASIC_LENGTH = 108;
-function findBasic(text2, from, to, rules, out) {
-  const start = Math.max(0, from);
-  const slice = text2.slice(start, Math.min(text2.length, to + BASIC_LENGTH));
-  for (const m of slice.matchAll(rules.basic)) {
-    const s = start + m.index;
-    const e = s + m[0].length;
-    if (s > 0 && rules.basicNotBefore.test(text2[s - 1])) continue;
-    if (e < text2.length && rules.basicNotAfter.test(text2[e])) continue;
-    const decoded = UUID_TEXT.exec(Buffer.from(m[0], "base64").toString("latin1"));
-    if (!decoded) continue;
-    const [, clientId, secret] = decoded;
-    if (rules.allowedClientIds.has(clientId.toLowerCase()) || !isSecretValue(secret, rules)) continue;
-    out.push({ ruleId: rules.basicRuleId, secret, clientId, index: s });
+var UUID_BOUNDARY = /[A-Za-z0-9]/;
+var ADJACENT_ID = /(?:(?<![A-Za-z0-9])|(?<=%[0-9A-Fa-f]{2}))([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})(?::|%3[Aa]|\\?["'`]\s*,\s*\\?["'`])$/;
+function uuidsIn(text2, from, to, rules, limit = 400) {
+  const out = [];
+  const slice = text2.slice(from, to);
+  rules.clientId.lastIndex = 0;
+  for (const m of slice.matchAll(rules.clientId)) {
+    const index = from + m.index;
+    const before = text2[index - 1];
+    const after = text2[index + m[0].length];
+    if (before && UUID_BOUNDARY.test(before) || after && UUID_BOUNDARY.test(after)) continue;
+    const id = m[0].toLowerCase();
+    if (rules.allowedClientIds.has(id)) continue;
+    out.push({ id, index });
+    if (out.length >= limit) break;
   }
+  return out;
 }
-function pairClientId(text2, index, lines, rules) {
-  const line = lines.lineOf(index);
+function candidateIds(view, s, key, role, scope, rules) {
+  const text2 = view.text;
+  const lines = view.lines ??= new LineIndex(text2);
+  const line = lines.lineOf(s);
   const span = rules.doc.client_id.pair_within_lines;
+  const stem = key ? keyStem(key, rules) : void 0;
+  const ranked = [];
+  const lineDistance = (index) => {
+    const idLine = lines.lineOf(index);
+    return idLine === line ? 0 : Math.abs(idLine - line) * 2 - (idLine < line ? 1 : 0);
+  };
+  const structural = /* @__PURE__ */ new Set();
+  const adjacent = ADJACENT_ID.exec(text2.slice(Math.max(0, s - 64), s));
+  if (adjacent && !rules.allowedClientIds.has(adjacent[1].toLowerCase())) {
+    ranked.push({ id: adjacent[1].toLowerCase(), provenance: "structural", rank: -1 });
+    structural.add(`${s - adjacent[0].length}`);
+  }
+  if (scope) {
+    const sDepth = scope.kind === "object" ? depthIn(text2, scope, s) : 0;
+    const sIndent = scope.kind === "block" ? indentOf(text2, s) : 0;
+    for (const u of uuidsIn(text2, scope.start, scope.end, rules)) {
+      const uKey = keyBefore(text2, u.index);
+      const uRole = keyRole(uKey, rules);
+      const named = uRole === "id" || uRole === "basic-user" && role === "basic-password";
+      if (!named) continue;
+      const level = scope.kind === "object" ? depthIn(text2, scope, u.index) === sDepth : scope.kind === "block" ? indentOf(text2, u.index) === sIndent : true;
+      if (!level) continue;
+      const sameStem = stem !== void 0 && uKey !== void 0 && keyStem(uKey, rules) === stem;
+      ranked.push({ id: u.id, provenance: "structural", rank: (sameStem ? 0 : 1e6) + Math.abs(u.index - s) });
+      structural.add(`${u.index}`);
+    }
+  }
   const first = Math.max(0, line - span);
   const last = Math.min(lines.count - 1, line + span);
-  const from = lines.start(first);
-  const to = lines.end(last);
-  let best;
-  for (const found of text2.slice(from, to).matchAll(rules.clientId)) {
-    const m = { index: from + found.index, 0: found[0] };
-    const before = text2[m.index - 1];
-    const after = text2[m.index + m[0].length];
-    if (before && /[A-Za-z0-9]/.test(before) || after && /[A-Za-z0-9]/.test(after)) continue;
-    if (rules.allowedClientIds.has(m[0].toLowerCase())) continue;
-    const idLine = lines.lineOf(m.index);
-    const distance = idLine === line ? 0 : Math.abs(idLine - line) * 2 - (idLine < line ? 1 : 0);
-    if (!best || distance < best.distance) best = { id: m[0].toLowerCase(), distance };
+  for (const u of uuidsIn(text2, lines.start(first), lines.end(last), rules)) {
+    if (structural.has(`${u.index}`)) continue;
+    const uRole = keyRole(keyBefore(text2, u.index), rules);
+    const named = uRole === "id" || uRole === "basic-user" && role === "basic-password";
+    ranked.push({ id: u.id, provenance: named ? "key-named" : "nearby", rank: lineDistance(u.index) * 1e4 + Math.abs(u.index - s) / 1e3 });
   }
-  return best?.id;
+  const order = PROVENANCE_ORDER;
+  ranked.sort((a, b) => order.indexOf(a.provenance) - order.indexOf(b.provenance) || a.rank - b.rank);
+  const out = [];
+  const seen = /* @__PURE__ */ new Set();
+  for (const r of ranked) {
+    if (seen.has(r.id)) continue;
+    seen.add(r.id);
+    out.push({ clientId: r.id, provenance: r.provenance });
+  }
+  return out;
+}
+function sameFileIds(text2, f, rules) {
+  const known = new Set(f.candidates.map((c) => c.clientId));
+  const all = uuidsIn(text2, 0, text2.length, rules, 2e3).filter((u) => !known.has(u.id));
+  all.sort((a, b) => Math.abs(a.index - f.index) - Math.abs(b.index - f.index));
+  const out = [];
+  for (const u of all) {
+    if (known.has(u.id)) continue;
+    known.add(u.id);
+    out.push({ clientId: u.id, provenance: "same-file" });
+    if (out.length >= 10) break;
+  }
+  return out;
+}
+function mergeFound(found, rules) {
+  const rank = (f) => f.ruleId === rules.documentRuleId ? 0 : f.ruleId === rules.basicRuleId ? 1 : f.confidence === "high" ? 2 : 3;
+  const byKey = /* @__PURE__ */ new Map();
+  for (const f of found) {
+    const key = `${f.index}\0${f.secret}`;
+    const prev = byKey.get(key);
+    if (!prev) {
+      byKey.set(key, { ...f, candidates: [...f.candidates] });
+      continue;
+    }
+    const strength = (x) => PROVENANCE_ORDER.indexOf(x.candidates[0]?.provenance ?? "org");
+    const better = rank(f) < rank(prev) || rank(f) === rank(prev) && strength(f) < strength(prev) ? f : prev;
+    const other = better === f ? prev : f;
+    const merged = { ...better, decoded: prev.decoded.length <= f.decoded.length ? prev.decoded : f.decoded, candidates: unite(better.candidates, other.candidates) };
+    byKey.set(key, merged);
+  }
+  const all = [...byKey.values()];
+  const basics = all.filter((f) => f.ruleId === rules.basicRuleId);
+  return all.filter((f) => f.ruleId === rules.basicRuleId || !basics.some((b) => b.secret === f.secret && f.index >= b.index && f.index < b.end)).sort((a, b) => a.index - b.index);
+}
+var PROVENANCE_ORDER = ["structural", "key-named", "nearby", "same-file", "input", "org"];
+function unite(a, b) {
+  const order = PROVENANCE_ORDER;
+  const best = /* @__PURE__ */ new Map();
+  for (const c of [...a, ...b]) {
+    const prev = best.get(c.clientId);
+    if (!prev || order.indexOf(c.provenance) < order.indexOf(prev.provenance)) best.set(c.clientId, c);
+  }
+  return [...best.values()].sort((x, y) => order.indexOf(x.provenance) - order.indexOf(y.provenance));
 }
 function nearestRegion(text2, index, rules) {
   const re = rules.hosts;
@@ -8008,36 +8756,44 @@ var LineIndex = class {
     return next === void 0 ? this.text.length : next - 1;
   }
 };
-function decodeEscapes(text2) {
-  let out = "";
-  const map = [];
-  for (let i = 0; i < text2.length; ) {
-    const ch = text2[i];
-    if (ch === "%" && /^[0-9A-Fa-f]{2}$/.test(text2.slice(i + 1, i + 3))) {
-      out += String.fromCharCode(parseInt(text2.slice(i + 1, i + 3), 16));
-      map.push(i);
-      i += 3;
-    } else if (ch === "\\" && (text2[i + 1] === "/" || text2[i + 1] === '"' || text2[i + 1] === "\\")) {
-      out += text2[i + 1];
-      map.push(i);
-      i += 2;
-    } else if (ch === "\\" && text2[i + 1] === "u" && /^[0-9A-Fa-f]{4}$/.test(text2.slice(i + 2, i + 6))) {
-      out += String.fromCharCode(parseInt(text2.slice(i + 2, i + 6), 16));
-      map.push(i);
-      i += 6;
-    } else {
-      out += ch;
-      map.push(i);
-      i += 1;
-    }
+
+// src/scan/examples.ts
+function isDocumentationPath(path, rules) {
+  const normalized = path.replace(/\\/g, "/");
+  return rules.examplePaths.some((re) => re.test(normalized));
+}
+function collapseExamples(findings, rules) {
+  const docFiles = /* @__PURE__ */ new Map();
+  for (const f of findings) {
+    if (!isDocumentationPath(f.path, rules)) continue;
+    const files = docFiles.get(f.fingerprint) ?? /* @__PURE__ */ new Set();
+    files.add(f.path);
+    docFiles.set(f.fingerprint, files);
   }
-  map.push(text2.length);
-  return { text: out, map };
+  const examples = new Set([...docFiles].filter(([, files]) => files.size >= rules.doc.examples.min_files).map(([fp]) => fp));
+  if (examples.size === 0) return findings;
+  const kept = /* @__PURE__ */ new Set();
+  const out = [];
+  const ordered = [...findings].sort((a, b) => a.path.localeCompare(b.path) || a.line - b.line || (a.commit ?? "").localeCompare(b.commit ?? ""));
+  const first = /* @__PURE__ */ new Map();
+  for (const f of ordered) if (examples.has(f.fingerprint) && isDocumentationPath(f.path, rules) && !first.has(f.fingerprint)) first.set(f.fingerprint, f);
+  for (const f of findings) {
+    if (!examples.has(f.fingerprint) || !isDocumentationPath(f.path, rules)) {
+      out.push(f);
+      continue;
+    }
+    if (first.get(f.fingerprint) !== f || kept.has(f.fingerprint)) continue;
+    kept.add(f.fingerprint);
+    f.example = true;
+    f.occurrences = docFiles.get(f.fingerprint).size;
+    out.push(f);
+  }
+  return out;
 }
 
 // src/scan/files.ts
 import { execFile } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { closeSync, constants, createReadStream, openSync, readSync } from "node:fs";
 import { readdir, readFile as readFile2, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
@@ -8045,21 +8801,47 @@ var run = promisify(execFile);
 var MAX_FILE_BYTES = 10 * 1024 * 1024;
 var BINARY_SNIFF_BYTES = 8192;
 var STREAM_CHUNK_BYTES = 1024 * 1024;
-async function scanFile(target, rules) {
-  if (isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
+var readBuffer = Buffer.allocUnsafe(STREAM_CHUNK_BYTES);
+var OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+async function scanLargeFile(target, rules) {
   try {
-    const info = await stat(target.abs);
-    if (info.size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
-    if (info.size > STREAM_CHUNK_BYTES) {
-      const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
-      return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
-    }
-    const buffer = await readFile2(target.abs);
-    if (isBinary(buffer)) return { path: target.path, skipped: "binary" };
-    return { path: target.path, detections: detect(buffer.toString("utf8"), rules) };
+    const size = (await stat(target.abs)).size;
+    if (size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
+    const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
+    return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
   } catch {
     return { path: target.path, skipped: "unreadable" };
   }
+}
+function scanFileSync(target, rules) {
+  if (!target.explicit && isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
+  let fd;
+  try {
+    fd = openSync(target.abs, target.explicit ? constants.O_RDONLY : OPEN_FLAGS);
+  } catch (err) {
+    const code = err.code;
+    return { path: target.path, skipped: code === "ENOENT" || code === "ELOOP" ? "gone" : "unreadable" };
+  }
+  let read2 = 0;
+  try {
+    for (; ; ) {
+      const n = readSync(fd, readBuffer, read2, readBuffer.length - read2, null);
+      if (n === 0) break;
+      read2 += n;
+      if (read2 === readBuffer.length) break;
+    }
+    closeSync(fd);
+    if (read2 === readBuffer.length) return void 0;
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+    }
+    return { path: target.path, skipped: err.code === "EISDIR" ? "gone" : "unreadable" };
+  }
+  const bytes = readBuffer.subarray(0, read2);
+  if (isBinary(bytes)) return { path: target.path, skipped: "binary" };
+  return { path: target.path, detections: detectBuffer(bytes, rules) };
 }
 var OVERLAP_CHARS = 4096;
 async function detectStream(stream, rules, options = {}) {
@@ -8103,18 +8885,23 @@ async function detectStream(stream, rules, options = {}) {
   return out;
 }
 function isBinary(buffer) {
-  const end = Math.min(buffer.length, BINARY_SNIFF_BYTES);
-  for (let i = 0; i < end; i++) if (buffer[i] === 0) return true;
-  return false;
+  return buffer.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) >= 0;
 }
-async function listFiles(paths, cwd) {
+async function listFiles(paths, cwd, options = {}) {
   const out = /* @__PURE__ */ new Map();
   for (const p of paths) {
     const abs = resolve(cwd, p);
     const info = await stat(abs).catch(() => void 0);
     if (!info) throw Object.assign(new Error(`no such file or directory: ${p}`), { code: "ENOENT" });
-    const files = info.isDirectory() ? await listDirectory(abs) : [abs];
-    for (const file of files) out.set(file, { abs: file, path: displayPath(file, cwd) });
+    if (!info.isDirectory()) {
+      out.set(abs, { abs, path: displayPath(abs, cwd), explicit: true });
+      continue;
+    }
+    const base = relative(cwd, abs).split(sep).join("/");
+    for (const rel of await listDirectory(abs, options)) {
+      const file = join(abs, rel);
+      if (!out.has(file)) out.set(file, { abs: file, path: base === "" ? rel : `${base}/${rel}` });
+    }
   }
   return [...out.values()];
 }
@@ -8122,16 +8909,21 @@ function displayPath(abs, cwd) {
   const rel = relative(cwd, abs);
   return (rel === "" ? abs : rel).split(sep).join("/");
 }
-async function listDirectory(dir) {
+async function listDirectory(dir, options) {
+  let inRepo = true;
   try {
-    const { stdout } = await run("git", ["-C", dir, "ls-files", "-co", "--exclude-standard", "-z", "--", "."], { maxBuffer: 256 * 1024 * 1024 });
-    const files = stdout.split("\0").filter(Boolean).map((f) => join(dir, f));
-    const kept = [];
-    for (const f of files) if ((await stat(f).catch(() => void 0))?.isFile()) kept.push(f);
-    return kept;
+    await run("git", ["-C", dir, "rev-parse", "--is-inside-work-tree"]);
   } catch {
-    return walk(dir, await readIgnore(dir));
+    inRepo = false;
   }
+  if (!inRepo) return (await walk(dir, options.noIgnore ? [] : await readIgnore(dir))).map((f) => relative(dir, f).split(sep).join("/"));
+  const ignoredItself = await run("git", ["-C", dir, "check-ignore", "-q", "--", "."]).then(
+    () => true,
+    () => false
+  );
+  const args = ["-C", dir, "ls-files", "-co", "-z", ...options.noIgnore || ignoredItself ? [] : ["--exclude-standard"], "--", "."];
+  const { stdout } = await run("git", args, { maxBuffer: 256 * 1024 * 1024 });
+  return stdout.split("\0").filter(Boolean);
 }
 async function readIgnore(dir) {
   const text2 = await readFile2(join(dir, ".gitignore"), "utf8").catch(() => "");
@@ -8183,48 +8975,220 @@ async function walk(root, ignore) {
 
 // src/scan/git.ts
 import { spawn } from "node:child_process";
-import { createInterface } from "node:readline";
+function addedBytes(added) {
+  return added.bytes;
+}
+var ByteBuilder = class {
+  buf = Buffer.allocUnsafe(4096);
+  length = 0;
+  append(data, start, end, separator) {
+    const need = this.length + (separator ? 1 : 0) + (end - start);
+    if (need > this.buf.length) {
+      const next = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
+      this.buf.copy(next, 0, 0, this.length);
+      this.buf = next;
+    }
+    if (separator) this.buf[this.length++] = 10;
+    data.copy(this.buf, this.length, start, end);
+    this.length += end - start;
+  }
+  take() {
+    return this.buf.subarray(0, this.length);
+  }
+};
 var COMMIT_MARK = "";
 var FIELD_MARK = "";
+var COMMON = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false", "-c", "log.showSignature=false"];
+var PREFIXES = ["--src-prefix=a/", "--dst-prefix=b/"];
+var PATCH = ["-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", ...PREFIXES, `--format=${COMMIT_MARK}%H${FIELD_MARK}%ae`];
 function gitArgs(selection) {
-  const common = ["-c", "core.quotePath=false", "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false", "-c", "log.showSignature=false"];
-  const prefixes = ["--src-prefix=a/", "--dst-prefix=b/"];
-  const patch = ["-p", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", ...prefixes, `--format=${COMMIT_MARK}%H${FIELD_MARK}%ae`];
   switch (selection.kind) {
     case "staged":
-      return [...common, "diff", "--cached", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", ...prefixes];
+      return [...COMMON, "diff", "--cached", "-U0", "--no-color", "--no-ext-diff", "--no-textconv", ...PREFIXES];
     case "all":
-      return [...common, "log", ...patch, "--full-history", "--all"];
+      return [...COMMON, "log", ...PATCH, "--full-history", "--all"];
     case "range":
-      return [...common, "log", ...patch, selection.range];
+      return [...COMMON, "log", ...PATCH, selection.range];
     case "commits":
-      return [...common, "log", ...patch, "--no-walk", ...selection.commits];
+      return [...COMMON, "log", ...PATCH, "--no-walk", ...selection.commits];
   }
 }
-async function* readGitAdditions(repo, selection) {
-  const child = spawn("git", gitArgs(selection), { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+function revListArgs(selection) {
+  switch (selection.kind) {
+    case "all":
+      return ["rev-list", "--full-history", "--all"];
+    case "range":
+      return ["rev-list", selection.range];
+    case "commits":
+      return ["rev-list", "--no-walk", ...selection.commits];
+    case "staged":
+      return [];
+  }
+}
+var QUEUE_BYTES = 32 * 1024 * 1024;
+var UNREADABLE = /unable to read|bad object|corrupt|invalid object|loose object .* is corrupt|inflate|missing blob|missing tree|packfile|did not match any|could not read/i;
+async function* runPatch(repo, args, input2, result) {
+  const child = spawn("git", args, { cwd: repo, stdio: [input2 === void 0 ? "ignore" : "pipe", "pipe", "pipe"] });
+  if (input2 !== void 0) {
+    child.stdin.on("error", () => void 0);
+    child.stdin.end(input2);
+  }
   let stderr = "";
-  child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-2e3));
+  child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-4e3));
   const exited = new Promise((resolve2, reject) => {
     child.on("error", reject);
     child.on("close", resolve2);
   });
   const parser = new PatchParser();
-  const lines = createInterface({ input: child.stdout, crlfDelay: Infinity });
-  for await (const line of lines) {
-    const done = parser.push(line);
-    if (done) yield done;
+  const queue = [];
+  let queued = 0;
+  let ended = false;
+  let wake;
+  const stdout = child.stdout;
+  stdout.on("data", (chunk) => {
+    queue.push(chunk);
+    queued += chunk.length;
+    if (queued > QUEUE_BYTES) stdout.pause();
+    wake?.();
+  });
+  stdout.on("end", () => {
+    ended = true;
+    wake?.();
+  });
+  stdout.on("error", () => {
+    ended = true;
+    wake?.();
+  });
+  let rest;
+  const ready = [];
+  for (; ; ) {
+    if (queue.length === 0) {
+      if (ended) break;
+      await new Promise((resolve2) => wake = resolve2);
+      wake = void 0;
+      continue;
+    }
+    const chunk = queue.shift();
+    queued -= chunk.length;
+    if (stdout.isPaused() && queued < QUEUE_BYTES / 2) stdout.resume();
+    const data = chunk;
+    let start = 0;
+    if (rest) {
+      const first = chunk.indexOf(10);
+      if (first < 0) {
+        rest = Buffer.concat([rest, chunk]);
+        continue;
+      }
+      const joined = Buffer.concat([rest, chunk.subarray(0, first)]);
+      const done = parser.pushBytes(joined, 0, joined.length);
+      if (done) ready.push(done);
+      rest = void 0;
+      start = first + 1;
+    }
+    for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
+      const done = parser.pushBytes(data, start, nl);
+      if (done) ready.push(done);
+      start = nl + 1;
+    }
+    rest = start < data.length ? data.subarray(start) : void 0;
+    for (const added of ready) {
+      track(result, added);
+      yield added;
+    }
+    ready.length = 0;
+    await new Promise((resolve2) => setImmediate(resolve2));
+  }
+  if (rest) {
+    const done = parser.pushBytes(rest, 0, rest.length);
+    if (done) ready.push(done);
   }
   const last = parser.flush();
-  if (last) yield last;
+  if (last) ready.push(last);
+  for (const added of ready) {
+    track(result, added);
+    yield added;
+  }
   const code = await exited.catch((err) => {
     throw new KeywardError(`cannot run git: ${err.code ?? err.message}`, { reason: "git-missing", exitCode: ExitCode.Usage, hint: "install git, or scan files without --git/--staged" });
   });
-  if (code !== 0) {
-    throw new UsageError(`git ${selection.kind === "staged" ? "diff --cached" : "log"} failed: ${stderr.trim().split("\n").at(-1) ?? `exit ${code}`}`, {
-      hint: selection.kind === "range" ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)" : "run inside a git repository, or pass its path"
-    });
+  result.code = code;
+  result.stderr = stderr;
+  if (parser.lastCommit !== result.lastCommit) {
+    result.lastCommit = parser.lastCommit;
+    result.pathsOfLast = /* @__PURE__ */ new Set();
   }
+}
+function track(result, added) {
+  if (added.commit !== result.lastCommit) {
+    result.lastCommit = added.commit;
+    result.pathsOfLast = /* @__PURE__ */ new Set();
+  }
+  result.pathsOfLast.add(added.path);
+}
+function runText(repo, args) {
+  return new Promise((resolve2, reject) => {
+    const child = spawn("git", args, { cwd: repo, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => stdout += d.toString());
+    child.stderr.on("data", (d) => stderr = (stderr + d.toString()).slice(-4e3));
+    child.on("error", reject);
+    child.on("close", (code) => resolve2({ code, stdout, stderr }));
+  });
+}
+var lastLine = (stderr) => stderr.trim().split("\n").at(-1) ?? "";
+async function* readGitAdditions(repo, selection, onUnreadable = () => void 0) {
+  let result = newResult();
+  yield* runPatch(repo, gitArgs(selection), void 0, result);
+  if (result.code === 0) return;
+  if (selection.kind === "staged" || !UNREADABLE.test(result.stderr)) throw gitFailed(selection, result);
+  const list = await runText(repo, [...COMMON, ...revListArgs(selection)]);
+  if (list.code !== 0) {
+    onUnreadable({ commit: result.lastCommit, path: null, message: `${lastLine(result.stderr)}; the history walk itself failed (${lastLine(list.stderr)}), so commits beyond it were not scanned` });
+    return;
+  }
+  let remaining = list.stdout.split("\n").filter(Boolean);
+  for (; ; ) {
+    const at2 = result.lastCommit ? remaining.indexOf(result.lastCommit) : -1;
+    const culprit = at2 >= 0 ? remaining[at2] : remaining[0];
+    if (culprit === void 0) return;
+    yield* salvageCommit(repo, culprit, result.stderr, at2 >= 0 ? result.pathsOfLast : /* @__PURE__ */ new Set(), onUnreadable);
+    remaining = remaining.slice(Math.max(at2, 0) + 1);
+    if (remaining.length === 0) return;
+    result = newResult();
+    yield* runPatch(repo, [...COMMON, "log", ...PATCH, "--no-walk=unsorted", "--stdin"], remaining.join("\n") + "\n", result);
+    if (result.code === 0) return;
+    if (!UNREADABLE.test(result.stderr)) throw gitFailed(selection, result);
+  }
+}
+function newResult() {
+  return { code: 0, stderr: "", lastCommit: null, pathsOfLast: /* @__PURE__ */ new Set() };
+}
+async function* salvageCommit(repo, commit, stderr, done, onUnreadable) {
+  const tree = await runText(repo, [...COMMON, "diff-tree", "-r", "-z", "--no-commit-id", "--name-only", "--root", commit]);
+  if (tree.code !== 0) {
+    onUnreadable({ commit, path: null, message: `${lastLine(stderr)} (${lastLine(tree.stderr)})` });
+    return;
+  }
+  const paths = tree.stdout.split("\0").filter(Boolean);
+  let reported = false;
+  for (const path of paths) {
+    if (done.has(path)) continue;
+    const one = newResult();
+    const lines = [];
+    for await (const added of runPatch(repo, [...COMMON, "log", ...PATCH, "--no-walk", commit, "--", path], void 0, one)) lines.push(added);
+    if (one.code === 0) yield* lines;
+    else {
+      reported = true;
+      onUnreadable({ commit, path, message: lastLine(one.stderr) });
+    }
+  }
+  if (!reported) onUnreadable({ commit, path: null, message: lastLine(stderr) });
+}
+function gitFailed(selection, result) {
+  return new UsageError(`git ${selection.kind === "staged" ? "diff --cached" : "log"} failed: ${lastLine(result.stderr) || `exit ${result.code}`}`, {
+    hint: selection.kind === "range" ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)" : "run inside a git repository, or pass its path"
+  });
 }
 var PatchParser = class {
   commit = null;
@@ -8233,21 +9197,37 @@ var PatchParser = class {
   nextLine = 0;
   addedLeft = 0;
   removedLeft = 0;
+  /** The commit whose header was read last. */
+  get lastCommit() {
+    return this.commit;
+  }
   push(line) {
+    const bytes = Buffer.from(line, "utf8");
+    return this.pushBytes(bytes, 0, bytes.length);
+  }
+  /** Feeds the line data[start, end) (without its line feed). */
+  pushBytes(data, start, end) {
+    const first = start < end ? data[start] : -1;
     if (this.addedLeft > 0 || this.removedLeft > 0) {
-      if (line.startsWith("+") && this.addedLeft > 0) {
-        this.current?.lines.push({ line: this.nextLine++, text: line.slice(1) });
+      if (first === 43 && this.addedLeft > 0) {
+        if (this.current) {
+          this.current.bytes.append(data, start + 1, end, this.current.lineNumbers.length > 0);
+          this.current.lineNumbers.push(this.nextLine);
+        }
+        this.nextLine++;
         this.addedLeft--;
         return void 0;
       }
-      if (line.startsWith("-") && this.removedLeft > 0) {
+      if (first === 45 && this.removedLeft > 0) {
         this.removedLeft--;
         return void 0;
       }
-      if (line.startsWith("\\")) return void 0;
+      if (first === 92) return void 0;
       this.addedLeft = this.removedLeft = 0;
     }
-    if (line.startsWith("\\")) return void 0;
+    if (first === 92) return void 0;
+    if (first !== 30 && first !== 100 && first !== 43 && first !== 64) return void 0;
+    const line = data.toString("utf8", start, end);
     if (line.startsWith(COMMIT_MARK)) {
       const done = this.finish();
       const [hash, email] = line.slice(1).split(FIELD_MARK);
@@ -8257,19 +9237,21 @@ var PatchParser = class {
     }
     if (line.startsWith("diff --git ")) {
       const done = this.finish();
-      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), lines: [] };
+      this.current = { commit: this.commit, authorEmail: this.author, path: pathFromDiffHeader(line), bytes: new ByteBuilder(), lineNumbers: [] };
       return done;
     }
     if (line.startsWith("+++ ") && this.current) {
       const target = line.slice(4);
-      if (target !== "/dev/null") this.current.path = unquote(target).replace(/^b\//, "");
+      if (target !== "/dev/null") this.current.path = stripPrefix(unquoteGitPath(target), "b/");
       return void 0;
     }
-    const hunk = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line);
-    if (hunk && this.current) {
-      this.removedLeft = hunk[1] === void 0 ? 1 : Number(hunk[1]);
-      this.nextLine = Number(hunk[2]);
-      this.addedLeft = hunk[3] === void 0 ? 1 : Number(hunk[3]);
+    if (line.startsWith("@@ ") && this.current) {
+      const hunk = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/.exec(line);
+      if (hunk) {
+        this.removedLeft = hunk[1] === void 0 ? 1 : Number(hunk[1]);
+        this.nextLine = Number(hunk[2]);
+        this.addedLeft = hunk[3] === void 0 ? 1 : Number(hunk[3]);
+      }
     }
     return void 0;
   }
@@ -8280,32 +9262,63 @@ var PatchParser = class {
     const done = this.current;
     this.current = void 0;
     this.addedLeft = this.removedLeft = 0;
-    return done && done.lines.length > 0 ? done : void 0;
+    if (!done || done.lineNumbers.length === 0) return void 0;
+    return { commit: done.commit, authorEmail: done.authorEmail, path: done.path, bytes: done.bytes.take(), lineNumbers: done.lineNumbers };
   }
 };
+function stripPrefix(path, prefix) {
+  return path.startsWith(prefix) ? path.slice(prefix.length) : path;
+}
 function pathFromDiffHeader(line) {
   const rest = line.slice("diff --git ".length);
-  const b = rest.lastIndexOf(" b/");
-  return unquote(b >= 0 ? rest.slice(b + 1) : rest).replace(/^b\//, "");
-}
-function unquote(path) {
-  if (!path.startsWith('"')) return path;
-  try {
-    return JSON.parse(path);
-  } catch {
-    return path.slice(1, -1);
+  if (rest.startsWith('"')) {
+    const second = rest.lastIndexOf(' "');
+    return stripPrefix(unquoteGitPath(second > 0 ? rest.slice(second + 1) : rest), "b/");
   }
+  const b = rest.lastIndexOf(" b/");
+  return stripPrefix(unquoteGitPath(b >= 0 ? rest.slice(b + 1) : rest), "b/");
+}
+var C_ESCAPES = { a: 7, b: 8, t: 9, n: 10, v: 11, f: 12, r: 13, '"': 34, "\\": 92 };
+function unquoteGitPath(raw) {
+  const path = raw.endsWith("	") ? raw.slice(0, -1) : raw;
+  if (!(path.length >= 2 && path.startsWith('"') && path.endsWith('"'))) return path;
+  const body = path.slice(1, -1);
+  const bytes = [];
+  for (let i = 0; i < body.length; i++) {
+    const ch = body[i];
+    if (ch !== "\\") {
+      for (const b of Buffer.from(ch, "utf8")) bytes.push(b);
+      continue;
+    }
+    const next = body[i + 1] ?? "";
+    if (/[0-7]/.test(next)) {
+      const oct = /^[0-7]{1,3}/.exec(body.slice(i + 1))[0];
+      bytes.push(parseInt(oct, 8) & 255);
+      i += oct.length;
+    } else if (next in C_ESCAPES) {
+      bytes.push(C_ESCAPES[next]);
+      i++;
+    } else {
+      bytes.push(92);
+    }
+  }
+  return Buffer.from(bytes).toString("utf8");
 }
 
 // src/scan/scan.ts
 async function runScan(request) {
   const rules = loadRules();
-  const stats = { files: 0, commits: 0, workers: 0, skipped: { binary: 0, large: 0, unreadable: 0, allowlisted: 0 } };
-  const findings = [];
+  const stats = { files: 0, commits: 0, workers: 0, skipped: { binary: 0, large: 0, unreadable: 0, allowlisted: 0, objects: 0 }, incomplete: false };
+  let findings = [];
   if (request.git) {
     const repo = request.paths[0] ?? request.cwd;
     const commits = /* @__PURE__ */ new Set();
-    for await (const added of readGitAdditions(repo, request.git)) {
+    const onUnreadable = (u) => {
+      stats.skipped.objects++;
+      stats.incomplete = true;
+      request.onWarning?.(`keyward scan: warning: git could not read ${u.path ? `${u.path} in ` : ""}${u.commit ? `commit ${u.commit.slice(0, 12)}` : "the history"} (${u.message}); skipped, the scan goes on`);
+    };
+    for await (const added of readGitAdditions(repo, request.git, onUnreadable)) {
       if (added.commit) commits.add(added.commit);
       stats.files++;
       if (stats.files % 200 === 0) request.onProgress?.(stats.files);
@@ -8313,9 +9326,8 @@ async function runScan(request) {
         stats.skipped.allowlisted++;
         continue;
       }
-      for (const d of detect(added.lines.map((l) => l.text).join("\n"), rules)) {
-        const source = added.lines[d.line - 1];
-        findings.push(toFinding(d, { path: added.path, line: source.line, column: d.column, commit: added.commit, authorEmail: added.authorEmail }));
+      for (const d of detectBuffer(addedBytes(added), rules)) {
+        findings.push(toFinding(d, { path: added.path, line: added.lineNumbers[d.line - 1], column: d.column, commit: added.commit, authorEmail: added.authorEmail }));
       }
     }
     stats.commits = commits.size;
@@ -8326,60 +9338,208 @@ async function runScan(request) {
       stats.files++;
       for (const d of detections === "binary" ? [] : detections) findings.push(toFinding(d, { path: "-", line: d.line, column: d.column }));
     }
-    const targets = await listFiles(paths.filter((p) => p !== "-"), request.cwd);
-    const results = await scanTargets(targets, rules, request.jobs ?? 1, stats, request.onProgress);
+    const pool = startWorkers((request.jobs ?? 1) - 1);
+    let results;
+    try {
+      const targets = await listFiles(
+        paths.filter((p) => p !== "-"),
+        request.cwd,
+        { noIgnore: request.noIgnore ?? false }
+      );
+      results = await scanTargets(targets, rules, pool, stats, request.onProgress);
+    } finally {
+      for (const w of pool) void w.terminate();
+    }
     for (const result of results) {
       if ("skipped" in result) {
-        stats.skipped[result.skipped]++;
+        if (result.skipped !== "gone") stats.skipped[result.skipped]++;
         continue;
       }
       stats.files++;
       for (const d of result.detections) findings.push(toFinding(d, { path: result.path, line: d.line, column: d.column }));
     }
   }
+  findings = collapseExamples(findings, rules);
   for (const f of findings) registerSecret(...secretForms(f));
   return { findings: sortFindings(findings), stats };
 }
 var MIN_FILES_FOR_WORKERS = 16;
-async function scanTargets(targets, rules, jobs, stats, onProgress) {
+var PREFETCH = 2;
+function startWorkers(count) {
   const workerFile = fileURLToPath(new URL("./scan-worker.js", import.meta.url));
-  if (jobs <= 1 || targets.length < MIN_FILES_FOR_WORKERS || !existsSync(workerFile)) {
+  if (count <= 0 || !existsSync2(workerFile)) return [];
+  return Array.from({ length: Math.min(count, 63) }, () => new Worker(workerFile));
+}
+async function scanTargets(targets, rules, pool, stats, onProgress) {
+  if (pool.length === 0 || targets.length < MIN_FILES_FOR_WORKERS) {
     const out = [];
     for (const t of targets) {
-      out.push(await scanFile(t, rules));
+      out.push(scanFileSync(t, rules) ?? await scanLargeFile(t, rules));
       if (out.length % 500 === 0) onProgress?.(out.length);
     }
     return out;
   }
-  const batch = Math.min(64, Math.max(1, Math.ceil(targets.length / (jobs * 4))));
+  const jobs = pool.length + 1;
+  const batchSize = Math.min(48, Math.max(1, Math.ceil(targets.length / (jobs * 16))));
   const batches = [];
-  for (let i = 0; i < targets.length; i += batch) batches.push(targets.slice(i, i + batch));
-  stats.workers = Math.min(jobs, batches.length);
+  for (let i = 0; i < targets.length; i += batchSize) batches.push(targets.slice(i, i + batchSize));
+  const workers = pool.slice(0, Math.min(pool.length, batches.length));
+  stats.workers = workers.length;
   const results = new Array(batches.length);
   let next = 0;
   let done = 0;
-  const runWorker = () => new Promise((resolve2, reject) => {
-    const worker = new Worker(workerFile);
+  const finished = (id, scans) => {
+    results[id] = scans;
+    done += scans.length;
+    onProgress?.(done);
+  };
+  const runWorker = (worker) => new Promise((resolve2, reject) => {
+    let inFlight = 0;
     const send = () => {
-      if (next >= batches.length) {
-        void worker.terminate().then(() => resolve2());
-        return;
+      while (inFlight < PREFETCH && next < batches.length) {
+        const id = next++;
+        inFlight++;
+        worker.postMessage({ id, targets: batches[id] });
       }
-      const id = next++;
-      worker.postMessage({ id, targets: batches[id] });
+      if (inFlight === 0) {
+        worker.off("message", onMessage);
+        worker.off("error", reject);
+        resolve2();
+      }
     };
-    worker.on("message", (msg) => {
-      results[msg.id] = msg.results;
-      done += msg.results.length;
-      onProgress?.(done);
+    const onMessage = (msg) => {
+      inFlight--;
+      finished(msg.id, msg.results);
       send();
-    });
+    };
+    worker.on("message", onMessage);
     worker.on("error", reject);
     send();
   });
-  await Promise.all(Array.from({ length: Math.min(jobs, batches.length) }, runWorker));
+  const runHere = async () => {
+    while (next < batches.length) {
+      const id = next++;
+      const scans = [];
+      for (const t of batches[id]) scans.push(scanFileSync(t, rules) ?? await scanLargeFile(t, rules));
+      finished(id, scans);
+      await new Promise((resolve2) => setImmediate(resolve2));
+    }
+  };
+  await Promise.all([...workers.map(runWorker), runHere()]);
   return results.flat();
 }
+
+// src/genesys/gateway-url.ts
+function gatewayBaseUrl(gateway, pathType) {
+  const host = gateway.host.trim();
+  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(host)) {
+    throw new UsageError("The Genesys Cloud gateway host is not a bare host name.", {
+      hint: "Set GENESYSCLOUD_GATEWAY_HOST to a host name or IP only (no scheme, port, path or credentials); use GENESYSCLOUD_GATEWAY_PROTOCOL, _PORT and _PATH_NAME/_PATH_VALUE for the rest."
+    });
+  }
+  const protocol = normalizeProtocol(gateway.protocol);
+  const port = normalizePort(gateway.port);
+  const prefix = pathPrefix(gateway.pathParams ?? [], pathType);
+  return `${protocol}://${host}${port === void 0 ? "" : `:${port}`}${prefix}`;
+}
+function normalizeProtocol(value) {
+  const protocol = (value ?? "").trim().toLowerCase().replace(/:\/*$/, "");
+  if (protocol === "") return "https";
+  if (protocol === "http" || protocol === "https") return protocol;
+  throw new UsageError(`The Genesys Cloud gateway protocol "${value}" is not supported.`, {
+    hint: "Set GENESYSCLOUD_GATEWAY_PROTOCOL to https (the default) or http."
+  });
+}
+function normalizePort(value) {
+  if (value === void 0) return void 0;
+  const text2 = String(value).trim();
+  if (text2 === "") return void 0;
+  const port = Number(text2);
+  if (!/^\d+$/.test(text2) || !Number.isInteger(port) || port > 65535) {
+    throw new UsageError(`The Genesys Cloud gateway port "${text2}" is not a port number.`, {
+      hint: "Set GENESYSCLOUD_GATEWAY_PORT to a number between 0 and 65535, or leave it unset for the protocol's default."
+    });
+  }
+  return port;
+}
+function pathPrefix(params, pathType) {
+  const seen = /* @__PURE__ */ new Set();
+  let prefix = "";
+  for (const param of params) {
+    const name = param.pathName.trim().toLowerCase();
+    if (name !== "login" && name !== "api") {
+      throw new UsageError(`Unknown Genesys Cloud gateway path name "${param.pathName}".`, {
+        hint: "Set GENESYSCLOUD_GATEWAY_PATH_NAME to login or api: the path value is then prefixed to that kind of request."
+      });
+    }
+    if (seen.has(name)) {
+      throw new UsageError(`The Genesys Cloud gateway path name "${name}" is given twice.`, {
+        hint: "Give each of login and api at most one path value."
+      });
+    }
+    seen.add(name);
+    const value = param.pathValue.trim();
+    if (/[\s?#\\]/.test(value)) {
+      throw new UsageError(`The Genesys Cloud gateway path value for ${name} is not a URL path.`, {
+        hint: "Set GENESYSCLOUD_GATEWAY_PATH_VALUE to a path such as /genesys/login (no spaces, query or fragment)."
+      });
+    }
+    const cleaned = value.replace(/^\/+/, "").replace(/\/+$/, "");
+    if (name === pathType && cleaned !== "") prefix = `/${cleaned}`;
+  }
+  return prefix;
+}
+
+// src/genesys/regions.ts
+var GENESYS_REGIONS = [
+  { name: "us-east-1", sdkKey: "us_east_1", domain: "mypurecloud.com" },
+  { name: "us-east-2", sdkKey: "us_east_2", domain: "use2.us-gov-pure.cloud" },
+  { name: "us-west-2", sdkKey: "us_west_2", domain: "usw2.pure.cloud" },
+  { name: "ca-central-1", sdkKey: "ca_central_1", domain: "cac1.pure.cloud" },
+  { name: "sa-east-1", sdkKey: "sa_east_1", domain: "sae1.pure.cloud" },
+  { name: "mx-central-1", sdkKey: "mx_central_1", domain: "mxc1.pure.cloud" },
+  { name: "eu-west-1", sdkKey: "eu_west_1", domain: "mypurecloud.ie" },
+  { name: "eu-west-2", sdkKey: "eu_west_2", domain: "euw2.pure.cloud" },
+  { name: "eu-central-1", sdkKey: "eu_central_1", domain: "mypurecloud.de" },
+  { name: "eu-central-2", sdkKey: "eu_central_2", domain: "euc2.pure.cloud" },
+  { name: "eusc-de-east-1", sdkKey: "eusc_de_east_1", domain: "edee1.eusc-pure.cloud" },
+  { name: "me-central-1", sdkKey: "me_central_1", domain: "mec1.pure.cloud" },
+  { name: "ap-south-1", sdkKey: "ap_south_1", domain: "aps1.pure.cloud" },
+  { name: "ap-southeast-1", sdkKey: "ap_southeast_1", domain: "apse1.pure.cloud" },
+  { name: "ap-southeast-2", sdkKey: "ap_southeast_2", domain: "mypurecloud.com.au" },
+  { name: "ap-northeast-1", sdkKey: "ap_northeast_1", domain: "mypurecloud.jp" },
+  { name: "ap-northeast-2", sdkKey: "ap_northeast_2", domain: "apne2.pure.cloud" },
+  { name: "ap-northeast-3", sdkKey: "ap_northeast_3", domain: "apne3.pure.cloud" }
+];
+function findRegion(name) {
+  const wanted = name.trim().toLowerCase();
+  return GENESYS_REGIONS.find((r) => r.name === wanted);
+}
+function resolveEndpoints(settings) {
+  const regionText = settings.region?.trim() ? settings.region : void 0;
+  const region = regionText === void 0 ? void 0 : findRegion(regionText);
+  if (regionText !== void 0 && region === void 0) {
+    throw new UsageError(`Unknown Genesys Cloud region "${regionText.trim()}".`, {
+      hint: `Set GENESYSCLOUD_REGION to one of: ${GENESYS_REGIONS.map((r) => r.name).join(", ")}.`
+    });
+  }
+  if (settings.gateway !== void 0) {
+    return {
+      region: region?.name,
+      loginBaseUrl: gatewayBaseUrl(settings.gateway, "login"),
+      apiBaseUrl: gatewayBaseUrl(settings.gateway, "api")
+    };
+  }
+  if (region === void 0) {
+    throw new UsageError("No Genesys Cloud region is set.", {
+      hint: `Set GENESYSCLOUD_REGION to your org's region, one of: ${GENESYS_REGIONS.map((r) => r.name).join(", ")}.`
+    });
+  }
+  return { region: region.name, loginBaseUrl: `https://login.${region.domain}`, apiBaseUrl: `https://api.${region.domain}` };
+}
+
+// src/liveness/engine.ts
+import { createHash } from "node:crypto";
 
 // src/core/log.ts
 var ORDER = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
@@ -8404,6 +9564,92 @@ function parseLevel(value) {
   return value && Object.hasOwn(ORDER, value) ? value : void 0;
 }
 var silentLogger = createLogger({ level: "silent" });
+
+// src/genesys/settings.ts
+var GENESYS_ENV = {
+  clientId: "GENESYSCLOUD_OAUTHCLIENT_ID",
+  clientSecret: "GENESYSCLOUD_OAUTHCLIENT_SECRET",
+  region: "GENESYSCLOUD_REGION",
+  gatewayHost: "GENESYSCLOUD_GATEWAY_HOST",
+  gatewayPort: "GENESYSCLOUD_GATEWAY_PORT",
+  gatewayProtocol: "GENESYSCLOUD_GATEWAY_PROTOCOL",
+  gatewayPathName: "GENESYSCLOUD_GATEWAY_PATH_NAME",
+  gatewayPathValue: "GENESYSCLOUD_GATEWAY_PATH_VALUE"
+};
+var ALLOW_INSECURE_GATEWAY_ENV = "KEYWARD_ALLOW_INSECURE_GATEWAY";
+function genesysSettingsFromEnv(env = process.env) {
+  const clientId = read(env, GENESYS_ENV.clientId);
+  const rawSecret = env[GENESYS_ENV.clientSecret];
+  const clientSecret = rawSecret?.trim() || void 0;
+  if (clientSecret !== void 0) {
+    registerClientSecret(clientId ?? "", clientSecret);
+    if (rawSecret !== clientSecret && clientId !== void 0) registerClientSecret(clientId, rawSecret);
+  }
+  if (clientId === void 0 !== (clientSecret === void 0)) {
+    const missing = clientId === void 0 ? GENESYS_ENV.clientId : GENESYS_ENV.clientSecret;
+    throw new UsageError(`${missing} is not set.`, {
+      hint: `Set both ${GENESYS_ENV.clientId} and ${GENESYS_ENV.clientSecret} to the admin OAuth client keyward acts as.`
+    });
+  }
+  const gateway = gatewayFromEnv(env);
+  const endpoints = resolveEndpoints({ region: read(env, GENESYS_ENV.region), gateway });
+  if (gateway && read(env, ALLOW_INSECURE_GATEWAY_ENV) !== "true") {
+    for (const base of [endpoints.loginBaseUrl, endpoints.apiBaseUrl]) {
+      if (isInsecureRemote(new URL(base))) {
+        throw new UsageError(`The gateway URL ${new URL(base).origin} is plain http to a host that is not this machine: the admin client secret would cross the network unencrypted.`, {
+          hint: `Use https for a remote gateway (${GENESYS_ENV.gatewayProtocol}=https, or unset it), or a loopback host; if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`
+        });
+      }
+    }
+  }
+  const settings = {
+    region: endpoints.region,
+    endpoints: { loginBaseUrl: endpoints.loginBaseUrl, apiBaseUrl: endpoints.apiBaseUrl },
+    ...gateway ? { gateway } : {}
+  };
+  if (clientId !== void 0 && clientSecret !== void 0) settings.credentials = { clientId, clientSecret };
+  return settings;
+}
+function requireCredentials(settings) {
+  if (settings.credentials === void 0) {
+    throw new UsageError("No Genesys Cloud admin credentials are configured.", {
+      hint: `Set ${GENESYS_ENV.clientId} and ${GENESYS_ENV.clientSecret} to an OAuth client (client-credentials grant) whose role has the oauth:client:* permissions, and ${GENESYS_ENV.region} to your org's region.`
+    });
+  }
+  return settings.credentials;
+}
+function gatewayFromEnv(env) {
+  const host = read(env, GENESYS_ENV.gatewayHost);
+  const port = read(env, GENESYS_ENV.gatewayPort);
+  const protocol = read(env, GENESYS_ENV.gatewayProtocol);
+  const pathName = read(env, GENESYS_ENV.gatewayPathName);
+  const pathValue = read(env, GENESYS_ENV.gatewayPathValue);
+  if (host === void 0) {
+    const stray = [
+      [GENESYS_ENV.gatewayPort, port],
+      [GENESYS_ENV.gatewayProtocol, protocol],
+      [GENESYS_ENV.gatewayPathName, pathName],
+      [GENESYS_ENV.gatewayPathValue, pathValue]
+    ].find(([, v]) => v !== void 0);
+    if (stray) {
+      throw new UsageError(`${stray[0]} is set but ${GENESYS_ENV.gatewayHost} is not.`, {
+        hint: `Set ${GENESYS_ENV.gatewayHost} to use a gateway, or unset the other GENESYSCLOUD_GATEWAY_* variables to talk to the region directly.`
+      });
+    }
+    return void 0;
+  }
+  if (pathName === void 0 !== (pathValue === void 0)) {
+    throw new UsageError(`Set both ${GENESYS_ENV.gatewayPathName} and ${GENESYS_ENV.gatewayPathValue}, or neither.`, {
+      hint: `${GENESYS_ENV.gatewayPathName} is login or api; ${GENESYS_ENV.gatewayPathValue} is the path prefix for those requests.`
+    });
+  }
+  const pathParams = pathName !== void 0 && pathValue !== void 0 ? [{ pathName, pathValue }] : [];
+  return { host, ...port !== void 0 ? { port } : {}, ...protocol !== void 0 ? { protocol } : {}, pathParams };
+}
+function read(env, name) {
+  const value = env[name]?.trim();
+  return value ? value : void 0;
+}
 
 // src/genesys/error-body.ts
 function scrubCredentials(text2) {
@@ -8665,191 +9911,6 @@ function permanentConnectHint(ctx) {
   return `The connection to ${ctx.host} was refused before sending anything (TLS or URL problem): check GENESYSCLOUD_GATEWAY_HOST/_PROTOCOL/_PORT and any TLS-intercepting proxy.`;
 }
 
-// src/genesys/gateway-url.ts
-function gatewayBaseUrl(gateway, pathType) {
-  const host = gateway.host.trim();
-  if (!/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)$/.test(host)) {
-    throw new UsageError("The Genesys Cloud gateway host is not a bare host name.", {
-      hint: "Set GENESYSCLOUD_GATEWAY_HOST to a host name or IP only (no scheme, port, path or credentials); use GENESYSCLOUD_GATEWAY_PROTOCOL, _PORT and _PATH_NAME/_PATH_VALUE for the rest."
-    });
-  }
-  const protocol = normalizeProtocol(gateway.protocol);
-  const port = normalizePort(gateway.port);
-  const prefix = pathPrefix(gateway.pathParams ?? [], pathType);
-  return `${protocol}://${host}${port === void 0 ? "" : `:${port}`}${prefix}`;
-}
-function normalizeProtocol(value) {
-  const protocol = (value ?? "").trim().toLowerCase().replace(/:\/*$/, "");
-  if (protocol === "") return "https";
-  if (protocol === "http" || protocol === "https") return protocol;
-  throw new UsageError(`The Genesys Cloud gateway protocol "${value}" is not supported.`, {
-    hint: "Set GENESYSCLOUD_GATEWAY_PROTOCOL to https (the default) or http."
-  });
-}
-function normalizePort(value) {
-  if (value === void 0) return void 0;
-  const text2 = String(value).trim();
-  if (text2 === "") return void 0;
-  const port = Number(text2);
-  if (!/^\d+$/.test(text2) || !Number.isInteger(port) || port > 65535) {
-    throw new UsageError(`The Genesys Cloud gateway port "${text2}" is not a port number.`, {
-      hint: "Set GENESYSCLOUD_GATEWAY_PORT to a number between 0 and 65535, or leave it unset for the protocol's default."
-    });
-  }
-  return port;
-}
-function pathPrefix(params, pathType) {
-  const seen = /* @__PURE__ */ new Set();
-  let prefix = "";
-  for (const param of params) {
-    const name = param.pathName.trim().toLowerCase();
-    if (name !== "login" && name !== "api") {
-      throw new UsageError(`Unknown Genesys Cloud gateway path name "${param.pathName}".`, {
-        hint: "Set GENESYSCLOUD_GATEWAY_PATH_NAME to login or api: the path value is then prefixed to that kind of request."
-      });
-    }
-    if (seen.has(name)) {
-      throw new UsageError(`The Genesys Cloud gateway path name "${name}" is given twice.`, {
-        hint: "Give each of login and api at most one path value."
-      });
-    }
-    seen.add(name);
-    const value = param.pathValue.trim();
-    if (/[\s?#\\]/.test(value)) {
-      throw new UsageError(`The Genesys Cloud gateway path value for ${name} is not a URL path.`, {
-        hint: "Set GENESYSCLOUD_GATEWAY_PATH_VALUE to a path such as /genesys/login (no spaces, query or fragment)."
-      });
-    }
-    const cleaned = value.replace(/^\/+/, "").replace(/\/+$/, "");
-    if (name === pathType && cleaned !== "") prefix = `/${cleaned}`;
-  }
-  return prefix;
-}
-
-// src/genesys/regions.ts
-var GENESYS_REGIONS = [
-  { name: "us-east-1", sdkKey: "us_east_1", domain: "mypurecloud.com" },
-  { name: "us-east-2", sdkKey: "us_east_2", domain: "use2.us-gov-pure.cloud" },
-  { name: "us-west-2", sdkKey: "us_west_2", domain: "usw2.pure.cloud" },
-  { name: "ca-central-1", sdkKey: "ca_central_1", domain: "cac1.pure.cloud" },
-  { name: "sa-east-1", sdkKey: "sa_east_1", domain: "sae1.pure.cloud" },
-  { name: "mx-central-1", sdkKey: "mx_central_1", domain: "mxc1.pure.cloud" },
-  { name: "eu-west-1", sdkKey: "eu_west_1", domain: "mypurecloud.ie" },
-  { name: "eu-west-2", sdkKey: "eu_west_2", domain: "euw2.pure.cloud" },
-  { name: "eu-central-1", sdkKey: "eu_central_1", domain: "mypurecloud.de" },
-  { name: "eu-central-2", sdkKey: "eu_central_2", domain: "euc2.pure.cloud" },
-  { name: "eusc-de-east-1", sdkKey: "eusc_de_east_1", domain: "edee1.eusc-pure.cloud" },
-  { name: "me-central-1", sdkKey: "me_central_1", domain: "mec1.pure.cloud" },
-  { name: "ap-south-1", sdkKey: "ap_south_1", domain: "aps1.pure.cloud" },
-  { name: "ap-southeast-1", sdkKey: "ap_southeast_1", domain: "apse1.pure.cloud" },
-  { name: "ap-southeast-2", sdkKey: "ap_southeast_2", domain: "mypurecloud.com.au" },
-  { name: "ap-northeast-1", sdkKey: "ap_northeast_1", domain: "mypurecloud.jp" },
-  { name: "ap-northeast-2", sdkKey: "ap_northeast_2", domain: "apne2.pure.cloud" },
-  { name: "ap-northeast-3", sdkKey: "ap_northeast_3", domain: "apne3.pure.cloud" }
-];
-function findRegion(name) {
-  const wanted = name.trim().toLowerCase();
-  return GENESYS_REGIONS.find((r) => r.name === wanted);
-}
-function resolveEndpoints(settings) {
-  const regionText = settings.region?.trim() ? settings.region : void 0;
-  const region = regionText === void 0 ? void 0 : findRegion(regionText);
-  if (regionText !== void 0 && region === void 0) {
-    throw new UsageError(`Unknown Genesys Cloud region "${regionText.trim()}".`, {
-      hint: `Set GENESYSCLOUD_REGION to one of: ${GENESYS_REGIONS.map((r) => r.name).join(", ")}.`
-    });
-  }
-  if (settings.gateway !== void 0) {
-    return {
-      region: region?.name,
-      loginBaseUrl: gatewayBaseUrl(settings.gateway, "login"),
-      apiBaseUrl: gatewayBaseUrl(settings.gateway, "api")
-    };
-  }
-  if (region === void 0) {
-    throw new UsageError("No Genesys Cloud region is set.", {
-      hint: `Set GENESYSCLOUD_REGION to your org's region, one of: ${GENESYS_REGIONS.map((r) => r.name).join(", ")}.`
-    });
-  }
-  return { region: region.name, loginBaseUrl: `https://login.${region.domain}`, apiBaseUrl: `https://api.${region.domain}` };
-}
-
-// src/genesys/token-request.ts
-var TOKEN_ROUTE = "/oauth/token";
-var FALLBACK_EXPIRES_IN_SECONDS = 300;
-async function requestClientCredentialsToken(transport, loginBaseUrl, clientId, clientSecret, retryPolicy) {
-  registerClientSecret(clientId, clientSecret);
-  const ctx = { operation: `POST ${TOKEN_ROUTE}`, endpoint: "login", host: new URL(loginBaseUrl).host, idempotent: true, timeoutMs: 0 };
-  const response = await transport.send({
-    method: "POST",
-    url: `${loginBaseUrl}${TOKEN_ROUTE}`,
-    route: TOKEN_ROUTE,
-    endpoint: "login",
-    idempotent: true,
-    headers: {
-      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
-      "Content-Type": "application/x-www-form-urlencoded"
-    },
-    body: "grant_type=client_credentials",
-    ...retryPolicy !== void 0 ? { retryPolicy } : {}
-  });
-  const body = response.body;
-  const accessToken = typeof body?.access_token === "string" ? body.access_token : "";
-  registerSecret(accessToken);
-  if (accessToken === "") {
-    throw invalidResponseError(ctx, response.status, "it holds no access_token", response.correlationId, "The token endpoint answered without a token: check GENESYSCLOUD_REGION and the GENESYSCLOUD_GATEWAY_* variables point at Genesys Cloud.");
-  }
-  const declared = Number(body?.expires_in);
-  const expiresIn = Number.isFinite(declared) && declared > 0 ? declared : FALLBACK_EXPIRES_IN_SECONDS;
-  return { accessToken, expiresInSeconds: expiresIn, correlationId: response.correlationId };
-}
-
-// src/genesys/network-failure.ts
-var CONNECT_CODES = /* @__PURE__ */ new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EHOSTDOWN",
-  "ENETDOWN",
-  "EADDRNOTAVAIL",
-  "UND_ERR_CONNECT_TIMEOUT"
-]);
-var PERMANENT_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_INVALID_|UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED)/;
-function classifyException(err) {
-  if (isTimeout(err)) return { failure: { kind: "timeout" }, code: "TimeoutError" };
-  const code = findCode(err);
-  if (code !== void 0 && CONNECT_CODES.has(code)) return { failure: { kind: "connect-failed" }, code };
-  if (code !== void 0 && PERMANENT_CODE.test(code)) return { failure: { kind: "connect-failed", permanent: true }, code };
-  return { failure: { kind: "connection-lost" }, code: code ?? errorName(err) };
-}
-function isTimeout(err) {
-  const name = errorName(err);
-  if (name === "TimeoutError") return true;
-  const cause = err?.cause;
-  return cause !== void 0 && errorName(cause) === "TimeoutError";
-}
-function findCode(err, depth = 0) {
-  if (err === null || typeof err !== "object" || depth > 4) return void 0;
-  const own = err.code;
-  if (typeof own === "string" && own !== "" && own !== "ABORT_ERR") return own;
-  const errors = err.errors;
-  if (Array.isArray(errors)) {
-    for (const inner of errors) {
-      const code = findCode(inner, depth + 1);
-      if (code !== void 0) return code;
-    }
-  }
-  return findCode(err.cause, depth + 1);
-}
-function errorName(err) {
-  if (err !== null && typeof err === "object" && typeof err.name === "string") {
-    return err.name;
-  }
-  return "Error";
-}
-
 // src/genesys/rate-gate.ts
 var DEFAULT_MAX_PAUSE_MS = 6e4;
 var MAX_TIMER_MS = 2147483647;
@@ -8905,6 +9966,52 @@ function numberHeader(headers, name) {
   if (!value) return void 0;
   const n = Number(value);
   return Number.isFinite(n) ? n : void 0;
+}
+
+// src/genesys/network-failure.ts
+var CONNECT_CODES = /* @__PURE__ */ new Set([
+  "ECONNREFUSED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EHOSTDOWN",
+  "ENETDOWN",
+  "EADDRNOTAVAIL",
+  "UND_ERR_CONNECT_TIMEOUT"
+]);
+var PERMANENT_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_INVALID_|UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED)/;
+function classifyException(err) {
+  if (isTimeout(err)) return { failure: { kind: "timeout" }, code: "TimeoutError" };
+  const code = findCode(err);
+  if (code !== void 0 && CONNECT_CODES.has(code)) return { failure: { kind: "connect-failed" }, code };
+  if (code !== void 0 && PERMANENT_CODE.test(code)) return { failure: { kind: "connect-failed", permanent: true }, code };
+  return { failure: { kind: "connection-lost" }, code: code ?? errorName(err) };
+}
+function isTimeout(err) {
+  const name = errorName(err);
+  if (name === "TimeoutError") return true;
+  const cause = err?.cause;
+  return cause !== void 0 && errorName(cause) === "TimeoutError";
+}
+function findCode(err, depth = 0) {
+  if (err === null || typeof err !== "object" || depth > 4) return void 0;
+  const own = err.code;
+  if (typeof own === "string" && own !== "" && own !== "ABORT_ERR") return own;
+  const errors = err.errors;
+  if (Array.isArray(errors)) {
+    for (const inner of errors) {
+      const code = findCode(inner, depth + 1);
+      if (code !== void 0) return code;
+    }
+  }
+  return findCode(err.cause, depth + 1);
+}
+function errorName(err) {
+  if (err !== null && typeof err === "object" && typeof err.name === "string") {
+    return err.name;
+  }
+  return "Error";
 }
 
 // src/genesys/transport.ts
@@ -9045,9 +10152,335 @@ function parseJson(text2) {
 function retryAfterOf(headers, status, body, now) {
   const fromHeader = parseRetryAfter(headers.get("retry-after"), now);
   if (fromHeader !== void 0) return { retryAfterSeconds: fromHeader };
-  if (status !== 429) return {};
+  if (status !== 429 && !isTokenRateLimit(status, body)) return {};
   const fromBody = retryAfterFromMessage(summarizeErrorBody(body).message);
   return fromBody !== void 0 ? { retryAfterSeconds: fromBody } : {};
+}
+
+// src/genesys/token-request.ts
+var TOKEN_ROUTE = "/oauth/token";
+var FALLBACK_EXPIRES_IN_SECONDS = 300;
+async function requestClientCredentialsToken(transport, loginBaseUrl, clientId, clientSecret, retryPolicy) {
+  registerClientSecret(clientId, clientSecret);
+  const ctx = { operation: `POST ${TOKEN_ROUTE}`, endpoint: "login", host: new URL(loginBaseUrl).host, idempotent: true, timeoutMs: 0 };
+  const response = await transport.send({
+    method: "POST",
+    url: `${loginBaseUrl}${TOKEN_ROUTE}`,
+    route: TOKEN_ROUTE,
+    endpoint: "login",
+    idempotent: true,
+    headers: {
+      Authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString("base64")}`,
+      "Content-Type": "application/x-www-form-urlencoded"
+    },
+    body: "grant_type=client_credentials",
+    ...retryPolicy !== void 0 ? { retryPolicy } : {}
+  });
+  const body = response.body;
+  const accessToken = typeof body?.access_token === "string" ? body.access_token : "";
+  registerSecret(accessToken);
+  if (accessToken === "") {
+    throw invalidResponseError(ctx, response.status, "it holds no access_token", response.correlationId, "The token endpoint answered without a token: check GENESYSCLOUD_REGION and the GENESYSCLOUD_GATEWAY_* variables point at Genesys Cloud.");
+  }
+  const declared = Number(body?.expires_in);
+  const expiresIn = Number.isFinite(declared) && declared > 0 ? declared : FALLBACK_EXPIRES_IN_SECONDS;
+  return { accessToken, expiresInSeconds: expiresIn, correlationId: response.correlationId };
+}
+
+// src/genesys/token-client.ts
+var MAX_REFRESH_MARGIN_MS = 6e4;
+function refreshAt(obtainedAtMs, expiresInSeconds) {
+  const lifetimeMs = expiresInSeconds * 1e3;
+  return obtainedAtMs + lifetimeMs - Math.min(MAX_REFRESH_MARGIN_MS, lifetimeMs * 0.1);
+}
+var TokenClient = class {
+  options;
+  now;
+  cached;
+  inflight;
+  constructor(options) {
+    this.options = options;
+    this.now = options.now ?? Date.now;
+  }
+  async getToken() {
+    const cached2 = this.cached;
+    if (cached2 !== void 0 && this.now() < cached2.refreshAtMs) return cached2.value;
+    if (this.inflight === void 0) {
+      const pending = this.mint();
+      this.inflight = pending;
+      pending.then(
+        () => this.clearInflight(pending),
+        () => this.clearInflight(pending)
+      );
+    }
+    return (await this.inflight).value;
+  }
+  invalidate(token) {
+    if (token === void 0 || this.cached?.value === token) this.cached = void 0;
+  }
+  clearInflight(pending) {
+    if (this.inflight === pending) this.inflight = void 0;
+  }
+  async mint() {
+    const sentAt = this.now();
+    const { loginBaseUrl, credentials, transport } = this.options;
+    const minted = await requestClientCredentialsToken(transport, loginBaseUrl, credentials.clientId, credentials.clientSecret);
+    const token = { value: minted.accessToken, refreshAtMs: refreshAt(sentAt, minted.expiresInSeconds) };
+    this.cached = token;
+    return token;
+  }
+};
+
+// src/genesys/api-client.ts
+var STALE_TOKEN_CODES = /* @__PURE__ */ new Set(["bad.credentials", "credentials.expired"]);
+var ApiClient = class {
+  constructor(transport, tokens, apiBaseUrl) {
+    this.transport = transport;
+    this.tokens = tokens;
+    this.apiBaseUrl = apiBaseUrl;
+  }
+  transport;
+  tokens;
+  apiBaseUrl;
+  async call(call) {
+    const url = `${this.apiBaseUrl}${expandRoute(call.route, call.params ?? {})}${queryString(call.query)}`;
+    for (let attempt = 1; ; attempt++) {
+      const token = await this.tokens.getToken();
+      try {
+        return await this.transport.send({
+          method: call.method,
+          url,
+          route: call.route,
+          endpoint: "api",
+          headers: {
+            Authorization: `Bearer ${token}`,
+            ...call.method === "POST" || call.method === "PUT" ? { "Content-Type": "application/json" } : {}
+          },
+          ...call.body !== void 0 ? { body: JSON.stringify(call.body) } : {},
+          ...call.idempotent !== void 0 ? { idempotent: call.idempotent } : {},
+          ...call.clientId !== void 0 ? { clientId: call.clientId } : {},
+          ...call.ambiguousHint !== void 0 ? { ambiguousHint: call.ambiguousHint } : {},
+          ...call.acceptStatus !== void 0 ? { acceptStatus: call.acceptStatus } : {}
+        });
+      } catch (err) {
+        const stale = err instanceof GenesysApiError && err.status === 401 && err.code !== void 0 && STALE_TOKEN_CODES.has(err.code);
+        if (!stale || attempt > 1) throw err;
+        this.tokens.invalidate(token);
+      }
+    }
+  }
+};
+var SAFE_PATH_PARAM = /^[A-Za-z0-9_-][A-Za-z0-9._~-]*$/;
+function expandRoute(route, params) {
+  return route.replace(/\{(\w+)\}/g, (_, name) => {
+    const value = params[name];
+    if (value === void 0 || !SAFE_PATH_PARAM.test(value)) {
+      throw new UsageError(`Invalid ${name} for ${route}: expected an id made of letters, digits, '-', '_', '.' or '~'.`);
+    }
+    return value;
+  });
+}
+function queryString(query) {
+  if (query === void 0) return "";
+  const entries = Object.entries(query).map(([k, v]) => [k, String(v)]);
+  return entries.length === 0 ? "" : `?${new URLSearchParams(entries).toString()}`;
+}
+
+// src/genesys/oauth-client-request.ts
+var STATES = /* @__PURE__ */ new Set(["active", "disabled", "inactive"]);
+function toOAuthClientRequest(client) {
+  const request = { name: client.name, authorizedGrantType: client.authorizedGrantType };
+  if (client.description !== void 0) request.description = client.description;
+  if (client.accessTokenValiditySeconds !== void 0) request.accessTokenValiditySeconds = client.accessTokenValiditySeconds;
+  if (client.registeredRedirectUri !== void 0) request.registeredRedirectUri = [...client.registeredRedirectUri];
+  if (client.scope !== void 0) request.scope = [...client.scope];
+  if (client.roleDivisions !== void 0 && client.roleDivisions.length > 0) {
+    request.roleDivisions = client.roleDivisions.map((rd) => ({ roleId: rd.roleId, divisionId: rd.divisionId }));
+  } else if (client.roleIds !== void 0 && client.roleIds.length > 0) {
+    request.roleIds = [...client.roleIds];
+  } else if (client.roleDivisions !== void 0 || client.roleIds !== void 0) {
+    request.roleDivisions = [];
+  }
+  if (client.state !== void 0 && STATES.has(client.state)) request.state = client.state;
+  return request;
+}
+function pickRequestFields(input2) {
+  const source = input2;
+  const out = {};
+  for (const key of REQUEST_KEYS) {
+    if (source[key] !== void 0) out[key] = source[key];
+  }
+  return out;
+}
+var REQUEST_KEYS = [
+  "name",
+  "accessTokenValiditySeconds",
+  "description",
+  "registeredRedirectUri",
+  "roleIds",
+  "authorizedGrantType",
+  "scope",
+  "roleDivisions",
+  "state",
+  "dateToDelete"
+];
+
+// src/genesys/oauth-clients.ts
+var OAUTH_CLIENTS_ROUTE = "/api/v2/oauth/clients";
+var OAUTH_CLIENT_ROUTE = "/api/v2/oauth/clients/{clientId}";
+var OAUTH_CLIENT_SECRET_ROUTE = "/api/v2/oauth/clients/{clientId}/secret";
+var MAX_PAGES = 100;
+var OAuthClientsApi = class {
+  constructor(api) {
+    this.api = api;
+  }
+  api;
+  /** Every OAuth client of the org. The API returns them all on one page in practice; more pages are followed. */
+  async list() {
+    const byId = /* @__PURE__ */ new Map();
+    let pageCount = 1;
+    for (let page = 1; page <= Math.min(pageCount, MAX_PAGES); page++) {
+      const response = await this.api.call({
+        method: "GET",
+        route: OAUTH_CLIENTS_ROUTE,
+        ...page > 1 ? { query: { pageNumber: page } } : {}
+      });
+      const listing = response.body;
+      if (listing === void 0 || !Array.isArray(listing.entities)) {
+        throw invalidResponseError(context("GET", OAUTH_CLIENTS_ROUTE), response.status, "it holds no entities", response.correlationId);
+      }
+      const before = byId.size;
+      for (const client of listing.entities) byId.set(client.id, withoutSecret(client));
+      if (page > 1 && byId.size === before) break;
+      pageCount = typeof listing.pageCount === "number" ? listing.pageCount : 1;
+    }
+    return [...byId.values()];
+  }
+  async get(clientId) {
+    const response = await this.api.call({ method: "GET", route: OAUTH_CLIENT_ROUTE, params: { clientId }, clientId });
+    return withoutSecret(expectClient(response.body, response.status, response.correlationId, context("GET", OAUTH_CLIENT_ROUTE, clientId)));
+  }
+  /** Creates a client; the response is the only time its first secret is visible. Not retried once it may have been sent. */
+  async create(request) {
+    const ambiguousHint = `The OAuth client "${request.name}" may have been created without keyward seeing it: list the OAuth clients and delete a duplicate before creating it again.`;
+    const response = await this.api.call({
+      method: "POST",
+      route: OAUTH_CLIENTS_ROUTE,
+      body: pickRequestFields(request),
+      idempotent: false,
+      ambiguousHint
+    });
+    const ctx = { ...context("POST", OAUTH_CLIENTS_ROUTE), ambiguousHint };
+    const client = expectClient(response.body, response.status, response.correlationId, ctx);
+    const secret = takeSecret(client);
+    if (secret === void 0) {
+      throw invalidResponseError(
+        { ...ctx, clientId: client.id },
+        response.status,
+        "it holds no secret",
+        response.correlationId,
+        `OAuth client ${client.id} was created but its secret was not returned: regenerate its secret or delete it.`
+      );
+    }
+    return { ...withoutSecret(client), secret };
+  }
+  /** PUT is a full replace: `request` must carry every field to keep. Fields other than OAuthClientRequest's are dropped. */
+  async update(clientId, request) {
+    const response = await this.api.call({
+      method: "PUT",
+      route: OAUTH_CLIENT_ROUTE,
+      params: { clientId },
+      clientId,
+      body: pickRequestFields(request)
+    });
+    return withoutSecret(expectClient(response.body, response.status, response.correlationId, context("PUT", OAUTH_CLIENT_ROUTE, clientId)));
+  }
+  /** Reads the client and PUTs it back with `state` changed (see `toOAuthClientRequest` for what is carried over). */
+  async setState(clientId, state) {
+    const current = await this.get(clientId);
+    return this.update(clientId, { ...toOAuthClientRequest(current), state });
+  }
+  /**
+   * Marks the client `inactive` (the API refuses to delete an active one: `cannot.delete.client`), then DELETEs it.
+   * - A client that is already gone (404 on the first GET, or state `deleted`) is `already-absent`.
+   * - A 404 on the DELETE itself counts as `deleted`: the client was there and inactive a moment ago, so either our
+   *   own DELETE did it (its response was lost and the transport's retry found it gone) or a concurrent delete did;
+   *   either way the outcome asked for holds. DELETE is idempotent, so the transport retries it on transient failures.
+   */
+  async delete(clientId) {
+    let current;
+    try {
+      current = await this.get(clientId);
+    } catch (err) {
+      if (err instanceof GenesysApiError && err.status === 404) return "already-absent";
+      throw err;
+    }
+    if (current.state === "deleted") return "already-absent";
+    if (current.state !== "inactive") {
+      try {
+        await this.update(clientId, { ...toOAuthClientRequest(current), state: "inactive" });
+      } catch (err) {
+        if (err instanceof GenesysApiError && err.status === 404) return "already-absent";
+        throw err;
+      }
+    }
+    await this.api.call({ method: "DELETE", route: OAUTH_CLIENT_ROUTE, params: { clientId }, clientId, acceptStatus: [404] });
+    return "deleted";
+  }
+  /**
+   * `POST /api/v2/oauth/clients/{clientId}/secret` (no body): the old secret stops working and the new one is in
+   * `secret`. The new value is registered for redaction before anything else is done with the response. Throws
+   * when the response has no secret: the old secret is then most likely invalid already.
+   */
+  async regenerateSecret(clientId) {
+    const ambiguousHint = `The secret of OAuth client ${clientId} may have been regenerated without keyward seeing the new value: check whether the current secret still authenticates before regenerating again; if it does not, regenerate deliberately and store the result.`;
+    const response = await this.api.call({
+      method: "POST",
+      route: OAUTH_CLIENT_SECRET_ROUTE,
+      params: { clientId },
+      clientId,
+      idempotent: false,
+      ambiguousHint
+    });
+    const body = response.body;
+    const secret = body !== void 0 && body !== null && typeof body === "object" ? takeSecret(body, clientId) : void 0;
+    const ctx = { ...context("POST", OAUTH_CLIENT_SECRET_ROUTE, clientId), ambiguousHint };
+    if (secret === void 0) {
+      throw invalidResponseError(ctx, response.status, "it holds no secret", response.correlationId, ambiguousHint);
+    }
+    const client = { ...body, id: typeof body?.id === "string" ? body.id : clientId };
+    return { ...withoutSecret(client), secret };
+  }
+};
+function takeSecret(client, requestedId) {
+  const secret = typeof client.secret === "string" && client.secret !== "" ? client.secret : void 0;
+  if (secret === void 0) return void 0;
+  if (requestedId !== void 0) registerClientSecret(requestedId, secret);
+  registerClientSecret(typeof client.id === "string" ? client.id : requestedId ?? "", secret);
+  return secret;
+}
+function withoutSecret(client) {
+  if (!("secret" in client)) return client;
+  takeSecret(client);
+  const { secret: _dropped, ...rest } = client;
+  void _dropped;
+  return rest;
+}
+function expectClient(body, status, correlationId, ctx) {
+  if (body === null || typeof body !== "object" || typeof body.id !== "string") {
+    throw invalidResponseError(ctx, status, "it is not an OAuth client", correlationId);
+  }
+  return body;
+}
+function context(method, route, clientId) {
+  return {
+    operation: `${method} ${route}`,
+    endpoint: "api",
+    host: "",
+    idempotent: method !== "POST",
+    timeoutMs: 0,
+    ...clientId !== void 0 ? { clientId } : {}
+  };
 }
 
 // src/genesys/check-credentials.ts
@@ -9059,7 +10492,7 @@ var CHECK_RETRY_POLICY = Object.freeze({
   jitter: "full"
 });
 var TOKENS_ME_ROUTE = "/api/v2/tokens/me";
-async function checkCredentials(clientId, secret, target, options = {}) {
+async function probeCredentials(clientId, secret, target, options = {}) {
   registerClientSecret(clientId, secret);
   const endpoints = typeof target === "string" ? resolveEndpoints({ region: target }) : target;
   const logger = options.logger ?? silentLogger;
@@ -9078,15 +10511,16 @@ async function checkCredentials(clientId, secret, target, options = {}) {
     accessToken = (await requestClientCredentialsToken(transport, endpoints.loginBaseUrl, clientId, secret)).accessToken;
   } catch (err) {
     if (!(err instanceof GenesysApiError)) throw err;
-    const status = isInvalidClient(err) ? "dead" : "unknown";
-    logger.debug("genesys credential check", { clientId, result: status, reason: err.reason, httpStatus: err.status, correlationId: err.correlationId });
-    return status;
+    const refused = isInvalidClient(err);
+    logger.debug("genesys credential check", { clientId, result: refused ? "dead" : "unknown", reason: err.reason, httpStatus: err.status, correlationId: err.correlationId });
+    if (refused) return { status: "refused" };
+    return { status: "error", reason: err.code === "unauthorized_client" ? "unauthorized-client" : err.reason, ...err.retryAfterSeconds !== void 0 ? { retryAfterSeconds: err.retryAfterSeconds } : {} };
   }
   logger.debug("genesys credential check", { clientId, result: "live" });
   if (options.revoke !== false && endpoints.apiBaseUrl !== void 0) {
     await revokeToken(transport, endpoints.apiBaseUrl, accessToken, clientId, logger);
   }
-  return "live";
+  return { status: "live" };
 }
 function isInvalidClient(err) {
   return err.endpoint === "login" && (err.status === 400 || err.status === 401) && err.code === "invalid_client";
@@ -9107,135 +10541,547 @@ async function revokeToken(transport, apiBaseUrl, accessToken, clientId, logger)
   }
 }
 
-// src/genesys/settings.ts
-var GENESYS_ENV = {
-  clientId: "GENESYSCLOUD_OAUTHCLIENT_ID",
-  clientSecret: "GENESYSCLOUD_OAUTHCLIENT_SECRET",
-  region: "GENESYSCLOUD_REGION",
-  gatewayHost: "GENESYSCLOUD_GATEWAY_HOST",
-  gatewayPort: "GENESYSCLOUD_GATEWAY_PORT",
-  gatewayProtocol: "GENESYSCLOUD_GATEWAY_PROTOCOL",
-  gatewayPathName: "GENESYSCLOUD_GATEWAY_PATH_NAME",
-  gatewayPathValue: "GENESYSCLOUD_GATEWAY_PATH_VALUE"
-};
-var ALLOW_INSECURE_GATEWAY_ENV = "KEYWARD_ALLOW_INSECURE_GATEWAY";
-function genesysSettingsFromEnv(env = process.env) {
-  const clientId = read(env, GENESYS_ENV.clientId);
-  const rawSecret = env[GENESYS_ENV.clientSecret];
-  const clientSecret = rawSecret?.trim() || void 0;
-  if (clientSecret !== void 0) {
-    registerClientSecret(clientId ?? "", clientSecret);
-    if (rawSecret !== clientSecret && clientId !== void 0) registerClientSecret(clientId, rawSecret);
+// src/genesys/client.ts
+function createGenesysClient(settings, options = {}) {
+  const credentials = requireCredentials(settings);
+  const sleep = options.sleep;
+  const now = options.now;
+  const gate = options.gate ?? new RateGate({ ...now !== void 0 ? { now } : {}, ...sleep !== void 0 ? { sleep } : {} });
+  const transport = new Transport({
+    gate,
+    ...options.fetch !== void 0 ? { fetch: options.fetch } : {},
+    ...sleep !== void 0 ? { sleep } : {},
+    ...options.random !== void 0 ? { random: options.random } : {},
+    ...now !== void 0 ? { now } : {},
+    ...options.logger !== void 0 ? { logger: options.logger } : {},
+    ...options.retryPolicy !== void 0 ? { retryPolicy: options.retryPolicy } : {},
+    ...options.timeoutMs !== void 0 ? { timeoutMs: options.timeoutMs } : {},
+    ...options.deadline !== void 0 ? { deadline: options.deadline } : {}
+  });
+  const tokens = new TokenClient({
+    loginBaseUrl: settings.endpoints.loginBaseUrl,
+    credentials,
+    transport,
+    ...now !== void 0 ? { now } : {}
+  });
+  const api = new ApiClient(transport, tokens, settings.endpoints.apiBaseUrl);
+  const oauthClients = new OAuthClientsApi(api);
+  return { settings, tokens, oauthClients, api, gate };
+}
+
+// src/liveness/verdict.ts
+var PROVENANCE_RANK = { structural: 0, "key-named": 1, nearby: 2, "same-file": 3, input: 4, org: 5 };
+var NOT_ACTIVE = /* @__PURE__ */ new Set(["inactive", "disabled", "deleted"]);
+function combine(input2) {
+  const live = [...input2.pairs].filter((p) => p.grant === "live").sort((a, b) => PROVENANCE_RANK[a.provenance] - PROVENANCE_RANK[b.provenance])[0];
+  if (live) return { verdict: "live", clientId: live.clientId, org: live.org, provenance: live.provenance };
+  const applicable = input2.orgs.filter((o) => o.applicable);
+  const names = applicable.map((o) => o.org);
+  if (applicable.length === 0) {
+    const configured = input2.orgs.map((o) => o.org).join(", ") || "none";
+    return {
+      verdict: "unknown",
+      reason: "region-mismatch",
+      detail: input2.namedRegion ? `the input names region ${input2.namedRegion}, and no configured org is there (configured: ${configured})` : "no org is configured"
+    };
   }
-  if (clientId === void 0 !== (clientSecret === void 0)) {
-    const missing = clientId === void 0 ? GENESYS_ENV.clientId : GENESYS_ENV.clientSecret;
-    throw new UsageError(`${missing} is not set.`, {
-      hint: `Set both ${GENESYS_ENV.clientId} and ${GENESYS_ENV.clientSecret} to the admin OAuth client keyward acts as.`
+  const inApplicable = (p) => names.includes(p.org);
+  const structural = input2.pairs.filter((p) => p.provenance === "structural" && p.grant === "refused" && inApplicable(p));
+  const proof = structural.find((p) => p.state === "active");
+  if (proof) {
+    return { verdict: "dead", proof: "structural-refused-active", orgs: [proof.org], clientId: proof.clientId, detail: `refused for its own client ${proof.clientId}, which is active in org ${proof.org}` };
+  }
+  for (const clientId of new Set(structural.map((p) => p.clientId))) {
+    const everywhereAbsent = applicable.every((o) => o.credentials && structural.some((p) => p.clientId === clientId && p.org === o.org && p.state === "absent"));
+    if (everywhereAbsent) {
+      return { verdict: "dead", proof: "client-absent", orgs: names, clientId, detail: `its own client ${clientId} no longer exists in ${plural("org", names)}` };
+    }
+  }
+  const dormantCandidate = input2.pairs.find((p) => inApplicable(p) && p.grant === "refused" && p.state !== void 0 && NOT_ACTIVE.has(p.state));
+  const swept = applicable.every((o) => o.credentials && o.sweep === "refused-all");
+  if (swept && !dormantCandidate) {
+    const total = applicable.reduce((n, o) => n + (o.swept ?? 0), 0);
+    return { verdict: "dead", proof: "org-sweep", orgs: names, detail: `refused by every active client-credentials client (${total}) of ${plural("org", names)}` };
+  }
+  if (input2.pairs.length === 0 && !applicable.some((o) => o.credentials)) {
+    return { verdict: "unpaired", detail: "no client id to try it with, and no org credentials to try every client of the org" };
+  }
+  if (dormantCandidate) {
+    return {
+      verdict: "unknown",
+      reason: "client-not-active",
+      clientId: dormantCandidate.clientId,
+      org: dormantCandidate.org,
+      detail: `client ${dormantCandidate.clientId} is ${dormantCandidate.state} in org ${dormantCandidate.org}: a refused secret may work again once it is re-activated`
+    };
+  }
+  const failedPair = input2.pairs.find((p) => p.grant === "error");
+  const failedSweep = applicable.find((o) => o.sweep === "incomplete");
+  if (failedPair || failedSweep) {
+    const detail = failedPair ? `the check of client ${failedPair.clientId} in org ${failedPair.org} failed (${failedPair.error ?? "error"})` : `org ${failedSweep.org} could not be swept (${failedSweep.sweepError ?? "error"})`;
+    return { verdict: "unknown", reason: "verification-failed", detail, ...failedPair ? { clientId: failedPair.clientId, org: failedPair.org } : { org: failedSweep.org } };
+  }
+  const blind = applicable.filter((o) => !o.credentials).map((o) => o.org);
+  const refused = input2.pairs.filter((p) => p.grant === "refused").length;
+  return {
+    verdict: "unknown",
+    reason: "not-proven-dead",
+    detail: blind.length ? `not proven dead: refused by ${refused} candidate client id(s), but keyward has no credentials for ${plural("org", blind)} to read its clients` : "not proven dead"
+  };
+}
+function plural(word, names) {
+  return `${word}${names.length === 1 ? "" : "s"} ${names.join(", ")}`;
+}
+
+// src/liveness/engine.ts
+var DEFAULT_MAX_GRANTS = 1e5;
+var RATE_LIMITED = /* @__PURE__ */ new Set(["token-rate-limited", "rate-limited"]);
+var PROBE_RETRY_POLICY = { ...CHECK_RETRY_POLICY, maxAttempts: 2 };
+var LOOKED_UP = /* @__PURE__ */ new Set(["structural", "key-named"]);
+function createLivenessEngine(options) {
+  const orgs = options.orgs;
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? Date.now;
+  const rawSleep = options.sleep ?? ((ms) => new Promise((resolve2) => setTimeout(resolve2, ms)));
+  const probe = options.probe ?? probeCredentials;
+  const maxGrants = options.maxGrants ?? DEFAULT_MAX_GRANTS;
+  const maxWaitMs = options.maxWaitMs ?? 6e5;
+  const maxPauseMs = options.maxPauseMs ?? 3e4;
+  const rounds = options.rateLimitRounds ?? 3;
+  const maxCandidates = options.maxCandidates ?? 25;
+  const stats = { grants: 0, cacheHits: 0, rechecks: 0, live: 0, lookups: 0, listings: 0, listedClients: 0, sweeps: 0, rateLimitPauses: 0, waitedMs: 0 };
+  const sleep = (ms) => {
+    stats.waitedMs += ms;
+    return rawSleep(ms);
+  };
+  const concurrency = Math.max(1, options.concurrency ?? 4);
+  const slots = semaphore(concurrency);
+  const gates = /* @__PURE__ */ new Map();
+  const gateFor = (loginBaseUrl) => {
+    let gate = gates.get(loginBaseUrl);
+    if (!gate) gates.set(loginBaseUrl, gate = new RateGate({ now, sleep, maxPauseMs }));
+    return gate;
+  };
+  const grants2 = /* @__PURE__ */ new Map();
+  const states = /* @__PURE__ */ new Map();
+  const listings = /* @__PURE__ */ new Map();
+  const clients = /* @__PURE__ */ new Map();
+  const clientOf = (org) => {
+    if (org.client) return org.client();
+    let client = clients.get(org.name);
+    if (!client) clients.set(org.name, client = createGenesysClient(org.settings, { logger, sleep, now }));
+    return client;
+  };
+  const hasCredentials = (org) => org.client !== void 0 || org.settings.credentials !== void 0;
+  function grant(org, clientId, secret, secretKey) {
+    const endpoints = org.settings.endpoints;
+    const key = `${endpoints.loginBaseUrl}\0${clientId}\0${secretKey}`;
+    const cached2 = grants2.get(key);
+    if (cached2) {
+      stats.cacheHits++;
+      return cached2;
+    }
+    const pending = slots(async () => {
+      const gate = gateFor(endpoints.loginBaseUrl);
+      let refusedOnce = false;
+      for (let round = 0; ; ) {
+        if (stats.grants >= maxGrants) return { grant: "error", error: "grant-budget-exhausted" };
+        if (stats.waitedMs >= maxWaitMs) return { grant: "error", error: "wait-budget-exhausted" };
+        stats.grants++;
+        let answer;
+        try {
+          answer = await probe(clientId, secret, endpoints, { logger, gate, sleep, now, retryPolicy: PROBE_RETRY_POLICY });
+        } catch (err) {
+          answer = { status: "error", reason: err instanceof GenesysApiError ? err.reason : "error" };
+        }
+        if (answer.status === "live") {
+          stats.live++;
+          return { grant: "live" };
+        }
+        if (answer.status === "refused") {
+          if (refusedOnce) return { grant: "refused" };
+          refusedOnce = true;
+          stats.rechecks++;
+          continue;
+        }
+        if (!RATE_LIMITED.has(answer.reason) || ++round > rounds) return { grant: "error", error: answer.reason };
+        if (answer.retryAfterSeconds !== void 0 && answer.retryAfterSeconds * 1e3 > maxPauseMs) return { grant: "error", error: answer.reason };
+        const waitMs = Math.min(maxPauseMs, answer.retryAfterSeconds !== void 0 ? answer.retryAfterSeconds * 1e3 : 1e3 * 2 ** (round - 1));
+        stats.rateLimitPauses++;
+        logger.debug("liveness: token endpoint rate limit, pausing", { org: org.name, waitMs, round });
+        gate.pauseUntil(now() + waitMs, "token-rate-limit");
+      }
     });
+    grants2.set(key, pending);
+    return pending;
   }
-  const gateway = gatewayFromEnv(env);
-  const endpoints = resolveEndpoints({ region: read(env, GENESYS_ENV.region), gateway });
-  if (gateway && read(env, ALLOW_INSECURE_GATEWAY_ENV) !== "true") {
-    for (const base of [endpoints.loginBaseUrl, endpoints.apiBaseUrl]) {
-      if (isInsecureRemote(new URL(base))) {
-        throw new UsageError(`The gateway URL ${new URL(base).origin} is plain http to a host that is not this machine: the admin client secret would cross the network unencrypted.`, {
-          hint: `Use https for a remote gateway (${GENESYS_ENV.gatewayProtocol}=https, or unset it), or a loopback host; if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`
-        });
+  function stateOf(org, clientId) {
+    if (!hasCredentials(org)) return Promise.resolve("unreadable");
+    const key = `${org.name}\0${clientId}`;
+    let pending = states.get(key);
+    if (!pending) {
+      stats.lookups++;
+      pending = clientOf(org).oauthClients.get(clientId).then((c) => c.state === "active" || c.state === "inactive" || c.state === "disabled" || c.state === "deleted" ? c.state : "unreadable").catch((err) => {
+        if (err instanceof GenesysApiError && (err.status === 404 || err.status === 410)) return "absent";
+        logger.warn("liveness: could not read a client's state", { org: org.name, clientId, reason: err instanceof GenesysApiError ? err.reason : "error" });
+        return "unreadable";
+      });
+      states.set(key, pending);
+    }
+    return pending;
+  }
+  function listingOf(org) {
+    let pending = listings.get(org.name);
+    if (!pending) {
+      stats.listings++;
+      pending = clientOf(org).oauthClients.list();
+      pending.then((list) => stats.listedClients += list.length).catch(() => void 0);
+      listings.set(org.name, pending);
+    }
+    return pending;
+  }
+  async function sweep(org, secret, secretKey, pairs) {
+    const fact = { org: org.name, applicable: true, credentials: true };
+    let list;
+    try {
+      list = await listingOf(org);
+    } catch (err) {
+      const reason = err instanceof GenesysApiError ? err.reason : "error";
+      logger.warn("liveness: could not list the org's clients", { org: org.name, reason });
+      return { fact: { ...fact, sweep: "incomplete", sweepError: `listing-failed:${reason}` } };
+    }
+    stats.sweeps++;
+    const stateById = new Map(list.map((c) => [c.id.toLowerCase(), c.state]));
+    for (const p of pairs) {
+      const state = stateById.get(p.clientId);
+      if (p.org === org.name && p.grant === "refused" && p.state === void 0 && (state === "inactive" || state === "disabled")) p.state = state;
+    }
+    const credentialsClients = list.filter((c) => c.authorizedGrantType === "CLIENT-CREDENTIALS");
+    const active = credentialsClients.filter((c) => c.state === "active");
+    fact.swept = active.length;
+    let live;
+    let error;
+    let next = 0;
+    const worker = async () => {
+      while (!live && !error && next < active.length) {
+        const id = active[next++].id.toLowerCase();
+        const result = await grant(org, id, secret, secretKey);
+        if (result.grant === "live") live ??= id;
+        else if (result.grant === "error") error ??= result.error;
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    if (live) return { fact, live };
+    return { fact: error ? { ...fact, sweep: "incomplete", sweepError: error } : { ...fact, sweep: "refused-all" } };
+  }
+  async function verify(query) {
+    registerSecret(query.secret);
+    const secretKey = createHash("sha256").update(query.secret).digest("hex");
+    const named = query.region ? findRegion(query.region)?.name : void 0;
+    const applicable = orgs.filter((o) => !named || o.region === named);
+    const order = [...applicable, ...orgs.filter((o) => !applicable.includes(o))];
+    const candidates = strongestFirst(query.candidates).slice(0, maxCandidates);
+    const pairs = [];
+    const facts = () => orgs.map((o) => ({ org: o.name, applicable: applicable.includes(o), credentials: hasCredentials(o) }));
+    for (const c of candidates) {
+      for (const org of order) {
+        const result = await grant(org, c.clientId, query.secret, secretKey);
+        pairs.push({ org: org.name, clientId: c.clientId, provenance: c.provenance, ...result });
+        if (result.grant === "live") return combine({ pairs, orgs: facts(), ...named ? { namedRegion: named } : {} });
       }
     }
-  }
-  const settings = {
-    region: endpoints.region,
-    endpoints: { loginBaseUrl: endpoints.loginBaseUrl, apiBaseUrl: endpoints.apiBaseUrl },
-    ...gateway ? { gateway } : {}
-  };
-  if (clientId !== void 0 && clientSecret !== void 0) settings.credentials = { clientId, clientSecret };
-  return settings;
-}
-function gatewayFromEnv(env) {
-  const host = read(env, GENESYS_ENV.gatewayHost);
-  const port = read(env, GENESYS_ENV.gatewayPort);
-  const protocol = read(env, GENESYS_ENV.gatewayProtocol);
-  const pathName = read(env, GENESYS_ENV.gatewayPathName);
-  const pathValue = read(env, GENESYS_ENV.gatewayPathValue);
-  if (host === void 0) {
-    const stray = [
-      [GENESYS_ENV.gatewayPort, port],
-      [GENESYS_ENV.gatewayProtocol, protocol],
-      [GENESYS_ENV.gatewayPathName, pathName],
-      [GENESYS_ENV.gatewayPathValue, pathValue]
-    ].find(([, v]) => v !== void 0);
-    if (stray) {
-      throw new UsageError(`${stray[0]} is set but ${GENESYS_ENV.gatewayHost} is not.`, {
-        hint: `Set ${GENESYS_ENV.gatewayHost} to use a gateway, or unset the other GENESYSCLOUD_GATEWAY_* variables to talk to the region directly.`
-      });
+    for (const p of pairs) {
+      const org = applicable.find((o) => o.name === p.org);
+      if (org && p.grant === "refused" && LOOKED_UP.has(p.provenance)) p.state = await stateOf(org, p.clientId);
     }
+    const early = combine({ pairs, orgs: facts(), ...named ? { namedRegion: named } : {} });
+    if (early.verdict === "dead" || applicable.length === 0) return early;
+    const orgFacts = facts();
+    for (const org of applicable) {
+      if (!hasCredentials(org)) continue;
+      const { fact, live } = await sweep(org, query.secret, secretKey, pairs);
+      const i = orgFacts.findIndex((f) => f.org === org.name);
+      orgFacts[i] = fact;
+      if (live) {
+        pairs.push({ org: org.name, clientId: live, provenance: "org", grant: "live" });
+        break;
+      }
+    }
+    return combine({ pairs, orgs: orgFacts, ...named ? { namedRegion: named } : {} });
+  }
+  return { orgs, verify, stats: () => ({ ...stats }) };
+}
+function strongestFirst(candidates) {
+  const best = /* @__PURE__ */ new Map();
+  for (const c of candidates) {
+    const id = c.clientId.trim().toLowerCase();
+    const seen = best.get(id);
+    if (!seen || PROVENANCE_RANK[c.provenance] < PROVENANCE_RANK[seen.provenance]) best.set(id, { clientId: id, provenance: c.provenance });
+  }
+  return [...best.values()].sort((a, b) => PROVENANCE_RANK[a.provenance] - PROVENANCE_RANK[b.provenance]);
+}
+function semaphore(n) {
+  let active = 0;
+  const waiting = [];
+  return async (task) => {
+    while (active >= n) await new Promise((resolve2) => waiting.push(resolve2));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+// src/liveness/orgs.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { readFileSync as readFileSync2 } from "node:fs";
+
+// src/contracts/env-names.ts
+var ADMIN_SECRET_ARN_ENV = "KEYWARD_ADMIN_SECRET_ARN";
+var DEPRECATED_ENV_NAMES = {
+  KEYWARD_JANITOR_CREDENTIALS_ARN: ADMIN_SECRET_ARN_ENV
+};
+function readEnvName(env, name, warn = () => void 0) {
+  const value = env[name]?.trim() || void 0;
+  for (const [old, current] of Object.entries(DEPRECATED_ENV_NAMES)) {
+    if (current !== name) continue;
+    const oldValue = env[old]?.trim() || void 0;
+    if (oldValue === void 0) continue;
+    if (value === void 0) {
+      warn(`${old} is deprecated: use ${name} (same value)`);
+      return oldValue;
+    }
+    if (oldValue !== value) warn(`${old} is deprecated and ignored: ${name} is set`);
+  }
+  return value;
+}
+
+// src/contracts/credential-document.ts
+function parseStoredCredentials(text2) {
+  let parsed;
+  try {
+    parsed = JSON.parse(text2);
+  } catch {
     return void 0;
   }
-  if (pathName === void 0 !== (pathValue === void 0)) {
-    throw new UsageError(`Set both ${GENESYS_ENV.gatewayPathName} and ${GENESYS_ENV.gatewayPathValue}, or neither.`, {
-      hint: `${GENESYS_ENV.gatewayPathName} is login or api; ${GENESYS_ENV.gatewayPathValue} is the path prefix for those requests.`
+  if (!parsed || typeof parsed !== "object") return void 0;
+  const v = parsed;
+  if (typeof v.clientId !== "string" || typeof v.clientSecret !== "string" || typeof v.region !== "string") return void 0;
+  registerClientSecret(v.clientId, v.clientSecret);
+  return v;
+}
+
+// src/rotation/wire.ts
+function gatewayToEnv(gateway) {
+  if (!gateway) return {};
+  return {
+    GENESYSCLOUD_GATEWAY_HOST: gateway.host,
+    ...gateway.port ? { GENESYSCLOUD_GATEWAY_PORT: gateway.port } : {},
+    ...gateway.protocol ? { GENESYSCLOUD_GATEWAY_PROTOCOL: gateway.protocol } : {},
+    ...gateway.pathName ? { GENESYSCLOUD_GATEWAY_PATH_NAME: gateway.pathName } : {},
+    ...gateway.pathValue ? { GENESYSCLOUD_GATEWAY_PATH_VALUE: gateway.pathValue } : {}
+  };
+}
+
+// src/liveness/orgs.ts
+var ORGS_FILE_ENV = "KEYWARD_ORGS_FILE";
+var DEFAULT_ORG_NAME = "default";
+var NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+var ORG_KEYS = /* @__PURE__ */ new Set(["name", "region", "gateway", "credentials"]);
+var GATEWAY_KEYS = /* @__PURE__ */ new Set(["host", "port", "protocol", "pathName", "pathValue"]);
+var CREDENTIAL_KEYS = /* @__PURE__ */ new Set(["clientIdEnv", "clientSecretEnv", "secretArn"]);
+var INLINE_SECRET = /secret$|password|token/i;
+function orgsConfigured(env) {
+  return Boolean(env[ORGS_FILE_ENV]?.trim() || env[GENESYS_ENV.region]?.trim() || env[GENESYS_ENV.gatewayHost]?.trim() || readEnvName(env, ADMIN_SECRET_ARN_ENV));
+}
+async function loadOrgs(env, options = {}) {
+  const file = env[ORGS_FILE_ENV]?.trim();
+  if (file) return loadOrgsFile(file, env, options);
+  return [await defaultOrg(env, options)];
+}
+async function defaultOrg(env, options) {
+  const arn = readEnvName(env, ADMIN_SECRET_ARN_ENV, options.warn);
+  const hasEnvCredentials = Boolean(env[GENESYS_ENV.clientId]?.trim() || env[GENESYS_ENV.clientSecret]?.trim());
+  let doc;
+  if (arn && !hasEnvCredentials) doc = await readCredentialDocument(arn, ADMIN_SECRET_ARN_ENV, options);
+  const region = env[GENESYS_ENV.region]?.trim() || doc?.region;
+  const gatewayEnv = env[GENESYS_ENV.gatewayHost]?.trim() ? {} : gatewayToEnv(doc?.gateway);
+  if (!region && !env[GENESYS_ENV.gatewayHost]?.trim() && !doc?.gateway) {
+    throw new UsageError("No Genesys Cloud org is configured, so the secrets found cannot be checked", {
+      hint: `set ${GENESYS_ENV.region} to the org's region (with ${GENESYS_ENV.clientId}/${GENESYS_ENV.clientSecret} or ${ADMIN_SECRET_ARN_ENV} to read its clients), or ${ORGS_FILE_ENV} to a file listing several orgs`
     });
   }
-  const pathParams = pathName !== void 0 && pathValue !== void 0 ? [{ pathName, pathValue }] : [];
-  return { host, ...port !== void 0 ? { port } : {}, ...protocol !== void 0 ? { protocol } : {}, pathParams };
+  const settings = genesysSettingsFromEnv({
+    ...env,
+    ...gatewayEnv,
+    [GENESYS_ENV.region]: region,
+    ...doc ? { [GENESYS_ENV.clientId]: doc.clientId, [GENESYS_ENV.clientSecret]: doc.clientSecret } : {}
+  });
+  const source = doc ? `${ADMIN_SECRET_ARN_ENV}` : settings.credentials ? `env:${GENESYS_ENV.clientId}` : void 0;
+  return { name: DEFAULT_ORG_NAME, region: settings.region, settings, ...source ? { credentialSource: source } : {} };
 }
-function read(env, name) {
-  const value = env[name]?.trim();
-  return value ? value : void 0;
+async function loadOrgsFile(path, env, options) {
+  const where = `${ORGS_FILE_ENV} (${path})`;
+  let text2;
+  try {
+    text2 = (options.readFile ?? ((p) => readFileSync2(p, "utf8")))(path);
+  } catch (err) {
+    throw new UsageError(`${where}: cannot read the file (${err.code ?? "error"})`, { hint: `set ${ORGS_FILE_ENV} to the path of a JSON or YAML file {orgs: [{name, region, credentials}]}`, cause: err });
+  }
+  let doc;
+  try {
+    doc = /\.ya?ml$/i.test(path) ? (0, import_yaml.parse)(text2) : JSON.parse(text2);
+  } catch (err) {
+    throw new UsageError(`${where}: not valid ${/\.ya?ml$/i.test(path) ? "YAML" : "JSON"} (${err.message.split("\n")[0]})`, { hint: 'README "Several orgs" shows the format', cause: err });
+  }
+  const orgs = doc?.orgs;
+  if (!Array.isArray(orgs) || orgs.length === 0) throw new UsageError(`${where}: expected {"orgs": [...]} with at least one org`, { hint: 'README "Several orgs" shows the format' });
+  const problems = [];
+  const seen = /* @__PURE__ */ new Set();
+  const specs = orgs.map((raw, i) => {
+    const at2 = `orgs[${i}]`;
+    const spec = checkOrg(raw, at2, problems);
+    if (spec?.name) {
+      if (seen.has(spec.name.toLowerCase())) problems.push(`${at2}.name "${spec.name}" is used twice`);
+      seen.add(spec.name.toLowerCase());
+    }
+    return spec;
+  });
+  if (problems.length) throw new UsageError(`${where}: ${problems.join("; ")}`, { hint: 'README "Several orgs" shows the format; credentials are named, never written into the file' });
+  const out = [];
+  for (const spec of specs) {
+    const creds = spec.credentials;
+    let clientId;
+    let clientSecret;
+    let doc2;
+    let source;
+    if (creds && "secretArn" in creds) {
+      doc2 = await readCredentialDocument(creds.secretArn, `${where} org ${spec.name}`, options);
+      clientId = doc2.clientId;
+      clientSecret = doc2.clientSecret;
+      source = creds.secretArn;
+    } else if (creds) {
+      clientId = env[creds.clientIdEnv]?.trim();
+      clientSecret = env[creds.clientSecretEnv]?.trim();
+      const missing = [!clientId && creds.clientIdEnv, !clientSecret && creds.clientSecretEnv].filter(Boolean);
+      if (missing.length) throw new UsageError(`${where}: org ${spec.name} names ${missing.join(" and ")}, which ${missing.length > 1 ? "are" : "is"} not set`, { hint: `set ${missing.join(" and ")} (or remove the org's credentials: nothing can then be proven dead there)` });
+      if (clientSecret) registerSecret(clientSecret);
+      source = `env:${creds.clientIdEnv}`;
+    }
+    const region = spec.region ?? doc2?.region;
+    const gateway = spec.gateway ?? doc2?.gateway;
+    if (!region && !gateway) throw new UsageError(`${where}: org ${spec.name} has no region`, { hint: "give each org its region (e.g. us-east-1), and a gateway only for a proxy or an emulator" });
+    const settings = genesysSettingsFromEnv({
+      [GENESYS_ENV.region]: region,
+      ...gatewayToEnv(gateway),
+      ...clientId && clientSecret ? { [GENESYS_ENV.clientId]: clientId, [GENESYS_ENV.clientSecret]: clientSecret } : {},
+      KEYWARD_ALLOW_INSECURE_GATEWAY: env.KEYWARD_ALLOW_INSECURE_GATEWAY
+    });
+    out.push({ name: spec.name, region: settings.region, settings, ...source ? { credentialSource: source } : {} });
+  }
+  return out;
+}
+function checkOrg(raw, at2, problems) {
+  if (!isObject(raw)) {
+    problems.push(`${at2} must be an object`);
+    return void 0;
+  }
+  for (const key of Object.keys(raw)) if (!ORG_KEYS.has(key)) problems.push(INLINE_SECRET.test(key) ? `${at2}.${key}: never write a secret into the orgs file (name an environment variable or a Secrets Manager ARN under credentials)` : `${at2}.${key} is not an org field (name, region, gateway, credentials)`);
+  const name = raw.name;
+  if (typeof name !== "string" || !NAME.test(name)) problems.push(`${at2}.name must be 1-64 letters, digits, '.', '_' or '-'`);
+  if (raw.region !== void 0 && (typeof raw.region !== "string" || !raw.region.trim())) problems.push(`${at2}.region must be a region name such as us-east-1`);
+  let gateway;
+  if (raw.gateway !== void 0) {
+    if (!isObject(raw.gateway) || typeof raw.gateway.host !== "string") problems.push(`${at2}.gateway must be an object with a host`);
+    else {
+      for (const key of Object.keys(raw.gateway)) if (!GATEWAY_KEYS.has(key)) problems.push(`${at2}.gateway.${key} is not a gateway field (host, port, protocol, pathName, pathValue)`);
+      gateway = Object.fromEntries(Object.entries(raw.gateway).map(([k, v]) => [k, String(v)]));
+    }
+  }
+  let credentials;
+  if (raw.credentials !== void 0) {
+    const c = raw.credentials;
+    if (!isObject(c)) problems.push(`${at2}.credentials must be an object`);
+    else {
+      for (const key of Object.keys(c)) if (!CREDENTIAL_KEYS.has(key)) problems.push(INLINE_SECRET.test(key) || key === "clientId" ? `${at2}.credentials.${key}: never write credentials into the orgs file (use clientIdEnv/clientSecretEnv or secretArn)` : `${at2}.credentials.${key} is not a credentials field (clientIdEnv, clientSecretEnv, secretArn)`);
+      if (typeof c.secretArn === "string" && c.secretArn.trim()) {
+        if (c.clientIdEnv !== void 0 || c.clientSecretEnv !== void 0) problems.push(`${at2}.credentials: give secretArn or clientIdEnv/clientSecretEnv, not both`);
+        credentials = { secretArn: c.secretArn.trim() };
+      } else if (typeof c.clientIdEnv === "string" && typeof c.clientSecretEnv === "string" && c.clientIdEnv.trim() && c.clientSecretEnv.trim()) {
+        credentials = { clientIdEnv: c.clientIdEnv.trim(), clientSecretEnv: c.clientSecretEnv.trim() };
+      } else problems.push(`${at2}.credentials needs secretArn, or both clientIdEnv and clientSecretEnv`);
+    }
+  }
+  return { name: String(name), ...typeof raw.region === "string" ? { region: raw.region.trim() } : {}, ...gateway ? { gateway } : {}, ...credentials ? { credentials } : {} };
+}
+async function readCredentialDocument(secretId, what, options) {
+  if (!options.readDocument) throw new UsageError(`${what}: a Secrets Manager credential document cannot be read here`, { hint: "give the org's credentials as environment variables here (clientIdEnv/clientSecretEnv, or GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET)" });
+  const doc = parseStoredCredentials(await options.readDocument(secretId));
+  if (!doc) throw new UsageError(`${what}: secret ${secretId} does not hold a keyward credential document ({clientId, clientSecret, region})`, { hint: `store the org's client as README "Secret value format" shows` });
+  return doc;
+}
+var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
+
+// src/liveness/index.ts
+var MAX_GRANTS_ENV = "KEYWARD_VERIFY_MAX_GRANTS";
+async function livenessEngineFromEnv(env, options = {}) {
+  const orgs = await loadOrgs(env, { ...options.readDocument ? { readDocument: options.readDocument } : {}, ...options.warn ? { warn: options.warn } : {} });
+  const budgetText = env[MAX_GRANTS_ENV]?.trim();
+  const maxGrants = budgetText ? Number(budgetText) : DEFAULT_MAX_GRANTS;
+  if (!Number.isInteger(maxGrants) || maxGrants < 1) throw new UsageError(`${MAX_GRANTS_ENV} must be a whole number of token requests (at least 1), got "${budgetText}"`);
+  const { readDocument: _r, warn: _w, ...engineOptions } = options;
+  void _r;
+  void _w;
+  return createLivenessEngine({ ...engineOptions, orgs, maxGrants });
 }
 
 // src/scan/verify.ts
-var VERIFY_CONCURRENCY = 4;
-function verifyTargets(finding, env) {
-  if (env.GENESYSCLOUD_GATEWAY_HOST) {
-    const { endpoints } = genesysSettingsFromEnv({ ...env, GENESYSCLOUD_OAUTHCLIENT_ID: void 0, GENESYSCLOUD_OAUTHCLIENT_SECRET: void 0 });
-    return [endpoints];
-  }
-  const region = finding.region ?? env.GENESYSCLOUD_REGION?.trim();
-  if (region) {
-    const { loginBaseUrl, apiBaseUrl } = resolveEndpoints({ region });
-    return [{ loginBaseUrl, apiBaseUrl }];
-  }
-  return GENESYS_REGIONS.map((r) => ({ loginBaseUrl: `https://login.${r.domain}`, apiBaseUrl: `https://api.${r.domain}` }));
+async function scanEngine(env, readDocument) {
+  if (orgsConfigured(env)) return livenessEngineFromEnv(env, readDocument ? { readDocument } : {});
+  const orgs = GENESYS_REGIONS.map((r) => {
+    const { loginBaseUrl, apiBaseUrl } = resolveEndpoints({ region: r.name });
+    return { name: r.name, region: r.name, settings: { region: r.name, endpoints: { loginBaseUrl, apiBaseUrl } } };
+  });
+  return createLivenessEngine({ orgs });
 }
-function combineVerdicts(statuses) {
-  if (statuses.includes("live")) return "live";
-  if (statuses.length > 0 && statuses.every((s) => s === "dead")) return "dead";
-  return "unknown";
+function candidatesOf(finding) {
+  const listed = finding.candidates;
+  if (listed && listed.length > 0) return listed;
+  return finding.clientId ? [{ clientId: finding.clientId.toLowerCase(), provenance: "nearby" }] : [];
+}
+function applyVerdict(finding, verdict) {
+  const f = finding;
+  switch (verdict.verdict) {
+    case "live":
+      f.verdict = "live";
+      f.clientId = verdict.clientId;
+      f.org = verdict.org;
+      return;
+    case "dead":
+      f.verdict = "dead";
+      f.org = verdict.orgs.join(",");
+      return;
+    case "unknown":
+      f.verdict = "unknown";
+      if (verdict.org) f.org = verdict.org;
+      return;
+    case "unpaired":
+      f.verdict = "unpaired";
+      return;
+  }
 }
 async function verifyFindings(findings, env, options = {}) {
-  const check = options.check ?? ((id, secret, target) => checkCredentials(id, secret, target));
-  const cache = /* @__PURE__ */ new Map();
-  const verdictOf = (finding) => {
-    const clientId = finding.clientId;
-    const secret = secretOf(finding);
-    const targets = verifyTargets(finding, env);
-    const key = `${clientId}\0${secret}\0${JSON.stringify(targets)}`;
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = (async () => {
-        const statuses = [];
-        for (const target of targets) {
-          const status = await check(clientId, secret, target).catch(() => "unknown");
-          statuses.push(status);
-          if (status === "live") break;
-        }
-        return combineVerdicts(statuses);
-      })();
-      cache.set(key, pending);
-    }
-    return pending;
-  };
-  const queue = findings.filter((f) => f.clientId !== null);
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length) {
-      const finding = queue[next++];
-      finding.verdict = await verdictOf(finding);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? VERIFY_CONCURRENCY) }, worker));
+  const engine = options.engine ?? await scanEngine(env, options.readDocument);
+  await Promise.all(
+    findings.map(async (finding) => {
+      const verdict = await engine.verify({ secret: secretOf(finding), candidates: candidatesOf(finding), region: finding.region ?? void 0 });
+      applyVerdict(finding, verdict);
+    })
+  );
+  return engine.stats();
 }
 
 // src/scan/action.ts
@@ -9251,14 +11097,14 @@ function maskCommands(findings) {
 `);
 }
 function annotation(f) {
-  const kind = f.baseline === "baselined" ? "notice" : "error";
+  const kind = f.baseline === "baselined" || f.example ? "notice" : "error";
   const props = [`file=${escapeProperty(f.path)}`, `line=${f.line}`, `col=${f.column}`, `title=${escapeProperty(`keyward: ${f.ruleId}`)}`].join(",");
   const where = f.commit ? ` in commit ${f.commit.slice(0, 12)}` : "";
   return `::${kind} ${props}::${escapeCommandValue(`${describeFinding(f)}${where}. Rotate it (keyward rotate) and remove it from the code.`)}
 `;
 }
 function stepSummary(findings, summary) {
-  const rows = findings.map((f) => `| \`${f.path}:${f.line}\` | ${f.ruleId} | \`${f.secretPrefix}\` | \`${f.fingerprint}\` | ${f.clientId ?? ""} | ${f.commit ? `\`${f.commit.slice(0, 12)}\`` : ""} | ${f.verdict} | ${f.baseline} |`);
+  const rows = findings.map((f) => `| \`${f.path}:${f.line}\` | ${f.ruleId}${f.example ? " (example)" : ""} | \`${f.secretPrefix}\` | \`${f.fingerprint}\` | ${f.clientId ?? ""} | ${f.commit ? `\`${f.commit.slice(0, 12)}\`` : ""} | ${f.verdict} | ${f.baseline} |`);
   const table = findings.length === 0 ? "No Genesys Cloud credential found.\n" : ["| location | rule | secret | fingerprint | client id | commit | verdict | baseline |", "|---|---|---|---|---|---|---|---|", ...rows].join("\n") + "\n";
   return `## keyward scan
 
@@ -9327,7 +11173,7 @@ async function runAction(env, io) {
 `);
     registerSecret(webhookSecret);
   }
-  const event = env.GITHUB_EVENT_PATH && existsSync2(env.GITHUB_EVENT_PATH) ? JSON.parse(readFileSync2(env.GITHUB_EVENT_PATH, "utf8")) : {};
+  const event = env.GITHUB_EVENT_PATH && existsSync3(env.GITHUB_EVENT_PATH) ? JSON.parse(readFileSync3(env.GITHUB_EVENT_PATH, "utf8")) : {};
   const { selection, fetch: fetch2, depth } = selectionFor(env.GITHUB_EVENT_NAME, event);
   const janitorInput = input(env, "janitor-url");
   const janitorUrl = janitorInput ? checkJanitorUrl(janitorInput) : void 0;
@@ -9339,7 +11185,8 @@ async function runAction(env, io) {
   if (selection) ensureHistory(workspace, fetch2, depth, io);
   io.log(`keyward: scanning ${selection?.kind === "range" ? `commits ${selection.range}` : selection?.kind === "commits" ? `${selection.commits.length} pushed commit(s)` : "the work tree"}
 `);
-  const outcome = await runScan({ cwd: workspace, paths: selection ? [workspace] : ["."], git: selection, jobs: 1 });
+  const outcome = await runScan({ cwd: workspace, paths: selection ? [workspace] : ["."], git: selection, jobs: 1, onWarning: (message) => io.log(`::warning::${escapeCommandValue(message)}
+`) });
   for (const line of maskCommands(outcome.findings)) io.raw(line);
   if (baselineInput) applyBaseline(outcome.findings, await readBaseline(isAbsolute(baselineInput) ? baselineInput : join2(workspace, baselineInput)));
   if (verify) await verifyFindings(outcome.findings, env);
@@ -9349,7 +11196,7 @@ async function runAction(env, io) {
 `);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync2(env.GITHUB_STEP_SUMMARY, scrub(stepSummary(outcome.findings, summary)), "utf8");
   writeFileSync(sarifPath, scrub(renderSarif(outcome.findings, VERSION)), "utf8");
-  const fresh = outcome.findings.filter((f) => f.baseline === "new");
+  const fresh = outcome.findings.filter(failsScan);
   setOutput(env, "findings", String(outcome.findings.length));
   setOutput(env, "new-findings", String(fresh.length));
   setOutput(env, "sarif-file", sarifPath);
@@ -9369,6 +11216,10 @@ async function runAction(env, io) {
     io.log(`::error::keyward found ${fresh.length} Genesys Cloud credential${fresh.length === 1 ? "" : "s"}
 `);
     exit = 1;
+  } else if (outcome.stats.incomplete && failOnFindings) {
+    io.log(`::error::keyward could not read part of the history (see the warnings): the scan is incomplete
+`);
+    exit = ExitCode.Incomplete;
   }
   return exit;
 }

@@ -3,7 +3,8 @@
  * is not a pure addition of optional fields bumps the version. Never carries a secret, a token or anything from
  * which one can be recovered: the secret appears only as `secretFingerprint`, a short keyed HMAC.
  */
-export const AUDIT_SCHEMA = "keyward.janitor.audit/v1";
+/** v1 had `secretFingerprint` as `hmac-sha256:<16 hex>` under a key derived from the webhook secret. */
+export const AUDIT_SCHEMA = "keyward.janitor.audit/v2";
 
 export type AuditVerdict = "live" | "dead" | "unknown" | "none";
 export type AuditAction = "rotate" | "revoke" | "disable" | "delete" | "none";
@@ -46,7 +47,9 @@ export interface AuditEvent {
   alertNumber: number | null;
   location: { type: string; path?: string; line?: number; commit?: string } | null;
   clientId: string | null;
-  /** `hmac-sha256:<16 hex>` keyed with the fingerprint key; null when no secret was seen. */
+  /** The org the verdict was reached in (README "Several orgs"), when there is one. */
+  org?: string;
+  /** `kwf1_<16 hex>`, keyward's one fingerprint scheme (README "Fingerprints"); null when no secret was seen. */
   secretFingerprint: string | null;
   candidates: number;
   verdict: AuditVerdict;

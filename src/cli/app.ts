@@ -20,6 +20,7 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   patterns: () => import("./patterns.js"),
   sandbox: () => import("./sandbox.js"),
   janitor: () => import("./janitor.js"),
+  status: () => import("./status.js"),
 };
 
 /** The exit codes every command shares, summarised for the top-level usage (README "Exit codes" has the table). */

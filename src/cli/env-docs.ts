@@ -21,6 +21,14 @@ export const AWS_ENV: readonly EnvSpec[] = [
   { name: "KEYWARD_ALLOW_INSECURE_AWS_ENDPOINT", description: "true allows a plain-http endpoint that is not on this machine" },
 ];
 
+/** Where verdicts are proven (README "Several orgs", "What proves a secret dead", "Fingerprints"). */
+export const LIVENESS_ENV: readonly EnvSpec[] = [
+  { name: "KEYWARD_ADMIN_SECRET_ARN", description: "the org's credentials as a credential document in Secrets Manager (instead of GENESYSCLOUD_OAUTHCLIENT_*)" },
+  { name: "KEYWARD_ORGS_FILE", description: "a JSON or YAML file listing several orgs: name, region, credentials named by variable or ARN" },
+  { name: "KEYWARD_VERIFY_MAX_GRANTS", description: "most token grants one run makes (default 100000); past it, what is left is unknown" },
+  { name: "KEYWARD_FINGERPRINT_KEY", description: "key of the kwf1_ fingerprints (default: keyward's public key); set the same value everywhere" },
+];
+
 export const HTTP_ENV: readonly EnvSpec[] = [{ name: "KEYWARD_HTTP_TIMEOUT_SECONDS", description: "seconds to wait for each HTTP request (1-600, default 15)" }];
 
 export const LOG_ENV: readonly EnvSpec[] = [{ name: "KEYWARD_LOG_LEVEL", description: "debug, info, warn (default), error or silent; JSON lines on stderr, ids only" }];

@@ -16,7 +16,7 @@ export const spec = defineCommand({
   description:
     "  POST /api/github/webhooks (secret_scanning_alert and keyward_finding deliveries), GET /healthz. The whole\n" +
     "  configuration is checked first (exit 2 listing every problem); SIGINT, SIGTERM or SIGHUP stop accepting, finish\n" +
-    "  the queued work and exit 0. Audit events go to stdout as JSON lines (schema keyward.janitor.audit/v1).",
+    "  the queued work and exit 0. Audit events go to stdout as JSON lines (schema keyward.janitor.audit/v2).",
   positionals: { name: "serve", description: "the subcommand", min: 1, max: 1 },
   flags: {
     port: { type: "integer", value: "N", min: 0, max: 65535, default: 0, defaultText: "a free port", description: "port to listen on" },
@@ -32,6 +32,8 @@ export const spec = defineCommand({
     ...GENESYS_ADMIN_ENV.map((e) => (e.name.startsWith("GENESYSCLOUD_OAUTHCLIENT") ? { ...e, description: "the janitor's own Genesys client" } : e)),
     { name: ADMIN_SECRET_ARN_ENV, description: "instead: the janitor's credential document in Secrets Manager (KEYWARD_JANITOR_CREDENTIALS_ARN is the deprecated name)" },
     { name: "KEYWARD_POLICY_FILE", description: "the policy file (README \"Policy file\")" },
+    { name: "KEYWARD_ORGS_FILE", description: "more orgs to verify a leak in, besides the janitor's own (README \"Several orgs\")" },
+    { name: "KEYWARD_FINGERPRINT_KEY", description: "key of the audit event's kwf1_ fingerprint (the same value as scan and audit-state)" },
     ...AWS_ENV,
     ...LOG_ENV,
   ],

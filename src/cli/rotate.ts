@@ -2,6 +2,7 @@ import { KeywardError, UsageError } from "../core/errors.js";
 import { escapeCommandValue } from "../core/github-actions.js";
 import { ADMIN_SECRET_ARN_ENV } from "../contracts/env-names.js";
 import { ExitCode } from "../core/exit-codes.js";
+import { secondsFromEnv } from "../core/env-seconds.js";
 import { createLogger, logLevelFromEnv } from "../core/log.js";
 import { createGenesysClient, DEFAULT_TIMEOUT_MS, HTTP_TIMEOUT_ENV } from "../genesys/index.js";
 import { createGithubOutput, type GithubOutput } from "../rotation/github-output.js";
@@ -239,10 +240,3 @@ function interruptedCode(code: number, signal: string | undefined): number {
   return signal !== undefined && code === ExitCode.Ok ? ExitCode.Interrupted : code;
 }
 
-function secondsFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max)) throw new UsageError(`${name}="${raw}" is not a number of seconds from ${min} to ${max}.`, { hint: `set ${name} to seconds (default ${fallback}), or unset it` });
-  return value;
-}

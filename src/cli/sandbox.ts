@@ -1,8 +1,8 @@
-import { rm, stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
-import { startSandbox, writeEnvFile } from "../sandbox/sandbox.js";
+import { envFileOwner, processExists, removeOwnEnvFile, SANDBOX_PID_ENV, startSandbox, writeEnvFile } from "../sandbox/sandbox.js";
 import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
 import { defineCommand, parseCommand, renderHelp } from "./command-spec.js";
 import { USAGE_EXIT } from "./env-docs.js";
@@ -28,7 +28,7 @@ export const spec = defineCommand({
   env: [],
   exitCodes: [
     { code: 0, meaning: "stopped by SIGINT, SIGTERM or SIGHUP" },
-    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; a taken port, an existing env file (without --force), a missing directory` },
+    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; a taken port, an existing env file (without --force; a gone sandbox's file is replaced), a running sandbox's env file, a missing directory` },
   ],
 });
 
@@ -42,8 +42,10 @@ export const STOP_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
  *
  * The flag is `--env-out`: no keyward flag is spelled `--env-file`, which Node 20 (and npx's own `node`) reads anywhere
  * on its command line.
- * An existing env file is refused unless `--force` (it would be overwritten, then deleted on exit); a path whose
- * directory is missing is refused before anything listens. Both exit 2.
+ * An existing env file is refused unless `--force` (it would be overwritten, then deleted on exit) — except the file
+ * of a sandbox that is proven gone (its KEYWARD_SANDBOX_PID names no process: it was killed with SIGKILL and could
+ * not delete it), which is replaced with a note on stderr. A path whose directory is missing is refused before
+ * anything listens. Both refusals exit 2. On exit the file is deleted only while it is still this sandbox's.
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommand(spec, args);
@@ -54,7 +56,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const { values } = parsed;
   const port = values.port;
   const force = values.force === true;
-  const envFile = await checkEnvFilePath(values["env-out"] ?? DEFAULT_ENV_FILE, force);
+  const { path: envFile, stalePid } = await checkEnvFilePath(values["env-out"] ?? DEFAULT_ENV_FILE, force);
+  if (stalePid !== undefined) io.stderr(`keyward sandbox: replacing ${envFile}: the sandbox that wrote it (pid ${stalePid}) is gone\n`);
 
   const sandbox = await startSandbox({ port }).catch((err: NodeJS.ErrnoException) => {
     throw new UsageError(`sandbox: cannot listen on 127.0.0.1 port ${port}..${port + 2}: ${err.code ?? err.message}`, { hint: "pick another --port, or omit it to use free ports", cause: err });
@@ -68,7 +71,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     try {
       // KEYWARD_SANDBOX_PID: through npx the sandbox is a grandchild, and npm exec does not pass SIGTERM/SIGHUP
       // on, so scripts stop the sandbox itself with `kill "$KEYWARD_SANDBOX_PID"`.
-      await writeEnvFile(envFile, { ...sandbox.env, KEYWARD_SANDBOX_PID: String(process.pid) }, { overwrite: force });
+      await writeEnvFile(envFile, { ...sandbox.env, [SANDBOX_PID_ENV]: String(process.pid) }, { overwrite: force, replaceStale: true });
     } catch (err) {
       throw new UsageError(`sandbox: cannot write the env file ${envFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
         hint: (err as NodeJS.ErrnoException).code === "EEXIST" ? "remove it, pick another --env-out, or pass --force" : "pick a writable --env-out path",
@@ -78,7 +81,7 @@ export async function run(args: string[], io: CliIo): Promise<number> {
     io.stdout(JSON.stringify({ schema: REPORT_SCHEMAS.sandbox, ...sandbox.summary, envFile, pid: process.pid }) + "\n");
     await stop;
     // The file's credentials die with the sandbox.
-    await rm(envFile, { force: true });
+    await removeOwnEnvFile(envFile);
   } finally {
     for (const [signal, handler] of handlers) process.removeListener(signal, handler);
     await sandbox.close();
@@ -86,8 +89,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   return ExitCode.Ok;
 }
 
-/** Resolves the env-file path and refuses one that exists (unless forced) or whose directory does not. */
-async function checkEnvFilePath(path: string, force: boolean): Promise<string> {
+/** Resolves the env-file path and refuses one that exists (unless forced, or a gone sandbox's) or whose directory does not. */
+async function checkEnvFilePath(path: string, force: boolean): Promise<{ path: string; stalePid?: number }> {
   const target = resolve(path);
   const dir = await stat(dirname(target)).catch(() => undefined);
   if (!dir?.isDirectory()) {
@@ -95,10 +98,15 @@ async function checkEnvFilePath(path: string, force: boolean): Promise<string> {
   }
   const existing = await stat(target).catch(() => undefined);
   if (existing?.isDirectory()) throw new UsageError(`sandbox: ${target} is a directory`, { hint: "give --env-out a file path" });
-  if (existing && !force) {
-    throw new UsageError(`sandbox: the env file ${target} already exists (keyward would overwrite it, then delete it on exit)`, {
-      hint: "remove it, pick another --env-out, or pass --force",
+  if (!existing || force) return { path: target };
+  const owner = envFileOwner(await readFile(target, "utf8").catch(() => ""), processExists);
+  if (owner.kind === "dead-sandbox") return { path: target, stalePid: owner.pid };
+  if (owner.kind === "live-sandbox") {
+    throw new UsageError(`sandbox: the env file ${target} belongs to a sandbox that is still running (pid ${owner.pid})`, {
+      hint: `use that sandbox, stop it (kill ${owner.pid}), or pick another --env-out`,
     });
   }
-  return target;
+  throw new UsageError(`sandbox: the env file ${target} already exists (keyward would overwrite it, then delete it on exit)`, {
+    hint: "remove it, pick another --env-out, or pass --force",
+  });
 }

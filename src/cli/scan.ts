@@ -4,6 +4,7 @@ import { promisify } from "node:util";
 import { describeError, KeywardError, UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { applyBaseline, readBaseline } from "../scan/baseline.js";
+import { failsScan } from "../scan/finding.js";
 import { repositoryFromRemote, type GitSelection } from "../scan/git.js";
 import { checkJanitorUrl, postLiveFindings, WEBHOOK_SECRET_ENV } from "../scan/janitor.js";
 import { renderJson, renderSarif, renderText, summaryLine } from "../scan/report.js";
@@ -20,7 +21,7 @@ export const spec = defineCommand({
   summary: "find Genesys Cloud credentials in files, standard input or git history",
   usage: [
     "scan [PATH...|-] [--git] [--since REV | --range A..B] [--staged] [--format text|json|sarif] [--output FILE]",
-    "     [--[no-]verify] [--baseline FILE] [--concurrency N] [--post-to-janitor URL]",
+    "     [--[no-]verify] [--baseline FILE] [--concurrency N] [--no-ignore] [--post-to-janitor URL]",
   ],
   positionals: { name: "PATH...|-", description: "files or directories (default .), - for standard input; in git mode the repository" },
   flags: {
@@ -34,17 +35,22 @@ export const spec = defineCommand({
     baseline: { type: "string", value: "FILE", description: "findings whose fingerprints FILE lists are not new (an earlier JSON report, {\"fingerprints\": [...]} or one a line)" },
     concurrency: { type: "integer", value: "N", min: 1, max: 64, aliases: ["jobs"], short: "j", default: defaultJobs, defaultText: "the number of cores, at most 8", description: "files scanned at once (worker threads)" },
     "post-to-janitor": { type: "string", value: "URL", description: "post each new verified-live finding to the janitor's webhook (needs --verify)" },
+    ignore: { type: "boolean", negatable: true, default: true, description: "leave out what .gitignore leaves out (--no-ignore scans ignored files too, e.g. .env, *.tfstate); a path named on the command line is always scanned" },
   },
   env: [
-    { name: "GENESYSCLOUD_REGION", description: "--verify: the region when no Genesys host is next to a finding (else every region is tried)" },
+    { name: "GENESYSCLOUD_REGION", description: "--verify: the org's region (with no org configured at all, every region is tried)" },
     { name: "GENESYSCLOUD_GATEWAY_*", description: "--verify: send token grants through a gateway (the sandbox)" },
+    { name: "GENESYSCLOUD_OAUTHCLIENT_ID, _SECRET | KEYWARD_ADMIN_SECRET_ARN", description: "--verify: the org's credentials: nothing is proven dead without them (README \"What proves a secret dead\")" },
+    { name: "KEYWARD_ORGS_FILE, KEYWARD_VERIFY_MAX_GRANTS", description: "--verify: several orgs; the grant budget of one run" },
+    { name: "KEYWARD_FINGERPRINT_KEY", description: "key of the kwf1_ fingerprints (baselines need the same key)" },
     { name: WEBHOOK_SECRET_ENV, description: "--post-to-janitor: the janitor's webhook secret" },
     { name: "GITHUB_REPOSITORY", description: "--post-to-janitor: owner/name of the repository (else the origin remote)" },
   ],
   exitCodes: [
     { code: 0, meaning: "clean, or only baselined findings" },
-    { code: 1, meaning: "new findings" },
+    { code: 1, meaning: "new findings (documentation examples and baselined findings do not count)" },
     { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; not a repository, unknown revision, unwritable --output, janitor refused` },
+    { code: ExitCode.Incomplete, meaning: "incomplete: part of the history could not be read (unreadable git objects, warned on stderr and skipped) and nothing new was found in the rest" },
   ],
 });
 
@@ -60,6 +66,8 @@ export interface ScanCommand {
   baseline: string | undefined;
   jobs: number;
   janitorUrl: URL | undefined;
+  /** Scan ignored files too (--no-ignore). */
+  noIgnore: boolean;
 }
 
 /** Flags to a scan plan, or a UsageError. Pure. */
@@ -83,7 +91,7 @@ export function parseScanArgs(args: string[]): ScanCommand {
   const jobs = values.concurrency;
   const janitorUrl = values["post-to-janitor"] === undefined ? undefined : checkJanitorUrl(values["post-to-janitor"]);
   if (janitorUrl && !values.verify) throw new UsageError("scan: --post-to-janitor sends verified-live findings only", { hint: "add --verify" });
-  return { paths: positionals, git, format, output: values.output, verify: values.verify, baseline: values.baseline, jobs, janitorUrl };
+  return { paths: positionals, git, format, output: values.output, verify: values.verify, baseline: values.baseline, jobs, janitorUrl, noIgnore: values.ignore === false };
 }
 
 class HelpRequested extends Error {}
@@ -116,7 +124,7 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   const progress = io.stderrIsTty ? (n: number) => io.stderr(`\rkeyward scan: ${n} scanned…`) : undefined;
   let outcome: ScanOutcome;
   try {
-    outcome = await runScan({ cwd: process.cwd(), paths: command.paths, git: command.git, jobs: command.jobs, ...(progress ? { onProgress: progress } : {}) });
+    outcome = await runScan({ cwd: process.cwd(), paths: command.paths, git: command.git, jobs: command.jobs, noIgnore: command.noIgnore, onWarning: (message) => io.stderr(`${message}\n`), ...(progress ? { onProgress: progress } : {}) });
   } catch (err) {
     if (err instanceof KeywardError) throw err;
     if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(`scan: ${(err as Error).message}`);
@@ -124,14 +132,18 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   }
   if (progress) io.stderr("\r\x1b[K");
   applyBaseline(outcome.findings, baseline);
-  if (command.verify) await verifyFindings(outcome.findings, io.env);
+  if (command.verify) {
+    // Loaded only for --verify: the AWS SDK behind it costs every plain scan ~0.2 s of start-up.
+    const { secretsManagerDocuments } = await import("../liveness/documents.js");
+    await verifyFindings(outcome.findings, io.env, { readDocument: secretsManagerDocuments(io.env) });
+  }
 
   const report = render(command.format, outcome);
   if (command.output) await writeFile(command.output, report, "utf8");
   else io.stdout(report);
   if (command.output) io.stderr(`${summaryLine(outcome.findings, outcome.stats)}; report in ${command.output}\n`);
 
-  let exit: number = outcome.findings.some((f) => f.baseline === "new") ? ExitCode.Failed : ExitCode.Ok;
+  let exit: number = outcome.findings.some(failsScan) ? ExitCode.Failed : outcome.stats.incomplete ? ExitCode.Incomplete : ExitCode.Ok;
   if (command.janitorUrl) {
     try {
       const sent = await postLiveFindings(outcome.findings, { url: command.janitorUrl, webhookSecret: webhookSecret!, repository: await repositoryName(io.env) });

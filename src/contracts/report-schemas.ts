@@ -6,7 +6,8 @@
  */
 export const REPORT_SCHEMAS = {
   rotate: "keyward.rotate/v1",
-  auditState: "keyward.audit-state/v1",
+  /** v1 had `secretPrefix` on each finding (no part of a secret is printed since v2) and no org, provenance, proof or reason. */
+  auditState: "keyward.audit-state/v2",
   /** v1 was `{version: 1, findings: [{rule_id, …}]}` in snake_case. */
   scan: "keyward.scan/v2",
   sandbox: "keyward.sandbox/v1",

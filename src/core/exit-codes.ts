@@ -24,6 +24,11 @@ export const ExitCode = {
    * verified); clients not yet started were skipped, and the report lists them.
    */
   Interrupted: 6,
+  /**
+   * `keyward scan`: part of the input could not be read (an unreadable git object; warned on stderr and skipped,
+   * the rest scanned) and nothing new was found in what could be read. Never "clean": 1 (findings) takes precedence.
+   */
+  Incomplete: 7,
   /** Standard codes of a run stopped by a signal before anything changed (128 + the signal number). */
   SigHup: 129,
   SigInt: 130,

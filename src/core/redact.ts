@@ -5,19 +5,30 @@
  */
 const MIN_SECRET_LENGTH = 6;
 const registered = new Set<string>();
-let pattern: RegExp | null = null;
+/**
+ * Registered values by their first MIN_SECRET_LENGTH characters, longest first within each list: a scrub looks each
+ * position of the text up once, so its cost does not grow with the number of registered values (a verification
+ * run registers thousands of pair forms; one regular expression over all of them made every error message slow).
+ */
+const byPrefix = new Map<string, string[]>();
+/** Lists appended to since they were last sorted (sorted on their next use). */
+const unsorted = new Set<string[]>();
 
 export const REDACTED = "[REDACTED]";
 
 /** Register a secret (and every form of it that might be printed, e.g. base64 of `id:secret`). */
 export function registerSecret(...values: Array<string | undefined | null>): void {
-  let changed = false;
   for (const value of values) {
     if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.has(value)) continue;
     registered.add(value);
-    changed = true;
+    const prefix = value.slice(0, MIN_SECRET_LENGTH);
+    const list = byPrefix.get(prefix);
+    if (!list) byPrefix.set(prefix, [value]);
+    else {
+      list.push(value);
+      unsorted.add(list);
+    }
   }
-  if (changed) pattern = null;
 }
 
 /** The forms of a Genesys client secret that could appear anywhere: the value and its HTTP Basic encoding. */
@@ -25,15 +36,24 @@ export function registerClientSecret(clientId: string, secret: string): void {
   registerSecret(secret, Buffer.from(`${clientId}:${secret}`).toString("base64"));
 }
 
+/** Every registered value in `text` replaced by [REDACTED] (leftmost first, the longest value at a position). */
 export function scrub(text: string): string {
   if (registered.size === 0 || text.length < MIN_SECRET_LENGTH) return text;
-  if (pattern === null) {
-    const alternatives = [...registered]
-      .sort((a, b) => b.length - a.length)
-      .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
-    pattern = new RegExp(alternatives.join("|"), "g");
+  let out = "";
+  let copied = 0;
+  for (let i = 0; i + MIN_SECRET_LENGTH <= text.length; ) {
+    const list = byPrefix.get(text.slice(i, i + MIN_SECRET_LENGTH));
+    if (list && unsorted.delete(list)) list.sort((a, b) => b.length - a.length);
+    const hit = list?.find((value) => text.startsWith(value, i));
+    if (hit === undefined) {
+      i++;
+      continue;
+    }
+    out += text.slice(copied, i) + REDACTED;
+    i += hit.length;
+    copied = i;
   }
-  return text.replace(pattern, REDACTED);
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
 /** Keys whose values are never logged, whatever they hold. */
@@ -62,5 +82,6 @@ export function redactValue(value: unknown, depth = 0): unknown {
 /** For tests only: forget every registered value. */
 export function resetSecretRegistry(): void {
   registered.clear();
-  pattern = null;
+  byPrefix.clear();
+  unsorted.clear();
 }

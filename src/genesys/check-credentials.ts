@@ -39,6 +39,18 @@ export const CHECK_RETRY_POLICY: Readonly<RetryPolicy> = Object.freeze({
 export const TOKENS_ME_ROUTE = "/api/v2/tokens/me";
 
 /**
+ * What one credential probe found, in detail (the liveness engine decides with it):
+ * - `live`: the pair minted a token (revoked at once unless told otherwise);
+ * - `refused`: Genesys Cloud answered `invalid_client` (wrong secret, or a client that is disabled, inactive or absent);
+ * - `error`: anything else after the short retries; `reason` says what (`token-rate-limited`, `rate-limited`,
+ *   `server-error`, `unreachable`, `timeout`, …), `retryAfterSeconds` how long the server asked to wait.
+ */
+export type CredentialProbe =
+  | { status: "live" }
+  | { status: "refused" }
+  | { status: "error"; reason: string; retryAfterSeconds?: number };
+
+/**
  * Does this client secret still authenticate? One client-credentials grant:
  * - 200 → `live`; the minted token is then revoked (best effort) so the check leaves nothing behind;
  * - 400/401 with `error: "invalid_client"` → `dead` (wrong secret, regenerated, or client disabled/inactive);
@@ -52,6 +64,17 @@ export async function checkCredentials(
   target: CredentialTarget,
   options: CheckCredentialsOptions = {},
 ): Promise<CredentialStatus> {
+  const probe = await probeCredentials(clientId, secret, target, options);
+  return probe.status === "refused" ? "dead" : probe.status === "live" ? "live" : "unknown";
+}
+
+/** `checkCredentials` with the detail of a failure (see {@link CredentialProbe}). */
+export async function probeCredentials(
+  clientId: string,
+  secret: string,
+  target: CredentialTarget,
+  options: CheckCredentialsOptions = {},
+): Promise<CredentialProbe> {
   registerClientSecret(clientId, secret);
   const endpoints = typeof target === "string" ? resolveEndpoints({ region: target }) : target;
   const logger = options.logger ?? silentLogger;
@@ -71,15 +94,16 @@ export async function checkCredentials(
     accessToken = (await requestClientCredentialsToken(transport, endpoints.loginBaseUrl, clientId, secret)).accessToken;
   } catch (err) {
     if (!(err instanceof GenesysApiError)) throw err;
-    const status: CredentialStatus = isInvalidClient(err) ? "dead" : "unknown";
-    logger.debug("genesys credential check", { clientId, result: status, reason: err.reason, httpStatus: err.status, correlationId: err.correlationId });
-    return status;
+    const refused = isInvalidClient(err);
+    logger.debug("genesys credential check", { clientId, result: refused ? "dead" : "unknown", reason: err.reason, httpStatus: err.status, correlationId: err.correlationId });
+    if (refused) return { status: "refused" };
+    return { status: "error", reason: err.code === "unauthorized_client" ? "unauthorized-client" : err.reason, ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}) };
   }
   logger.debug("genesys credential check", { clientId, result: "live" });
   if (options.revoke !== false && endpoints.apiBaseUrl !== undefined) {
     await revokeToken(transport, endpoints.apiBaseUrl, accessToken, clientId, logger);
   }
-  return "live";
+  return { status: "live" };
 }
 
 function isInvalidClient(err: GenesysApiError): boolean {

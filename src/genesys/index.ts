@@ -36,8 +36,8 @@ export {
 } from "./oauth-clients.js";
 export type { DeleteOutcome, OAuthClientWithSecret } from "./oauth-clients.js";
 export { toOAuthClientRequest } from "./oauth-client-request.js";
-export { CHECK_RETRY_POLICY, checkCredentials } from "./check-credentials.js";
-export type { CheckCredentialsOptions, CredentialStatus, CredentialTarget } from "./check-credentials.js";
+export { CHECK_RETRY_POLICY, checkCredentials, probeCredentials } from "./check-credentials.js";
+export type { CheckCredentialsOptions, CredentialProbe, CredentialStatus, CredentialTarget } from "./check-credentials.js";
 export { createGenesysClient } from "./client.js";
 export type { GenesysClient, GenesysClientOptions } from "./client.js";
 export { adminMissingPermissions, grantedPermissions, grants, missingFrom, ROLE_ROUTE } from "./roles.js";

@@ -237,7 +237,8 @@ function parseJson(text: string): unknown {
 function retryAfterOf(headers: Headers, status: number, body: unknown, now: number): { retryAfterSeconds?: number } {
   const fromHeader = parseRetryAfter(headers.get("retry-after"), now);
   if (fromHeader !== undefined) return { retryAfterSeconds: fromHeader };
-  if (status !== 429) return {};
+  // A 429, or the token endpoint's own limit (400 "rate limit exceeded; … retry the request in [N] seconds").
+  if (status !== 429 && !isTokenRateLimit(status, body)) return {};
   const fromBody = retryAfterFromMessage(summarizeErrorBody(body).message);
   return fromBody !== undefined ? { retryAfterSeconds: fromBody } : {};
 }

@@ -1,7 +1,9 @@
 import { isLoopbackHost } from "../core/net.js";
+import { ADMIN_SECRET_ARN_ENV } from "../contracts/env-names.js";
 import { readFileSync } from "node:fs";
 import { KeywardError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
+import { fingerprintKeyFrom } from "../contracts/fingerprint.js";
 import { genesysSettingsFromEnv, type GenesysSettings } from "../genesys/index.js";
 import { DEFAULT_GITHUB_API_URL } from "../github/index.js";
 import { DEFAULT_SLACK_API_URL } from "../slack/index.js";
@@ -27,6 +29,10 @@ export const JANITOR_ENV = {
   datadogUrl: "KEYWARD_DATADOG_URL",
   credentialsArn: "KEYWARD_JANITOR_CREDENTIALS_ARN",
   policyFile: "KEYWARD_POLICY_FILE",
+  /** Further orgs the engine proves verdicts in (README "Several orgs"); the janitor's own client is always one. */
+  orgsFile: "KEYWARD_ORGS_FILE",
+  /** The key of the audit event's `kwf1_` fingerprint (README "Fingerprints"). */
+  fingerprintKey: "KEYWARD_FINGERPRINT_KEY",
   /** Lambda receiver only: the FIFO queue it sends to (set by the janitor stack). */
   queueUrl: "KEYWARD_JANITOR_QUEUE_URL",
 } as const;
@@ -43,6 +49,10 @@ export interface JanitorConfig {
   genesys: { settings: GenesysSettings } | { credentialsArn: string };
   policy: JanitorPolicy;
   queueUrl?: string;
+  /** `KEYWARD_FINGERPRINT_KEY`, or keyward's public default. */
+  fingerprintKey: string;
+  /** `KEYWARD_ORGS_FILE`: more orgs to prove a verdict in, besides the janitor's own. */
+  orgsFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -113,7 +123,7 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
   if (options.receiverOnly) {
     if (!queueUrl) problems.push(`${E.queueUrl} is required by the receiver Lambda`);
     if (problems.length) throw new JanitorConfigError(problems);
-    return { webhook: webhook!, github: { token: { value: "" }, apiUrl: DEFAULT_GITHUB_API_URL }, genesys: { credentialsArn: "" }, policy: DEFAULT_POLICY, ...(queueUrl ? { queueUrl } : {}) };
+    return { webhook: webhook!, github: { token: { value: "" }, apiUrl: DEFAULT_GITHUB_API_URL }, genesys: { credentialsArn: "" }, policy: DEFAULT_POLICY, ...(queueUrl ? { queueUrl } : {}), fingerprintKey: fingerprintKeyFrom(env) };
   }
 
   const githubToken = source(E.githubToken, E.githubTokenArn, true);
@@ -134,7 +144,8 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
   if (datadogUrl) url(E.datadogUrl, datadogUrl);
 
   let genesys: JanitorConfig["genesys"] | undefined;
-  const credentialsArn = arnVar(E.credentialsArn);
+  // KEYWARD_ADMIN_SECRET_ARN (src/contracts/env-names.ts), the old name still read (a bridge until issue 16's switch lands).
+  const credentialsArn = arnVar(read(ADMIN_SECRET_ARN_ENV) ? ADMIN_SECRET_ARN_ENV : E.credentialsArn);
   const hasEnvCreds = read("GENESYSCLOUD_OAUTHCLIENT_ID") !== undefined || read("GENESYSCLOUD_OAUTHCLIENT_SECRET") !== undefined;
   if (credentialsArn) {
     if (hasEnvCreds) problems.push(`set GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET or ${E.credentialsArn}, not both`);
@@ -180,5 +191,8 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
     genesys: genesys!,
     policy,
     ...(queueUrl ? { queueUrl } : {}),
+    // A private key is kept out of every log line like a secret.
+    fingerprintKey: (secretVar(E.fingerprintKey), fingerprintKeyFrom(env)),
+    ...(read(E.orgsFile) ? { orgsFile: read(E.orgsFile)! } : {}),
   };
 }

@@ -5,28 +5,12 @@ import type { ContainAction, JanitorPolicy } from "./policy.js";
 
 export type Verdict = "live" | "dead" | "unknown";
 
-export type VerdictDecision =
-  /** No client id candidate: a human has to look (unpaired secret). */
-  | { kind: "unpaired" }
-  /** The pair at `index` authenticates: contain it. */
-  | { kind: "live"; index: number }
-  /** Every pair was refused. `alreadyContained`: the alert is resolved as revoked (a redelivery after containment). */
-  | { kind: "dead"; alreadyContained: boolean }
-  /** No pair proved live, at least one could not be checked: a human alert, no destructive act. */
-  | { kind: "unknown" };
-
-export interface VerdictInput {
-  verdicts: readonly Verdict[];
-  alert?: { state: "open" | "resolved"; resolution?: string | null | undefined };
-}
-
-/** Live beats unknown beats dead; a secret is only "dead" when every candidate pair was refused. */
-export function decideVerdict(input: VerdictInput): VerdictDecision {
-  if (input.verdicts.length === 0) return { kind: "unpaired" };
-  const live = input.verdicts.indexOf("live");
-  if (live >= 0) return { kind: "live", index: live };
-  if (input.verdicts.includes("unknown")) return { kind: "unknown" };
-  return { kind: "dead", alreadyContained: input.alert?.state === "resolved" && input.alert.resolution === "revoked" };
+/**
+ * A dead secret whose alert is already resolved as revoked is a redelivery of a contained leak: nothing is done
+ * again. (Whether the secret is dead is the liveness engine's to prove: src/liveness/.)
+ */
+export function alreadyContained(alert: { state: "open" | "resolved"; resolution?: string | null | undefined } | undefined): boolean {
+  return alert?.state === "resolved" && alert.resolution === "revoked";
 }
 
 export interface ActionInput {

@@ -11,7 +11,7 @@ import { containLeak } from "./steps/contain.js";
 import { reasonOf, timed, type DeliveryContext } from "./steps/context.js";
 import { resolveAlert } from "./steps/resolve.js";
 import { TOLD_NOBODY, tellAfterContainment, tellHuman } from "./steps/tell.js";
-import { checkWithRetries, sequentialVerifier, verify, type Verifier, type VerifyPolicy } from "./steps/verify.js";
+import { checkWithRetries, engineVerifier, verify, type Verifier, type VerifyPolicy } from "./steps/verify.js";
 import type { WorkItem } from "./work-item.js";
 
 export { DEFAULT_VERIFY_POLICY, type VerifyPolicy, type Verifier } from "./steps/verify.js";
@@ -38,11 +38,12 @@ export interface ProcessorDeps {
   findSecretByClientId(clientId: string): Promise<string | undefined>;
   policy: JanitorPolicy;
   sinks: readonly AuditSink[];
-  fingerprintKey: Buffer;
+  /** The key of the audit event's `kwf1_` fingerprint (`KEYWARD_FINGERPRINT_KEY`, README "Fingerprints"). */
+  fingerprintKey: string | Buffer;
   logger: Logger;
   sleep?: (ms: number) => Promise<void>;
   verify?: VerifyPolicy;
-  /** Step 2's seam; default: the token grant with bounded retries, candidates in order. */
+  /** Step 2's seam; default: the liveness engine over the janitor's own org. */
   verifier?: Verifier;
 }
 
@@ -64,7 +65,7 @@ export async function processWorkItem(item: WorkItem, deps: ProcessorDeps): Prom
   const log = deps.logger.child({ deliveryId: item.deliveryId });
   const timings: AuditStepTimings = { fetchMs: 0, verifyMs: 0, containMs: 0, resolveMs: 0, notifyMs: 0, totalMs: 0 };
   const check = (clientId: string, secret: string) => checkWithRetries(clientId, secret, deps, sleep);
-  const ctx: DeliveryContext = { item, deps, log, errors: [], timings, sleep, check, verifier: deps.verifier ?? sequentialVerifier(check) };
+  const ctx: DeliveryContext = { item, deps, log, errors: [], timings, sleep, check, verifier: deps.verifier ?? engineVerifier(deps.genesys, { logger: log, sleep }) };
 
   try {
     await deps.genesys.refresh?.();

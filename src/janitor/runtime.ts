@@ -1,5 +1,5 @@
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { datadogSink, deriveFingerprintKey, splunkHecSink, stdoutSink, type AuditSink } from "../audit/index.js";
+import { datadogSink, splunkHecSink, stdoutSink, type AuditSink } from "../audit/index.js";
 import { UsageError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import { registerSecret } from "../core/redact.js";
@@ -11,6 +11,8 @@ import { createSlackClient } from "../slack/index.js";
 import type { JanitorConfig, SecretSource } from "./config.js";
 import type { JanitorGenesys, ProcessorDeps, VerifyPolicy } from "./processor.js";
 import { findSecretByClientId } from "./secret-lookup.js";
+import { loadOrgs, ORGS_FILE_ENV } from "../liveness/index.js";
+import { engineVerifier } from "./steps/verify.js";
 
 export interface RuntimeOptions {
   logger: Logger;
@@ -23,6 +25,8 @@ export interface RuntimeOptions {
   /** How long a secret read from Secrets Manager (webhook secret) is cached; default 5 minutes. */
   cacheMs?: number;
   now?: () => number;
+  /** Where the orgs file's credential variables are read (default: the process environment). */
+  env?: Record<string, string | undefined>;
 }
 
 export interface JanitorRuntime {
@@ -47,8 +51,7 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
 
   const webhookSecrets = webhookSecretSource(config.webhook, store, { now, cacheMs: options.cacheMs ?? 300_000 });
 
-  const [primary] = await webhookSecrets();
-  const fingerprintKey = deriveFingerprintKey(primary!);
+  await webhookSecrets();
   const github = createGitHubClient({ baseUrl: config.github.apiUrl, token: await resolve(config.github.token), ...(options.sleep ? { sleep: options.sleep } : {}) });
   const slack = config.slack ? createSlackClient({ baseUrl: config.slack.apiUrl, token: await resolve(config.slack.token), ...(options.sleep ? { sleep: options.sleep } : {}) }) : undefined;
   const sinks: AuditSink[] = [stdoutSink(options.auditWrite)];
@@ -56,6 +59,10 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
   if (config.datadog) sinks.push(datadogSink(config.datadog.apiKey, config.datadog.url));
 
   const genesys = await janitorGenesys(config, store, logger, now);
+  // The janitor's own org first; KEYWARD_ORGS_FILE adds more (their credentials read now, from the environment or
+  // Secrets Manager). The engine proves every verdict across them (README "Several orgs").
+  const more = config.orgsFile ? await loadOrgs({ ...(options.env ?? process.env), [ORGS_FILE_ENV]: config.orgsFile }, { readDocument: async (id) => (await store.getValue(id)).value }) : [];
+  const verifier = engineVerifier(genesys, { logger, ...(options.sleep ? { sleep: options.sleep } : {}), more });
   const processorDeps: ProcessorDeps = {
     github,
     ...(slack ? { slack } : {}),
@@ -64,10 +71,11 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
     findSecretByClientId: (clientId) => findSecretByClientId(store, clientId),
     policy: config.policy,
     sinks,
-    fingerprintKey,
+    fingerprintKey: config.fingerprintKey,
     logger,
     ...(options.sleep ? { sleep: options.sleep } : {}),
     ...(options.verify ? { verify: options.verify } : {}),
+    verifier,
   };
   return { webhookSecrets, processorDeps, store, secretsManager: sm };
 }

@@ -72,7 +72,7 @@ export async function findInterruptedRotations(store: SecretStore, prefix: strin
   const interrupted: RotationInspection[] = [];
   const unreadable: string[] = [];
   let checked = 0;
-  for (const s of await store.listWithTag(CLIENT_ID_TAG)) {
+  for (const s of await store.listWithTagKey(CLIENT_ID_TAG, prefix)) {
     if (!isUnderManagedPrefix(s.name, prefix)) continue;
     checked++;
     try {

@@ -7,9 +7,10 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs
 import { appendActionsFile } from "../contracts/github-output.js";
 import { isAbsolute, join } from "node:path";
 import { describeError, exitCodeOf } from "../core/errors.js";
+import { ExitCode } from "../core/exit-codes.js";
 import { registerSecret, scrub } from "../core/redact.js";
 import { applyBaseline, readBaseline } from "./baseline.js";
-import { secretForms, type Finding } from "./finding.js";
+import { failsScan, secretForms, type Finding } from "./finding.js";
 import type { GitSelection } from "./git.js";
 import { checkJanitorUrl, postLiveFindings, WEBHOOK_SECRET_ENV } from "./janitor.js";
 import { describeFinding, renderSarif, summaryLine } from "./report.js";
@@ -41,14 +42,14 @@ export function maskCommands(findings: Finding[]): string[] {
 }
 
 export function annotation(f: Finding): string {
-  const kind = f.baseline === "baselined" ? "notice" : "error";
+  const kind = f.baseline === "baselined" || f.example ? "notice" : "error";
   const props = [`file=${escapeProperty(f.path)}`, `line=${f.line}`, `col=${f.column}`, `title=${escapeProperty(`keyward: ${f.ruleId}`)}`].join(",");
   const where = f.commit ? ` in commit ${f.commit.slice(0, 12)}` : "";
   return `::${kind} ${props}::${escapeCommandValue(`${describeFinding(f)}${where}. Rotate it (keyward rotate) and remove it from the code.`)}\n`;
 }
 
 export function stepSummary(findings: Finding[], summary: string): string {
-  const rows = findings.map((f) => `| \`${f.path}:${f.line}\` | ${f.ruleId} | \`${f.secretPrefix}\` | \`${f.fingerprint}\` | ${f.clientId ?? ""} | ${f.commit ? `\`${f.commit.slice(0, 12)}\`` : ""} | ${f.verdict} | ${f.baseline} |`);
+  const rows = findings.map((f) => `| \`${f.path}:${f.line}\` | ${f.ruleId}${f.example ? " (example)" : ""} | \`${f.secretPrefix}\` | \`${f.fingerprint}\` | ${f.clientId ?? ""} | ${f.commit ? `\`${f.commit.slice(0, 12)}\`` : ""} | ${f.verdict} | ${f.baseline} |`);
   const table = findings.length === 0 ? "No Genesys Cloud credential found.\n" : ["| location | rule | secret | fingerprint | client id | commit | verdict | baseline |", "|---|---|---|---|---|---|---|---|", ...rows].join("\n") + "\n";
   return `## keyward scan\n\n${summary}\n\n${table}`;
 }
@@ -140,7 +141,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: ActionIo): Promise<n
 
   if (selection) ensureHistory(workspace, fetch, depth, io);
   io.log(`keyward: scanning ${selection?.kind === "range" ? `commits ${selection.range}` : selection?.kind === "commits" ? `${selection.commits.length} pushed commit(s)` : "the work tree"}\n`);
-  const outcome = await runScan({ cwd: workspace, paths: selection ? [workspace] : ["."], git: selection, jobs: 1 });
+  const outcome = await runScan({ cwd: workspace, paths: selection ? [workspace] : ["."], git: selection, jobs: 1, onWarning: (message) => io.log(`::warning::${escapeCommandValue(message)}\n`) });
   // Before any line that could show a finding: mask every form of every secret found.
   for (const line of maskCommands(outcome.findings)) io.raw(line);
 
@@ -152,7 +153,7 @@ export async function runAction(env: NodeJS.ProcessEnv, io: ActionIo): Promise<n
   io.log(`${summary}\n`);
   if (env.GITHUB_STEP_SUMMARY) appendFileSync(env.GITHUB_STEP_SUMMARY, scrub(stepSummary(outcome.findings, summary)), "utf8");
   writeFileSync(sarifPath, scrub(renderSarif(outcome.findings, VERSION)), "utf8");
-  const fresh = outcome.findings.filter((f) => f.baseline === "new");
+  const fresh = outcome.findings.filter(failsScan);
   setOutput(env, "findings", String(outcome.findings.length));
   setOutput(env, "new-findings", String(fresh.length));
   setOutput(env, "sarif-file", sarifPath);
@@ -170,6 +171,9 @@ export async function runAction(env: NodeJS.ProcessEnv, io: ActionIo): Promise<n
   if (fresh.length > 0 && failOnFindings) {
     io.log(`::error::keyward found ${fresh.length} Genesys Cloud credential${fresh.length === 1 ? "" : "s"}\n`);
     exit = 1;
+  } else if (outcome.stats.incomplete && failOnFindings) {
+    io.log(`::error::keyward could not read part of the history (see the warnings): the scan is incomplete\n`);
+    exit = ExitCode.Incomplete;
   }
   return exit;
 }

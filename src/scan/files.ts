@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
-import { createReadStream } from "node:fs";
+import { closeSync, constants, createReadStream, openSync, readSync } from "node:fs";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, resolve, sep } from "node:path";
 import { promisify } from "node:util";
-import { detect, isAllowedPath, type Detection } from "./detect.js";
+import { detect, detectBuffer, isAllowedPath, type Detection } from "./detect.js";
 import type { CompiledRules } from "./rules.js";
 
 const run = promisify(execFile);
@@ -17,29 +17,75 @@ export interface FileTarget {
   abs: string;
   /** Path as reported: relative to the working directory, with forward slashes. */
   path: string;
+  /** Named on the command line: scanned even when ignored or allowlisted. */
+  explicit?: boolean;
 }
 
-export type FileScan = { path: string; detections: Detection[] } | { path: string; skipped: "binary" | "large" | "unreadable" | "allowlisted" };
+/** `gone`: not a regular file any more (a directory, a link, deleted since listed): left out, not counted. */
+export type FileScan = { path: string; detections: Detection[] } | { path: string; skipped: "binary" | "large" | "unreadable" | "allowlisted" | "gone" };
 
 /** Files above this are streamed in chunks of this size rather than read whole. */
 export const STREAM_CHUNK_BYTES = 1024 * 1024;
 
-/** Scans one file: small ones read whole, larger ones streamed (bounded by MAX_FILE_BYTES either way). */
+/** Reusable read buffer of this thread: a file that fits is read whole into it with one read. */
+const readBuffer = Buffer.allocUnsafe(STREAM_CHUNK_BYTES);
+/** Symbolic links are not followed (a link can point out of the tree); O_NOFOLLOW makes open() refuse them. */
+const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0);
+
+/**
+ * Scans one file. The cost that dominates on trees of many small files is the system calls, so a small file
+ * takes three: open (refusing symbolic links), one read into a reused buffer (a short read is the end of a
+ * regular file), close. A file that fills the buffer is measured and streamed in chunks instead (at most
+ * MAX_FILE_BYTES). Directories, links, and files deleted since they were listed are left out without a count.
+ */
 export async function scanFile(target: FileTarget, rules: CompiledRules): Promise<FileScan> {
-  if (isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
+  const quick = scanFileSync(target, rules);
+  return quick ?? scanLargeFile(target, rules);
+}
+
+/** A file that does not fit the read buffer: measured, then streamed in chunks (at most MAX_FILE_BYTES). */
+export async function scanLargeFile(target: FileTarget, rules: CompiledRules): Promise<FileScan> {
   try {
-    const info = await stat(target.abs);
-    if (info.size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
-    if (info.size > STREAM_CHUNK_BYTES) {
-      const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
-      return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
-    }
-    const buffer = await readFile(target.abs);
-    if (isBinary(buffer)) return { path: target.path, skipped: "binary" };
-    return { path: target.path, detections: detect(buffer.toString("utf8"), rules) };
+    const size = (await stat(target.abs)).size;
+    if (size > MAX_FILE_BYTES) return { path: target.path, skipped: "large" };
+    const detections = await detectStream(createReadStream(target.abs, { highWaterMark: STREAM_CHUNK_BYTES }), rules);
+    return detections === "binary" ? { path: target.path, skipped: "binary" } : { path: target.path, detections };
   } catch {
     return { path: target.path, skipped: "unreadable" };
   }
+}
+
+/** scanFile without a promise for a file that fits the read buffer (nearly every file); undefined for a larger one. */
+export function scanFileSync(target: FileTarget, rules: CompiledRules): FileScan | undefined {
+  if (!target.explicit && isAllowedPath(target.path, rules)) return { path: target.path, skipped: "allowlisted" };
+  let fd: number;
+  try {
+    fd = openSync(target.abs, target.explicit ? constants.O_RDONLY : OPEN_FLAGS);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { path: target.path, skipped: code === "ENOENT" || code === "ELOOP" ? "gone" : "unreadable" };
+  }
+  let read = 0;
+  try {
+    for (;;) {
+      const n = readSync(fd, readBuffer, read, readBuffer.length - read, null);
+      if (n === 0) break;
+      read += n;
+      if (read === readBuffer.length) break;
+    }
+    closeSync(fd);
+    if (read === readBuffer.length) return undefined;
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    return { path: target.path, skipped: (err as NodeJS.ErrnoException).code === "EISDIR" ? "gone" : "unreadable" };
+  }
+  const bytes = readBuffer.subarray(0, read);
+  if (isBinary(bytes)) return { path: target.path, skipped: "binary" };
+  return { path: target.path, detections: detectBuffer(bytes, rules) };
 }
 
 /** Characters of the previous chunk kept in front of the next: the context window and the pairing lines fit. */
@@ -94,24 +140,37 @@ export async function detectStream(stream: AsyncIterable<Buffer | string>, rules
 }
 
 export function isBinary(buffer: Buffer): boolean {
-  const end = Math.min(buffer.length, BINARY_SNIFF_BYTES);
-  for (let i = 0; i < end; i++) if (buffer[i] === 0) return true;
-  return false;
+  return buffer.subarray(0, BINARY_SNIFF_BYTES).indexOf(0) >= 0;
+}
+
+export interface ListOptions {
+  /** Scan what .gitignore (and git's other exclude files) would leave out, too. */
+  noIgnore?: boolean;
 }
 
 /**
- * The files under each PATH: inside a git work tree, exactly what git would track (`git ls-files -co
- * --exclude-standard`: tracked plus untracked, .gitignore respected); elsewhere a walk that honours the
- * top-level .gitignore (simple patterns; negations are not supported) and never enters `.git`.
+ * The files under each PATH: inside a git work tree exactly what git would track (`git ls-files -co
+ * --exclude-standard`: tracked plus untracked, .gitignore respected); elsewhere a walk that honours the top-level
+ * .gitignore (simple patterns; negations are not supported) and never enters `.git`. A file named on the command
+ * line is always scanned; so is everything under a directory named on the command line that git ignores. With
+ * `noIgnore`, nothing is left out but `.git` itself.
  */
-export async function listFiles(paths: string[], cwd: string): Promise<FileTarget[]> {
+export async function listFiles(paths: string[], cwd: string, options: ListOptions = {}): Promise<FileTarget[]> {
   const out = new Map<string, FileTarget>();
   for (const p of paths) {
     const abs = resolve(cwd, p);
     const info = await stat(abs).catch(() => undefined);
     if (!info) throw Object.assign(new Error(`no such file or directory: ${p}`), { code: "ENOENT" });
-    const files = info.isDirectory() ? await listDirectory(abs) : [abs];
-    for (const file of files) out.set(file, { abs: file, path: displayPath(file, cwd) });
+    if (!info.isDirectory()) {
+      out.set(abs, { abs, path: displayPath(abs, cwd), explicit: true });
+      continue;
+    }
+    // Paths under the directory are joined as strings (path.relative per file is a measurable cost on big trees).
+    const base = relative(cwd, abs).split(sep).join("/");
+    for (const rel of await listDirectory(abs, options)) {
+      const file = join(abs, rel);
+      if (!out.has(file)) out.set(file, { abs: file, path: base === "" ? rel : `${base}/${rel}` });
+    }
   }
   return [...out.values()];
 }
@@ -121,17 +180,23 @@ export function displayPath(abs: string, cwd: string): string {
   return (rel === "" ? abs : rel).split(sep).join("/");
 }
 
-async function listDirectory(dir: string): Promise<string[]> {
+async function listDirectory(dir: string, options: ListOptions): Promise<string[]> {
+  let inRepo = true;
   try {
-    const { stdout } = await run("git", ["-C", dir, "ls-files", "-co", "--exclude-standard", "-z", "--", "."], { maxBuffer: 256 * 1024 * 1024 });
-    const files = stdout.split("\0").filter(Boolean).map((f) => join(dir, f));
-    // ls-files lists submodules and deleted-but-tracked paths too: keep regular files only.
-    const kept: string[] = [];
-    for (const f of files) if ((await stat(f).catch(() => undefined))?.isFile()) kept.push(f);
-    return kept;
+    await run("git", ["-C", dir, "rev-parse", "--is-inside-work-tree"]);
   } catch {
-    return walk(dir, await readIgnore(dir));
+    inRepo = false;
   }
+  if (!inRepo) return (await walk(dir, options.noIgnore ? [] : await readIgnore(dir))).map((f) => relative(dir, f).split(sep).join("/"));
+  // A directory named explicitly is scanned even when git ignores it (`keyward scan .env.d/`).
+  const ignoredItself = await run("git", ["-C", dir, "check-ignore", "-q", "--", "."]).then(
+    () => true,
+    () => false,
+  );
+  const args = ["-C", dir, "ls-files", "-co", "-z", ...(options.noIgnore || ignoredItself ? [] : ["--exclude-standard"]), "--", "."];
+  const { stdout } = await run("git", args, { maxBuffer: 256 * 1024 * 1024 });
+  // ls-files lists submodules, links and deleted-but-tracked paths too: scanFile leaves those out when it opens them.
+  return stdout.split("\0").filter(Boolean);
 }
 
 async function readIgnore(dir: string): Promise<IgnoreRule[]> {

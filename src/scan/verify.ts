@@ -1,73 +1,63 @@
-import { checkCredentials, type CredentialStatus, type CredentialTarget } from "../genesys/check-credentials.js";
+import type { CandidateClientId } from "../contracts/verdict.js";
 import { GENESYS_REGIONS, resolveEndpoints } from "../genesys/regions.js";
-import { genesysSettingsFromEnv } from "../genesys/settings.js";
-import { secretOf, type Finding, type Verdict } from "./finding.js";
-
-export type Check = (clientId: string, secret: string, target: CredentialTarget) => Promise<CredentialStatus>;
-
-export const VERIFY_CONCURRENCY = 4;
+import { createLivenessEngine, livenessEngineFromEnv, orgsConfigured, type DocumentReader, type LivenessEngine, type LivenessStats, type LivenessVerdict } from "../liveness/index.js";
+import { secretOf, type Finding } from "./finding.js";
 
 /**
- * Where a pair is tried: the configured gateway (GENESYSCLOUD_GATEWAY_*, e.g. the sandbox) for every pair;
- * otherwise the region of the host found next to the finding, else GENESYSCLOUD_REGION, else every region.
+ * The engine `keyward scan --verify` and the scan Action use: the configured org(s) (README "Several orgs"); with
+ * none configured, every public region, without credentials (a live pair is still found; nothing can be proven dead).
  */
-export function verifyTargets(finding: Finding, env: NodeJS.ProcessEnv): CredentialTarget[] {
-  if (env.GENESYSCLOUD_GATEWAY_HOST) {
-    const { endpoints } = genesysSettingsFromEnv({ ...env, GENESYSCLOUD_OAUTHCLIENT_ID: undefined, GENESYSCLOUD_OAUTHCLIENT_SECRET: undefined });
-    return [endpoints];
+export async function scanEngine(env: NodeJS.ProcessEnv, readDocument?: DocumentReader): Promise<LivenessEngine> {
+  if (orgsConfigured(env)) return livenessEngineFromEnv(env, readDocument ? { readDocument } : {});
+  const orgs = GENESYS_REGIONS.map((r) => {
+    const { loginBaseUrl, apiBaseUrl } = resolveEndpoints({ region: r.name });
+    return { name: r.name, region: r.name, settings: { region: r.name, endpoints: { loginBaseUrl, apiBaseUrl } } };
+  });
+  return createLivenessEngine({ orgs });
+}
+
+/** A finding's candidate client ids: what the scanner paired with it (until findings carry all their candidates). */
+export function candidatesOf(finding: Finding): CandidateClientId[] {
+  const listed = (finding as Finding & { candidates?: CandidateClientId[] }).candidates;
+  if (listed && listed.length > 0) return listed;
+  return finding.clientId ? [{ clientId: finding.clientId.toLowerCase(), provenance: "nearby" }] : [];
+}
+
+/** Writes the engine's verdict into the finding: a live one names the client (and org) it is live for. */
+export function applyVerdict(finding: Finding, verdict: LivenessVerdict): void {
+  const f = finding;
+  switch (verdict.verdict) {
+    case "live":
+      f.verdict = "live";
+      f.clientId = verdict.clientId;
+      f.org = verdict.org;
+      return;
+    case "dead":
+      f.verdict = "dead";
+      f.org = verdict.orgs.join(",");
+      return;
+    case "unknown":
+      f.verdict = "unknown";
+      if (verdict.org) f.org = verdict.org;
+      return;
+    case "unpaired":
+      f.verdict = "unpaired";
+      return;
   }
-  const region = finding.region ?? env.GENESYSCLOUD_REGION?.trim();
-  if (region) {
-    const { loginBaseUrl, apiBaseUrl } = resolveEndpoints({ region });
-    return [{ loginBaseUrl, apiBaseUrl }];
-  }
-  return GENESYS_REGIONS.map((r) => ({ loginBaseUrl: `https://login.${r.domain}`, apiBaseUrl: `https://api.${r.domain}` }));
 }
 
 /**
- * Combines the answers of several regions: live if any region mints a token, dead only if every region said
- * invalid_client, unknown otherwise. Never dead on a failure.
+ * Classifies every finding through the liveness engine (README "What proves a secret dead"): its candidate client
+ * ids, then, with org credentials, every active client-credentials client of the org. Each pair is granted once per
+ * run, each minted token revoked at once.
  */
-export function combineVerdicts(statuses: CredentialStatus[]): Verdict {
-  if (statuses.includes("live")) return "live";
-  if (statuses.length > 0 && statuses.every((s) => s === "dead")) return "dead";
-  return "unknown";
-}
-
-/**
- * Classifies every finding that has a client id with a token grant (bounded concurrency, each pair once, each
- * minted token revoked by checkCredentials). A secret without a client id cannot be tried and stays unverified.
- */
-export async function verifyFindings(findings: Finding[], env: NodeJS.ProcessEnv, options: { check?: Check; concurrency?: number } = {}): Promise<void> {
-  const check = options.check ?? ((id, secret, target) => checkCredentials(id, secret, target));
-  const cache = new Map<string, Promise<Verdict>>();
-  const verdictOf = (finding: Finding): Promise<Verdict> => {
-    const clientId = finding.clientId!;
-    const secret = secretOf(finding);
-    const targets = verifyTargets(finding, env);
-    const key = `${clientId}\0${secret}\0${JSON.stringify(targets)}`;
-    let pending = cache.get(key);
-    if (!pending) {
-      pending = (async () => {
-        const statuses: CredentialStatus[] = [];
-        for (const target of targets) {
-          const status = await check(clientId, secret, target).catch(() => "unknown" as const);
-          statuses.push(status);
-          if (status === "live") break;
-        }
-        return combineVerdicts(statuses);
-      })();
-      cache.set(key, pending);
-    }
-    return pending;
-  };
-  const queue = findings.filter((f) => f.clientId !== null);
-  let next = 0;
-  const worker = async () => {
-    while (next < queue.length) {
-      const finding = queue[next++]!;
-      finding.verdict = await verdictOf(finding);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? VERIFY_CONCURRENCY) }, worker));
+export async function verifyFindings(findings: Finding[], env: NodeJS.ProcessEnv, options: { engine?: LivenessEngine; readDocument?: DocumentReader } = {}): Promise<LivenessStats> {
+  const engine = options.engine ?? (await scanEngine(env, options.readDocument));
+  await Promise.all(
+    findings.map(async (finding) => {
+      const verdict = await engine.verify({ secret: secretOf(finding), candidates: candidatesOf(finding), region: finding.region ?? undefined });
+      applyVerdict(finding, verdict);
+    }),
+  );
+  return engine.stats();
 }

@@ -1,5 +1,5 @@
 export { CLIENT_ID_TAG, createSecretStore } from "./secret-store.js";
-export type { SecretDescription, SecretStore, SecretStoreOptions, StoredValue } from "./secret-store.js";
+export type { SecretDescription, SecretListing, SecretStore, SecretStoreOptions, SecretVersion, StoredValue } from "./secret-store.js";
 export { SecretsError, toSecretsError } from "./errors.js";
 export type { SecretsErrorReason } from "./errors.js";
 export { parseStoredCredentials, serializeStoredCredentials } from "./credential-value.js";

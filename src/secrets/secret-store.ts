@@ -4,6 +4,7 @@ import {
   DescribeSecretCommand,
   GetSecretValueCommand,
   ListSecretsCommand,
+  ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
   TagResourceCommand,
@@ -77,6 +78,25 @@ export interface StoredValue {
   stages?: string[];
 }
 
+/** One secret of a listing, with the dates Secrets Manager keeps (never a value). */
+export interface SecretListing {
+  arn: string;
+  name: string;
+  tags: Record<string, string>;
+  createdDate?: Date;
+  /** Any change: a new value, a tag, the description. */
+  lastChangedDate?: Date;
+  /** Set by Secrets Manager's own rotation (RotateSecret), not by PutSecretValue. */
+  lastRotatedDate?: Date;
+}
+
+/** One version of a secret (ListSecretVersionIds): its staging labels and creation date. */
+export interface SecretVersion {
+  versionId: string;
+  stages: string[];
+  createdDate?: Date;
+}
+
 /** The narrow view of AWS Secrets Manager that keyward's rotation needs. */
 export interface SecretStore {
   describe(secretId: string): Promise<SecretDescription>;
@@ -104,12 +124,10 @@ export interface SecretStore {
   untag(secretId: string, keys: string[]): Promise<void>;
   /**
    * ARNs and names of the (not deleted) secrets whose tag `key` names the client id `value`, in any spelling: the
-   * listing filters on the tag key only (ListSecrets' `tag-value` filter is case-sensitive) and compares the values
-   * in canonical form.
+   * listing's `tag-value` filter (a case-sensitive prefix match) names every case variant of a short prefix, and the
+   * values are compared in canonical form.
    */
   listTagged(key: string, value: string): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>>;
-  /** The (not deleted) secrets that carry tag `key`, whatever its value. */
-  listWithTag(key: string): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>>;
   /** DeleteSecret without recovery: only for a container this run created and never wrote. */
   deleteUnused(secretId: string): Promise<void>;
   /**
@@ -117,6 +135,13 @@ export interface SecretStore {
    * largest retry delays): what a rotation's budget counts for every Secrets Manager call after its regenerate.
    */
   readonly worstCaseCallMs: number;
+  /**
+   * Every (not deleted) secret whose name starts with `namePrefix` and that carries the tag key `tagKey`, with its
+   * dates. Every page is read: a listing longer than the page bound fails rather than return part of an inventory.
+   */
+  listWithTagKey(tagKey: string, namePrefix: string): Promise<SecretListing[]>;
+  /** ListSecretVersionIds: every version's staging labels and creation date (metadata only: no value is read). */
+  listVersions(secretId: string): Promise<SecretVersion[]>;
 }
 
 export interface SecretStoreOptions {
@@ -262,10 +287,52 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
       // matches every spelling and still narrows the listing; the values are then compared in canonical form (a
       // UUID's case does not make it another client).
       call("ListSecrets", `tag ${key}=${value}`, async () => (await listByTagKey(key, caseVariantPrefixes(canonicalClientId(value)))).filter((s) => canonicalClientId(s.tags[key]!) === canonicalClientId(value))),
-    listWithTag: (key) => call("ListSecrets", `tag ${key}`, () => listByTagKey(key)),
     deleteUnused: (secretId) =>
       call("DeleteSecret", secretId, async () => {
         await client.send(new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }));
+      }),
+    listWithTagKey: (tagKey, namePrefix) =>
+      call("ListSecrets", `tag key ${tagKey}, name prefix ${namePrefix}`, async () => {
+        const found: SecretListing[] = [];
+        let nextToken: string | undefined;
+        for (let page = 0; ; page++) {
+          if (page === MAX_LIST_PAGES) throw new Error(`ListSecrets returned more than ${MAX_LIST_PAGES} pages`);
+          const out = await client.send(
+            new ListSecretsCommand({
+              // Both are prefix filters in AWS; the exact rules are checked by the caller.
+              Filters: [{ Key: "tag-key", Values: [tagKey] }, ...(namePrefix ? [{ Key: "name" as const, Values: [namePrefix] }] : [])],
+              MaxResults: 100,
+              ...(nextToken ? { NextToken: nextToken } : {}),
+            }),
+          );
+          for (const s of out.SecretList ?? []) {
+            if (s.DeletedDate || !s.ARN || !s.Name) continue;
+            found.push({
+              arn: s.ARN,
+              name: s.Name,
+              tags: Object.fromEntries((s.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""])),
+              ...(s.CreatedDate ? { createdDate: s.CreatedDate } : {}),
+              ...(s.LastChangedDate ? { lastChangedDate: s.LastChangedDate } : {}),
+              ...(s.LastRotatedDate ? { lastRotatedDate: s.LastRotatedDate } : {}),
+            });
+          }
+          nextToken = out.NextToken;
+          if (!nextToken) return found;
+        }
+      }),
+    listVersions: (secretId) =>
+      call("ListSecretVersionIds", secretId, async () => {
+        const versions: SecretVersion[] = [];
+        let nextToken: string | undefined;
+        for (let page = 0; ; page++) {
+          if (page === MAX_LIST_PAGES) throw new Error(`ListSecretVersionIds returned more than ${MAX_LIST_PAGES} pages`);
+          const out = await client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
+          for (const v of out.Versions ?? []) {
+            if (v.VersionId) versions.push({ versionId: v.VersionId, stages: v.VersionStages ?? [], ...(v.CreatedDate ? { createdDate: v.CreatedDate } : {}) });
+          }
+          nextToken = out.NextToken;
+          if (!nextToken) return versions;
+        }
       }),
   };
 }

@@ -1,6 +1,7 @@
+import { decodeLayers, findBasicCredentials, isUuid } from "../decode/index.js";
 import { detect, shannonEntropy } from "../scan/detect.js";
 import { loadRules } from "../scan/rules.js";
-import type { Detector } from "./extract.js";
+import type { Decoder, Detector } from "./extract.js";
 
 /**
  * Secrets in the strings of a state, plan or synthesized stack: everything keyward's scanner rules find (context,
@@ -12,8 +13,19 @@ const TOKEN = /[A-Za-z0-9_-]{43,}/g;
 
 export const stateDetector: Detector = (text) => {
   const rules = loadRules();
-  const out = new Map<string, { secret: string; ruleId: string; clientId?: string }>();
-  for (const d of detect(text, rules)) out.set(d.secret, { secret: d.secret, ruleId: d.ruleId, ...(d.clientId ? { clientId: d.clientId } : {}) });
+  const out = new Map<string, ReturnType<Detector>[number]>();
+  for (const d of detect(text, rules)) {
+    // A Basic credential carries its own client id: the pair is structural.
+    const structural = d.ruleId === rules.basicRuleId;
+    out.set(d.secret, { secret: d.secret, ruleId: d.ruleId, ...(d.clientId ? { clientId: d.clientId, clientIdStructural: structural } : {}), ...(d.region ? { region: d.region } : {}) });
+  }
+  // Basic credentials in every form (unpadded, base64url, no scheme), whatever the secret's characters: a Genesys
+  // secret without a digit (about 1 in 150) is still one. The client id inside pairs structurally.
+  for (const basic of findBasicCredentials(text)) {
+    if (!isUuid(basic.user) || !/^[A-Za-z0-9_-]{43}$/.test(basic.password) || out.has(basic.password)) continue;
+    if (rules.allowedValues.has(basic.password) || rules.stopwords.test(basic.password)) continue;
+    out.set(basic.password, { secret: basic.password, ruleId: rules.basicRuleId, clientId: basic.user, clientIdStructural: true });
+  }
   for (const match of text.matchAll(TOKEN)) {
     const value = match[0];
     if (value.length !== 43 || out.has(value)) continue;
@@ -26,3 +38,6 @@ export const stateDetector: Detector = (text) => {
   }
   return [...out.values()];
 };
+
+/** The scanner's decoder (src/decode): every layer of base64 / base64url / URL-encoding / JSON escapes in a string. */
+export const stateDecoder: Decoder = (text) => decodeLayers(text).map((layer) => ({ how: layer.encodings.join("+"), text: layer.text }));

@@ -4,6 +4,7 @@ import { utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CloudwatchLogGroup } from "../bindings/aws/cloudwatch-log-group.js";
 import { policyDocument, type IamPolicyStatement } from "../bindings/aws/iam-policy.js";
+import { writeOwnLogsStatement } from "../policies.js";
 import { IamRole } from "../bindings/aws/iam-role.js";
 import { IamRolePolicy } from "../bindings/aws/iam-role-policy.js";
 import { LambdaFunction } from "../bindings/aws/lambda-function.js";
@@ -66,7 +67,7 @@ export class JanitorLambda extends Construct {
     });
     this.policyStatements = [
       ...options.statements,
-      { sid: "WriteOwnLogs", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [this.logGroup.arn, `${this.logGroup.arn}:log-stream:*`] },
+      writeOwnLogsStatement(this.logGroup.arn),
     ];
     this.policy = new IamRolePolicy(this, "policy", { name: "keyward-janitor", role: this.role.name, policy: policyDocument([...this.policyStatements]), provider });
     this.function = new LambdaFunction(this, "function", {

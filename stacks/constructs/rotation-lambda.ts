@@ -6,24 +6,10 @@ import { CloudwatchLogGroup } from "../bindings/aws/cloudwatch-log-group.js";
 import { IamRole } from "../bindings/aws/iam-role.js";
 import { IamRolePolicy } from "../bindings/aws/iam-role-policy.js";
 import { policyDocument, type IamPolicyStatement } from "../bindings/aws/iam-policy.js";
+import { rotationLambdaStatements } from "../policies.js";
 import { LambdaFunction } from "../bindings/aws/lambda-function.js";
 import { LambdaFunctionEventInvokeConfig } from "../bindings/aws/lambda-function-event-invoke-config.js";
 import { bundleLambda, LAMBDA_BUNDLE_FILE, ROTATION_LAMBDA_ENTRY } from "./lambda-bundle.js";
-
-/**
- * What rotating a secret takes: read it (the guards), write the lock's record and the new value (PutSecretValue),
- * move AWSPENDING and AWSCURRENT (UpdateSecretVersionStage: the lock's compare-and-set, the promote), and set or undo
- * the `keyward:client-id` claim (TagResource, UntagResource).
- */
-export const ROTATE_ACTIONS = [
-  "secretsmanager:DescribeSecret",
-  "secretsmanager:GetSecretValue",
-  "secretsmanager:PutSecretValue",
-  "secretsmanager:UpdateSecretVersionStage",
-  "secretsmanager:TagResource",
-  // Undoes a claim this run added when it stops before regenerating (keyward rotate's "release").
-  "secretsmanager:UntagResource",
-] as const;
 
 /** Lambda runtimes the ESM bundle is built for. */
 export type RotationLambdaRuntime = "nodejs22.x" | "nodejs20.x";
@@ -147,55 +133,16 @@ export class RotationLambda extends Construct {
       provider,
     });
 
-    const viaSecretsManager = {
-      test: "StringEquals",
-      variable: "kms:ViaService",
-      values: [`secretsmanager.${options.awsRegion}.amazonaws.com`],
-    };
-    const statements: IamPolicyStatement[] = [
-      {
-        // The admin credentials, read at run time; with rotateAdminClient the admin client is rotated last into the
-        // same secret (the rotation's lock, its new value at AWSPENDING, then AWSCURRENT), so the next run reads it.
-        sid: "ReadAdminCredentials",
-        actions: ["secretsmanager:GetSecretValue", ...(options.rotateAdminClient === false ? [] : ROTATE_ACTIONS.filter((a) => a !== "secretsmanager:GetSecretValue"))],
-        resources: [options.adminSecretArn],
-      },
-      {
-        sid: "RotateManagedClientSecrets",
-        actions: [...ROTATE_ACTIONS],
-        resources: [...options.managedSecretArns],
-      },
-      {
-        // ListSecrets supports no resource-level permissions: `*` is the only resource IAM accepts for it. It
-        // returns names, ARNs and tags, never a value. keyward lists the secrets tagged with a client's id to
-        // refuse rotating one client into two secrets.
-        sid: "FindSecretsByClientTag",
-        actions: ["secretsmanager:ListSecrets"],
-        resources: ["*"],
-      },
-      {
-        sid: "WriteOwnLogs",
-        actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        resources: [this.logGroup.arn, `${this.logGroup.arn}:log-stream:*`],
-      },
-    ];
-    if (options.adminSecretKmsKeyArn) {
-      statements.push({
-        sid: "DecryptAdminSecret",
-        // Writing the rotated admin document needs a data key as well.
-        actions: options.rotateAdminClient === false ? ["kms:Decrypt"] : ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: [options.adminSecretKmsKeyArn],
-        conditions: [viaSecretsManager],
-      });
-    }
-    if (options.managedSecretsKmsKeyArns?.length) {
-      statements.push({
-        sid: "EncryptManagedSecrets",
-        actions: ["kms:Decrypt", "kms:GenerateDataKey"],
-        resources: [...new Set(options.managedSecretsKmsKeyArns)],
-        conditions: [viaSecretsManager],
-      });
-    }
+    // The policy is generated in one place (stacks/policies.ts), which the README's production guide renders too.
+    const statements = rotationLambdaStatements({
+      adminSecretArn: options.adminSecretArn,
+      managedSecretArns: options.managedSecretArns,
+      logGroupArn: this.logGroup.arn,
+      awsRegion: options.awsRegion,
+      ...(options.adminSecretKmsKeyArn ? { adminSecretKmsKeyArn: options.adminSecretKmsKeyArn } : {}),
+      ...(options.managedSecretsKmsKeyArns ? { managedSecretsKmsKeyArns: options.managedSecretsKmsKeyArns } : {}),
+      rotateAdminClient: options.rotateAdminClient ?? true,
+    });
     this.policyStatements = statements;
     this.policy = new IamRolePolicy(this, "policy", {
       name: "keyward-rotation",

@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AUDIT_SCHEMA, datadogSink, deriveFingerprintKey, secretFingerprint, serialize, splunkHecSink, stdoutSink, writeAudit, type AuditEvent } from "../../src/audit/index.js";
+import { AUDIT_SCHEMA, datadogSink, secretFingerprint, serialize, splunkHecSink, stdoutSink, writeAudit, type AuditEvent } from "../../src/audit/index.js";
+import { fingerprintOf } from "../../src/contracts/fingerprint.js";
 import { createLogger } from "../../src/core/log.js";
 import { registerSecret, resetSecretRegistry } from "../../src/core/redact.js";
 
@@ -14,7 +15,7 @@ const event = (): AuditEvent => ({
   alertNumber: 3,
   location: { type: "commit", path: "a.env", line: 2, commit: "abc" },
   clientId: "0a1b2c3d-0000-4000-8000-000000000001",
-  secretFingerprint: "hmac-sha256:0123456789abcdef",
+  secretFingerprint: "kwf1_0123456789abcdef",
   candidates: 1,
   verdict: "live",
   containment: "revoke",
@@ -42,12 +43,11 @@ async function intake(status = 200) {
 afterEach(() => resetSecretRegistry());
 
 describe("audit fingerprints", () => {
-  it("are a short keyed HMAC: stable per key, different across keys, never the value", () => {
-    const key = deriveFingerprintKey("webhook-secret-root");
-    const fp = secretFingerprint(key, "the-leaked-secret-value");
-    expect(fp).toMatch(/^hmac-sha256:[0-9a-f]{16}$/);
-    expect(secretFingerprint(key, "the-leaked-secret-value")).toBe(fp);
-    expect(secretFingerprint(deriveFingerprintKey("another-root"), "the-leaked-secret-value")).not.toBe(fp);
+  it("are keyward's one scheme (kwf1_): the scanner's fingerprint under the same key, different across keys, never the value", () => {
+    const fp = secretFingerprint("org-fingerprint-key", "the-leaked-secret-value");
+    expect(fp).toMatch(/^kwf1_[0-9a-f]{16}$/);
+    expect(fp).toBe(fingerprintOf("the-leaked-secret-value", "org-fingerprint-key"));
+    expect(secretFingerprint("another-key", "the-leaked-secret-value")).not.toBe(fp);
     expect(fp).not.toContain("the-leaked");
   });
 });
@@ -58,7 +58,7 @@ describe("audit sinks", () => {
     registerSecret("planted-secret-value");
     await stdoutSink((l) => lines.push(l)).write({ ...event(), errors: ["x:planted-secret-value"] });
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ schema: "keyward.janitor.audit/v1", outcome: "contained", errors: ["x:[REDACTED]"] });
+    expect(JSON.parse(lines[0]!)).toMatchObject({ schema: "keyward.janitor.audit/v2", outcome: "contained", errors: ["x:[REDACTED]"] });
   });
 
   it("Splunk HEC and Datadog get the event with their own auth headers", async () => {

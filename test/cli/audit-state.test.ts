@@ -97,7 +97,7 @@ describe("keyward audit-state", () => {
     const run = await audit([path, "--json"]);
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { schema: string; findings: Array<Record<string, unknown>> };
-    expect(report.schema).toBe("keyward.audit-state/v1");
+    expect(report.schema).toBe("keyward.audit-state/v2");
     expect(report.findings).toEqual([expect.objectContaining({ verdict: "dead", clientId: client.id, location: "genesyscloud_oauth_client.billing.client_secret", fingerprint: expect.stringMatching(/^kwf1_[0-9a-f]{16}$/) })]);
   });
 
@@ -177,6 +177,14 @@ describe("keyward audit-state", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(message);
     expect(run.stderr).toMatch(/fix: /);
+  });
+
+  it("exits 2 for a document nested deeper than any Terraform writes, instead of reading part of it", async () => {
+    let deep: unknown = "x";
+    for (let i = 0; i < 400; i++) deep = { a: deep };
+    const run = await audit([await file("deep.tf.json", { resource: { null_resource: { r: { triggers: deep } } } })]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/nests deeper than 256 levels/);
   });
 
   it("exits 2 for a missing file and for no file at all", async () => {

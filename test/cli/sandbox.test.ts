@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { checkCredentials } from "../../src/genesys/index.js";
+import { envFileOwner, parseEnvFile as parseSandboxEnvFile, renderEnvFile } from "../../src/sandbox/sandbox.js";
 import { KEYWARD_BIN, runKeyward } from "../helpers/keyward-cli.js";
 
 const ENV_KEYS = [
@@ -19,6 +20,8 @@ const ENV_KEYS = [
   "AWS_ACCESS_KEY_ID",
   "AWS_SECRET_ACCESS_KEY",
   "KEYWARD_SANDBOX_CONTROL_URL",
+  "KEYWARD_SANDBOX_ADMIN_SECRET_ARN",
+  "KEYWARD_SANDBOX_JANITOR_SECRET_ARN",
   "KEYWARD_SANDBOX_PID",
 ];
 
@@ -60,6 +63,11 @@ describe("keyward sandbox", () => {
     const sm = new SecretsManagerClient({ endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER!, region: env.AWS_REGION!, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
     const janitor = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: summary.janitorSecretName }))).SecretString ?? "{}") as { clientId: string; clientSecret: string };
     expect(janitor.clientId).toBe(summary.janitorClientId);
+    // ARNs where a variable takes an ARN: the same secrets, by ARN.
+    expect(env.KEYWARD_SANDBOX_JANITOR_SECRET_ARN).toBe(summary.janitorSecretArn);
+    expect(env.KEYWARD_SANDBOX_JANITOR_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:keyward\/janitor\/genesys-[A-Za-z0-9]{6}$/);
+    expect(JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: env.KEYWARD_SANDBOX_JANITOR_SECRET_ARN! }))).SecretString!)).toMatchObject({ clientId: summary.janitorClientId });
+    expect(JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: env.KEYWARD_SANDBOX_ADMIN_SECRET_ARN! }))).SecretString!)).toMatchObject({ clientId: summary.adminClientId });
     expect(await checkCredentials(janitor.clientId, janitor.clientSecret, { loginBaseUrl: gateway, apiBaseUrl: gateway })).toBe("live");
     const control = (await (await fetch(`${env.KEYWARD_SANDBOX_CONTROL_URL}/genesys/state`)).json()) as { clients: Array<{ id: string }> };
     expect(control.clients.map((c) => c.id).sort()).toEqual([summary.adminClientId, summary.janitorClientId].sort());
@@ -147,6 +155,73 @@ describe("keyward sandbox", () => {
     await mkdir(join(dir, "a-directory"));
     const onDir = await runKeyward(["sandbox", "--env-out", join(dir, "a-directory")], {}, { timeoutMs: 20_000 });
     expect(onDir.code).toBe(2);
+  });
+});
+
+/** A pid that is proven free: a process that has already exited (and been reaped). */
+async function deadPid(): Promise<number> {
+  const child = spawn(process.execPath, ["-e", "0"], { stdio: "ignore" });
+  await new Promise((resolve) => child.once("exit", resolve));
+  return child.pid!;
+}
+
+describe("the sandbox's env file and the process it names", () => {
+  const file = (env: Record<string, string>) => renderEnvFile(env);
+
+  it("reads back exactly what it writes, quotes included", () => {
+    const env = { A: "plain", B: "it's \"quoted\" $HOME `x`", C: "" };
+    expect(parseSandboxEnvFile(file(env))).toEqual(env);
+  });
+
+  it.each([
+    ["another tool's file", "not-a-sandbox-file", "MINE=1\n"],
+    ["a sandbox file without a pid", "not-a-sandbox-file", file({ A: "1" })],
+    ["a sandbox file with a malformed pid", "not-a-sandbox-file", file({ KEYWARD_SANDBOX_PID: "12x" })],
+    ["a sandbox file with pid 0", "not-a-sandbox-file", file({ KEYWARD_SANDBOX_PID: "0" })],
+    ["a sandbox file with a hand-edited line", "not-a-sandbox-file", file({ KEYWARD_SANDBOX_PID: "4242" }) + "export X=1\n"],
+    ["the file of a running sandbox", "live-sandbox", file({ KEYWARD_SANDBOX_PID: "4242" })],
+    ["the file of a sandbox that is gone", "dead-sandbox", file({ KEYWARD_SANDBOX_PID: "4343" })],
+  ])("classifies %s as %s", (_name, kind, text) => {
+    expect(envFileOwner(text, (pid) => pid === 4242).kind).toBe(kind);
+  });
+
+  it("replaces the file a killed sandbox left behind, says so, and deletes it on exit", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
+    const envFile = join(dir, "stale.env");
+    const gone = await deadPid();
+    await writeFile(envFile, file({ GENESYSCLOUD_OAUTHCLIENT_ID: "old", KEYWARD_SANDBOX_PID: String(gone) }), { mode: 0o600 });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const { summary, stderr } = await firstLine(child);
+    const env = parseEnvFile(await readFile(envFile, "utf8"));
+    expect(env.KEYWARD_SANDBOX_PID).toBe(String(summary.pid));
+    expect(env.GENESYSCLOUD_OAUTHCLIENT_ID).toBe(summary.adminClientId);
+    expect(stderr()).toMatch(new RegExp(`replacing .*stale\\.env: the sandbox that wrote it \\(pid ${gone}\\) is gone`));
+    const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    child.kill("SIGTERM");
+    expect(await exit).toBe(0);
+    await expect(stat(envFile)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("refuses the file of a sandbox that is still running (exit 2, naming its pid), and a --force successor's file outlives the first sandbox", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
+    const envFile = join(dir, "live.env");
+    const first = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const { summary } = await firstLine(first);
+    const refused = await runKeyward(["sandbox", "--env-out", envFile], {}, { timeoutMs: 30_000 });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(new RegExp(`still running \\(pid ${summary.pid}\\)`));
+    expect(parseEnvFile(await readFile(envFile, "utf8")).KEYWARD_SANDBOX_PID).toBe(String(summary.pid));
+
+    const second = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile, "--force"], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const { summary: successor } = await firstLine(second);
+    const firstExit = new Promise<number | null>((resolve) => first.once("exit", resolve));
+    first.kill("SIGTERM");
+    expect(await firstExit).toBe(0);
+    expect(parseEnvFile(await readFile(envFile, "utf8")).KEYWARD_SANDBOX_PID).toBe(String(successor.pid));
+    const secondExit = new Promise<number | null>((resolve) => second.once("exit", resolve));
+    second.kill("SIGTERM");
+    expect(await secondExit).toBe(0);
+    await expect(stat(envFile)).rejects.toThrow(/ENOENT/);
   });
 });
 

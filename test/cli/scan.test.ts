@@ -30,7 +30,7 @@ describe("keyward scan on files", () => {
     const json = JSON.parse(outputs[2]!) as JsonReport;
     expect(json.findings.length).toBeGreaterThanOrEqual(28);
     expect(json.schema).toBe("keyward.scan/v2");
-    expect(Object.keys(json.findings[0]!).sort()).toEqual(["authorEmail", "baseline", "clientId", "column", "commit", "fingerprint", "line", "path", "region", "ruleId", "secretPrefix", "verdict"]);
+    expect(Object.keys(json.findings[0]!).sort()).toEqual(["authorEmail", "baseline", "candidates", "clientId", "column", "commit", "confidence", "decoded", "example", "fingerprint", "line", "occurrences", "path", "region", "ruleId", "secretPrefix", "verdict"]);
     expect(new Set(json.findings.map((f) => f.verdict))).toEqual(new Set(["unverified"]));
     const sarif = JSON.parse(outputs[4]!) as { version: string; runs: Array<{ tool: { driver: { rules: unknown[] } }; results: Array<{ locations: Array<{ physicalLocation: { region: Record<string, unknown> } }>; partialFingerprints: Record<string, string> }> }> };
     expect(sarif.version).toBe("2.1.0");
@@ -58,7 +58,8 @@ describe("keyward scan on files", () => {
     const one = await runKeyward(["scan", FIXTURES, "--format", "json", "--jobs", "1"], {});
     const two = await runKeyward(["scan", FIXTURES, "--format", "json", "--jobs", "2"], {});
     const [a, b] = [JSON.parse(one.stdout) as JsonReport & { stats: { workers: number } }, JSON.parse(two.stdout) as JsonReport & { stats: { workers: number } }];
-    expect([a.stats.workers, b.stats.workers]).toEqual([0, 2]);
+    // --jobs 2: this thread and one worker thread.
+    expect([a.stats.workers, b.stats.workers]).toEqual([0, 1]);
     expect(b.findings).toEqual(a.findings);
     expect(b.findings.length).toBeGreaterThan(25);
   });
@@ -204,11 +205,40 @@ describe("keyward scan usage errors", () => {
   });
 });
 
+describe("keyward scan's documentation examples and decoded findings", () => {
+  it("reports a value repeated through documentation once, as an example, and exits 0", async () => {
+    const res = await runKeyward(["scan", join(FIXTURES, "examples"), "--format", "json"], {});
+    expect(res.code).toBe(0);
+    const report = JSON.parse(res.stdout) as { findings: Array<{ example: boolean; occurrences: number }> };
+    expect(report.findings.map((f) => [f.example, f.occurrences])).toEqual([[true, 4]]);
+    expect((await runKeyward(["scan", join(FIXTURES, "examples")], {})).stdout).toContain("example (the same value in 4 documentation files; does not fail the scan)");
+  });
+
+  it("says what a secret was decoded from, and the rule's confidence", async () => {
+    const res = await runKeyward(["scan", join(FIXTURES, "positives", "kubernetes")], {});
+    expect(res.code).toBe(1);
+    expect(res.stdout).toContain("confidence medium, decoded: base64");
+  });
+
+  it("streams a file larger than the read buffer and still pairs the id", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyward-big-"));
+    try {
+      writeFileSync(join(dir, "big.txt"), `${"ordinary line of text\n".repeat(120_000)}# genesys\nclient_id=${ID}\nclient_secret=${SECRET}\n`);
+      const res = await runKeyward(["scan", dir, "--format", "json"], {});
+      expect(res.code).toBe(1);
+      expect((JSON.parse(res.stdout) as JsonReport).findings.map((f) => [f.line, f.clientId])).toEqual([[120_003, ID]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe("keyward patterns", () => {
   it.each(["github", "gitleaks", "trufflehog"])("prints the %s export", async (format) => {
     const res = await runKeyward(["patterns", "--format", format], {});
     expect(res.code).toBe(0);
-    expect(res.stdout).toContain("[Gg][Ee][Nn][Ee][Ss][Yy][Ss]");
+    expect(res.stdout).toContain("[Cc][Ll][Ii][Ee][Nn][Tt][_-]?[Ss][Ee][Cc][Rr][Ee][Tt]");
+    expect(res.stdout).toContain("[A-Za-z0-9_-]{43}");
   });
   it("exits 2 without a known format", async () => {
     expect((await runKeyward(["patterns"], {})).code).toBe(2);

@@ -1,6 +1,7 @@
 import { createLogger } from "../../src/core/log.js";
 import { describeError, KeywardError } from "../../src/core/errors.js";
-import { registerClientSecret, REDACTED, resetSecretRegistry, scrub } from "../../src/core/redact.js";
+import fc from "fast-check";
+import { registerClientSecret, registerSecret, REDACTED, resetSecretRegistry, scrub } from "../../src/core/redact.js";
 
 describe("the secret registry", () => {
   beforeEach(() => resetSecretRegistry());
@@ -27,5 +28,26 @@ describe("the secret registry", () => {
     expect(out).not.toContain("anothersecretvalue");
     expect(out).not.toContain("not-registered-but-sensitive");
     expect(out).toContain('"clientId":"id"');
+  });
+
+  it("scrubs like one alternation of every value, longest first, leftmost first (property, against a regular expression)", () => {
+    const word = fc.string({ unit: fc.constantFrom("a", "b", "c", "="), minLength: 6, maxLength: 10 });
+    fc.assert(
+      fc.property(fc.uniqueArray(word, { minLength: 1, maxLength: 8 }), fc.array(fc.oneof(word, fc.constantFrom("a", "b", " ", "c")), { maxLength: 12 }), (values, parts) => {
+        resetSecretRegistry();
+        registerSecret(...values);
+        const text = parts.join("");
+        const reference = new RegExp([...values].sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+        expect(scrub(text)).toBe(text.replace(reference, REDACTED));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it("scrubs every one of thousands of registered values (a verification run registers a form per pair tried)", () => {
+    const values = Array.from({ length: 20_000 }, (_, i) => `pair-form-${i.toString(36).padStart(6, "0")}-value`);
+    registerSecret(...values);
+    const text = values.filter((_, i) => i % 997 === 0).join(" and ");
+    expect(scrub(text)).toBe(values.filter((_, i) => i % 997 === 0).map(() => REDACTED).join(" and "));
   });
 });

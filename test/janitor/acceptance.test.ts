@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fingerprintOf } from "../../src/contracts/fingerprint.js";
 import { leakedSecrets } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
 import { addLeakAlert, alertPayload, clientView, createTaggedSecret, DEV_SLACK_ID, REPO, SOC_CHANNEL, startJanitor, startStubs, type Janitor, type Stubs } from "./helpers/janitor-kit.js";
@@ -93,7 +94,7 @@ describe("a signed created alert for a live pair", () => {
     const events = janitor.audits.filter((e) => e.deliveryId === res.deliveryId);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
-      schema: "keyward.janitor.audit/v1",
+      schema: "keyward.janitor.audit/v2",
       repository: REPO,
       alertNumber: n,
       clientId: client.id,
@@ -104,7 +105,9 @@ describe("a signed created alert for a live pair", () => {
       notified: "dm",
       location: { type: "commit", path: "config/genesys.env", line: 3 },
     });
-    expect(events[0]!.secretFingerprint).toMatch(/^hmac-sha256:[0-9a-f]{16}$/);
+    // The one fingerprint scheme: the same value keyward scan and audit-state report for this secret.
+    expect(events[0]!.secretFingerprint).toBe(fingerprintOf(client.secret));
+    expect(events[0]).toMatchObject({ org: "default" });
     expect(leakedSecrets(outputs(janitor), minted())).toEqual([]);
   });
 
@@ -147,9 +150,11 @@ describe("cases where nothing destructive may happen", () => {
     janitor = await startJanitor(kit, stubs);
     const n = ++alertNo;
     addLeakAlert(stubs, n, { id: "1b4e28ba-2fa1-11d2-883f-0016d3cca427", secret: "thisIsNotARealGenesysSecretJustADecoy0000000" });
-    const stateBefore = JSON.stringify(kit.sandbox.genesys.control.state().clients);
+    // The janitor's own token (it listed the org to prove the decoy dead) is the only difference allowed.
+    const clients = () => JSON.stringify(kit.sandbox.genesys.control.state().clients.map(({ liveTokens: _tokens, ...c }) => c));
+    const stateBefore = clients();
     await deliver(janitor, n);
-    expect(JSON.stringify(kit.sandbox.genesys.control.state().clients)).toBe(stateBefore);
+    expect(clients()).toBe(stateBefore);
     expect(patches(n)).toHaveLength(0);
     expect(janitor.audits.at(-1)).toMatchObject({ verdict: "dead", outcome: "not-live" });
   });
@@ -172,26 +177,37 @@ describe("cases where nothing destructive may happen", () => {
     expect(leakedSecrets(outputs(janitor), minted())).toEqual([]);
   });
 
-  it("an unpaired secret (no client id near it): a human alert, nothing changed", async () => {
+  it("the decoy-UUID case: the only UUID near a live secret is a decoy request id — the org sweep finds its client and contains it", async () => {
     janitor = await startJanitor(kit, stubs);
-    const client = await kit.createClient("unpaired");
+    const client = await kit.createClient("decoy-uuid");
     const n = ++alertNo;
     addLeakAlert(stubs, n, client, { idInFile: false });
-    // The only UUID left in the file is the decoy request id: it is tried and refused.
-    const socBefore = soc().length;
+    const truth = await (await fetch(`${kit.env.KEYWARD_SANDBOX_CONTROL_URL}/genesys/secret-check`, { method: "POST", body: JSON.stringify({ clientId: client.id, secret: client.secret }) })).json();
+    expect(truth).toMatchObject({ valid: true });
     await deliver(janitor, n);
-    expect(await kit.check(client.id, client.secret)).toBe("live");
-    expect(janitor.audits.at(-1)).toMatchObject({ outcome: "not-live" });
+    expect(await kit.check(client.id, client.secret)).toBe("dead");
+    expect(patches(n)).toHaveLength(1);
+    expect(janitor.audits.at(-1)).toMatchObject({ verdict: "live", clientId: client.id, org: "default", outcome: "contained", candidates: 1 });
+    expect(leakedSecrets(outputs(janitor), minted())).toEqual([]);
+  });
 
-    const m = ++alertNo;
+  it("a secret with no UUID anywhere near it is found live by the org sweep and contained; an alert without a secret tells a human", async () => {
+    janitor = await startJanitor(kit, stubs);
+    const client = await kit.createClient("no-uuid-near");
+    const n = ++alertNo;
     stubs.github.blobs.set("bare", "SECRET=" + client.secret + "\n");
     stubs.github.commits.set("c-bare", { files: [] });
-    stubs.github.addAlert(REPO, { number: m, secret: client.secret, locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "bare", commit_sha: "c-bare" } }] });
+    stubs.github.addAlert(REPO, { number: n, secret: client.secret, locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "bare", commit_sha: "c-bare" } }] });
+    await deliver(janitor, n);
+    expect(await kit.check(client.id, client.secret)).toBe("dead");
+    expect(janitor.audits.at(-1)).toMatchObject({ outcome: "contained", clientId: client.id, candidates: 0 });
+
+    const m = ++alertNo;
+    stubs.github.addAlert(REPO, { number: m, secret: "", locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "bare", commit_sha: "c-bare" } }] });
+    const socBefore = soc().length;
     await deliver(janitor, m);
-    expect(await kit.check(client.id, client.secret)).toBe("live");
-    expect(janitor.audits.at(-1)).toMatchObject({ outcome: "unpaired", candidates: 0, notified: "fallback-channel" });
+    expect(janitor.audits.at(-1)).toMatchObject({ outcome: "unpaired", notified: "fallback-channel" });
     expect(soc().length - socBefore).toBe(1);
-    expect(soc().at(-1)!.text).toMatch(/no client id/);
   });
 
   it("finds the client id in the commit's other changed files when the file itself has none", async () => {
@@ -363,8 +379,14 @@ describe("redeliveries", () => {
     const again = await deliver(janitor, n, "created", first.deliveryId);
     expect(again.status).toBe(202);
     janitor.clock.now += 60 * 60_000;
+    const grants = () => Object.values(kit.sandbox.genesys.control.state().requests["POST /oauth/token"] ?? {}).reduce((a, b) => a + b, 0);
+    const before = grants();
     await deliver(janitor, n, "created");
     await deliver(janitor, n, "publicly_leaked", first.deliveryId);
+    // The janitor proved this secret live for this client, so it checks that pair (refused while active: dead)
+    // instead of sweeping every client of the org again: a handful of grants, not two per client.
+    expect(grants() - before).toBeLessThan(10);
+    expect(kit.sandbox.genesys.control.state().clients.length).toBeGreaterThan(10);
 
     expect(clientView(kit, client.id)!.secretVersion).toBe(2);
     expect(patches(n)).toHaveLength(1);

@@ -86,7 +86,7 @@ it("contains a live leak end to end and prints one audit line per delivery, with
   });
   expect(res.status).toBe(202);
   const audit = await auditOf(deliveryId);
-  expect(audit).toMatchObject({ schema: "keyward.janitor.audit/v1", outcome: "contained", clientId: client.id, notified: "dm" });
+  expect(audit).toMatchObject({ schema: "keyward.janitor.audit/v2", outcome: "contained", clientId: client.id, notified: "dm" });
   expect(await kit.check(client.id, client.secret)).toBe("dead");
   expect(stubs.slack.posts.some((p) => p.channel === `D-${DEV_SLACK_ID}`)).toBe(true);
   expect(leakedSecrets([stdout, stderr, ...stubs.slack.raw], [...kit.minted, stubs.webhookSecret, stubs.github.token, stubs.slack.token])).toEqual([]);

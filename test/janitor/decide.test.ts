@@ -1,33 +1,19 @@
-import { CONTAIN_ACTIONS, decideAction, decideNotify, decideResolve, decideVerdict, parsePolicy, type ContainAction, type JanitorPolicy, type Verdict } from "../../src/janitor/index.js";
+import { alreadyContained, CONTAIN_ACTIONS, decideAction, decideNotify, decideResolve, parsePolicy, type ContainAction, type JanitorPolicy } from "../../src/janitor/index.js";
 import { mergeCandidates, uuidsNear } from "../../src/janitor/candidates.js";
 
 const ID = "0a1b2c3d-0000-4000-8000-000000000001";
 const policy = (p: Partial<JanitorPolicy> = {}): JanitorPolicy => ({ dryRun: false, protectedClients: new Set(), clients: {}, ...p });
 
-describe("decideVerdict: every combination of up to three candidate verdicts", () => {
-  const values: Verdict[] = ["live", "dead", "unknown"];
-  const combos: Verdict[][] = [[]];
-  for (let len = 1; len <= 3; len++) {
-    const grow = (prefix: Verdict[]): void => {
-      if (prefix.length === len) return void combos.push(prefix);
-      for (const v of values) grow([...prefix, v]);
-    };
-    grow([]);
-  }
-  it.each(combos.map((c) => [c.join(",") || "(none)", c] as const))("%s", (_label, verdicts) => {
-    const d = decideVerdict({ verdicts });
-    if (verdicts.length === 0) expect(d).toEqual({ kind: "unpaired" });
-    else if (verdicts.includes("live")) expect(d).toEqual({ kind: "live", index: verdicts.indexOf("live") });
-    else if (verdicts.includes("unknown")) expect(d).toEqual({ kind: "unknown" });
-    else expect(d).toEqual({ kind: "dead", alreadyContained: false });
-  });
+describe("alreadyContained: a dead secret whose alert is resolved as revoked is a redelivery", () => {
   it.each([
     [{ state: "resolved", resolution: "revoked" }, true],
     [{ state: "resolved", resolution: "false_positive" }, false],
+    [{ state: "resolved", resolution: null }, false],
     [{ state: "open", resolution: null }, false],
+    [{ state: "open", resolution: "revoked" }, false],
     [undefined, false],
-  ] as const)("dead with alert %j → alreadyContained %s", (alert, expected) => {
-    expect(decideVerdict({ verdicts: ["dead"], ...(alert ? { alert } : {}) })).toEqual({ kind: "dead", alreadyContained: expected });
+  ] as const)("alert %j → %s", (alert, expected) => {
+    expect(alreadyContained(alert)).toBe(expected);
   });
 });
 

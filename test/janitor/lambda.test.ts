@@ -265,7 +265,14 @@ describe("the Lambda receiver (Function URL 2.0) → SQS FIFO emulator → the w
     stubs.github.addAlert(REPO, { number: nUnpaired, secret: "someSecretWithNoIdAnywhere", locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "lambda-bare", commit_sha: "lambda-c-bare" } }] });
     await receive(urlEvent("secret_scanning_alert", alertPayload(nUnpaired)));
     await runWith(policyWorker);
-    expect(audits.at(-1)).toMatchObject({ alertNumber: nUnpaired, outcome: "unpaired", notified: "fallback-channel" });
+    // No client id anywhere: every active client of the janitor's org refuses it (the org sweep), so it is proven dead.
+    expect(audits.at(-1)).toMatchObject({ alertNumber: nUnpaired, outcome: "not-live", candidates: 0, notified: "none" });
+
+    const nNoSecret = ++alertNo;
+    stubs.github.addAlert(REPO, { number: nNoSecret, secret: "", locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "lambda-bare", commit_sha: "lambda-c-bare" } }] });
+    await receive(urlEvent("secret_scanning_alert", alertPayload(nNoSecret)));
+    await runWith(policyWorker);
+    expect(audits.at(-1)).toMatchObject({ alertNumber: nNoSecret, outcome: "unpaired", notified: "fallback-channel" });
 
     const nProt = ++alertNo;
     addLeakAlert(stubs, nProt, prot);

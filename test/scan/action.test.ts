@@ -155,7 +155,7 @@ describe("the GitHub Action", () => {
     const out = mkdtempSync(join(tmpdir(), "keyward-action-build-"));
     try {
       execFileSync(process.execPath, [join(ROOT, "scripts", "build-action.mjs"), out], { cwd: ROOT, stdio: "ignore" });
-      for (const file of ["index.js", "rules.yaml", "package.json"]) {
+      for (const file of ["index.js", "rules.yaml", "rules.json", "package.json"]) {
         expect([file, readFileSync(join(out, file), "utf8") === readFileSync(join(ROOT, "action", "dist", file), "utf8")]).toEqual([file, true]);
       }
     } finally {

@@ -6,22 +6,40 @@ export const FIXTURES = join(process.cwd(), "test", "fixtures", "scan");
 export interface Planted {
   secret: string;
   client_id: string | null;
-  /** false: a form the exported patterns are known not to cover (README "Known limits"). */
-  exports?: false;
+  /** The rule expected to report it (default: any). Its confidence follows from the rule. */
+  rule_id?: string;
+  /** The encodings the finding must say it was decoded from (default: none checked). */
+  decoded?: string[];
+  /** The exports known not to find it (README "Exporting the rules"): GitHub decodes nothing, TruffleHog no %XX. */
+  missed_by?: ExportTool[];
+}
+
+export type ExportTool = "github" | "gitleaks" | "trufflehog";
+
+export interface ExampleSet {
+  secret: string;
+  client_id: string | null;
+  /** Folder under examples/ whose files all repeat the value. */
+  dir: string;
+  files: number;
+  /** The exports known to flag it (they cannot count the files a value repeats in). */
+  flagged_by?: ExportTool[];
 }
 
 export interface Labels {
   positives: Record<string, Planted[]>;
-  decoys: Array<{ path: string; exports?: false }>;
+  /** flagged_by: the exports known to flag it (GitHub patterns cannot require a UUID client id). */
+  decoys: Array<{ path: string; flagged_by?: ExportTool[] }>;
+  examples: ExampleSet[];
 }
 
 export const labels = JSON.parse(readFileSync(join(FIXTURES, "labels.json"), "utf8")) as Labels;
 
-export function fixture(kind: "positives" | "decoys", path: string): string {
+export function fixture(kind: "positives" | "decoys" | "examples", path: string): string {
   return readFileSync(join(FIXTURES, kind, path), "utf8");
 }
 
-export function filesUnder(kind: "positives" | "decoys"): string[] {
+export function filesUnder(kind: "positives" | "decoys" | "examples"): string[] {
   const root = join(FIXTURES, kind);
   const out: string[] = [];
   const visit = (dir: string) => {
@@ -40,10 +58,12 @@ export const basicOf = (id: string, secret: string) => Buffer.from(`${id}:${secr
 /** Every form of every planted secret an output must never contain. */
 export function plantedForms(): string[] {
   const forms = new Set<string>();
-  for (const planted of Object.values(labels.positives).flat()) {
+  const all = [...Object.values(labels.positives).flat(), ...labels.examples];
+  for (const planted of all) {
     forms.add(planted.secret);
     forms.add(JSON.stringify(planted.secret).slice(1, -1));
     forms.add(encodeURIComponent(planted.secret));
+    forms.add(Buffer.from(planted.secret).toString("base64"));
     if (planted.client_id) {
       forms.add(basicOf(planted.client_id, planted.secret));
       forms.add(encodeURIComponent(basicOf(planted.client_id, planted.secret)));

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { GENESYS_REGIONS } from "../../src/genesys/regions.js";
-import { detect, isSecretValue, shannonEntropy, decodeEscapes } from "../../src/scan/detect.js";
+import { detect, isSecretValue, shannonEntropy } from "../../src/scan/detect.js";
 import { loadRules } from "../../src/scan/rules.js";
 import { portabilityProblems } from "../../src/scan/portable-regex.js";
 
@@ -92,7 +92,19 @@ describe("detection details", () => {
   it("reports line and column of the secret, the paired id and the region of the nearest host", () => {
     const text = `# genesys\nregion_host = "api.mypurecloud.jp"\nclient_id = "${ID}"\n\nclient_secret = "${SECRET}"\n`;
     expect(detect(text, rules)).toEqual([
-      { ruleId: "genesys-oauth-client-secret", secret: SECRET, clientId: ID, region: "ap-northeast-1", index: text.indexOf(SECRET), line: 5, column: 18 },
+      {
+        ruleId: "genesys-oauth-client-secret",
+        secret: SECRET,
+        clientId: ID,
+        candidates: [{ clientId: ID, provenance: "structural" }],
+        region: "ap-northeast-1",
+        confidence: "high",
+        decoded: [],
+        index: text.indexOf(SECRET),
+        length: 43,
+        line: 5,
+        column: 18,
+      },
     ]);
   });
 
@@ -115,12 +127,33 @@ describe("detection details", () => {
     const text = `x\nAuthorization=Basic%20${encodeURIComponent(basic)}`;
     const [found] = detect(text, rules);
     expect(found).toMatchObject({ ruleId: "genesys-oauth-basic-credentials", clientId: ID, secret: SECRET, line: 2, column: 23 });
-    const escaped = decodeEscapes('a\\/b%41\\u0043\\"');
-    expect(escaped.text).toBe('a/bAC"');
-    expect(escaped.map).toEqual([0, 1, 3, 4, 7, 13, 15]);
+    expect(found?.decoded).toEqual(["url", "base64"]);
   });
 
   it("ignores lines marked keyward:allow", () => {
     expect(detect(`genesys ${SECRET} // keyward:allow`, rules)).toEqual([]);
+  });
+});
+
+describe("the identifier shapes (secret.not_match)", () => {
+  it("exclude almost no random secret: fewer than 1 in 2,000 of 40,000 random 32-byte values", () => {
+    let excluded = 0;
+    for (let i = 0; i < 40_000; i++) {
+      const value = randomBytes(32).toString("base64url");
+      if (rules.notMatch.some((re) => re.test(value))) excluded++;
+    }
+    // Expected ≈ 6 (each shape is at most ~1e-4); 20 is far outside chance.
+    expect(excluded).toBeLessThan(20);
+  });
+
+  it.each([
+    ["CamelCase words", "GetEmailsSettingsThreadingAsyncWithHttpInfo"],
+    ["CamelCase with digits", "PostAnalyticsConversationsDetailsJobsAsync2"],
+    ["snake_case test names", "should_reject_expired_secret_when_rotated_9"],
+    ["Capitalised_Snake test names", "Rotates_The_Client_Secret_Without_Downtime2"],
+    ["bundler symbols", "__WEBPACK_IMPORTED_MODULE_3_purecloud_pla01"],
+  ])("exclude %s", (_name, value) => {
+    expect(value).toHaveLength(43);
+    expect(isSecretValue(value, rules)).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { escapeCommandValue } from "../../src/core/github-actions.js";
 import { escapeProperty, selectionFor } from "../../src/scan/action.js";
 import { isIgnored, parseIgnore, isBinary } from "../../src/scan/files.js";
 import { fingerprintOf, secretPrefix } from "../../src/scan/finding.js";
-import { gitArgs, PatchParser, repositoryFromRemote } from "../../src/scan/git.js";
+import { addedLinesText, gitArgs, PatchParser, repositoryFromRemote } from "../../src/scan/git.js";
 import { parseScanArgs } from "../../src/cli/scan.js";
 
 const SECRET = "Ct5zrCxDsD1Upz7YJ5r9pLmN6WG1nUchdZtN63FIq3w";
@@ -40,7 +40,7 @@ describe("the patch parser", () => {
       "\\ No newline at end of file",
     ];
     const parser = new PatchParser();
-    const out = [...patch.map((l) => parser.push(l)), parser.flush()].filter((x) => x !== undefined);
+    const out = [...patch.map((l) => parser.push(l)), parser.flush()].filter((x) => x !== undefined).map((x) => ({ commit: x.commit, authorEmail: x.authorEmail, path: x.path, lines: addedLinesText(x) }));
     expect(out).toEqual([
       { commit: "aaaa1111", authorEmail: "dev@example.com", path: "app.env", lines: [{ line: 2, text: "ADDED_ONE" }, { line: 3, text: "++ADDED_TWO starts with pluses" }, { line: 10, text: "replacement" }] },
       { commit: "bbbb2222", authorEmail: null, path: "dir with space/f.txt", lines: [{ line: 1, text: "hello" }] },

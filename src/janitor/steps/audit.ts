@@ -56,6 +56,7 @@ export function buildAuditEvent(o: StepOutcomes): AuditEvent {
       case "live":
         event.verdict = "live";
         event.clientId = verify.clientId;
+        event.org = verify.org;
         break;
       case "dead":
         event.verdict = "dead";

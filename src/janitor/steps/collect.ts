@@ -1,4 +1,5 @@
 import type { AuditEvent } from "../../audit/index.js";
+import type { CandidateClientId } from "../../contracts/verdict.js";
 import { KeywardError } from "../../core/errors.js";
 import { registerSecret } from "../../core/redact.js";
 import type { AlertLocation } from "../../github/index.js";
@@ -19,8 +20,8 @@ export type CollectOutcome =
       kind: "collected";
       /** The leaked secret (registered for redaction), undefined when the alert carried none. */
       secret: string | undefined;
-      /** Candidate client ids, strongest first, canonical case. */
-      candidates: string[];
+      /** Candidate client ids with their provenance, strongest first, canonical case. */
+      candidates: CandidateClientId[];
       authorEmail?: string;
       alert?: AlertState;
       facts: Omit<LeakFacts, "clientId">;
@@ -46,7 +47,8 @@ async function collectOrThrow(ctx: DeliveryContext): Promise<CollectOutcome> {
     return {
       kind: "collected",
       secret: f.secret,
-      candidates: [f.client_id],
+      // The scanner's pairing (it posts only pairs it found live): a candidate, not a proof.
+      candidates: [{ clientId: f.client_id.toLowerCase(), provenance: "nearby" }],
       ...(f.author_email ? { authorEmail: f.author_email } : {}),
       facts: { repository: item.repository, path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) },
       location: { type: "keyward_finding", path: f.path, line: f.line, ...(f.commit ? { commit: f.commit } : {}) },
@@ -100,7 +102,8 @@ async function collectOrThrow(ctx: DeliveryContext): Promise<CollectOutcome> {
   return {
     kind: "collected",
     secret,
-    candidates: mergeCandidates([...near, ...inFiles]),
+    // UUIDs near the secret in its own file or text, then in the commit's other files; the engine tries them first.
+    candidates: mergeCandidates([...near, ...inFiles]).map((clientId) => ({ clientId, provenance: near.some((ids) => ids.includes(clientId)) ? "nearby" : "input" })),
     ...(authorEmail ? { authorEmail } : {}),
     alert: { state: alert.state, resolution: alert.resolution },
     facts: { repository: item.repository, ...(path ? { path } : {}), ...(line ? { line } : {}), ...(commit ? { commit } : {}), ...(alert.html_url ? { alertUrl: alert.html_url } : {}) },

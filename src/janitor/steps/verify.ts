@@ -1,47 +1,72 @@
+import { createHash } from "node:crypto";
+import type { CandidateClientId } from "../../contracts/verdict.js";
 import { checkCredentials } from "../../genesys/index.js";
-import { decideVerdict, type Verdict } from "../decide.js";
+import type { Logger } from "../../core/log.js";
+import { createLivenessEngine, DEFAULT_ORG_NAME, type EngineOrg, type LivenessQuery, type LivenessVerdict } from "../../liveness/index.js";
+import { alreadyContained, type Verdict } from "../decide.js";
 import type { ProcessorDeps } from "../processor.js";
 import type { AlertState } from "./collect.js";
 import type { DeliveryContext } from "./context.js";
 
-/** One candidate's verdict. */
-export interface CandidateVerdict {
-  clientId: string;
-  verdict: Verdict;
-}
-
 /**
- * The verify seam: is `secret` live with one of `candidates` (tried in order)? Returns the verdicts it reached, in
- * candidate order; it may stop at the first `live`. The default is the token grant with bounded retries
- * ({@link checkWithRetries}); the liveness engine (src/liveness/) plugs in here.
+ * The verify seam: is `secret` live, and for which client of which org? The liveness engine (src/liveness/)
+ * answers — the same engine as `keyward audit-state` and `keyward scan --verify`: the candidates, strongest first,
+ * then every active client-credentials client of the org; `dead` only with a proof (README "What proves a secret
+ * dead"). One engine per delivery: its cache is the delivery's.
  */
-export type Verifier = (secret: string, candidates: readonly string[]) => Promise<CandidateVerdict[]>;
+export type Verifier = (query: LivenessQuery) => Promise<LivenessVerdict>;
 
 /** Step 2's outcome. */
 export type VerifyOutcome =
-  /** No client id to try the secret with. */
+  /** No client id to try the secret with, and no org to sweep. */
   | { kind: "unpaired" }
-  /** The pair authenticates: contain it. */
-  | { kind: "live"; clientId: string }
-  /** Every pair was refused. `alreadyContained`: the alert is resolved as revoked (a redelivery after containment). */
+  /** The pair authenticates: contain it. `org` is where it is live. */
+  | { kind: "live"; clientId: string; org: string }
+  /** Proven refused. `alreadyContained`: the alert is resolved as revoked (a redelivery after containment). */
   | { kind: "dead"; alreadyContained: boolean }
-  /** No pair proved live and at least one could not be checked. */
+  /** Not proven either way (a failed grant, a dormant client, nothing proven): a human alert, no destructive act. */
   | { kind: "unknown"; clientId: string | null };
 
-/** Step 2: trust but verify. Pure decision over what the verifier answered. */
-export async function verify(ctx: DeliveryContext, secret: string, candidates: readonly string[], alert: AlertState | undefined): Promise<VerifyOutcome> {
-  const answers = candidates.length ? await ctx.verifier(secret, candidates) : [];
-  const verdicts = answers.map((a) => a.verdict);
-  const decision = decideVerdict({ verdicts, ...(alert ? { alert } : {}) });
-  switch (decision.kind) {
+/** How many secrets proven live the janitor remembers the client of (the oldest are forgotten first). */
+export const PROVEN_PAIRS_BOUND = 10_000;
+
+/**
+ * The default verifier: a fresh engine per delivery (its cache is the delivery's) over the janitor's own org (its own
+ * client, which holds `oauth:client:view`) first, then the orgs of `KEYWARD_ORGS_FILE` (`more`, read once at
+ * start-up). A secret this janitor once proved live belongs to that client: a token grant proved the pair, which
+ * is as strong as the provider writing it as one. So a redelivery of a contained leak checks that client as a
+ * structural pair (refused while active: dead) instead of sweeping the whole org again.
+ */
+export function engineVerifier(genesys: Pick<ProcessorDeps["genesys"], "client">, options: { logger: Logger; sleep?: (ms: number) => Promise<void>; more?: readonly EngineOrg[] }): Verifier {
+  const proven = new Map<string, string>();
+  return async (query) => {
+    const own = genesys.client();
+    const orgs: EngineOrg[] = [{ name: DEFAULT_ORG_NAME, region: own.settings.region, settings: own.settings, client: () => genesys.client() }, ...(options.more ?? []).filter((o) => o.name !== DEFAULT_ORG_NAME)];
+    const key = createHash("sha256").update(query.secret).digest("hex");
+    const known = proven.get(key);
+    const candidates: CandidateClientId[] = known ? [{ clientId: known, provenance: "structural" }, ...query.candidates] : [...query.candidates];
+    const verdict = await createLivenessEngine({ orgs, logger: options.logger, ...(options.sleep ? { sleep: options.sleep } : {}) }).verify({ ...query, candidates });
+    if (verdict.verdict === "live") {
+      proven.delete(key);
+      proven.set(key, verdict.clientId);
+      if (proven.size > PROVEN_PAIRS_BOUND) proven.delete(proven.keys().next().value!);
+    }
+    return verdict;
+  };
+}
+
+/** Step 2: trust but verify, through the engine. */
+export async function verify(ctx: DeliveryContext, secret: string, candidates: readonly CandidateClientId[], alert: AlertState | undefined): Promise<VerifyOutcome> {
+  const verdict = await ctx.verifier({ secret, candidates });
+  switch (verdict.verdict) {
+    case "live":
+      return { kind: "live", clientId: verdict.clientId, org: verdict.org };
+    case "dead":
+      return { kind: "dead", alreadyContained: alreadyContained(alert) };
+    case "unknown":
+      return { kind: "unknown", clientId: verdict.clientId ?? candidates[0]?.clientId ?? null };
     case "unpaired":
       return { kind: "unpaired" };
-    case "live":
-      return { kind: "live", clientId: answers[decision.index]!.clientId };
-    case "dead":
-      return { kind: "dead", alreadyContained: decision.alreadyContained };
-    case "unknown":
-      return { kind: "unknown", clientId: answers.find((a) => a.verdict === "unknown")?.clientId ?? null };
   }
 }
 
@@ -53,7 +78,10 @@ export interface VerifyPolicy {
 
 export const DEFAULT_VERIFY_POLICY: VerifyPolicy = { attempts: 3, backoffMs: 1_000 };
 
-/** `checkCredentials` (its own short retries, token revoked) repeated a bounded number of rounds while `unknown`. */
+/**
+ * `checkCredentials` (its own short retries, token revoked) repeated a bounded number of rounds while `unknown`:
+ * containment's own check that the leaked pair is refused afterwards.
+ */
 export async function checkWithRetries(clientId: string, secret: string, deps: Pick<ProcessorDeps, "genesys" | "logger" | "verify">, sleep: (ms: number) => Promise<void>): Promise<Verdict> {
   const policy = deps.verify ?? DEFAULT_VERIFY_POLICY;
   const endpoints = deps.genesys.client().settings.endpoints;
@@ -68,17 +96,4 @@ export async function checkWithRetries(clientId: string, secret: string, deps: P
     if (round < policy.attempts) await sleep(Math.min(policy.backoffMs * 2 ** (round - 1), 10_000));
   }
   return verdict;
-}
-
-/** The default verifier: candidates one after the other until one is live. */
-export function sequentialVerifier(check: (clientId: string, secret: string) => Promise<Verdict>): Verifier {
-  return async (secret, candidates) => {
-    const out: CandidateVerdict[] = [];
-    for (const clientId of candidates) {
-      const verdict = await check(clientId, secret);
-      out.push({ clientId, verdict });
-      if (verdict === "live") break;
-    }
-    return out;
-  };
 }

@@ -77,6 +77,11 @@ export function createGenesysControl(core: GenesysEmulatorCore): GenesysControl 
       const client = store.authenticate(clientId, secret);
       return client !== undefined && client.state === "active" && client.authorizedGrantType === "CLIENT-CREDENTIALS";
     },
+    secretStatus(clientId, secret) {
+      const client = store.getClient(clientId);
+      const matches = client !== undefined && store.secretMatches(client, secret);
+      return { valid: this.isSecretValid(clientId, secret), matches, state: client ? client.state : "absent" };
+    },
   };
 }
 
@@ -84,7 +89,7 @@ export function createGenesysControl(core: GenesysEmulatorCore): GenesysControl 
  * The HTTP control API, relative to wherever the sandbox mounts it:
  * `POST /seed`, `GET /state`, `GET|PUT /limits`, `GET|PUT /settings`, `GET /clock`, `POST /clock`
  * (`{advanceMs}`), `GET|PUT|POST|DELETE /faults` (PUT replaces with an array, POST adds one rule), `POST /reset`,
- * `POST /secret-check` (`{clientId, secret}` → `{valid}`). Unknown → 404. README "Sandbox" documents the bodies.
+ * `POST /secret-check` (`{clientId, secret}` → `{valid, matches, state}`). Unknown → 404. README "Sandbox" documents the bodies.
  */
 export async function handleControlRequest(control: GenesysControl, method: string, path: string, body: unknown): Promise<ControlResponse> {
   const route = `${method.toUpperCase()} ${normalize(path)}`;
@@ -128,7 +133,7 @@ export async function handleControlRequest(control: GenesysControl, method: stri
       case "POST /secret-check": {
         const { clientId, secret } = (body ?? {}) as { clientId?: unknown; secret?: unknown };
         if (typeof clientId !== "string" || typeof secret !== "string") throw new ControlInputError("clientId and secret must be strings");
-        return ok({ valid: control.isSecretValid(clientId, secret) });
+        return ok(control.secretStatus(clientId, secret));
       }
       default:
         return { status: 404, body: { message: `No control route ${route}.`, code: "not.found", status: 404 } };

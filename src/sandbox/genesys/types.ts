@@ -139,6 +139,12 @@ export interface GenesysControl {
   reset(): void;
   /** Would this pair get a token right now: client exists, secret matches, state `active` (rate limits ignored). */
   isSecretValid(clientId: string, secret: string): boolean;
+  /**
+   * The truth about a pair, for tests that judge keyward's verdicts: `valid` as above; `matches` when `secret` is the
+   * client's current secret whatever its state (an inactive client's secret works again once re-activated);
+   * `state` of the client, `absent` when it does not exist (soft-deleted clients count as absent: they refuse).
+   */
+  secretStatus(clientId: string, secret: string): { valid: boolean; matches: boolean; state: OAuthClientState | "absent" };
 }
 
 export interface ControlResponse {

@@ -77,8 +77,11 @@ describe("the Genesys emulator's control API", () => {
 
   it("checks a secret over HTTP", async () => {
     const [c] = emulator.control.seed({ clients: [{ name: "c", secret: "s3cret-value" }] }).clients as [SeededClient];
-    expect((await control("POST", "/secret-check", { clientId: c.id, secret: "s3cret-value" })).body).toEqual({ valid: true });
-    expect((await control("POST", "/secret-check", { clientId: c.id, secret: "other" })).body).toEqual({ valid: false });
+    expect((await control("POST", "/secret-check", { clientId: c.id, secret: "s3cret-value" })).body).toEqual({ valid: true, matches: true, state: "active" });
+    expect((await control("POST", "/secret-check", { clientId: c.id, secret: "other" })).body).toEqual({ valid: false, matches: false, state: "active" });
+    const [dormant] = emulator.control.seed({ clients: [{ name: "d", secret: "d0rmant-value", state: "inactive" }] }).clients as [SeededClient];
+    expect((await control("POST", "/secret-check", { clientId: dormant.id, secret: "d0rmant-value" })).body).toEqual({ valid: false, matches: true, state: "inactive" });
+    expect((await control("POST", "/secret-check", { clientId: "00000000-0000-4000-8000-000000000000", secret: "d0rmant-value" })).body).toEqual({ valid: false, matches: false, state: "absent" });
   });
 
   it("resets to built-in roles, no clients, no tokens, startup limits, no faults and zero counters", async () => {
