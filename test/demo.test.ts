@@ -17,5 +17,6 @@ describe("npm start", () => {
     expect(stdout).toMatch(/\ndemo OK: /);
     for (const command of ["$ keyward audit-state", "$ keyward scan --git --verify", "$ keyward janitor serve"]) expect(stdout).toContain(command);
     expect(detect(stdout + stderr, loadRules())).toEqual([]);
-  });
+    // The run may take its 120 s on a loaded machine (execFile's timeout above); the test waits as long.
+  }, 150_000);
 });

@@ -10063,9 +10063,11 @@ var Transport = class {
     };
     const fields = { method: request.method, route: request.route, ...request.clientId !== void 0 ? { clientId: request.clientId } : {} };
     for (let attempt = 1; ; attempt++) {
-      if (this.now() >= this.deadline) throw new DeadlineError(ctx.operation);
-      if (this.gate.pausedUntil > this.deadline) throw new DeadlineError(ctx.operation);
+      const notAfter = Math.min(this.deadline, request.notAfter ?? Number.POSITIVE_INFINITY);
+      if (this.now() >= notAfter) throw new DeadlineError(ctx.operation);
+      if (this.gate.pausedUntil > notAfter) throw new DeadlineError(ctx.operation);
       await this.gate.acquire();
+      request.beforeSend?.();
       const started = this.now();
       let failure;
       let error;
@@ -10260,7 +10262,9 @@ var ApiClient = class {
           ...call.idempotent !== void 0 ? { idempotent: call.idempotent } : {},
           ...call.clientId !== void 0 ? { clientId: call.clientId } : {},
           ...call.ambiguousHint !== void 0 ? { ambiguousHint: call.ambiguousHint } : {},
-          ...call.acceptStatus !== void 0 ? { acceptStatus: call.acceptStatus } : {}
+          ...call.acceptStatus !== void 0 ? { acceptStatus: call.acceptStatus } : {},
+          ...call.notAfter !== void 0 ? { notAfter: call.notAfter } : {},
+          ...call.beforeSend !== void 0 ? { beforeSend: call.beforeSend } : {}
         });
       } catch (err) {
         const stale = err instanceof GenesysApiError && err.status === 401 && err.code !== void 0 && STALE_TOKEN_CODES.has(err.code);
@@ -10432,7 +10436,11 @@ var OAuthClientsApi = class {
    * `secret`. The new value is registered for redaction before anything else is done with the response. Throws
    * when the response has no secret: the old secret is then most likely invalid already.
    */
-  async regenerateSecret(clientId) {
+  /**
+   * `options.notAfter` / `options.beforeSend` (see TransportRequest) let a rotation refuse to send the regenerate
+   * once it may no longer start one (a signal, too little time left after a rate-limit pause).
+   */
+  async regenerateSecret(clientId, options = {}) {
     const ambiguousHint = `The secret of OAuth client ${clientId} may have been regenerated without keyward seeing the new value: check whether the current secret still authenticates before regenerating again; if it does not, regenerate deliberately and store the result.`;
     const response = await this.api.call({
       method: "POST",
@@ -10440,7 +10448,9 @@ var OAuthClientsApi = class {
       params: { clientId },
       clientId,
       idempotent: false,
-      ambiguousHint
+      ambiguousHint,
+      ...options.notAfter !== void 0 ? { notAfter: options.notAfter } : {},
+      ...options.beforeSend !== void 0 ? { beforeSend: options.beforeSend } : {}
     });
     const body = response.body;
     const secret = body !== void 0 && body !== null && typeof body === "object" ? takeSecret(body, clientId) : void 0;
@@ -10874,7 +10884,7 @@ function parseStoredCredentials(text2) {
   return v;
 }
 
-// src/rotation/wire.ts
+// src/secrets/admin-credentials.ts
 function gatewayToEnv(gateway) {
   if (!gateway) return {};
   return {
@@ -10885,6 +10895,9 @@ function gatewayToEnv(gateway) {
     ...gateway.pathValue ? { GENESYSCLOUD_GATEWAY_PATH_VALUE: gateway.pathValue } : {}
   };
 }
+
+// src/rotation/wire.ts
+var ROTATION_CHECK_POLICY = Object.freeze({ maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1e3, maxRetryAfterSeconds: 2, jitter: "full" });
 
 // src/liveness/orgs.ts
 var ORGS_FILE_ENV = "KEYWARD_ORGS_FILE";

@@ -12,12 +12,12 @@ export interface StepRun {
 }
 
 /**
- * Runs `script` as a GitHub Actions `run:` step does: `bash -e {0}` started by a process named `Runner.Worker`,
- * whose stdout is a pipe the runner process itself reads (a FIFO here, so the runner's end has a path). `$KEYWARD`
- * runs the built keyward. What the step writes to its stdout comes back as `stdout`; a step that pipes or
+ * Runs `argv` (a step's shell) as the GitHub Actions runner starts a step: from a process named `Runner.Worker`, with
+ * stdout a pipe the runner process itself reads (a FIFO here, so the runner's end has a path), stderr collected.
+ * keyward's `--github-output` accepts exactly this stdout (src/rotation/github-output.ts); a step that pipes or
  * redirects keyward's stdout elsewhere (`| tee`, `> /dev/null`) decides for itself what reaches the runner.
  */
-export async function runActionsStep(script: string, env: Record<string, string | undefined>, options: { timeoutMs?: number } = {}): Promise<StepRun> {
+export async function runUnderActionsRunner(argv: string[], options: { cwd?: string; env: Record<string, string | undefined>; timeoutMs?: number }): Promise<StepRun> {
   const dir = await mkdtemp(join(tmpdir(), "keyward-runner-"));
   const runner = `
     const { spawn, execFileSync } = await import("node:child_process");
@@ -28,7 +28,8 @@ export async function runActionsStep(script: string, env: Record<string, string 
     const reading = fs.promises.open(fifo, "r");
     const writeFd = fs.openSync(fifo, "w");
     const readHandle = await reading;
-    const step = spawn("bash", ["-e", "-c", process.env.__STEP_SCRIPT], { env: JSON.parse(process.env.__STEP_ENV), stdio: ["ignore", writeFd, "pipe"], cwd: process.env.__RUNNER_DIR });
+    const [command, ...args] = JSON.parse(process.env.__STEP_ARGV);
+    const step = spawn(command, args, { env: JSON.parse(process.env.__STEP_ENV), stdio: ["ignore", writeFd, "pipe"], cwd: process.env.__STEP_CWD });
     fs.closeSync(writeFd);
     let stdout = "";
     let stderr = "";
@@ -38,9 +39,9 @@ export async function runActionsStep(script: string, env: Record<string, string 
     await drained;
     process.stdout.write(JSON.stringify({ code, stdout, stderr }));
   `;
-  const stepEnv = { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_ACTIONS: "true", KEYWARD: `${process.execPath} -- ${KEYWARD_BIN}`, ...env };
+  const stepEnv = Object.fromEntries(Object.entries(options.env).filter(([, v]) => v !== undefined));
   const child = spawn(process.execPath, ["--input-type=module", "-e", runner], {
-    env: { PATH: process.env.PATH, __RUNNER_DIR: dir, __STEP_SCRIPT: script, __STEP_ENV: JSON.stringify(stepEnv) },
+    env: { PATH: process.env.PATH, __RUNNER_DIR: dir, __STEP_ARGV: JSON.stringify(argv), __STEP_ENV: JSON.stringify(stepEnv), __STEP_CWD: options.cwd ?? dir },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";
@@ -55,4 +56,10 @@ export async function runActionsStep(script: string, env: Record<string, string 
   clearTimeout(killer);
   if (!out) throw new Error(`the fake runner failed: ${err}`);
   return JSON.parse(out) as StepRun;
+}
+
+/** Runs `script` as a `run:` step (`bash -e`) under the runner; `$KEYWARD` runs the built keyward. */
+export function runActionsStep(script: string, env: Record<string, string | undefined>, options: { timeoutMs?: number } = {}): Promise<StepRun> {
+  const stepEnv = { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_ACTIONS: "true", KEYWARD: `${process.execPath} -- ${KEYWARD_BIN}`, ...env };
+  return runUnderActionsRunner(["bash", "-e", "-c", script], { env: stepEnv, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
 }

@@ -40,7 +40,8 @@ export async function startSandboxKit(): Promise<SandboxKit> {
   const logs: string[] = [];
   const minted = new Set<string>([sandbox.admin.secret, sandbox.janitor.secret]);
   const logger = () => createLogger({ level: "debug", write: (line) => logs.push(line) });
-  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: sandbox.awsCredentials, maxAttempts: 1 });
+  // Two attempts: a keep-alive socket the emulator closed while a test waited is retried, not a test failure.
+  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: sandbox.awsCredentials, maxAttempts: 2 });
   const store = (options: { maxAttempts?: number } = {}) =>
     createSecretStore({
       client: new SecretsManagerClient({
