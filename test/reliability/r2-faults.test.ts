@@ -3,6 +3,7 @@ import { runKeyward, startKeyward } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
 import { addLeakAlert, alertPayload, createTaggedSecret, startJanitor, startStubs } from "../janitor/helpers/janitor-kit.js";
 import { canary, report } from "./report.js";
+import { waitFor } from "../genesys/helpers/fake-clock.js";
 
 /**
  * R2: faults at every step. Each case ends with its documented exit code, and a re-run converges with nothing lost
@@ -138,20 +139,26 @@ describe("R2 faults", () => {
     await kit.sm.send(new CreateSecretCommand({ Name: "r2/lambda-pause" }));
     expect((await runKeyward(["rotate", "--client-id", client.id, "--secret-id", "r2/lambda-pause"], kit.env)).code).toBe(0);
     const adminArn = (await kit.sm.send(new GetSecretValueCommand({ SecretId: kit.sandbox.secretNames.admin }))).ARN!;
+    const throttledBefore = kit.sandbox.genesys.control.state().requests["POST /api/v2/oauth/clients/{clientId}/secret"]?.["429"] ?? 0;
     kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", errorRate: 1, errorStatus: 429, retryAfterSeconds: 60, times: 1 });
-    kit.sandbox.secretsManager.control.setFaults({ throttle: true, operations: ["PutSecretValue"] });
-    const run = await invokeLambdaProcess(
+    const running = invokeLambdaProcess(
       LAMBDA_BUNDLES.rotation,
       { clients: [{ clientId: client.id, secretId: "r2/lambda-pause" }] },
       { KEYWARD_ADMIN_SECRET_ARN: adminArn, KEYWARD_ROTATE_ADMIN: "false", AWS_ENDPOINT_URL_SECRETS_MANAGER: kit.sandbox.secretsManager.url, AWS_REGION: kit.sandbox.region, AWS_ACCESS_KEY_ID: kit.sandbox.awsCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: kit.sandbox.awsCredentials.secretAccessKey },
       { timeoutMs: 88_000 },
     );
+    // Once the regenerate has met its 429, every store is throttled: a run that regenerates after the pause cannot
+    // store before the invocation's end.
+    await waitFor(() => (kit.sandbox.genesys.control.state().requests["POST /api/v2/oauth/clients/{clientId}/secret"]?.["429"] ?? 0) > throttledBefore, 60_000);
+    kit.sandbox.secretsManager.control.setFaults({ throttle: true, operations: ["PutSecretValue"] });
+    const run = await running;
     outputs.push(run.output);
     kit.sandbox.genesys.control.clearFaults();
     kit.sandbox.secretsManager.control.clearFaults();
     const works = await live(client.id, (await kit.stored("r2/lambda-pause")).clientSecret);
     report("R2", `Lambda, 429 asking for 60 s with 88 s left: ${run.killed ? "KILLED at its timeout" : `ended (${run.error ?? "ok"})`}, AWSCURRENT ${works}`);
     expect({ killed: run.killed, works }).toEqual({ killed: false, works: "live" });
+    expect(run.error).toMatch(/0 of 1 clients failed, 1 skipped for lack of time/);
   }, 120_000);
 
   it("an audit sink that is down never blocks containment", async () => {
