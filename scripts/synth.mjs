@@ -5,7 +5,8 @@
 // 2. clears the output directory (`--output`, else cdktf.json's `output`, default cdktf.out), so a JSON synth
 //    and an HCL synth never leave both `cdk.tf.json` and `cdk.tf` in a stack directory (Terraform would load
 //    both); a directory holding anything but cdktf output is refused, exit 2;
-// 3. runs `cdktf synth` with the given flags and exits with its code.
+// 3. runs `cdktf synth` with the given flags and exits with its code, with cdktf-cli's telemetry and version check
+//    off (CHECKPOINT_DISABLE=1 unless set): offline, cdktf-cli would print `getaddrinfo ENOTFOUND checkpoint-api…`.
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -40,5 +41,9 @@ if (existsSync(out) && readdirSync(out).some((entry) => !CDKTF_ENTRIES.has(entry
 }
 rmSync(out, { recursive: true, force: true });
 
-const synth = spawnSync(npx, ["--no-install", "cdktf", "synth", ...args], { cwd: project, stdio: "inherit" });
+const synth = spawnSync(npx, ["--no-install", "cdktf", "synth", ...args], {
+  cwd: project,
+  stdio: "inherit",
+  env: { ...process.env, CHECKPOINT_DISABLE: process.env.CHECKPOINT_DISABLE ?? "1" },
+});
 process.exit(synth.status ?? 1);

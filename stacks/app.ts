@@ -6,7 +6,8 @@ import { join, resolve } from "node:path";
 import type { StateBackendSettings } from "./backend.js";
 import { ClientsStack } from "./clients-stack.js";
 import type { KeywardStacksConfig } from "./config.js";
-import { JanitorStack, type JanitorStackSettings } from "./janitor-stack.js";
+import { UsageError } from "../src/core/errors.js";
+import { janitorDeclaredTwice, JanitorStack, type JanitorStackSettings } from "./janitor-stack.js";
 import { ScheduledRotationStack } from "./scheduled-rotation-stack.js";
 
 export interface KeywardStacks {
@@ -35,6 +36,12 @@ export function stackNames(config: KeywardStacksConfig): { clients: string; sche
 /** Adds keyward's stacks to `app`. */
 export function buildStacks(app: App, options: BuildStacksOptions): KeywardStacks {
   const names = stackNames(options.config);
+  const twice = options.janitor ? janitorDeclaredTwice(options.config, options.janitor) : [];
+  if (twice.length > 0) {
+    throw new UsageError(`the janitor stack creates the janitor's own client and role, and the clients configuration declares them again: ${twice.join(", ")}`, {
+      hint: "remove them from the clients configuration (the janitor stack manages its client, role and secret), or name the janitor differently (janitor settings clientName / namePrefix)",
+    });
+  }
   const clients = new ClientsStack(app, names.clients, { config: options.config, backend: options.backend });
   const janitor = options.janitor ? new JanitorStack(app, names.janitor, { config: options.config, backend: options.backend, janitor: options.janitor }) : undefined;
   const scheduledClients = janitor ? [...clients.scheduledClients, janitor.managedClient] : clients.scheduledClients;

@@ -4,6 +4,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider/index.js";
 import { UsageError } from "../src/core/errors.js";
 import { parsePolicy } from "../src/janitor/policy.js";
 import { AwsProvider } from "./bindings/aws/provider.js";
+import { DataAwsCallerIdentity } from "./bindings/aws/data-caller-identity.js";
 import { LambdaEventSourceMapping } from "./bindings/aws/lambda-event-source-mapping.js";
 import { LambdaFunctionUrl } from "./bindings/aws/lambda-function-url.js";
 import { LambdaPermission } from "./bindings/aws/lambda-permission.js";
@@ -16,6 +17,9 @@ import { keywardTags } from "./clients-stack.js";
 import type { KeywardStacksConfig } from "./config.js";
 import { JANITOR_RECEIVER_ENTRY, JANITOR_WORKER_ENTRY, JanitorLambda } from "./constructs/janitor-lambda.js";
 import { RotatedOauthClient, type ManagedClient } from "./constructs/rotated-oauth-client.js";
+import { RotationSchedule } from "./constructs/rotation-schedule.js";
+import { ADMIN_SECRET_ARN_ENV } from "../src/contracts/env-names.js";
+import { MANAGED_SECRET_PREFIX_ENV } from "../src/contracts/managed-secrets.js";
 import { janitorReceiverStatements, janitorWorkerStatements } from "./policies.js";
 
 /** The janitor's deployment settings. Everything has a default; only what differs needs saying. */
@@ -35,8 +39,20 @@ export interface JanitorStackSettings {
   readonly workerReservedConcurrency?: number;
   /** Seconds; default 900 (the worst case: every candidate `unknown` after the bounded retries, then a rotate). */
   readonly workerTimeout?: number;
-  /** Default 3. */
+  /** Tries of one delivery (SQS maxReceiveCount, and the worker's last try). Default 3. */
   readonly maxReceiveCount?: number;
+  /**
+   * The alert `secret_type` values that are Genesys secrets (`KEYWARD_GITHUB_SECRET_TYPES`), set on both Lambdas so
+   * the receiver and the worker agree. Default: keyward's own pattern names.
+   */
+  readonly githubSecretTypes?: readonly string[];
+  /** Email domains the committer's DM may go to (`KEYWARD_SLACK_DM_DOMAINS`); none: the fallback channel only. */
+  readonly slackDmDomains?: readonly string[];
+  /**
+   * How often the worker sweeps the managed secrets (every AWSCURRENT tried, a dead one rotated again: the repair of
+   * an interrupted containment). An EventBridge Scheduler expression; `false` for none. Default `rate(6 hours)`.
+   */
+  readonly sweepSchedule?: string | false;
   readonly logRetentionInDays?: number;
   readonly logLevel?: string;
   readonly bundleDir?: string;
@@ -46,6 +62,21 @@ export interface JanitorStackOptions {
   readonly config: KeywardStacksConfig;
   readonly backend: StateBackendSettings;
   readonly janitor?: JanitorStackSettings;
+}
+
+/**
+ * The janitor stack creates the janitor's own client and role: the clients configuration declaring them again would
+ * give the org two janitor clients and two roles. Names are compared without case, spaces or punctuation
+ * (`keyward janitor` is `keyward-janitor`). Returns what is declared twice; empty when nothing is.
+ */
+export function janitorDeclaredTwice(config: Pick<KeywardStacksConfig, "clients" | "roles">, settings: JanitorStackSettings): string[] {
+  const norm = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, "");
+  const clientName = settings.clientName ?? "keyward-janitor";
+  const taken = new Set([norm(clientName), norm(`${settings.namePrefix ?? "keyward-janitor"} (keyward)`)]);
+  return [
+    ...config.clients.filter((c) => taken.has(norm(c.name))).map((c) => `client "${c.name}"`),
+    ...config.roles.filter((r) => taken.has(norm(r.name))).map((r) => `role "${r.name}"`),
+  ];
 }
 
 /** The OAuth-client permissions the janitor needs, and nothing else: view (read a client), edit (regenerate, state), delete. */
@@ -135,8 +166,10 @@ export class JanitorStack extends TerraformStack {
       contentBasedDeduplication: false,
       deduplicationScope: "messageGroup",
       fifoThroughputLimit: "perMessageGroupId",
-      // AWS requires at least the function timeout; 6x is its recommendation for SQS-triggered functions.
-      visibilityTimeoutSeconds: workerTimeout * 6,
+      // AWS requires at least the function timeout. Not more than that plus a minute: a try that crashed (the
+      // runtime died) comes back after this; a try that asks to be retried sets its own, shorter wait
+      // (ChangeMessageVisibility), so a retry never waits hours.
+      visibilityTimeoutSeconds: workerTimeout + 60,
       messageRetentionSeconds: 345_600,
       sqsManagedSseEnabled: true,
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: s.maxReceiveCount ?? 3 }),
@@ -146,12 +179,13 @@ export class JanitorStack extends TerraformStack {
     // The policies are generated in one place (stacks/policies.ts), which the README's production guide renders too.
     const policyBase = { webhookSecretArn: this.webhookSecret.arn, queueArn: this.queue.arn, awsRegion: config.awsRegion, ...(config.secretKmsKeyArn ? { kmsKeyArn: config.secretKmsKeyArn } : {}) };
     const logLevel = s.logLevel ?? "info";
+    const secretTypesEnv: Record<string, string> = s.githubSecretTypes?.length ? { KEYWARD_GITHUB_SECRET_TYPES: s.githubSecretTypes.join(",") } : {};
     this.receiver = new JanitorLambda(this, "receiver", {
       functionName: `${prefix}-receiver`,
       description: "keyward janitor receiver: verifies GitHub deliveries and queues them",
       entry: JANITOR_RECEIVER_ENTRY,
       statements: janitorReceiverStatements(policyBase),
-      environment: { KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn, KEYWARD_JANITOR_QUEUE_URL: this.queue.url, KEYWARD_LOG_LEVEL: logLevel },
+      environment: { KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn, KEYWARD_JANITOR_QUEUE_URL: this.queue.url, KEYWARD_LOG_LEVEL: logLevel, ...secretTypesEnv },
       timeout: 10,
       memorySize: 256,
       logRetentionInDays: s.logRetentionInDays ?? 30,
@@ -172,9 +206,15 @@ export class JanitorStack extends TerraformStack {
       environment: {
         KEYWARD_WEBHOOK_SECRET_ARN: this.webhookSecret.arn,
         GITHUB_TOKEN_ARN: this.githubToken.arn,
-        SLACK_BOT_TOKEN_ARN: this.slackToken.arn,
-        KEYWARD_JANITOR_CREDENTIALS_ARN: this.janitorClient.secretArn,
+        // Slack is on only with a fallback channel (human alerts must have somewhere to go; the janitor refuses otherwise).
+        ...(s.slackFallbackChannel ? { SLACK_BOT_TOKEN_ARN: this.slackToken.arn } : {}),
+        [ADMIN_SECRET_ARN_ENV]: this.janitorClient.secretArn,
+        [MANAGED_SECRET_PREFIX_ENV]: config.secretNamePrefix,
+        KEYWARD_JANITOR_QUEUE_URL: this.queue.url,
+        KEYWARD_JANITOR_MAX_ATTEMPTS: String(s.maxReceiveCount ?? 3),
         KEYWARD_LOG_LEVEL: logLevel,
+        ...(s.slackDmDomains?.length ? { KEYWARD_SLACK_DM_DOMAINS: s.slackDmDomains.join(",") } : {}),
+        ...secretTypesEnv,
         ...(s.githubApiUrl ? { GITHUB_API_URL: s.githubApiUrl } : {}),
         ...(s.slackApiUrl ? { SLACK_API_URL: s.slackApiUrl } : {}),
         ...(s.slackFallbackChannel ? { KEYWARD_SLACK_FALLBACK_CHANNEL: s.slackFallbackChannel } : {}),
@@ -196,6 +236,18 @@ export class JanitorStack extends TerraformStack {
       scalingConfig: { maximumConcurrency: Math.max(2, s.workerReservedConcurrency ?? 2) },
       dependsOn: [this.worker.policy],
     });
+
+    // ---- the sweep: the repair of interrupted containments does not wait for a redelivery --------------------
+    if (s.sweepSchedule !== false) {
+      new RotationSchedule(this, "sweep", {
+        name: `${prefix}-sweep`,
+        functionArn: this.worker.function.arn,
+        input: JSON.stringify({ keyward: "sweep" }),
+        scheduleExpression: s.sweepSchedule ?? "rate(6 hours)",
+        description: "keyward janitor: sweep the managed secrets, rotate again any whose AWSCURRENT does not authenticate",
+        sourceAccount: new DataAwsCallerIdentity(this, "caller").accountId,
+      });
+    }
 
     // ---- the Function URL: auth NONE, the HMAC is the authentication ---------------------------------
     this.functionUrl = new LambdaFunctionUrl(this, "receiver-url", { functionName: this.receiver.function.functionName, authorizationType: "NONE" });

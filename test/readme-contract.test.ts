@@ -26,7 +26,8 @@ describe("the README's exit-code table", () => {
 
   it("is the one the CLI's help summarises", async () => {
     const usage = await topLevelUsage();
-    for (const code of Object.values(ExitCode)) expect(usage).toContain(String(code));
+    const summary = usage.slice(usage.indexOf("Exit codes:"));
+    for (const code of Object.values(ExitCode)) expect(summary).toMatch(new RegExp(`(^|[^0-9])${code}([^0-9]|$)`));
   });
 });
 
@@ -44,5 +45,18 @@ describe("the README's rotate usage", () => {
     for (const name of ["KEYWARD_HTTP_TIMEOUT_SECONDS", "KEYWARD_DEADLINE_SECONDS", "KEYWARD_LOG_LEVEL", "KEYWARD_ALLOW_INSECURE_GATEWAY", "KEYWARD_ALLOW_INSECURE_AWS_ENDPOINT", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL"]) {
       expect(config).toContain(name);
     }
+  });
+});
+
+describe("the README's command-line section", () => {
+  it("lists every JSON report schema keyward prints", async () => {
+    const { REPORT_SCHEMAS } = await import("../src/contracts/report-schemas.js");
+    const cli = section(await readme(), "The command line");
+    for (const schema of Object.values(REPORT_SCHEMAS)) expect(cli).toContain(`\`${schema}\``);
+  });
+
+  it("spells the shared flags the way every command declares them", async () => {
+    const cli = section(await readme(), "The command line");
+    for (const flag of ["--format text|json", "--json", "--concurrency N", "--jobs", "--verify", "--no-verify", "--env-out"]) expect(cli).toContain(flag);
   });
 });

@@ -7436,35 +7436,59 @@ var OUTCOME_EXIT_CODES = {
 };
 
 // src/core/redact.ts
+import { AsyncLocalStorage } from "node:async_hooks";
 var MIN_SECRET_LENGTH = 6;
-var registered = /* @__PURE__ */ new Set();
-var byPrefix = /* @__PURE__ */ new Map();
-var unsorted = /* @__PURE__ */ new Set();
 var REDACTED = "[REDACTED]";
-function registerSecret(...values) {
-  for (const value of values) {
-    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.has(value)) continue;
-    registered.add(value);
+var SecretSet = class {
+  values = /* @__PURE__ */ new Set();
+  byPrefix = /* @__PURE__ */ new Map();
+  /** Lists appended to since they were last sorted (sorted on their next use). */
+  unsorted = /* @__PURE__ */ new Set();
+  add(value) {
+    if (this.values.has(value)) return;
+    this.values.add(value);
     const prefix = value.slice(0, MIN_SECRET_LENGTH);
-    const list = byPrefix.get(prefix);
-    if (!list) byPrefix.set(prefix, [value]);
+    const list = this.byPrefix.get(prefix);
+    if (!list) this.byPrefix.set(prefix, [value]);
     else {
       list.push(value);
-      unsorted.add(list);
+      this.unsorted.add(list);
     }
+  }
+  /** The longest registered value that starts at `i` in `text`. */
+  hitAt(text2, i) {
+    const list = this.byPrefix.get(text2.slice(i, i + MIN_SECRET_LENGTH));
+    if (!list) return void 0;
+    if (this.unsorted.delete(list)) list.sort((a, b) => b.length - a.length);
+    return list.find((value) => text2.startsWith(value, i));
+  }
+  clear() {
+    this.values.clear();
+    this.byPrefix.clear();
+    this.unsorted.clear();
+  }
+};
+var registered = new SecretSet();
+var scopes = new AsyncLocalStorage();
+function registerSecret(...values) {
+  const into = scopes.getStore() ?? registered;
+  for (const value of values) {
+    if (typeof value !== "string" || value.length < MIN_SECRET_LENGTH || registered.values.has(value)) continue;
+    into.add(value);
   }
 }
 function registerClientSecret(clientId, secret) {
   registerSecret(secret, Buffer.from(`${clientId}:${secret}`).toString("base64"));
 }
 function scrub(text2) {
-  if (registered.size === 0 || text2.length < MIN_SECRET_LENGTH) return text2;
+  const scope = scopes.getStore();
+  if (registered.values.size === 0 && !scope?.values.size || text2.length < MIN_SECRET_LENGTH) return text2;
   let out = "";
   let copied = 0;
   for (let i = 0; i + MIN_SECRET_LENGTH <= text2.length; ) {
-    const list = byPrefix.get(text2.slice(i, i + MIN_SECRET_LENGTH));
-    if (list && unsorted.delete(list)) list.sort((a, b) => b.length - a.length);
-    const hit = list?.find((value) => text2.startsWith(value, i));
+    const a = registered.hitAt(text2, i);
+    const b = scope?.hitAt(text2, i);
+    const hit = a === void 0 ? b : b === void 0 || a.length >= b.length ? a : b;
     if (hit === void 0) {
       i++;
       continue;
@@ -7539,8 +7563,7 @@ function parseBaseline(text2) {
     } catch (err) {
       throw new UsageError(`--baseline: not valid JSON (${err.message})`);
     }
-    const obj = doc;
-    values = Array.isArray(doc) ? doc : [...obj.fingerprints ?? [], ...(obj.findings ?? []).map((f) => f.fingerprint)];
+    values = Array.isArray(doc) ? doc : baselineObject(doc);
   } else {
     values = trimmed.split(/\r?\n/).map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
   }
@@ -7550,6 +7573,26 @@ function parseBaseline(text2) {
     out.add(v);
   }
   return out;
+}
+var BASELINE_SHAPES = 'a keyward scan JSON report ({"schema": "keyward.scan/v2", "findings": [...]}), {"fingerprints": [...]}, a JSON list of fingerprints, or one fingerprint a line';
+function baselineObject(doc) {
+  if (doc === null || typeof doc !== "object") throw new UsageError(`--baseline: not a baseline (a JSON ${doc === null ? "null" : typeof doc})`, { hint: `give ${BASELINE_SHAPES}` });
+  const obj = doc;
+  if (obj.schema !== void 0 && !(typeof obj.schema === "string" && obj.schema.startsWith("keyward.scan/"))) {
+    throw new UsageError(`--baseline: a report of schema ${JSON.stringify(obj.schema)} is not a scan report`, { hint: `give ${BASELINE_SHAPES}` });
+  }
+  for (const key of ["findings", "fingerprints"]) {
+    if (obj[key] !== void 0 && !Array.isArray(obj[key])) throw new UsageError(`--baseline: "${key}" must be a list`, { hint: `give ${BASELINE_SHAPES}` });
+  }
+  if (obj.findings === void 0 && obj.fingerprints === void 0) {
+    const keys = Object.keys(obj).slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40)));
+    throw new UsageError(`--baseline: the JSON object has neither "findings" nor "fingerprints"${keys.length ? ` (its keys: ${keys.join(", ")})` : ""}`, { hint: `give ${BASELINE_SHAPES}` });
+  }
+  const findings = obj.findings ?? [];
+  for (const f of findings) {
+    if (f === null || typeof f !== "object" || !("fingerprint" in f)) throw new UsageError("--baseline: a finding in the report has no fingerprint", { hint: `give ${BASELINE_SHAPES}` });
+  }
+  return [...obj.fingerprints ?? [], ...findings.map((f) => f.fingerprint)];
 }
 async function readBaseline(path) {
   let text2;
@@ -9186,8 +9229,9 @@ async function* salvageCommit(repo, commit, stderr, done, onUnreadable) {
   if (!reported) onUnreadable({ commit, path: null, message: lastLine(stderr) });
 }
 function gitFailed(selection, result) {
-  return new UsageError(`git ${selection.kind === "staged" ? "diff --cached" : "log"} failed: ${lastLine(result.stderr) || `exit ${result.code}`}`, {
-    hint: selection.kind === "range" ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)" : "run inside a git repository, or pass its path"
+  const said = result.stderr.trim().split("\n").find((l) => l.startsWith("fatal:")) ?? (lastLine(result.stderr) || `exit ${result.code}`);
+  return new UsageError(`git ${selection.kind === "staged" ? "diff --cached" : "log"} failed: ${said}`, {
+    hint: selection.kind === "range" && !/not a git repository/.test(said) ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)" : "run inside a git repository, or pass its path"
   });
 }
 var PatchParser = class {
@@ -9876,6 +9920,15 @@ function quote(text2) {
 function permissionsIn(message) {
   return [...new Set(message?.match(/\b[a-zA-Z]+:[a-zA-Z*]+:[a-zA-Z*]+\b/g) ?? [])];
 }
+var OPERATION_PERMISSIONS = {
+  "GET /api/v2/oauth/clients": "oauth:client:view",
+  "POST /api/v2/oauth/clients": "oauth:client:add",
+  "GET /api/v2/oauth/clients/{clientId}": "oauth:client:view",
+  "PUT /api/v2/oauth/clients/{clientId}": "oauth:client:edit",
+  "DELETE /api/v2/oauth/clients/{clientId}": "oauth:client:delete",
+  "POST /api/v2/oauth/clients/{clientId}/secret": "oauth:client:edit",
+  "GET /api/v2/authorization/roles/{roleId}": "authorization:role:view"
+};
 function hintFor(reason, ctx, serverMessage) {
   switch (reason) {
     case "invalid-client":
@@ -9884,7 +9937,8 @@ function hintFor(reason, ctx, serverMessage) {
       return "The access token was refused: check GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET, and that GENESYSCLOUD_REGION is the region the client belongs to.";
     case "forbidden": {
       const permissions = permissionsIn(serverMessage);
-      const named = permissions.length > 0 ? permissions.join(" or ") : "named in the message (e.g. oauth:client:edit)";
+      const needed = OPERATION_PERMISSIONS[ctx.operation];
+      const named = permissions.length > 0 ? permissions.join(" or ") : needed ? `${needed} (what ${ctx.operation} needs)` : "named in the message (e.g. oauth:client:edit)";
       return `The admin OAuth client's role lacks the permission ${named}: add it to the role in Admin > Roles/Permissions (the admin client also needs every role it assigns to other clients).`;
     }
     case "not-found":
@@ -9913,11 +9967,14 @@ function permanentConnectHint(ctx) {
 
 // src/genesys/rate-gate.ts
 var DEFAULT_MAX_PAUSE_MS = 6e4;
+var ANNOUNCE_STEP_MS = 1e3;
 var MAX_TIMER_MS = 2147483647;
 var RateGate = class {
   now;
   sleep;
   until = 0;
+  /** The end of the pause listeners were last told about. */
+  announced = 0;
   maxPauseMs;
   listeners = /* @__PURE__ */ new Set();
   constructor(options = {}) {
@@ -9948,6 +10005,8 @@ var RateGate = class {
     const capped = Math.min(epochMs, this.now() + this.maxPauseMs);
     if (capped <= this.until) return;
     this.until = capped;
+    if (capped - Math.max(this.announced, this.now()) < ANNOUNCE_STEP_MS && this.announced > this.now()) return;
+    this.announced = capped;
     for (const listener of this.listeners) listener(capped, reason);
   }
   /** Applies the `inin-ratelimit-*` headers of a response. Returns true when it paused the gate. */
@@ -10528,7 +10587,9 @@ async function probeCredentials(clientId, secret, target, options = {}) {
   }
   logger.debug("genesys credential check", { clientId, result: "live" });
   if (options.revoke !== false && endpoints.apiBaseUrl !== void 0) {
-    await revokeToken(transport, endpoints.apiBaseUrl, accessToken, clientId, logger);
+    const apiBaseUrl = endpoints.apiBaseUrl;
+    if (options.deferRevoke) options.deferRevoke(() => revokeToken(transport, apiBaseUrl, accessToken, clientId, logger));
+    else await revokeToken(transport, apiBaseUrl, accessToken, clientId, logger);
   }
   return { status: "live" };
 }
@@ -11172,7 +11233,9 @@ function input(env, name) {
 function boolInput(env, name, fallback) {
   const value = input(env, name);
   if (value === void 0) return fallback;
-  return /^(true|yes|1|on)$/i.test(value);
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  throw new UsageError(`input ${name}: "${value.slice(0, 40)}" is not a boolean (YAML 1.2 core schema)`, { hint: `set ${name} to true or false (also accepted: True, TRUE, False, FALSE)` });
 }
 function setOutput(env, name, value) {
   if (!env.GITHUB_OUTPUT) return;

@@ -1,9 +1,10 @@
 /**
- * The janitor's audit event, one per processed delivery. Versioned: consumers match `schema`, and any change that
- * is not a pure addition of optional fields bumps the version. Never carries a secret, a token or anything from
+ * The janitor's audit event, one per processed delivery (one per try: a retried delivery writes one per attempt).
+ * Versioned: consumers match `schema`, and any change that is not a pure addition of optional fields bumps the
+ * version (v2: `kwf1_` fingerprints, `org`, new outcomes, `attempt`, `retryInMs`, `secretType`, `repaired`; v1 had
+ * `secretFingerprint` as `hmac-sha256:<16 hex>` under a key derived from the webhook secret). Never carries a secret, a token or anything from
  * which one can be recovered: the secret appears only as `secretFingerprint`, a short keyed HMAC.
  */
-/** v1 had `secretFingerprint` as `hmac-sha256:<16 hex>` under a key derived from the webhook secret. */
 export const AUDIT_SCHEMA = "keyward.janitor.audit/v2";
 
 export type AuditVerdict = "live" | "dead" | "unknown" | "none";
@@ -11,6 +12,14 @@ export type AuditAction = "rotate" | "revoke" | "disable" | "delete" | "none";
 export type AuditOutcome =
   /** The leaked secret was live and is now refused. */
   | "contained"
+  /** The containment took effect (the secret was regenerated, the client disabled or deleted) but the token endpoint has not confirmed the leaked pair refused yet: retried. */
+  | "unconfirmed"
+  /** The leaked secret was dead, but its client's managed secret did not authenticate (an interrupted containment): it was rotated again. */
+  | "repaired"
+  /** A human resolved the alert as false_positive / used_in_tests / wont_fix: the live secret was left alone and a human told. */
+  | "triaged"
+  /** Not a Genesys secret (`secret_type` is none of keyward's patterns): nothing was sent anywhere. */
+  | "ignored"
   /** dryRun: everything decided, nothing changed. */
   | "dry-run"
   /** Every candidate pair was refused: nothing changed (false positive, or already rotated). */
@@ -67,4 +76,12 @@ export interface AuditEvent {
   timings: AuditStepTimings;
   /** Step-prefixed reason slugs, e.g. `resolve:github-forbidden`. Never messages built from input. */
   errors: string[];
+  /** 1 for the first try of this delivery. */
+  attempt: number;
+  /** Set when the delivery will be tried again (its work is not done): in how many ms. Null when it is done. */
+  retryInMs: number | null;
+  /** The alert's `secret_type` (a scanner finding's rule id); null when unknown. */
+  secretType: string | null;
+  /** Managed secrets this delivery found dead and rotated again. */
+  repaired: string[];
 }

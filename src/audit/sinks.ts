@@ -21,9 +21,9 @@ export function splunkHecSink(url: string, token: string, fetchFn: FetchLike = f
     name: "splunk",
     async write(event) {
       const body = JSON.stringify({ time: Date.parse(event.time) / 1000, source: "keyward-janitor", sourcetype: "keyward:janitor:audit", event: JSON.parse(serialize(event)) });
-      const res = await fetchFn(url, { method: "POST", headers: { authorization: `Splunk ${token}`, "content-type": "application/json" }, body, signal: AbortSignal.timeout(3_000) });
+      const res = await fetchFn(url, { method: "POST", headers: { authorization: `Splunk ${token}`, "content-type": "application/json" }, body, redirect: "manual", signal: AbortSignal.timeout(3_000) });
       await res.arrayBuffer();
-      if (!res.ok) throw new Error(`splunk HEC answered ${res.status}`);
+      if (!res.ok) throw new Error(`splunk HEC answered ${res.status}${isRedirect(res) ? " (a redirect: not followed, the token stays here)" : ""}`);
     },
   };
 }
@@ -37,11 +37,19 @@ export function datadogSink(apiKey: string, url: string = DEFAULT_DATADOG_URL, f
     name: "datadog",
     async write(event) {
       const body = JSON.stringify([{ ddsource: "keyward", service: "keyward-janitor", ddtags: `schema:${event.schema},outcome:${event.outcome}`, message: serialize(event) }]);
-      const res = await fetchFn(url, { method: "POST", headers: { "dd-api-key": apiKey, "content-type": "application/json" }, body, signal: AbortSignal.timeout(3_000) });
+      const res = await fetchFn(url, { method: "POST", headers: { "dd-api-key": apiKey, "content-type": "application/json" }, body, redirect: "manual", signal: AbortSignal.timeout(3_000) });
       await res.arrayBuffer();
-      if (!res.ok) throw new Error(`datadog answered ${res.status}`);
+      if (!res.ok) throw new Error(`datadog answered ${res.status}${isRedirect(res) ? " (a redirect: not followed, the key stays here)" : ""}`);
     },
   };
+}
+
+/**
+ * Sinks never follow a redirect: their credential is a custom header (`DD-API-KEY`, `Authorization: Splunk`) that
+ * fetch would carry to wherever a 307 points, even another origin. A redirect is a failed write.
+ */
+function isRedirect(res: Response): boolean {
+  return res.type === "opaqueredirect" || (res.status >= 300 && res.status < 400);
 }
 
 /** Scrubbed twice: sensitive keys censored, registered secret values replaced. */

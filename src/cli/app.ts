@@ -26,7 +26,8 @@ export const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 /** The exit codes every command shares, summarised for the top-level usage (README "Exit codes" has the table). */
 const EXIT_SUMMARY = `Exit codes: 0 ok · 1 some clients failed (scan: findings; audit-state: a secret not proven dead) · 2 usage/configuration
             3 regenerated but not stored · 4 stored but verification failed · 5 conflict with a concurrent change
-            6 interrupted after finishing what was in flight · 129/130/143 stopped by SIGHUP/SIGINT/SIGTERM before any change`;
+            6 interrupted after finishing what was in flight · 7 scan incomplete (part of the history unreadable)
+            129/130/143 stopped by SIGHUP/SIGINT/SIGTERM before any change`;
 
 /** `keyward help`: every command's synopsis and summary, generated from the declarations. */
 export async function topLevelUsage(): Promise<string> {

@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
-import { writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describeError, KeywardError, UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { applyBaseline, readBaseline } from "../scan/baseline.js";
 import { failsScan } from "../scan/finding.js";
-import { repositoryFromRemote, type GitSelection } from "../scan/git.js";
+import { repositoryFromRemote, unknownRevisions, type GitSelection } from "../scan/git.js";
 import { checkJanitorUrl, postLiveFindings, WEBHOOK_SECRET_ENV } from "../scan/janitor.js";
 import { renderJson, renderSarif, renderText, summaryLine } from "../scan/report.js";
 import { defaultJobs, runScan, type ScanOutcome } from "../scan/scan.js";
@@ -119,7 +121,17 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   }
   const webhookSecret = io.env[WEBHOOK_SECRET_ENV];
   if (command.janitorUrl && !webhookSecret) throw new UsageError(`scan: --post-to-janitor needs ${WEBHOOK_SECRET_ENV}`, { hint: `set ${WEBHOOK_SECRET_ENV} to the janitor's webhook secret` });
+  // Everything that can be wrong with the command line is found before the scan, not after it.
+  if (command.output !== undefined) await checkWritable(command.output);
   const baseline = command.baseline === undefined ? new Set<string>() : await readBaseline(command.baseline);
+  if (command.git?.kind === "range") {
+    const missing = await unknownRevisions(command.paths[0] ?? process.cwd(), command.git.range);
+    if (missing.length > 0) {
+      throw new UsageError(`scan: unknown revision ${missing.map((r) => `"${r}"`).join(" and ")}: no commit, branch or tag of that name in this repository`, {
+        hint: "check the name (`git log --oneline`, `git branch -a`); in a shallow clone, fetch the history first (actions/checkout with fetch-depth: 0)",
+      });
+    }
+  }
 
   const progress = io.stderrIsTty ? (n: number) => io.stderr(`\rkeyward scan: ${n} scanned…`) : undefined;
   let outcome: ScanOutcome;
@@ -139,7 +151,11 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   }
 
   const report = render(command.format, outcome);
-  if (command.output) await writeFile(command.output, report, "utf8");
+  if (command.output) {
+    await writeFile(command.output, report, "utf8").catch((err: NodeJS.ErrnoException) => {
+      throw new UsageError(`scan: cannot write the report to ${command.output} (${err.code ?? err.message})`, { hint: "pick a writable --output path (its directory must exist)", cause: err });
+    });
+  }
   else io.stdout(report);
   if (command.output) io.stderr(`${summaryLine(outcome.findings, outcome.stats)}; report in ${command.output}\n`);
 
@@ -154,6 +170,19 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     }
   }
   return exit;
+}
+
+/** Refuses an --output path whose directory is missing or not writable, or that is a directory or a read-only file. */
+async function checkWritable(path: string): Promise<void> {
+  const refuse = (why: string) => new UsageError(`scan: cannot write the report to ${path}: ${why}`, { hint: "pick a writable --output path (its directory must exist); nothing was scanned" });
+  const existing = await stat(path).catch(() => undefined);
+  if (existing?.isDirectory()) throw refuse("it is a directory");
+  const target = existing ? path : dirname(resolve(path));
+  const dir = existing ? undefined : await stat(target).catch(() => undefined);
+  if (!existing && !dir?.isDirectory()) throw refuse(`the directory ${target} does not exist`);
+  await access(target, constants.W_OK).catch(() => {
+    throw refuse(existing ? "the file is not writable" : `the directory ${target} is not writable`);
+  });
 }
 
 function render(format: ScanCommand["format"], outcome: ScanOutcome): string {

@@ -25,6 +25,8 @@ export interface CheckCredentialsOptions {
   gate?: RateGate;
   /** Revoke the minted token with `DELETE /api/v2/tokens/me` (default true). */
   revoke?: boolean;
+  /** Revoke later: the revocation is handed to this callback instead of being awaited (a caller with a critical path runs it afterwards). */
+  deferRevoke?: (revoke: () => Promise<void>) => void;
 }
 
 /** Short and bounded: a check is a probe, and "unknown" is an acceptable answer. */
@@ -101,7 +103,9 @@ export async function probeCredentials(
   }
   logger.debug("genesys credential check", { clientId, result: "live" });
   if (options.revoke !== false && endpoints.apiBaseUrl !== undefined) {
-    await revokeToken(transport, endpoints.apiBaseUrl, accessToken, clientId, logger);
+    const apiBaseUrl = endpoints.apiBaseUrl;
+    if (options.deferRevoke) options.deferRevoke(() => revokeToken(transport, apiBaseUrl, accessToken, clientId, logger));
+    else await revokeToken(transport, apiBaseUrl, accessToken, clientId, logger);
   }
   return { status: "live" };
 }

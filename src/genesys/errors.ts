@@ -226,6 +226,17 @@ export function permissionsIn(message: string | undefined): string[] {
   return [...new Set(message?.match(/\b[a-zA-Z]+:[a-zA-Z*]+:[a-zA-Z*]+\b/g) ?? [])];
 }
 
+/** The permission each route keyward calls needs (reference §2), for a 403 whose message names none. */
+const OPERATION_PERMISSIONS: Readonly<Record<string, string>> = {
+  "GET /api/v2/oauth/clients": "oauth:client:view",
+  "POST /api/v2/oauth/clients": "oauth:client:add",
+  "GET /api/v2/oauth/clients/{clientId}": "oauth:client:view",
+  "PUT /api/v2/oauth/clients/{clientId}": "oauth:client:edit",
+  "DELETE /api/v2/oauth/clients/{clientId}": "oauth:client:delete",
+  "POST /api/v2/oauth/clients/{clientId}/secret": "oauth:client:edit",
+  "GET /api/v2/authorization/roles/{roleId}": "authorization:role:view",
+};
+
 function hintFor(reason: GenesysErrorReason, ctx: RequestContext, serverMessage?: string): string {
   switch (reason) {
     case "invalid-client":
@@ -234,7 +245,8 @@ function hintFor(reason: GenesysErrorReason, ctx: RequestContext, serverMessage?
       return "The access token was refused: check GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET, and that GENESYSCLOUD_REGION is the region the client belongs to.";
     case "forbidden": {
       const permissions = permissionsIn(serverMessage);
-      const named = permissions.length > 0 ? permissions.join(" or ") : "named in the message (e.g. oauth:client:edit)";
+      const needed = OPERATION_PERMISSIONS[ctx.operation];
+      const named = permissions.length > 0 ? permissions.join(" or ") : needed ? `${needed} (what ${ctx.operation} needs)` : "named in the message (e.g. oauth:client:edit)";
       return `The admin OAuth client's role lacks the permission ${named}: add it to the role in Admin > Roles/Permissions (the admin client also needs every role it assigns to other clients).`;
     }
     case "not-found":

@@ -15,6 +15,8 @@ export interface RateGateOptions {
 export type PauseListener = (untilMs: number, reason: string) => void;
 
 export const DEFAULT_MAX_PAUSE_MS = 60_000;
+/** A pause extended by less than this is not announced again (the notice counts whole seconds). */
+const ANNOUNCE_STEP_MS = 1_000;
 /** setTimeout's ceiling; longer waits are taken in steps (and are capped long before this anyway). */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -25,12 +27,15 @@ const MAX_TIMER_MS = 2_147_483_647;
  * - `observe(headers)` after every response: when `inin-ratelimit-count` ≥ `inin-ratelimit-allowed`, new requests
  *   are held for `inin-ratelimit-reset` seconds. Genesys Cloud stopped sending these headers in 2021 (reference
  *   §8), so the shared budget works from 429 + `Retry-After` alone; the headers are still honoured when present.
- * Every pause is capped (`maxPauseMs`), whatever a header says.
+ * Every pause is capped (`maxPauseMs`), whatever a header says. `onPause` listeners hear of each pause once: the
+ * 429s of the other requests in flight extend it silently unless they push it a second or more further.
  */
 export class RateGate {
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private until = 0;
+  /** The end of the pause listeners were last told about. */
+  private announced = 0;
   private readonly maxPauseMs: number;
   private readonly listeners = new Set<PauseListener>();
 
@@ -66,6 +71,10 @@ export class RateGate {
     const capped = Math.min(epochMs, this.now() + this.maxPauseMs);
     if (capped <= this.until) return;
     this.until = capped;
+    // Every request in flight when a window fills gets its own 429 within a few ms: that is one pause, told once.
+    // Listeners hear of a new pause, or of one pushed at least a second past what they were told.
+    if (capped - Math.max(this.announced, this.now()) < ANNOUNCE_STEP_MS && this.announced > this.now()) return;
+    this.announced = capped;
     for (const listener of this.listeners) listener(capped, reason);
   }
 

@@ -1,6 +1,10 @@
-export { createGitHubClient, DEFAULT_GITHUB_API_URL, GITHUB_API_VERSION } from "./client.js";
+export { createGitHubClient, DEFAULT_GITHUB_API_URL, DEFAULT_MAX_RESPONSE_BYTES, GITHUB_API_VERSION, MAX_LOCATION_PAGES, normalizeApiUrl, toGitHubError } from "./client.js";
 export type { GitHubClient, GitHubClientOptions } from "./client.js";
 export { GitHubError } from "./errors.js";
-export { GITHUB_RETRY_POLICY, nextLink } from "./request.js";
-export type { FetchLike } from "./request.js";
+export type { GitHubFailureReason } from "./errors.js";
+export { guardedFetch, REFUSAL_HEADER } from "./guarded-fetch.js";
+export type { FetchLike } from "./guarded-fetch.js";
+export { classifyRateLimit, SECONDARY_FALLBACK_SECONDS } from "./rate-limit.js";
+export type { RateLimitSignal } from "./rate-limit.js";
+export { isRepositoryName } from "./repository.js";
 export type { AlertLocation, AlertUpdate, CommitInfo, SecretScanningAlert } from "./types.js";

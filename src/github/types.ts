@@ -5,6 +5,8 @@ export interface SecretScanningAlert {
   resolution?: string | null;
   secret?: string;
   secret_type?: string;
+  secret_type_display_name?: string;
+  created_at?: string;
   html_url?: string;
   validity?: string;
 }

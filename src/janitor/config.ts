@@ -1,11 +1,12 @@
-import { isLoopbackHost } from "../core/net.js";
-import { ADMIN_SECRET_ARN_ENV } from "../contracts/env-names.js";
 import { readFileSync } from "node:fs";
+import { ADMIN_SECRET_ARN_ENV, readEnvName } from "../contracts/env-names.js";
+import { fingerprintKeyFrom } from "../contracts/fingerprint.js";
+import { managedSecretPrefix, MANAGED_SECRET_PREFIX_ENV } from "../contracts/managed-secrets.js";
+import { isLoopbackHost } from "../core/net.js";
 import { KeywardError } from "../core/errors.js";
 import { registerSecret } from "../core/redact.js";
-import { fingerprintKeyFrom } from "../contracts/fingerprint.js";
 import { genesysSettingsFromEnv, type GenesysSettings } from "../genesys/index.js";
-import { DEFAULT_GITHUB_API_URL } from "../github/index.js";
+import { DEFAULT_GITHUB_API_URL, DEFAULT_MAX_RESPONSE_BYTES } from "../github/index.js";
 import { DEFAULT_SLACK_API_URL } from "../slack/index.js";
 import { DEFAULT_DATADOG_URL } from "../audit/index.js";
 import { JanitorConfigError } from "./errors.js";
@@ -27,8 +28,16 @@ export const JANITOR_ENV = {
   splunkToken: "KEYWARD_SPLUNK_HEC_TOKEN",
   datadogApiKey: "KEYWARD_DATADOG_API_KEY",
   datadogUrl: "KEYWARD_DATADOG_URL",
-  credentialsArn: "KEYWARD_JANITOR_CREDENTIALS_ARN",
+  /** The credential document of the janitor's own Genesys client (src/contracts/env-names.ts). */
+  credentialsArn: ADMIN_SECRET_ARN_ENV,
   policyFile: "KEYWARD_POLICY_FILE",
+  managedPrefix: MANAGED_SECRET_PREFIX_ENV,
+  secretTypes: "KEYWARD_GITHUB_SECRET_TYPES",
+  slackDmDomains: "KEYWARD_SLACK_DM_DOMAINS",
+  maxResponseBytes: "KEYWARD_GITHUB_MAX_RESPONSE_BYTES",
+  maxAttempts: "KEYWARD_JANITOR_MAX_ATTEMPTS",
+  budgetSeconds: "KEYWARD_JANITOR_DELIVERY_BUDGET_SECONDS",
+  concurrency: "KEYWARD_JANITOR_CONCURRENCY",
   /** Further orgs the engine proves verdicts in (README "Several orgs"); the janitor's own client is always one. */
   orgsFile: "KEYWARD_ORGS_FILE",
   /** The key of the audit event's `kwf1_` fingerprint (README "Fingerprints"). */
@@ -40,26 +49,61 @@ export const JANITOR_ENV = {
 /** A value given directly, or the ARN of a Secrets Manager secret holding it (read at run time). */
 export type SecretSource = { value: string } | { arn: string };
 
+/**
+ * The `secret_type` (or `secret_type_display_name`) values of keyward's own patterns: the names `keyward patterns
+ * --format github` exports (test/janitor/config.test.ts keeps them in step) and the slug the sandbox uses. GitHub has
+ * not documented the `secret_type` of a custom-pattern alert, so both fields are matched.
+ */
+export const DEFAULT_GITHUB_SECRET_TYPES: readonly string[] = [
+  "keyward_genesys_client_secret",
+  "Genesys Cloud OAuth client secret (after a client-secret key)",
+  "Genesys Cloud OAuth client secret (after its client id, double-quoted)",
+  "Genesys Cloud OAuth client secret (after its client id, single-quoted)",
+  "Genesys Cloud OAuth client secret (after its client id, curl-u)",
+  "Genesys Cloud OAuth client secret (after its client id, curl-user)",
+  "Genesys Cloud OAuth client secret (after its client id, url-encoded)",
+  "Genesys Cloud OAuth client credentials (HTTP Basic)",
+  // Names an earlier export used: alerts raised by those patterns are still Genesys secrets.
+  "Genesys Cloud OAuth client secret (Genesys name before)",
+  "Genesys Cloud OAuth client secret (Genesys name after)",
+];
+
+/** The least a webhook secret may be: GitHub lets any string through, keyward does not. */
+export const MIN_WEBHOOK_SECRET_LENGTH = 16;
+
 export interface JanitorConfig {
   webhook: { current: string; previous?: string } | { arn: string };
-  github: { token: SecretSource; apiUrl: string };
-  slack?: { token: SecretSource; apiUrl: string; fallbackChannel?: string };
+  github: { token: SecretSource; apiUrl: string; maxResponseBytes: number };
+  /** Slack on: a fallback channel is required (human alerts must have somewhere to go); DMs only to these domains. */
+  slack?: { token: SecretSource; apiUrl: string; fallbackChannel: string; dmDomains: readonly string[] };
+  /** Which alerts are Genesys secrets (compared without case). */
+  secretTypes: readonly string[];
+  /** `KEYWARD_MANAGED_SECRET_PREFIX`: managed secrets are named under it **and** tagged. */
+  managedPrefix: string;
+  /** Tries of one delivery before a human is told and it is dropped from the queue. */
+  maxAttempts: number;
+  /** How long one delivery may take in `serve` (rate-limit waits that would run past it are retried later instead). */
+  deliveryBudgetMs: number;
+  /** Deliveries processed at once in `serve`. */
+  concurrency: number;
+  /** `KEYWARD_FINGERPRINT_KEY`, or keyward's public default. */
+  fingerprintKey: string;
+  /** `KEYWARD_ORGS_FILE`: more orgs to prove a verdict in, besides the janitor's own. */
+  orgsFile?: string;
   splunk?: { url: string; token: string };
   datadog?: { apiKey: string; url: string };
   genesys: { settings: GenesysSettings } | { credentialsArn: string };
   policy: JanitorPolicy;
   queueUrl?: string;
-  /** `KEYWARD_FINGERPRINT_KEY`, or keyward's public default. */
-  fingerprintKey: string;
-  /** `KEYWARD_ORGS_FILE`: more orgs to prove a verdict in, besides the janitor's own. */
-  orgsFile?: string;
 }
 
 type Env = Record<string, string | undefined>;
 
 export interface LoadOptions {
-  /** Lambdas: the Genesys credentials come only from KEYWARD_JANITOR_CREDENTIALS_ARN. */
+  /** Lambdas: the Genesys credentials come only from KEYWARD_ADMIN_SECRET_ARN. */
   lambda?: boolean;
+  /** Where deprecation lines go (default: nowhere). */
+  warn?: (line: string) => void;
   /** The receiver Lambda needs only the webhook secret and the queue. */
   receiverOnly?: boolean;
   readFile?: (path: string) => string;
@@ -84,16 +128,34 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
     if (v !== undefined && !ARN.test(v)) problems.push(`${name} must be a Secrets Manager secret ARN`);
     return v;
   };
+  /** A URL in one spelling (scheme and host lower case, as URL parsing gives them), https or loopback http. */
   const url = (name: string, fallback: string) => {
     const v = read(name) ?? fallback;
     try {
       const u = new URL(v);
       if (u.protocol !== "https:" && !(u.protocol === "http:" && isLoopbackHost(u.hostname))) problems.push(`${name} must be an https URL (plain http only to loopback)`);
+      if (u.username || u.password) problems.push(`${name} must not carry credentials`);
+      return u.href;
     } catch {
       problems.push(`${name} is not a URL`);
     }
     return v;
   };
+  const positiveInt = (name: string, fallback: number, max: number) => {
+    const v = read(name);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      problems.push(`${name} must be a whole number from 1 to ${max}`);
+      return fallback;
+    }
+    return n;
+  };
+  const list = (name: string) =>
+    (read(name) ?? "")
+      .split(",")
+      .map((x) => x.trim())
+      .filter(Boolean);
   const source = (valueName: string, arnName: string, required: boolean): SecretSource | undefined => {
     const value = secretVar(valueName);
     const arn = arnVar(arnName);
@@ -114,7 +176,8 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
   if (current && webhookArn) problems.push(`set ${E.webhookSecret} or ${E.webhookSecretArn}, not both`);
   else if (previous && !current) problems.push(`${E.webhookSecretPrevious} is set without ${E.webhookSecret}`);
   else if (current) {
-    if (current.length < 16) problems.push(`${E.webhookSecret} is too short (use at least 16 random characters)`);
+    if (current.length < MIN_WEBHOOK_SECRET_LENGTH) problems.push(`${E.webhookSecret} is too short (use at least ${MIN_WEBHOOK_SECRET_LENGTH} random characters)`);
+    if (previous && previous.length < MIN_WEBHOOK_SECRET_LENGTH) problems.push(`${E.webhookSecretPrevious} is too short (use at least ${MIN_WEBHOOK_SECRET_LENGTH} random characters)`);
     webhook = { current, ...(previous ? { previous } : {}) };
   } else if (webhookArn) webhook = { arn: webhookArn };
   else problems.push(`${E.webhookSecret} (or ${E.webhookSecretArn}) is required`);
@@ -123,7 +186,20 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
   if (options.receiverOnly) {
     if (!queueUrl) problems.push(`${E.queueUrl} is required by the receiver Lambda`);
     if (problems.length) throw new JanitorConfigError(problems);
-    return { webhook: webhook!, github: { token: { value: "" }, apiUrl: DEFAULT_GITHUB_API_URL }, genesys: { credentialsArn: "" }, policy: DEFAULT_POLICY, ...(queueUrl ? { queueUrl } : {}), fingerprintKey: fingerprintKeyFrom(env) };
+    const secretTypes = list(E.secretTypes);
+    return {
+      webhook: webhook!,
+      github: { token: { value: "" }, apiUrl: DEFAULT_GITHUB_API_URL, maxResponseBytes: DEFAULT_MAX_RESPONSE_BYTES },
+      genesys: { credentialsArn: "" },
+      policy: DEFAULT_POLICY,
+      secretTypes: secretTypes.length ? secretTypes : DEFAULT_GITHUB_SECRET_TYPES,
+      managedPrefix: managedSecretPrefix(env),
+      maxAttempts: 1,
+      deliveryBudgetMs: 0,
+      concurrency: 1,
+      ...(queueUrl ? { queueUrl } : {}),
+      fingerprintKey: fingerprintKeyFrom(env),
+    };
   }
 
   const githubToken = source(E.githubToken, E.githubTokenArn, true);
@@ -133,6 +209,10 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
   const slackApiUrl = url(E.slackApiUrl, DEFAULT_SLACK_API_URL);
   const fallbackChannel = read(E.slackFallbackChannel);
   if (fallbackChannel && !slackToken) problems.push(`${E.slackFallbackChannel} is set but ${E.slackToken} (or ${E.slackTokenArn}) is not`);
+  if (slackToken && !fallbackChannel) problems.push(`${E.slackFallbackChannel} is required when Slack is on (human alerts go there; without it they would be dropped)`);
+  const dmDomains = list(E.slackDmDomains).map((d) => d.toLowerCase().replace(/^@/, ""));
+  for (const d of dmDomains) if (!/^[a-z0-9.-]+\.[a-z]{2,}$/.test(d)) problems.push(`${E.slackDmDomains}: "${d}" is not a domain name`);
+  if (dmDomains.length && !slackToken) problems.push(`${E.slackDmDomains} is set but ${E.slackToken} (or ${E.slackTokenArn}) is not`);
 
   const splunkUrl = read(E.splunkUrl);
   const splunkToken = secretVar(E.splunkToken);
@@ -144,8 +224,8 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
   if (datadogUrl) url(E.datadogUrl, datadogUrl);
 
   let genesys: JanitorConfig["genesys"] | undefined;
-  // KEYWARD_ADMIN_SECRET_ARN (src/contracts/env-names.ts), the old name still read (a bridge until issue 16's switch lands).
-  const credentialsArn = arnVar(read(ADMIN_SECRET_ARN_ENV) ? ADMIN_SECRET_ARN_ENV : E.credentialsArn);
+  const credentialsArn = readEnvName(env, E.credentialsArn, options.warn);
+  if (credentialsArn !== undefined && !ARN.test(credentialsArn)) problems.push(`${E.credentialsArn} must be a Secrets Manager secret ARN`);
   const hasEnvCreds = read("GENESYSCLOUD_OAUTHCLIENT_ID") !== undefined || read("GENESYSCLOUD_OAUTHCLIENT_SECRET") !== undefined;
   if (credentialsArn) {
     if (hasEnvCreds) problems.push(`set GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET or ${E.credentialsArn}, not both`);
@@ -181,18 +261,29 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
     }
   }
 
+  const secretTypes = list(E.secretTypes);
+  const maxResponseBytes = positiveInt(E.maxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, 256 * 1024 * 1024);
+  const maxAttempts = positiveInt(E.maxAttempts, 5, 20);
+  const deliveryBudgetMs = positiveInt(E.budgetSeconds, 300, 3600) * 1000;
+  const concurrency = positiveInt(E.concurrency, 4, 64);
+
   if (problems.length) throw new JanitorConfigError(problems);
   return {
     webhook: webhook!,
-    github: { token: githubToken!, apiUrl: githubApiUrl },
-    ...(slackToken ? { slack: { token: slackToken, apiUrl: slackApiUrl, ...(fallbackChannel ? { fallbackChannel } : {}) } } : {}),
+    github: { token: githubToken!, apiUrl: githubApiUrl.replace(/\/+$/, ""), maxResponseBytes },
+    ...(slackToken && fallbackChannel ? { slack: { token: slackToken, apiUrl: slackApiUrl, fallbackChannel, dmDomains } } : {}),
+    secretTypes: secretTypes.length ? secretTypes : DEFAULT_GITHUB_SECRET_TYPES,
+    managedPrefix: managedSecretPrefix(env),
+    maxAttempts,
+    deliveryBudgetMs,
+    concurrency,
+    // A private key is kept out of every log line like a secret.
+    fingerprintKey: (secretVar(E.fingerprintKey), fingerprintKeyFrom(env)),
+    ...(read(E.orgsFile) ? { orgsFile: read(E.orgsFile)! } : {}),
     ...(splunkUrl && splunkToken ? { splunk: { url: splunkUrl, token: splunkToken } } : {}),
     ...(datadogKey ? { datadog: { apiKey: datadogKey, url: datadogUrl ?? DEFAULT_DATADOG_URL } } : {}),
     genesys: genesys!,
     policy,
     ...(queueUrl ? { queueUrl } : {}),
-    // A private key is kept out of every log line like a secret.
-    fingerprintKey: (secretVar(E.fingerprintKey), fingerprintKeyFrom(env)),
-    ...(read(E.orgsFile) ? { orgsFile: read(E.orgsFile)! } : {}),
   };
 }

@@ -12,6 +12,8 @@ export interface JanitorPolicy {
   dryRun: boolean;
   protectedClients: ReadonlySet<string>;
   clients: Readonly<Record<string, ClientPolicy>>;
+  /** Contain alerts a human resolved as false_positive / used_in_tests / wont_fix too (default false: triage is respected). */
+  overrideTriage?: boolean;
 }
 
 export const DEFAULT_POLICY: JanitorPolicy = Object.freeze({ dryRun: false, protectedClients: new Set<string>(), clients: {} });
@@ -22,7 +24,7 @@ const SECRET_ID = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|[
 /** Validates a parsed policy document; every problem is listed (never stops at the first). */
 export function parsePolicy(doc: unknown, where = "policy"): { policy: JanitorPolicy; problems: string[] } {
   const problems: string[] = [];
-  const policy: { defaultAction?: ContainAction; dryRun: boolean; protectedClients: Set<string>; clients: Record<string, ClientPolicy> } = {
+  const policy: { defaultAction?: ContainAction; dryRun: boolean; protectedClients: Set<string>; clients: Record<string, ClientPolicy>; overrideTriage?: boolean } = {
     dryRun: false,
     protectedClients: new Set(),
     clients: {},
@@ -30,7 +32,7 @@ export function parsePolicy(doc: unknown, where = "policy"): { policy: JanitorPo
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return { policy, problems: [`${where}: must be a JSON object`] };
   const d = doc as Record<string, unknown>;
   for (const key of Object.keys(d)) {
-    if (!["defaultAction", "dryRun", "protectedClients", "clients"].includes(key)) problems.push(`${where}: unknown field "${key}" (known: defaultAction, dryRun, protectedClients, clients)`);
+    if (!["defaultAction", "dryRun", "protectedClients", "clients", "overrideTriage"].includes(key)) problems.push(`${where}: unknown field "${key}" (known: defaultAction, dryRun, protectedClients, clients, overrideTriage)`);
   }
   if (d.defaultAction !== undefined) {
     if (CONTAIN_ACTIONS.includes(d.defaultAction as ContainAction)) policy.defaultAction = d.defaultAction as ContainAction;
@@ -39,6 +41,10 @@ export function parsePolicy(doc: unknown, where = "policy"): { policy: JanitorPo
   if (d.dryRun !== undefined) {
     if (typeof d.dryRun === "boolean") policy.dryRun = d.dryRun;
     else problems.push(`${where}: dryRun must be true or false`);
+  }
+  if (d.overrideTriage !== undefined) {
+    if (typeof d.overrideTriage === "boolean") policy.overrideTriage = d.overrideTriage;
+    else problems.push(`${where}: overrideTriage must be true or false`);
   }
   if (d.protectedClients !== undefined) {
     if (!Array.isArray(d.protectedClients)) problems.push(`${where}: protectedClients must be an array of client ids`);

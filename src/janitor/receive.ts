@@ -1,4 +1,5 @@
 import type { Logger } from "../core/log.js";
+import { withRedactionScope } from "../core/redact.js";
 import { DeliveryRejected, EnqueueFailed } from "./errors.js";
 import { verifySignature } from "./signature.js";
 import { classifyDelivery, groupIdOf, type WorkItem } from "./work-item.js";
@@ -30,6 +31,8 @@ export interface Enqueue {
 export interface ReceiverDeps {
   /** Current secret first, then the previous one while configured. */
   webhookSecrets(): Promise<readonly string[]>;
+  /** Alerts whose payload names another `secret_type` are acknowledged and ignored (src/janitor/config.ts). */
+  secretTypes?: readonly string[];
   enqueue: Enqueue;
   logger: Logger;
 }
@@ -47,7 +50,12 @@ export function respond(status: number, extra: Record<string, string> = {}): Del
  * action (`ping` and everything not acted on: 204) → shape (400) → queue (202; 503 when the queue is down).
  * Nothing but the queue is touched: no GitHub, Slack or Genesys call happens here.
  */
-export async function receiveDelivery(req: DeliveryRequest, deps: ReceiverDeps): Promise<DeliveryResponse> {
+export function receiveDelivery(req: DeliveryRequest, deps: ReceiverDeps): Promise<DeliveryResponse> {
+  // A finding's secret is registered while the request is handled, and forgotten with it.
+  return withRedactionScope(() => receiveInScope(req, deps));
+}
+
+async function receiveInScope(req: DeliveryRequest, deps: ReceiverDeps): Promise<DeliveryResponse> {
   try {
     return await route(req, deps);
   } catch (err) {
@@ -90,7 +98,7 @@ async function route(req: DeliveryRequest, deps: ReceiverDeps): Promise<Delivery
   const deliveryId = req.headers["x-github-delivery"];
   if (event === "ping") return respond(204);
   if (typeof deliveryId !== "string" || !/^[A-Za-z0-9-]{1,100}$/.test(deliveryId)) throw new DeliveryRejected(400, "delivery-id-missing");
-  const classified = classifyDelivery(event, deliveryId, payload);
+  const classified = classifyDelivery(event, deliveryId, payload, deps.secretTypes);
   if (classified.kind === "ignore") {
     deps.logger.debug("delivery ignored", { deliveryId, event: safeId(event) });
     return respond(204);

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { registerSecret } from "../core/redact.js";
+import { isRepositoryName } from "../github/repository.js";
 import { KEYWARD_FINDING_ACTION, KEYWARD_FINDING_EVENT, type KeywardFinding } from "../contracts/finding-event.js";
 
 /** The janitor acts on these `secret_scanning_alert` actions; `validated` is a re-check. */
@@ -17,24 +18,32 @@ export type WorkItem =
 
 export type Classified = { kind: "ignore" } | { kind: "invalid"; reason: string } | { kind: "work"; item: WorkItem };
 
-const REPO = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/;
-
-/** Pure: which deliveries are work, which are acknowledged and ignored (204), which are malformed (400). */
-export function classifyDelivery(event: string | undefined, deliveryId: string, payload: unknown): Classified {
+/**
+ * Pure: which deliveries are work, which are acknowledged and ignored (204), which are malformed (400). An alert whose
+ * payload names a `secret_type` outside `secretTypes` (another provider's secret) is ignored here already; the
+ * worker checks the type GitHub's REST answer gives again before anything reaches Genesys.
+ */
+export function classifyDelivery(event: string | undefined, deliveryId: string, payload: unknown, secretTypes?: readonly string[]): Classified {
   if (typeof payload !== "object" || payload === null || Array.isArray(payload)) return { kind: "invalid", reason: "payload-not-object" };
   const p = payload as Record<string, unknown>;
   const action = typeof p.action === "string" ? p.action : "";
   const repo = (p.repository as { full_name?: unknown } | null | undefined)?.full_name;
   if (event === ALERT_EVENT) {
     if (!ALERT_ACTIONS.has(action)) return { kind: "ignore" };
-    const n = (p.alert as { number?: unknown } | undefined)?.number;
-    if (typeof repo !== "string" || !REPO.test(repo)) return { kind: "invalid", reason: "repository-missing" };
+    const alert = p.alert as { number?: unknown; secret_type?: unknown; secret_type_display_name?: unknown } | undefined;
+    const n = alert?.number;
+    if (!isRepositoryName(repo)) return { kind: "invalid", reason: "repository-missing" };
     if (typeof n !== "number" || !Number.isInteger(n) || n < 1) return { kind: "invalid", reason: "alert-number-missing" };
+    if (secretTypes && typeof alert?.secret_type === "string") {
+      const types = secretTypes.map((t) => t.toLowerCase());
+      const named = [alert.secret_type, alert.secret_type_display_name].filter((t): t is string => typeof t === "string").map((t) => t.toLowerCase());
+      if (!named.some((t) => types.includes(t))) return { kind: "ignore" };
+    }
     return { kind: "work", item: { v: 1, deliveryId, event: ALERT_EVENT, action, repository: repo, alertNumber: n } };
   }
   if (event === KEYWARD_FINDING_EVENT) {
     if (action !== KEYWARD_FINDING_ACTION) return { kind: "ignore" };
-    if (repo !== null && repo !== undefined && (typeof repo !== "string" || !REPO.test(repo))) return { kind: "invalid", reason: "repository-malformed" };
+    if (repo !== null && repo !== undefined && !isRepositoryName(repo)) return { kind: "invalid", reason: "repository-malformed" };
     const f = p.finding as Record<string, unknown> | undefined;
     if (typeof f !== "object" || f === null) return { kind: "invalid", reason: "finding-missing" };
     if (typeof f.secret === "string") registerSecret(f.secret);

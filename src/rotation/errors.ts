@@ -1,5 +1,6 @@
 import { KeywardError } from "../core/errors.js";
 import { exitCodeOfOutcome, type Outcome } from "../core/exit-codes.js";
+import { SecretsError } from "../secrets/errors.js";
 
 /**
  * Exit 3: Genesys Cloud issued a new secret (the old one is already dead) but no copy reached Secrets Manager.
@@ -19,7 +20,7 @@ export class NotStoredError extends KeywardError {
         retryable: true,
         hint:
           what === "regenerated"
-            ? `re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretId}\` once Secrets Manager accepts writes again (${storeProblem(cause)}): it regenerates the secret and stores it (the unstored one is discarded)`
+            ? `re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretId}\` once Secrets Manager accepts writes again (${storeProblem(cause)}): it regenerates the secret and stores it (the unstored one is discarded)${configFix(cause)}`
             : `re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretId}\` once Genesys Cloud answers again (${genesysProblem(cause)}): it regenerates the secret and stores it`,
         cause,
       },
@@ -103,13 +104,17 @@ export function outcomeOfError(err: unknown): Outcome {
 /** What stopped the store, in a few words, for the fix line (never a value). */
 function storeProblem(cause: unknown): string {
   if (cause instanceof KeywardError) {
-    if (cause.reason === "secrets-access-denied") return "the AWS principal needs secretsmanager:PutSecretValue on it";
+    // Each Secrets Manager failure class words its own problem and fix (src/secrets/errors.ts).
+    if (cause instanceof SecretsError) return cause.problem;
     if (cause.reason === "interrupted") return "the run was aborted by a second signal";
-    if (cause.reason === "secrets-unavailable") return "it was unreachable: check AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER and the network";
-    if (cause.reason === "secrets-throttled") return "it was throttling";
     return cause.reason;
   }
   return "unknown failure";
+}
+
+/** A store failure that waiting will not cure (credentials, permissions, KMS) adds its own fix: "; first, …". */
+function configFix(cause: unknown): string {
+  return cause instanceof SecretsError && !cause.retryable && cause.hint ? `; first: ${cause.hint}` : "";
 }
 
 function genesysProblem(cause: unknown): string {

@@ -98,6 +98,8 @@ export function createGithubOutput(name: string, env: NodeJS.ProcessEnv, writeSt
       cause: err,
     });
   }
+  // A value is masked once: the rotation masks the new secret the moment it exists, and the hand-off masks what is at
+  // AWSCURRENT (usually the same value) before writing it; the runner needs each value only once.
   const masked = new Set<string>();
   return {
     mask(clientId, secret) {

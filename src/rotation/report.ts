@@ -77,7 +77,9 @@ export function formatTable(results: RotationResult[]): string {
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
   const ok = results.filter((r) => r.status === "rotated" || r.status === "dry-run").length;
   const skipped = results.filter((r) => r.status === "skipped").length;
-  return [line(header), ...rows.map(line), "", `${ok} succeeded, ${results.length - ok - skipped} failed${skipped ? `, ${skipped} skipped` : ""}`].join("\n");
+  // A dry run changed nothing: its clients "would rotate", they did not succeed at anything yet.
+  const dryRun = results.some((r) => r.status === "dry-run");
+  return [line(header), ...rows.map(line), "", `${ok} ${dryRun ? "would rotate (dry run)" : "succeeded"}, ${results.length - ok - skipped} failed${skipped ? `, ${skipped} skipped` : ""}`].join("\n");
 }
 
 /** Each failed or skipped client's message and fix (the terminal progress bar shows only counts). */

@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { appendActionsFile } from "../contracts/github-output.js";
 import { isAbsolute, join } from "node:path";
-import { describeError, exitCodeOf } from "../core/errors.js";
+import { describeError, exitCodeOf, UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import { registerSecret, scrub } from "../core/redact.js";
 import { applyBaseline, readBaseline } from "./baseline.js";
@@ -111,10 +111,16 @@ function input(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return value?.trim() ? value.trim() : undefined;
 }
 
-function boolInput(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
+/**
+ * A boolean input, read as `@actions/core`'s getBooleanInput reads one (YAML 1.2 core schema): exactly true, True,
+ * TRUE, false, False or FALSE. Anything else (`yes`, `1`, `on`) is an error, not a silent false.
+ */
+export function boolInput(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
   const value = input(env, name);
   if (value === undefined) return fallback;
-  return /^(true|yes|1|on)$/i.test(value);
+  if (["true", "True", "TRUE"].includes(value)) return true;
+  if (["false", "False", "FALSE"].includes(value)) return false;
+  throw new UsageError(`input ${name}: "${value.slice(0, 40)}" is not a boolean (YAML 1.2 core schema)`, { hint: `set ${name} to true or false (also accepted: True, TRUE, False, FALSE)` });
 }
 
 function setOutput(env: NodeJS.ProcessEnv, name: string, value: string): void {

@@ -18,8 +18,7 @@ export function parseBaseline(text: string): Set<string> {
     } catch (err) {
       throw new UsageError(`--baseline: not valid JSON (${(err as Error).message})`);
     }
-    const obj = doc as { findings?: Array<{ fingerprint?: unknown }>; fingerprints?: unknown[] };
-    values = Array.isArray(doc) ? doc : [...(obj.fingerprints ?? []), ...(obj.findings ?? []).map((f) => f.fingerprint)];
+    values = Array.isArray(doc) ? doc : baselineObject(doc);
   } else {
     values = trimmed.split(/\r?\n/).map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
   }
@@ -29,6 +28,29 @@ export function parseBaseline(text: string): Set<string> {
     out.add(v);
   }
   return out;
+}
+
+const BASELINE_SHAPES = 'a keyward scan JSON report ({"schema": "keyward.scan/v2", "findings": [...]}), {"fingerprints": [...]}, a JSON list of fingerprints, or one fingerprint a line';
+
+/** The fingerprints of a JSON object baseline; anything that is not one of the documented shapes is refused. */
+function baselineObject(doc: unknown): unknown[] {
+  if (doc === null || typeof doc !== "object") throw new UsageError(`--baseline: not a baseline (a JSON ${doc === null ? "null" : typeof doc})`, { hint: `give ${BASELINE_SHAPES}` });
+  const obj = doc as { schema?: unknown; findings?: unknown; fingerprints?: unknown };
+  if (obj.schema !== undefined && !(typeof obj.schema === "string" && obj.schema.startsWith("keyward.scan/"))) {
+    throw new UsageError(`--baseline: a report of schema ${JSON.stringify(obj.schema)} is not a scan report`, { hint: `give ${BASELINE_SHAPES}` });
+  }
+  for (const key of ["findings", "fingerprints"] as const) {
+    if (obj[key] !== undefined && !Array.isArray(obj[key])) throw new UsageError(`--baseline: "${key}" must be a list`, { hint: `give ${BASELINE_SHAPES}` });
+  }
+  if (obj.findings === undefined && obj.fingerprints === undefined) {
+    const keys = Object.keys(obj).slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40)));
+    throw new UsageError(`--baseline: the JSON object has neither "findings" nor "fingerprints"${keys.length ? ` (its keys: ${keys.join(", ")})` : ""}`, { hint: `give ${BASELINE_SHAPES}` });
+  }
+  const findings = (obj.findings as unknown[] | undefined) ?? [];
+  for (const f of findings) {
+    if (f === null || typeof f !== "object" || !("fingerprint" in f)) throw new UsageError("--baseline: a finding in the report has no fingerprint", { hint: `give ${BASELINE_SHAPES}` });
+  }
+  return [...((obj.fingerprints as unknown[] | undefined) ?? []), ...findings.map((f) => (f as { fingerprint: unknown }).fingerprint)];
 }
 
 export async function readBaseline(path: string): Promise<Set<string>> {

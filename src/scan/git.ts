@@ -296,9 +296,31 @@ async function* salvageCommit(repo: string, commit: string, stderr: string, done
 }
 
 function gitFailed(selection: GitSelection, result: RunResult): UsageError {
-  return new UsageError(`git ${selection.kind === "staged" ? "diff --cached" : "log"} failed: ${lastLine(result.stderr) || `exit ${result.code}`}`, {
-    hint: selection.kind === "range" ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)" : "run inside a git repository, or pass its path",
+  // git's own diagnosis is its `fatal:` line; the usage lines it may print after it say nothing about this run.
+  const said = result.stderr.trim().split("\n").find((l) => l.startsWith("fatal:")) ?? (lastLine(result.stderr) || `exit ${result.code}`);
+  return new UsageError(`git ${selection.kind === "staged" ? "diff --cached" : "log"} failed: ${said}`, {
+    hint: selection.kind === "range" && !/not a git repository/.test(said) ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)" : "run inside a git repository, or pass its path",
   });
+}
+
+/**
+ * The revisions of a range (`A..B`, `A...B`) that name no commit in `repo` (checked with `git rev-parse --verify`
+ * before a scan, so a typo gets its own message instead of git's usage text). Empty when `repo` is not a git
+ * repository or git cannot run: the scan itself then says so.
+ */
+export async function unknownRevisions(repo: string, range: string): Promise<string[]> {
+  const git = (args: string[]) =>
+    new Promise<boolean | undefined>((resolve) => {
+      const child = spawn("git", args, { cwd: repo, stdio: "ignore" });
+      child.on("error", () => resolve(undefined));
+      child.on("close", (code) => resolve(code === 0));
+    });
+  if ((await git(["rev-parse", "--git-dir"])) !== true) return [];
+  const missing: string[] = [];
+  for (const rev of range.split(/\.\.\.?/).filter(Boolean)) {
+    if ((await git(["rev-parse", "--verify", "--quiet", "--end-of-options", `${rev}^{commit}`])) === false) missing.push(rev);
+  }
+  return missing;
 }
 
 /**

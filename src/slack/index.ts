@@ -1,2 +1,3 @@
-export { createSlackClient, DEFAULT_SLACK_API_URL, SLACK_RETRY_POLICY, SlackError } from "./client.js";
-export type { SlackClient, SlackClientOptions, SlackMessage } from "./client.js";
+export { createSlackClient, DEFAULT_SLACK_API_URL, SlackError } from "./client.js";
+export type { SlackClient, SlackClientOptions, SlackFailureReason, SlackMessage, SlackUser } from "./client.js";
+export { slackEscape } from "./escape.js";

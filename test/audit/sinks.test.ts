@@ -26,15 +26,19 @@ const event = (): AuditEvent => ({
   ownClient: false,
   timings: { fetchMs: 1, verifyMs: 2, containMs: 3, resolveMs: 4, notifyMs: 5, totalMs: 15 },
   errors: [],
+  attempt: 1,
+  retryInMs: null,
+  secretType: "keyward_genesys_client_secret",
+  repaired: [],
 });
 
-async function intake(status = 200) {
+async function intake(status = 200, headers: Record<string, string> = {}) {
   const seen: Array<{ headers: Record<string, unknown>; body: string }> = [];
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     seen.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
-    res.writeHead(status).end("{}");
+    res.writeHead(status, headers).end("{}");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/collector/event`, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
@@ -76,6 +80,23 @@ describe("audit sinks", () => {
     } finally {
       await splunk.close();
       await dd.close();
+    }
+  });
+
+  it("a sink never follows a redirect: a cross-origin 307 does not carry the Datadog key or the HEC token elsewhere", async () => {
+    const elsewhere = await intake(200);
+    const origin = new URL(elsewhere.url).origin.replace("127.0.0.1", "localhost");
+    const dd = await intake(307, { location: `${origin}/steal` });
+    const hec = await intake(307, { location: `${origin}/steal` });
+    const logs: string[] = [];
+    try {
+      const failed = await writeAudit([datadogSink("dd-api-key-value", dd.url), splunkHecSink(hec.url, "hec-token-value")], event(), createLogger({ level: "warn", write: (l) => logs.push(l) }));
+      expect(failed.sort()).toEqual(["datadog", "splunk"]);
+      expect(dd.seen).toHaveLength(1);
+      expect(hec.seen).toHaveLength(1);
+      expect(elsewhere.seen).toEqual([]);
+    } finally {
+      await Promise.all([elsewhere.close(), dd.close(), hec.close()]);
     }
   });
 

@@ -4,8 +4,11 @@ interface Metafile {
   outputs: Record<string, { entryPoint?: string; inputs: Record<string, unknown>; imports: Array<{ path: string; kind: string; external?: boolean }> }>;
 }
 
-/** Everything `dist/cli.js` can load (static and dynamic imports, transitively), from esbuild's metafile. */
-async function reachableFromCli(): Promise<{ inputs: Set<string>; externals: Set<string> }> {
+/**
+ * Everything `dist/cli.js` can load (static and dynamic imports, transitively), from esbuild's metafile. With
+ * `command`, only what that command loads: the CLI's static imports plus that command's own chunk.
+ */
+async function reachableFromCli(command?: string): Promise<{ inputs: Set<string>; externals: Set<string> }> {
   const meta = JSON.parse(await readFile(new URL("../../dist/meta.json", import.meta.url), "utf8")) as Metafile;
   const inputs = new Set<string>();
   const externals = new Set<string>();
@@ -16,7 +19,11 @@ async function reachableFromCli(): Promise<{ inputs: Set<string>; externals: Set
     const o = meta.outputs[output];
     if (!o) throw new Error(`metafile has no output ${output}`);
     Object.keys(o.inputs).forEach((i) => inputs.add(i));
-    for (const imp of o.imports) imp.external ? externals.add(imp.path) : visit(imp.path);
+    for (const imp of o.imports) {
+      const commandChunk = output === "dist/cli.js" && imp.kind === "dynamic-import";
+      if (commandChunk && command && !imp.path.startsWith(`dist/${command}-`)) continue;
+      imp.external ? externals.add(imp.path) : visit(imp.path);
+    }
   };
   visit("dist/cli.js");
   return { inputs, externals };
@@ -33,6 +40,13 @@ describe("the keyward executable", () => {
   it("loads its runtime dependencies only from the declared set", async () => {
     const { externals } = await reachableFromCli();
     const packages = [...externals].filter((e) => !e.startsWith("node:")).sort();
-    expect(packages).toEqual(["@aws-sdk/client-secrets-manager", "yaml"]);
+    expect(packages).toEqual(["@aws-sdk/client-secrets-manager", "@octokit/core", "@octokit/plugin-paginate-rest", "@octokit/plugin-retry", "@octokit/plugin-throttling", "@slack/web-api", "yaml"]);
+  });
+
+  it("`keyward rotate` loads none of the janitor's clients (octokit, Slack): they are janitor-only", async () => {
+    const { inputs, externals } = await reachableFromCli("rotate");
+    expect(inputs.has("src/cli/rotate.ts")).toBe(true);
+    expect([...externals].filter((e) => /^@octokit\/|^@slack\//.test(e))).toEqual([]);
+    expect([...inputs].filter((i) => i.startsWith("src/janitor/") || i.startsWith("src/github/") || i.startsWith("src/slack/"))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { CreateSecretCommand, DescribeSecretCommand, PutSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { leakedSecrets, runKeyward, type CliRun } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
+import { waitUntil } from "../helpers/wait.js";
 
 /**
  * One client, one secret; one secret, one client — decided on resolved identities (ids and ARNs), over real
@@ -121,22 +122,24 @@ describe("two clients sharing one secret", () => {
     const a = await kit.createClient("mid-a");
     const b = await kit.createClient("mid-b");
     expect((await keyward(["rotate", "--client-id", a.id, "--secret-id", "mid/one", "--create-secret"])).code).toBe(0);
-    // A slow first verification read; meanwhile someone writes client B's credentials into the secret.
-    kit.sandbox.secretsManager.control.faults.set([{ route: "GetSecretValue", latencyMs: 800, times: 2 }]);
-    const pending = keyward(["rotate", "--client-id", a.id, "--secret-id", "mid/one"]);
-    await new Promise((r) => setTimeout(r, 1500));
+    // The admin's token grant goes through; the check of the new secret (stored at AWSPENDING, not yet promoted) hangs
+    // until keyward gives up on that attempt. While it hangs, someone writes client B's credentials into the secret:
+    // the promote's compare-and-set must find them, and leave them.
+    const hangs = () => kit.sandbox.genesys.control.state().requests["POST /oauth/token"]?.["hang"] ?? 0;
+    const hangsBefore = hangs();
+    kit.sandbox.genesys.control.setFaults([{ route: "POST /oauth/token", hang: true, skip: 1, times: 1 }]);
+    const pending = keyward(["rotate", "--client-id", a.id, "--secret-id", "mid/one"], { KEYWARD_HTTP_TIMEOUT_SECONDS: "5" });
+    await waitUntil(() => hangs() > hangsBefore, "keyward's check of the new secret to reach the token endpoint");
+    expect(kit.sandbox.secretsManager.control.state().secrets.find((s) => s.name === "mid/one")!.versions.some((v) => v.stages.includes("AWSPENDING") && !v.stages.includes("AWSCURRENT"))).toBe(true);
     await kit.sm.send(new PutSecretValueCommand({ SecretId: "mid/one", SecretString: JSON.stringify({ clientId: b.id, clientSecret: b.secret, region: "us-east-1" }) }));
     const run = await pending;
-    kit.sandbox.secretsManager.control.clearFaults();
-    // 2: B's document was there when the guards ran again under the lock (nothing regenerated); 5: it appeared after
-    // the regenerate (A's new secret waits at AWSPENDING); 0: the rotation was done before B's document landed.
-    expect([0, 2, 5]).toContain(run.code);
-    if (run.code === 5) expect(run.stderr).toMatch(/now holds client .* credentials/);
-    if (run.code === 2) expect(run.stderr).toMatch(/belongs to client/);
-    // Whatever the timing, B's live credentials were not overwritten after they appeared.
+    kit.sandbox.genesys.control.clearFaults();
+    expect(run.code).toBe(5);
+    expect(run.stderr).toMatch(/now holds client .* credentials/);
+    // B's live credentials were not overwritten after they appeared.
     expect((await kit.stored("mid/one")).clientId).toBe(b.id);
     expect(await live(b.id, b.secret)).toBe("live");
-  });
+  }, 120_000);
 });
 
 describe("a manifest naming one client or one secret twice", () => {

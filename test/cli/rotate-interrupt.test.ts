@@ -1,5 +1,6 @@
 import { leakedSecrets, runKeyward, startKeyward } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
+import { waitUntil } from "../helpers/wait.js";
 import { handler } from "../../src/rotation/lambda.js";
 import { serializeStoredCredentials } from "../../src/secrets/index.js";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
@@ -19,7 +20,19 @@ afterAll(() => {
   expect(leakedSecrets(outputs, kit.minted)).toEqual([]);
 });
 
-const slowStore = () => kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", latencyMs: 1500 }]);
+/**
+ * Makes PutSecretValue hang; the returned wait resolves once keyward's store is hanging at the emulator (the rotation
+ * is then provably between regenerate and a stored value).
+ */
+function hangStores(): () => Promise<void> {
+  const hung = () => kit.sandbox.secretsManager.control.state().faults.injected.hang;
+  const before = hung();
+  // The first PutSecretValue is the rotation lock's record (before the regenerate); the store of the new secret comes next.
+  kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", hang: true, skip: 1 }]);
+  return () => waitUntil(() => hung() > before, "keyward's PutSecretValue to reach the emulator");
+}
+
+const slowStore = () => kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", latencyMs: 1500, skip: 1 }]);
 
 describe("a signal between the regenerate and a verified store", () => {
   it.each([
@@ -47,9 +60,11 @@ describe("a signal between the regenerate and a verified store", () => {
   it("a second signal aborts with exit 3 and the recovery line; a re-run converges", async () => {
     const client = await kit.createClient("double-signal");
     await kit.sm.send(new CreateSecretCommand({ Name: "interrupt/double" }));
-    kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", latencyMs: 5000 }]);
+    // The store hangs (it never lands, even after the process is gone), and the signals come once it is in flight.
+    const storing = hangStores();
     const running = startKeyward(["rotate", "--client-id", client.id, "--secret-id", "interrupt/double"], env());
     await running.waitForStderr(/regenerated client secret/);
+    await storing();
     running.child.kill("SIGINT");
     await running.waitForStderr(/Send the signal again to abort/);
     running.child.kill("SIGINT");
@@ -69,16 +84,18 @@ describe("a signal between the regenerate and a verified store", () => {
   it("SIGKILL cannot be deferred: the client is left with a secret nobody holds, and a re-run converges", async () => {
     const client = await kit.createClient("killed");
     await kit.sm.send(new CreateSecretCommand({ Name: "interrupt/killed" }));
-    kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", latencyMs: 5000 }]);
+    const storing = hangStores();
     const running = startKeyward(["rotate", "--client-id", client.id, "--secret-id", "interrupt/killed"], env());
     await running.waitForStderr(/regenerated client secret/);
+    await storing();
     running.child.kill("SIGKILL");
     const done = await running.done;
     outputs.push(done.stdout, done.stderr);
     expect(done.signal).toBe("SIGKILL");
     expect(await live(client.id, client.secret)).toBe("dead");
     kit.sandbox.secretsManager.control.clearFaults();
-    // The PutSecretValue that was in flight may still land after the kill: the re-run's verification sorts it out.
+    // The PutSecretValue in flight hangs and never lands, so nothing can overwrite the re-run's value later (a delayed
+    // write landing after the re-run verified would leave a dead value: the timing a loaded machine used to produce).
     const rerun = await runKeyward(["rotate", "--client-id", client.id, "--secret-id", "interrupt/killed"], kit.env);
     outputs.push(rerun.stdout, rerun.stderr);
     expect(rerun.code).toBe(0);

@@ -53,8 +53,8 @@ describe("keyward rotate (one client)", () => {
     const basic = Buffer.from(`${client.id}:${value.clientSecret}`).toString("base64");
     const lines = step.stdout.split("\n");
     expect(lines.slice(0, 2)).toEqual([`::add-mask::${value.clientSecret}`, `::add-mask::${basic}`]);
-    // Each value is masked once (issue 20 saw every mask twice).
-    expect(lines.filter((l) => l.startsWith("::add-mask::"))).toHaveLength(2);
+    // Each value is masked once, not once per step that handles it.
+    expect(lines.filter((l) => l.startsWith("::add-mask::"))).toEqual([`::add-mask::${value.clientSecret}`, `::add-mask::${basic}`]);
     // Outside the mask commands, stdout never carries the value.
     expect(lines.filter((l) => !l.startsWith("::add-mask::")).join("\n")).not.toContain(value.clientSecret);
     expect(step.stderr).not.toContain(value.clientSecret);
@@ -113,7 +113,7 @@ describe("keyward rotate (one client)", () => {
     expect(run.code).toBe(1);
     expect(run.stderr + run.stdout).toMatch(/GENESYSCLOUD_REGION|gateway/i);
     expect(await live(client.id, client.secret)).toBe("live");
-  }, 60_000);
+  }, 180_000);
 
   it("exits 3 when Secrets Manager fails after the regenerate, and a re-run exits 0", async () => {
     const client = await kit.createClient("cli-sm-down");
@@ -129,7 +129,7 @@ describe("keyward rotate (one client)", () => {
     const rerun = await keyward(["rotate", "--client-id", client.id, "--secret-id", "cli/sm-down"]);
     expect(rerun.code).toBe(0);
     expect(await live(client.id, (await stored("cli/sm-down")).clientSecret)).toBe("live");
-  }, 60_000);
+  }, 180_000);
 });
 
 describe("keyward rotate --manifest (a fleet)", () => {
@@ -177,7 +177,7 @@ describe("keyward rotate --manifest (a fleet)", () => {
     const after = kit.sandbox.genesys.control.state();
     const throttled = after.tooManyRequests - before.tooManyRequests;
     expect(throttled).toBeLessThanOrEqual(8 * Math.ceil(seconds + 1));
-  }, 120_000);
+  }, 300_000);
 
   it("prints a result table without --json", async () => {
     const a = await kit.createClient("table-a");

@@ -148,12 +148,12 @@ describe("keyward sandbox", () => {
 
   it("refuses a path in a missing directory with exit 2 before listening", async () => {
     const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
-    const run = await runKeyward(["sandbox", "--env-out", join(dir, "missing", "x.env")], {}, { timeoutMs: 20_000 });
+    const run = await runKeyward(["sandbox", "--env-out", join(dir, "missing", "x.env")], {}, { timeoutMs: 60_000 });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/does not exist/);
     expect(run.stdout).toBe("");
     await mkdir(join(dir, "a-directory"));
-    const onDir = await runKeyward(["sandbox", "--env-out", join(dir, "a-directory")], {}, { timeoutMs: 20_000 });
+    const onDir = await runKeyward(["sandbox", "--env-out", join(dir, "a-directory")], {}, { timeoutMs: 60_000 });
     expect(onDir.code).toBe(2);
   });
 });

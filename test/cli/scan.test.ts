@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -198,10 +198,41 @@ describe("keyward scan usage errors", () => {
     [["--post-to-janitor", "http://janitor.example.com/hook", "--verify"], "unencrypted"],
     [["--post-to-janitor", "https://janitor.example.com/hook"], "--verify"],
     [["--bogus"], "unknown flag --bogus"],
+    [["--since", "nope"], 'unknown revision "nope": no commit, branch or tag of that name'],
+    [["--range", "HEAD..nope2"], 'unknown revision "nope2"'],
   ])("exits 2 for %j", async (args, message) => {
     const res = await runKeyward(["scan", ...args], {});
     expect(res.code).toBe(2);
     expect(res.stderr).toContain(message);
+    // git's usage text never stands in for the diagnosis.
+    expect(res.stderr).not.toContain("git <command>");
+  });
+
+  it("checks --output before scanning: a missing directory exits 2 without reading the input", async () => {
+    // Standard input stays open: a scan that started would wait on it forever, so exiting proves nothing was read.
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "scan", "-", "--format", "sarif", "--output", "/nonexistent-keyward-dir/x.sarif"], { env: { PATH: process.env.PATH }, stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    child.stdin.destroy();
+    const run = { code, stderr };
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/cannot write the report to \/nonexistent-keyward-dir\/x\.sarif: the directory \/nonexistent-keyward-dir does not exist\n {2}fix: .*nothing was scanned/);
+    expect(run.stderr).not.toMatch(/ENOENT/);
+    const dir = mkdtempSync(join(tmpdir(), "keyward-output-"));
+    const onDir = await runKeyward(["scan", FIXTURES, "--output", dir], {});
+    rmSync(dir, { recursive: true, force: true });
+    expect(onDir.code).toBe(2);
+    expect(onDir.stderr).toMatch(/it is a directory/);
+  });
+
+  it("outside a repository, --since says so (exit 2) instead of blaming the revision", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "keyward-not-a-repo-"));
+    const res = await runKeyward(["scan", "--since", "HEAD"], { GIT_CEILING_DIRECTORIES: tmpdir() }, { cwd: dir });
+    rmSync(dir, { recursive: true, force: true });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/not a git repository/);
+    expect(res.stderr).toMatch(/fix: run inside a git repository, or pass its path/);
   });
 });
 

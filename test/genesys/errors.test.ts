@@ -133,7 +133,8 @@ describe("errors from responses", () => {
 
   it("name the missing permission of a 403 in the hint", () => {
     expect(errorFromStatus(getCtx, status(403), SAMPLES.missingPermissions, undefined).hint).toContain("oauth:client:edit");
-    expect(errorFromStatus(getCtx, status(403), { code: "not.authorized" }, undefined).hint).toContain("oauth:client:edit");
+    // A 403 that names no permission: the one the route needs (reference §2).
+    expect(errorFromStatus(getCtx, status(403), { code: "not.authorized" }, undefined).hint).toContain("oauth:client:view (what GET /api/v2/oauth/clients/{clientId} needs)");
   });
 
   it("name the client id of a 404 in the hint", () => {

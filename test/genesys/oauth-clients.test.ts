@@ -38,7 +38,8 @@ beforeEach(async () => {
     endpoints: { loginBaseUrl: server.url, apiBaseUrl: server.url },
     credentials: { clientId: ADMIN_ID, clientSecret: ADMIN_SECRET },
   };
-  genesys = createGenesysClient(settings, { retryPolicy: POLICY, sleep: time.sleep, now: time.now, timeoutMs: 400 });
+  // Generous per-request timeout: only the request that hangs on purpose may reach it, however busy the machine.
+  genesys = createGenesysClient(settings, { retryPolicy: POLICY, sleep: time.sleep, now: time.now, timeoutMs: 3000 });
   server.otherwise("POST", "/oauth/token", tokenOk("admin-token-1111"));
 });
 afterEach(async () => {

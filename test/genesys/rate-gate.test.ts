@@ -98,6 +98,25 @@ describe("the rate gate", () => {
     expect(seen).toEqual([[5_000, "429"]]);
   });
 
+  it("announces one pause once, though every request in flight got its own 429 a few ms apart", () => {
+    const clock = createFakeClock();
+    const gate = new RateGate(clock);
+    const seen: number[] = [];
+    gate.onPause((until) => seen.push(until - clock.now()));
+    // Eight workers in flight when the window filled: eight 429s with Retry-After 1, each a few ms later.
+    for (let i = 0; i < 8; i++) {
+      gate.pauseUntil(clock.now() + 1_000);
+      clock.advance(3);
+    }
+    expect(seen).toEqual([1_000]);
+    expect(gate.pausedUntil).toBe(clock.now() - 3 + 1_000);
+    // A pause pushed a second or more further is news; so is the next pause once this one is over.
+    gate.pauseUntil(clock.now() + 3_000);
+    clock.advance(5_000);
+    gate.pauseUntil(clock.now() + 1_000);
+    expect(seen).toHaveLength(3);
+  });
+
   it.each([
     ["the count is below the allowed count", { "inin-ratelimit-count": "1", "inin-ratelimit-allowed": "180", "inin-ratelimit-reset": "61" }],
     ["a header is missing", { "inin-ratelimit-count": "180", "inin-ratelimit-allowed": "180" }],

@@ -221,7 +221,8 @@ describe("the transport", () => {
 
   it("times an attempt out and retries it", async () => {
     server.on("GET", PATH, { hang: true }, { status: 200, body: { ok: true } });
-    const { t, delays } = transport({ timeoutMs: 300 });
+    // The second attempt must answer within the timeout on a busy machine too: only the hanging one may reach it.
+    const { t, delays } = transport({ timeoutMs: 2000 });
     const response = await t.send(get());
     expect(response.attempts).toBe(2);
     expect(delays).toEqual([250]);
@@ -257,7 +258,8 @@ describe("the transport", () => {
 
     it("does not retry a timeout", async () => {
       server.on("POST", "/api/v2/oauth/clients/c-1/secret", { hang: true });
-      const { t } = transport({ timeoutMs: 50 });
+      // Long enough for the request to reach the server on a busy machine: the point is that it is sent once.
+      const { t } = transport({ timeoutMs: 1000 });
       const err = await rejection(t.send(regenerate()));
       expect(err).toMatchObject({ reason: "timeout", mayHaveTakenEffect: true, retryable: false });
       expect(server.count("POST", "/api/v2/oauth/clients/c-1/secret")).toBe(1);

@@ -53,7 +53,8 @@ export function startKeyward(args: string[], env: Record<string, string | undefi
     stderr += d.toString();
     for (const l of listeners) l();
   });
-  const killer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 60_000);
+  // A bound for a hung run, below jest's per-test default (jest.config.js) so the test fails with the output.
+  const killer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? 90_000);
   const done = new Promise<CliRun & { signal: NodeJS.Signals | null }>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => {
@@ -68,7 +69,7 @@ export function startKeyward(args: string[], env: Record<string, string | undefi
     child,
     output: () => ({ stdout, stderr }),
     done,
-    waitForStderr: (pattern, timeoutMs = 20_000) =>
+    waitForStderr: (pattern, timeoutMs = 60_000) =>
       new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => finish(new Error(`stderr never matched ${pattern}: ${stderr.slice(-2000)}`)), timeoutMs);
         const check = () => {

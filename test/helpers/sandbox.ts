@@ -40,8 +40,8 @@ export async function startSandboxKit(): Promise<SandboxKit> {
   const logs: string[] = [];
   const minted = new Set<string>([sandbox.admin.secret, sandbox.janitor.secret]);
   const logger = () => createLogger({ level: "debug", write: (line) => logs.push(line) });
-  // Two attempts: a keep-alive socket the emulator closed while a test waited is retried, not a test failure.
-  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: sandbox.awsCredentials, maxAttempts: 2 });
+  // The test's own view of Secrets Manager: it must not fail a test on a transient error (a reset keep-alive socket).
+  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: sandbox.awsCredentials, maxAttempts: 3 });
   const store = (options: { maxAttempts?: number } = {}) =>
     createSecretStore({
       client: new SecretsManagerClient({

@@ -353,13 +353,32 @@ describe("resolution and notification never block containment", () => {
     expect(janitor.audits.at(-1)!.errors).toEqual(expect.arrayContaining(["resolve:github-forbidden"]));
   });
 
-  it("an alert already resolved is left alone", async () => {
-    janitor = await startJanitor(kit, stubs);
-    const client = await kit.createClient("resolved-by-hand");
+  it("an alert a human triaged (false_positive, used_in_tests, wont_fix) is left alone even under defaultAction delete: a human is told the secret is live", async () => {
+    janitor = await startJanitor(kit, stubs, { policy: { defaultAction: "delete" } });
+    for (const resolution of ["false_positive", "used_in_tests", "wont_fix"]) {
+      const client = await kit.createClient(`triaged-${resolution}`);
+      const n = ++alertNo;
+      addLeakAlert(stubs, n, client);
+      stubs.github.alerts.get(`${REPO}#${n}`)!.state = "resolved";
+      stubs.github.alerts.get(`${REPO}#${n}`)!.resolution = resolution;
+      const socBefore = soc().length;
+      await deliver(janitor, n, "validated");
+      expect(clientView(kit, client.id)).toMatchObject({ state: "active", secretVersion: 1 });
+      expect(await kit.check(client.id, client.secret)).toBe("live");
+      expect(patches(n)).toHaveLength(0);
+      expect(soc().length - socBefore).toBe(1);
+      expect(soc().at(-1)!.text).toContain(resolution);
+      expect(janitor.audits.at(-1)).toMatchObject({ outcome: "triaged", verdict: "live", containment: "none", alertResolution: "already-resolved" });
+    }
+  });
+
+  it("with the documented override (policy overrideTriage) a triaged alert's live secret is contained", async () => {
+    janitor = await startJanitor(kit, stubs, { policy: { overrideTriage: true } });
+    const client = await kit.createClient("triage-overridden");
     const n = ++alertNo;
     addLeakAlert(stubs, n, client);
     stubs.github.alerts.get(`${REPO}#${n}`)!.state = "resolved";
-    stubs.github.alerts.get(`${REPO}#${n}`)!.resolution = "false_positive";
+    stubs.github.alerts.get(`${REPO}#${n}`)!.resolution = "used_in_tests";
     await deliver(janitor, n, "validated");
     expect(await kit.check(client.id, client.secret)).toBe("dead");
     expect(patches(n)).toHaveLength(0);

@@ -28,6 +28,7 @@ beforeAll(async () => {
       SLACK_BOT_TOKEN: stubs.slack.token,
       SLACK_API_URL: stubs.slack.url,
       KEYWARD_SLACK_FALLBACK_CHANNEL: SOC_CHANNEL,
+      KEYWARD_SLACK_DM_DOMAINS: "acme.example",
       // The janitor acts as the sandbox's janitor-role client, through the sandbox gateway.
       GENESYSCLOUD_OAUTHCLIENT_ID: kit.sandbox.janitor.id,
       GENESYSCLOUD_OAUTHCLIENT_SECRET: kit.sandbox.janitor.secret,

@@ -2,14 +2,16 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JanitorConfigError, loadJanitorConfig } from "../../src/janitor/index.js";
+import { DEFAULT_GITHUB_SECRET_TYPES, JanitorConfigError, loadJanitorConfig } from "../../src/janitor/index.js";
+import { githubPatterns } from "../../src/scan/export.js";
+import { loadRules } from "../../src/scan/rules.js";
 import { KEYWARD_BIN, runKeyward } from "../helpers/keyward-cli.js";
 
 const ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:keyward/janitor/genesys-AbCdEf";
 const base = {
   KEYWARD_WEBHOOK_SECRET: "a-long-enough-webhook-secret",
   GITHUB_TOKEN: "ghp_exampletoken",
-  KEYWARD_JANITOR_CREDENTIALS_ARN: ARN,
+  KEYWARD_ADMIN_SECRET_ARN: ARN,
 };
 
 function problemsOf(env: Record<string, string>, options = {}): readonly string[] {
@@ -47,8 +49,8 @@ describe("janitor configuration", () => {
       GENESYSCLOUD_REGION: "eu-west-1",
     });
     expect(config.webhook).toEqual({ arn: ARN });
-    expect(config.github).toEqual({ token: { arn: ARN }, apiUrl: "https://ghes.acme.example/api/v3" });
-    expect(config.slack).toEqual({ token: { arn: ARN }, apiUrl: "https://slack.com/api/", fallbackChannel: "#soc" });
+    expect(config.github).toEqual({ token: { arn: ARN }, apiUrl: "https://ghes.acme.example/api/v3", maxResponseBytes: 16 * 1024 * 1024 });
+    expect(config.slack).toEqual({ token: { arn: ARN }, apiUrl: "https://slack.com/api/", fallbackChannel: "#soc", dmDomains: [] });
     expect(config.datadog).toEqual({ apiKey: "dd-key", url: "https://http-intake.logs.datadoghq.com/api/v2/logs" });
   });
 
@@ -73,14 +75,38 @@ describe("janitor configuration", () => {
     expect(text).toMatch(/KEYWARD_SLACK_FALLBACK_CHANNEL is set but SLACK_BOT_TOKEN/);
     expect(text).toMatch(/KEYWARD_SPLUNK_HEC_URL and KEYWARD_SPLUNK_HEC_TOKEN/);
     expect(text).toMatch(/KEYWARD_DATADOG_URL is set but KEYWARD_DATADOG_API_KEY is not/);
-    expect(text).toMatch(/GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET \(or KEYWARD_JANITOR_CREDENTIALS_ARN\)/);
+    expect(text).toMatch(/GENESYSCLOUD_OAUTHCLIENT_ID and GENESYSCLOUD_OAUTHCLIENT_SECRET \(or KEYWARD_ADMIN_SECRET_ARN\)/);
     expect(text).toMatch(/defaultAction must be one of/);
     expect(problems).toHaveLength(9);
   });
 
-  it("in Lambda the Genesys credentials come only from KEYWARD_JANITOR_CREDENTIALS_ARN", () => {
-    expect(problemsOf({ ...base, KEYWARD_JANITOR_CREDENTIALS_ARN: "" }, { lambda: true }).join()).toMatch(/KEYWARD_JANITOR_CREDENTIALS_ARN is required in Lambda/);
+  it("in Lambda the Genesys credentials come only from KEYWARD_ADMIN_SECRET_ARN", () => {
+    expect(problemsOf({ ...base, KEYWARD_ADMIN_SECRET_ARN: "" }, { lambda: true }).join()).toMatch(/KEYWARD_ADMIN_SECRET_ARN is required in Lambda/);
     expect(problemsOf({ KEYWARD_WEBHOOK_SECRET: "a-long-enough-webhook-secret" }, { receiverOnly: true })).toEqual(["KEYWARD_JANITOR_QUEUE_URL is required by the receiver Lambda"]);
+  });
+
+  it("still reads the old KEYWARD_JANITOR_CREDENTIALS_ARN, with one deprecation line", () => {
+    const warnings: string[] = [];
+    const { KEYWARD_ADMIN_SECRET_ARN: _new, ...old } = base;
+    const config = loadJanitorConfig({ ...old, KEYWARD_JANITOR_CREDENTIALS_ARN: ARN }, { warn: (l) => warnings.push(l) });
+    expect(config.genesys).toEqual({ credentialsArn: ARN });
+    expect(warnings).toEqual(["KEYWARD_JANITOR_CREDENTIALS_ARN is deprecated: use KEYWARD_ADMIN_SECRET_ARN (same value)"]);
+  });
+
+  it("validates at start: every webhook secret's length, a fallback channel whenever Slack is on, URLs in one spelling", () => {
+    expect(problemsOf({ ...base, KEYWARD_WEBHOOK_SECRET_PREVIOUS: "abc" }).join()).toMatch(/KEYWARD_WEBHOOK_SECRET_PREVIOUS is too short/);
+    expect(problemsOf({ ...base, SLACK_BOT_TOKEN: "xoxb-token-value" }).join()).toMatch(/KEYWARD_SLACK_FALLBACK_CHANNEL is required when Slack is on/);
+    expect(problemsOf({ ...base, SLACK_BOT_TOKEN: "xoxb-token-value", KEYWARD_SLACK_FALLBACK_CHANNEL: "#soc", KEYWARD_SLACK_DM_DOMAINS: "acme.example, not a domain" }).join()).toMatch(/"not a domain" is not a domain name/);
+    expect(loadJanitorConfig({ ...base, GITHUB_API_URL: "HTTPS://GHES.Acme.Example/api/v3/" }).github.apiUrl).toBe("https://ghes.acme.example/api/v3");
+    expect(loadJanitorConfig({ ...base, SLACK_BOT_TOKEN: "xoxb-token-value", KEYWARD_SLACK_FALLBACK_CHANNEL: "#soc", KEYWARD_SLACK_DM_DOMAINS: "Acme.Example,@corp.example" }).slack?.dmDomains).toEqual(["acme.example", "corp.example"]);
+    expect(problemsOf({ ...base, KEYWARD_JANITOR_MAX_ATTEMPTS: "0", KEYWARD_GITHUB_MAX_RESPONSE_BYTES: "x" })).toHaveLength(2);
+  });
+
+  it("acts on keyward's own pattern names by default, and on the configured ones when set", () => {
+    expect(loadJanitorConfig(base).secretTypes).toEqual(DEFAULT_GITHUB_SECRET_TYPES);
+    expect(loadJanitorConfig({ ...base, KEYWARD_GITHUB_SECRET_TYPES: "genesys_oauth, My Genesys pattern" }).secretTypes).toEqual(["genesys_oauth", "My Genesys pattern"]);
+    // Every name keyward exports as a GitHub custom pattern is acted on by default.
+    for (const p of githubPatterns(loadRules())) expect(DEFAULT_GITHUB_SECRET_TYPES).toContain(p.name);
   });
 
   it("a missing or unreadable policy file is a problem, not a crash", () => {

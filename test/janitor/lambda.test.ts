@@ -11,7 +11,7 @@ import { createWorkerHandler } from "../../src/janitor/lambda/worker.js";
 import { startSqsEmulator, type SqsEmulator } from "../../src/sandbox/sqs/index.js";
 import { leakedSecrets } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
-import { addLeakAlert, alertPayload, clientView, createTaggedSecret, DEV_SLACK_ID, REPO, SOC_CHANNEL, startStubs, type Stubs } from "./helpers/janitor-kit.js";
+import { addLeakAlert, alertPayload, clientView, createTaggedSecret, DEV_SLACK_ID, FAST_CLIENTS, REPO, SOC_CHANNEL, startStubs, type Stubs } from "./helpers/janitor-kit.js";
 
 const kit = useSandboxKit();
 const clock = { now: Date.parse("2030-01-15T12:00:00Z") };
@@ -32,6 +32,9 @@ const workerOptions = () => ({
   },
   sleep: async () => undefined,
   verify: { attempts: 2, backoffMs: 1 },
+  sqs,
+  now: () => clock.now,
+  ...FAST_CLIENTS,
 });
 const audits: AuditEvent[] = [];
 const responses: string[] = [];
@@ -60,7 +63,10 @@ beforeAll(async () => {
     SLACK_BOT_TOKEN_ARN: slackArn,
     SLACK_API_URL: stubs.slack.url,
     KEYWARD_SLACK_FALLBACK_CHANNEL: SOC_CHANNEL,
-    KEYWARD_JANITOR_CREDENTIALS_ARN: janitorArn,
+    KEYWARD_SLACK_DM_DOMAINS: "acme.example",
+    KEYWARD_ADMIN_SECRET_ARN: janitorArn,
+    KEYWARD_JANITOR_QUEUE_URL: queueUrl,
+    KEYWARD_JANITOR_MAX_ATTEMPTS: "3",
   });
   worker = createWorkerHandler({ ...workerOptions(), env: workerEnv() });
 });
@@ -102,7 +108,7 @@ async function pump(): Promise<number> {
     const messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }))).Messages ?? [];
     if (messages.length === 0) return invocations;
     invocations++;
-    const result = await worker({ Records: messages.map((m) => ({ messageId: m.MessageId!, body: m.Body!, attributes: m.Attributes as Record<string, string> })) });
+    const result = await worker({ Records: messages.map((m) => ({ messageId: m.MessageId!, body: m.Body!, receiptHandle: m.ReceiptHandle!, attributes: m.Attributes as Record<string, string> })) }, { getRemainingTimeInMillis: () => 600_000 });
     const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
     for (const m of messages) if (!failed.has(m.MessageId!)) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
     if (failed.size) return invocations;
@@ -217,19 +223,34 @@ describe("the Lambda receiver (Function URL 2.0) → SQS FIFO emulator → the w
     expect(audits.at(-1)).toMatchObject({ event: "keyward_finding", outcome: "contained", notified: "fallback-channel" });
   });
 
-  it("an alert GitHub cannot serve right now is retried by SQS and lands in the DLQ after maxReceiveCount", async () => {
+  it("an alert GitHub cannot serve right now is retried after the retry's wait (not the queue's visibility timeout); after the last try a human is told and the message is deleted", async () => {
     const n = ++alertNo;
     stubs.github.alertStatus.set(`${REPO}#${n}`, 503);
+    const socBefore = stubs.slack.posts.filter((p) => p.channel === SOC_CHANNEL).length;
     try {
       await receive(urlEvent("secret_scanning_alert", alertPayload(n)));
-      for (let i = 0; i < 3; i++) {
-        await pump();
-        clock.now += 121_000;
-      }
       await pump();
-      const dlq = sqsEmu.state().find((q) => q.url === dlqUrl)!;
-      expect(dlq.visible).toBe(1);
-      expect(audits.filter((e) => e.alertNumber === n).map((e) => e.errors[0])).toEqual(["fetch:github-error", "fetch:github-error", "fetch:github-error"]);
+      const first = audits.filter((e) => e.alertNumber === n).at(-1)!;
+      expect(first).toMatchObject({ attempt: 1, outcome: "error", retryInMs: 30_000 });
+      // Back after the retry's 30 s, well inside the queue's 120 s visibility timeout.
+      clock.now += 31_000;
+      await pump();
+      expect(audits.filter((e) => e.alertNumber === n).at(-1)).toMatchObject({ attempt: 2, retryInMs: 60_000 });
+      clock.now += 61_000;
+      await pump();
+      const mine = audits.filter((e) => e.alertNumber === n);
+      expect(mine.map((e) => [e.attempt, e.errors[0], e.retryInMs])).toEqual([
+        [1, "fetch:github-error", 30_000],
+        [2, "fetch:github-error", 60_000],
+        [3, "fetch:github-error", null],
+      ]);
+      const soc = stubs.slack.posts.filter((p) => p.channel === SOC_CHANNEL);
+      expect(soc.length - socBefore).toBe(1);
+      expect(soc.at(-1)!.text).toContain(`alert #${n}`);
+      expect(soc.at(-1)!.text).toMatch(/after 3 tries/);
+      clock.now += 600_000;
+      expect(await pump()).toBe(0);
+      expect(sqsEmu.state().find((q) => q.url === dlqUrl)!.visible).toBe(0);
     } finally {
       stubs.github.alertStatus.clear();
     }

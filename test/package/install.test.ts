@@ -107,7 +107,11 @@ describe("keyward installed from the tarball into an empty project, offline", ()
     const installed = JSON.parse((await run("npm", ["ls", "--all", "--json"], { cwd: app, env: npmEnv, maxBuffer: 8 * 1024 * 1024 })).stdout) as { dependencies: Record<string, { dependencies?: Record<string, unknown> }> };
     expect(Object.keys(installed.dependencies[pkg.name]!.dependencies ?? {}).sort()).toEqual(Object.keys(pkg.dependencies).sort());
     const names = (await run("npm", ["ls", "--all", "--parseable"], { cwd: app, env: npmEnv, maxBuffer: 8 * 1024 * 1024 })).stdout;
-    for (const dev of Object.keys(pkg.devDependencies)) expect({ dev, installed: names.includes(`/node_modules/${dev}\n`) }).toEqual({ dev, installed: false });
+    // A devDependency of keyward that a runtime dependency itself declares (e.g. @slack/web-api depends on @types/node)
+    // is installed for that package, not for keyward: it is not counted.
+    const lock = JSON.parse(await readFile(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; dependencies?: Record<string, string> }> };
+    const neededAtRuntime = new Set(Object.entries(lock.packages).filter(([path, e]) => path !== "" && !e.dev).flatMap(([, e]) => Object.keys(e.dependencies ?? {})));
+    for (const dev of Object.keys(pkg.devDependencies).filter((d) => !neededAtRuntime.has(d))) expect({ dev, installed: names.includes(`/node_modules/${dev}\n`) }).toEqual({ dev, installed: false });
   });
 
   it("runs `./node_modules/.bin/keyward` and `npx --no-install keyward`", async () => {

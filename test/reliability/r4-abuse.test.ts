@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { signPayload } from "../../src/janitor/index.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
-import { startJanitor, startStubs, type Janitor, type Stubs } from "../janitor/helpers/janitor-kit.js";
+import { addLeakAlert, alertPayload, createTaggedSecret, startJanitor, startStubs, type Janitor, type Stubs } from "../janitor/helpers/janitor-kit.js";
 import { canary, report } from "./report.js";
 
 /**
@@ -80,5 +80,53 @@ describe("R4 abuse", () => {
     expect(fiveHundreds).toBe(0);
     expect(genesysWrites() - before.genesys).toBe(0);
     expect(githubWrites() - before.github).toBe(0);
+  }, 300_000);
+
+  it("live leaks under rate limits (primary, secondary, 429), replays and stores failing mid-containment: 0 left live, 0 dead managed secrets", async () => {
+    const LEAKS = 18;
+    kit.sandbox.genesys.control.setLimits({ apiRequestsPerWindow: 1_000_000, tokenRequestsPerWindow: 1_000_000 });
+    const local = await startJanitor(kit, stubs, { env: { KEYWARD_JANITOR_DELIVERY_BUDGET_SECONDS: "5" } });
+    try {
+      const leaks: Array<{ id: string; secret: string; n: number; managed: string | null }> = [];
+      for (let i = 0; i < LEAKS; i++) {
+        const c = await kit.createClient(`r4-live-${i}`);
+        const managed = i % 2 === 0 ? `keyward/clients/r4-live-${i}` : null;
+        if (managed) await createTaggedSecret(kit, managed, c);
+        addLeakAlert(stubs, 8000 + i, c);
+        leaks.push({ ...c, n: 8000 + i, managed });
+      }
+      const kinds = [{ kind: "primary" as const, resetInSeconds: 1 }, { kind: "secondary-429" as const, retryAfterSeconds: 30 }, { kind: "bare-429" as const, retryAfterSeconds: 30 }, { kind: "secondary" as const }];
+      leaks.forEach((l, i) => {
+        if (i % 2 === 1 || i % 4 === 0) stubs.github.rateLimits.push({ ...kinds[i % 4]!, times: 1, match: (m, p) => m === "GET" && p.endsWith(`/secret-scanning/alerts/${l.n}`) });
+      });
+      // Two managed leaks' stores fail while they are contained (the state a crash between regenerate and store leaves).
+      let failing = 0;
+      const post = (n: number) => local.post("secret_scanning_alert", alertPayload(n));
+      for (const l of leaks) {
+        if (l.managed && failing < 2) {
+          failing++;
+          kit.sandbox.secretsManager.control.setFaults({ unavailable: true, operations: ["PutSecretValue"] });
+          await post(l.n);
+          await local.queue.idle();
+          kit.sandbox.secretsManager.control.clearFaults();
+        } else await post(l.n);
+      }
+      await local.queue.idle();
+      // Replays of every leak under new delivery ids.
+      for (let r = 0; r < 3; r++) await Promise.all(leaks.map((l) => post(l.n)));
+      await local.queue.idle();
+      let live = 0;
+      let deadManaged = 0;
+      for (const l of leaks) if ((await kit.check(l.id, l.secret)) !== "dead") live++;
+      for (const l of leaks) if (l.managed && (await kit.check(l.id, (await kit.stored(l.managed)).clientSecret)) !== "live") deadManaged++;
+      const outcomes = new Map<string, number>();
+      for (const a of local.audits.filter((e) => e.alertNumber !== null && e.alertNumber >= 8000)) outcomes.set(a.outcome, (outcomes.get(a.outcome) ?? 0) + 1);
+      report("R4", `live leaks: ${LEAKS} (${LEAKS / 2} managed), rate limits on ${stubs.github.rateLimits.filter((r) => r.times === 0).length} alerts, ${LEAKS * 3} replays, ${failing} stores failing mid-containment; outcomes ${[...outcomes].map(([k, v]) => `${k}×${v}`).join(" ")}; live leaks left ${live}; dead managed secrets ${deadManaged}`);
+      expect(live).toBe(0);
+      expect(deadManaged).toBe(0);
+    } finally {
+      await local.close();
+      stubs.github.rateLimits.length = 0;
+    }
   }, 300_000);
 });

@@ -49,6 +49,13 @@ describe("rotation reports", () => {
     expect(table.at(-1)).toBe("1 succeeded, 1 failed");
   });
 
+  it("count a dry run's clients as would-rotate, not as succeeded", () => {
+    const dry: RotationResult = { ...rotated, status: "dry-run", outcome: "dry-run", versionId: undefined, superseded: undefined, regenerations: 0 };
+    const table = formatTable([dry, dry, dry, dry]).split("\n");
+    expect(table.at(-1)).toBe("4 would rotate (dry run), 0 failed");
+    expect(table.join("\n")).not.toMatch(/succeeded/);
+  });
+
   it("draw a progress bar that fills with the finished share", () => {
     expect(progressBar(0, 4, 0, 8)).toBe("\r[........] 0/4 done, 0 failed");
     expect(progressBar(2, 4, 1, 8)).toBe("\r[####....] 2/4 done, 1 failed");

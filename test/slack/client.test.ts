@@ -1,56 +1,59 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
-import { createSlackClient, SlackError } from "../../src/slack/index.js";
+import { createSlackClient, slackEscape, SlackError } from "../../src/slack/index.js";
+import { startSlackStub, type SlackStub } from "../../src/sandbox/stubs/slack.js";
 
-async function slackStub(answer: (path: string, body: string, query: URLSearchParams) => { status?: number; body: unknown; headers?: Record<string, string> }) {
-  const seen: Array<{ path: string; body: string; auth: string | undefined; type: string | undefined }> = [];
-  const server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? "/", "http://x");
-    const body = Buffer.concat(chunks).toString();
-    seen.push({ path: url.pathname, body, auth: req.headers.authorization, type: req.headers["content-type"] });
-    const a = answer(url.pathname, body, url.searchParams);
-    res.writeHead(a.status ?? 200, { "content-type": "application/json", ...a.headers });
-    res.end(JSON.stringify(a.body));
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
-}
+let stub: SlackStub;
+beforeEach(async () => {
+  stub = await startSlackStub();
+});
+afterEach(async () => {
+  await stub.close();
+});
+const client = () => createSlackClient({ baseUrl: stub.url, token: stub.token, retryMinTimeoutMs: 10 });
 
-describe("Slack Web API client", () => {
-  it("looks a user up by email, opens a DM and posts to it", async () => {
-    const stub = await slackStub((path, _body, q) => {
-      if (path === "/api/users.lookupByEmail") return { body: q.get("email") === "dev@x.example" ? { ok: true, user: { id: "U1" } } : { ok: false, error: "users_not_found" } };
-      if (path === "/api/conversations.open") return { body: { ok: true, channel: { id: "D1" } } };
-      return { body: { ok: true } };
-    });
-    try {
-      const slack = createSlackClient({ baseUrl: stub.url, token: "xoxb-test-token" });
-      expect(await slack.lookupByEmail("dev@x.example")).toBe("U1");
-      expect(await slack.lookupByEmail("nobody@x.example")).toBeUndefined();
-      await slack.directMessage("U1", { text: "hello" });
-      expect(stub.seen.map((s) => s.path)).toEqual(["/api/users.lookupByEmail", "/api/users.lookupByEmail", "/api/conversations.open", "/api/chat.postMessage"]);
-      expect(JSON.parse(stub.seen[3]!.body)).toMatchObject({ channel: "D1", text: "hello", unfurl_links: false });
-      expect(stub.seen[3]).toMatchObject({ auth: "Bearer xoxb-test-token", type: "application/json; charset=utf-8" });
-    } finally {
-      await stub.close();
-    }
+describe("the Slack client (@slack/web-api's WebClient) against the Slack stand-in", () => {
+  it("looks a user up by email (with Slack's confirmation flag), opens a DM and posts to it, form-encoded as WebClient sends", async () => {
+    stub.users.set("dev@x.example", "U1");
+    stub.users.set("unconfirmed@x.example", "U2");
+    stub.unconfirmed.add("unconfirmed@x.example");
+    const slack = client();
+    expect(await slack.lookupByEmail("dev@x.example")).toEqual({ id: "U1", email: "dev@x.example", emailConfirmed: true, unusable: false });
+    expect(await slack.lookupByEmail("unconfirmed@x.example")).toMatchObject({ id: "U2", emailConfirmed: false });
+    expect(await slack.lookupByEmail("nobody@x.example")).toBeUndefined();
+    await slack.directMessage("U1", { text: "hello" });
+    expect(stub.posts).toEqual([{ channel: "D-U1", text: "hello" }]);
+    expect(new Set(stub.contentTypes)).toEqual(new Set(["application/x-www-form-urlencoded"]));
+    const post = stub.raw.at(-1)!;
+    expect(post).toMatch(/unfurl_links=false/);
+    expect(post).toMatch(/link_names=false/);
+    expect(post).toMatch(/parse=none/);
   });
 
-  it("retries ratelimited answers with Retry-After (capped) and surfaces Slack's error otherwise", async () => {
-    let calls = 0;
-    const stub = await slackStub(() => (++calls === 1 ? { status: 429, body: { ok: false, error: "ratelimited" }, headers: { "retry-after": "1" } } : { body: { ok: false, error: "channel_not_found" } }));
-    const sleeps: number[] = [];
-    try {
-      const slack = createSlackClient({ baseUrl: stub.url, token: "xoxb-test-token", sleep: async (ms) => void sleeps.push(ms) });
-      const err = await slack.postMessage("#nope", { text: "x" }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(SlackError);
-      expect((err as SlackError).slackError).toBe("channel_not_found");
-      expect(sleeps).toEqual([1000]);
-      expect(calls).toBe(2);
-    } finally {
-      await stub.close();
-    }
+  it("the stand-in takes JSON bodies too, as Slack does", async () => {
+    const res = await fetch(`${stub.url}chat.postMessage`, { method: "POST", headers: { authorization: `Bearer ${stub.token}`, "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ channel: "C1", text: "json", blocks: [{ type: "section", text: { type: "plain_text", text: "x" } }] }) });
+    expect(await res.json()).toMatchObject({ ok: true, channel: "C1" });
+    expect(stub.posts.at(-1)).toEqual({ channel: "C1", text: "json", blocks: [{ type: "section", text: { type: "plain_text", text: "x" } }] });
+    const form = await fetch(`${stub.url}chat.postMessage`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: stub.token, channel: "C2", text: "form" }) });
+    expect(await form.json()).toMatchObject({ ok: true });
+    const bad = await fetch(`${stub.url}chat.postMessage`, { method: "POST", headers: { authorization: `Bearer ${stub.token}`, "content-type": "application/json" }, body: "{not json" });
+    expect(await bad.json()).toEqual({ ok: false, error: "invalid_json" });
+  });
+
+  it("waits out a rate limit that fits the deadline, fails as slack-rate-limited past it, and surfaces Slack's error otherwise", async () => {
+    stub.rateLimit = { retryAfterSeconds: 1, times: 1 };
+    await client().withDeadline(Date.now() + 30_000).postMessage("C1", { text: "after the wait" });
+    expect(stub.posts.at(-1)).toEqual({ channel: "C1", text: "after the wait" });
+    stub.rateLimit = { retryAfterSeconds: 120, times: 1 };
+    await expect(client().withDeadline(Date.now() + 10_000).postMessage("C1", { text: "x" })).rejects.toMatchObject({ reason: "slack-rate-limited", retryable: true });
+    stub.failDm = "channel_not_found";
+    const err = await client().postMessage("D-U1", { text: "x" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlackError);
+    expect((err as SlackError).slackError).toBe("channel_not_found");
+  }, 30_000);
+});
+
+describe("Slack escaping", () => {
+  it("turns &, < and > into entities so no interpolated text can mention or link", () => {
+    expect(slackEscape("<!channel> <https://evil.example|Click here> a&b")).toBe("&lt;!channel&gt; &lt;https://evil.example|Click here&gt; a&amp;b");
+    expect(slackEscape("plain path/to/file.env")).toBe("plain path/to/file.env");
   });
 });

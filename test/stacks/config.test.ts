@@ -68,8 +68,8 @@ describe("parseStacksConfig", () => {
 
   it("accepts the example configuration", () => {
     const config = loadStacksConfigFile(EXAMPLE);
-    expect(config.clients.map((c) => c.name)).toEqual(["Billing Export", "CRM Sync", "keyward janitor"]);
-    expect(config.roles.map((r) => r.name)).toEqual(["keyward janitor"]);
+    expect(config.clients.map((c) => c.name)).toEqual(["Billing Export", "CRM Sync", "keyward audit"]);
+    expect(config.roles.map((r) => r.name)).toEqual(["keyward audit reader"]);
   });
 
   it("unknown grant type: names the allowed values, suggests the right spelling", () => {

@@ -14,6 +14,7 @@ const POLICY_ID = "0a1b2c3d-0000-4000-8000-000000000001";
 describe("the janitor stack", () => {
   let janitor: Json;
   let rotation: Json;
+  let everyStack: Json[];
   let names: string[];
   let workerBundle: string[];
 
@@ -24,9 +25,10 @@ describe("the janitor stack", () => {
         config: exampleConfig(),
         backend: LOCAL_STATE,
         outdir,
-        janitor: { slackFallbackChannel: "#soc", policy: { defaultAction: "revoke", protectedClients: [POLICY_ID] } },
+        janitor: { slackFallbackChannel: "#soc", slackDmDomains: ["acme.example"], githubSecretTypes: ["My Genesys pattern"], policy: { defaultAction: "revoke", protectedClients: [POLICY_ID] } },
       });
       names = Object.keys(stacks).sort();
+      everyStack = Object.values(stacks).map((st) => st.json);
       janitor = stacks["keyward-janitor"]!.json;
       rotation = stacks["keyward-scheduled-rotation"]!.json;
       const assets = join(stacks["keyward-janitor"]!.workingDirectory, "assets");
@@ -77,7 +79,7 @@ describe("the janitor stack", () => {
   it("queues through SQS FIFO with a FIFO DLQ; the worker has reserved concurrency and a timeout for the worst case", () => {
     const queues = resources("aws_sqs_queue");
     const main = queues.find((q) => q.name === "keyward-janitor.fifo")!;
-    expect(main).toMatchObject({ fifo_queue: true, content_based_deduplication: false, visibility_timeout_seconds: 5400, sqs_managed_sse_enabled: true });
+    expect(main).toMatchObject({ fifo_queue: true, content_based_deduplication: false, visibility_timeout_seconds: 960, sqs_managed_sse_enabled: true });
     expect(JSON.parse(main.redrive_policy)).toEqual({ deadLetterTargetArn: "${aws_sqs_queue.dlq.arn}", maxReceiveCount: 3 });
     expect(queues.find((q) => q.name === "keyward-janitor-dlq.fifo")).toMatchObject({ fifo_queue: true });
     const fns = resources("aws_lambda_function");
@@ -92,9 +94,14 @@ describe("the janitor stack", () => {
   it("gives the Lambdas secret ARNs, never values; the worker's policy file ships in its bundle", () => {
     const fns = resources("aws_lambda_function");
     const receiverEnv = fns.find((f) => f.function_name === "keyward-janitor-receiver")!.environment.variables;
-    expect(Object.keys(receiverEnv).sort()).toEqual(["KEYWARD_JANITOR_QUEUE_URL", "KEYWARD_LOG_LEVEL", "KEYWARD_WEBHOOK_SECRET_ARN"]);
+    expect(Object.keys(receiverEnv).sort()).toEqual(["KEYWARD_GITHUB_SECRET_TYPES", "KEYWARD_JANITOR_QUEUE_URL", "KEYWARD_LOG_LEVEL", "KEYWARD_WEBHOOK_SECRET_ARN"]);
     const workerEnv = fns.find((f) => f.function_name === "keyward-janitor-worker")!.environment.variables;
-    expect(Object.keys(workerEnv).sort()).toEqual(["GITHUB_TOKEN_ARN", "KEYWARD_JANITOR_CREDENTIALS_ARN", "KEYWARD_LOG_LEVEL", "KEYWARD_POLICY_FILE", "KEYWARD_SLACK_FALLBACK_CHANNEL", "KEYWARD_WEBHOOK_SECRET_ARN", "SLACK_BOT_TOKEN_ARN"]);
+    expect(Object.keys(workerEnv).sort()).toEqual(["GITHUB_TOKEN_ARN", "KEYWARD_ADMIN_SECRET_ARN", "KEYWARD_GITHUB_SECRET_TYPES", "KEYWARD_JANITOR_MAX_ATTEMPTS", "KEYWARD_JANITOR_QUEUE_URL", "KEYWARD_LOG_LEVEL", "KEYWARD_MANAGED_SECRET_PREFIX", "KEYWARD_POLICY_FILE", "KEYWARD_SLACK_DM_DOMAINS", "KEYWARD_SLACK_FALLBACK_CHANNEL", "KEYWARD_WEBHOOK_SECRET_ARN", "SLACK_BOT_TOKEN_ARN"]);
+    // Receiver and worker agree on what is a Genesys secret.
+    expect(receiverEnv.KEYWARD_GITHUB_SECRET_TYPES).toBe("My Genesys pattern");
+    expect(workerEnv.KEYWARD_GITHUB_SECRET_TYPES).toBe("My Genesys pattern");
+    // The worker's last try is the queue's last receive; a retry's wait is set per message, never the 90-minute visibility of old.
+    expect(workerEnv.KEYWARD_JANITOR_MAX_ATTEMPTS).toBe("3");
     expect(JSON.parse(workerBundle[1]!)).toMatchObject({ defaultAction: "revoke", protectedClients: [POLICY_ID] });
   });
 
@@ -118,6 +125,14 @@ describe("the janitor stack", () => {
     expect(p.Statement.find((s) => s.Sid === "FindManagedSecretsByTag")!.Resource).toEqual(["*"]);
   });
 
+  it("sweeps the managed secrets on a schedule through the worker (the repair of interrupted containments)", () => {
+    const schedules = resources("aws_scheduler_schedule");
+    const sweep = schedules.find((x) => x.name === "keyward-janitor-sweep")!;
+    expect(sweep).toMatchObject({ schedule_expression: "rate(6 hours)" });
+    expect(JSON.parse(sweep.target.input ?? sweep.target[0].input)).toEqual({ keyward: "sweep" });
+    expect(sweep.target.arn ?? sweep.target[0].arn).toBe("${aws_lambda_function.worker_function_38E6FF8A.arn}");
+  });
+
   it("outputs the webhook URL only", () => {
     // cdktf adds `cross-stack-output-*` for the scheduled-rotation stack's references; those are plumbing.
     expect(Object.keys(janitor.output).filter((k) => !k.startsWith("cross-stack-output-"))).toEqual(["webhook-url"]);
@@ -130,8 +145,34 @@ describe("the janitor stack", () => {
     expect(problems).toEqual([
       // The condition key names a tag ("secretsmanager:ResourceTag/..."), not a secret value.
       expect.stringMatching(/Condition\.Null\.secretsmanager:ResourceTag\/keyward:client-id\[0\]: literal value under a secret-like key/),
+      // Names, not secret values: the alert types GitHub reports (on both Lambdas) and a secret *name* prefix.
+      expect.stringMatching(/receiver_function.*KEYWARD_GITHUB_SECRET_TYPES: literal value under a secret-like key/),
+      expect.stringMatching(/worker_function.*KEYWARD_GITHUB_SECRET_TYPES: literal value under a secret-like key/),
+      expect.stringMatching(/KEYWARD_MANAGED_SECRET_PREFIX: literal value under a secret-like key/),
       expect.stringMatching(/RotateManagedClientSecrets.*wildcard resource "arn:aws:secretsmanager:us-east-1:\*:secret:keyward\/clients\/\*"/),
     ]);
+  });
+
+  it("with the shipped example configuration, makes exactly one janitor client and one janitor role across all stacks", () => {
+    const all = (type: string) => everyStack.flatMap((st) => Object.values((st.resource?.[type] ?? {}) as Json));
+    const janitorish = (name: unknown) => /janitor/i.test(String(name));
+    expect(all("genesyscloud_oauth_client").filter((c) => janitorish(c.name)).map((c) => c.name)).toEqual(["keyward-janitor"]);
+    expect(all("genesyscloud_auth_role").filter((r) => janitorish(r.name) || JSON.stringify(r.permission_policies).includes('"delete"')).map((r) => r.name)).toEqual(["keyward-janitor (keyward)"]);
+  });
+
+  it.each([
+    [{ clients: [{ name: "keyward janitor", roles: [{ roleId: POLICY_ID }] }] }, {}, /client "keyward janitor"/],
+    [{ roles: [{ name: "Keyward-Janitor", permissionPolicies: [{ domain: "oauth", entityName: "client", actionSet: ["view"] }] }] }, {}, /role "Keyward-Janitor"/],
+    [{ clients: [{ name: "leak-bot", roles: [{ roleId: POLICY_ID }] }] }, { clientName: "Leak Bot" }, /client "leak-bot"/],
+  ])("refuses a clients configuration that declares the janitor's client or role again (%j)", (extra, settings, message) => {
+    const outdir = mkdtempSync(join(tmpdir(), "keyward-janitor-twice-"));
+    const base = JSON.parse(readFileSync(join(process.cwd(), "stacks", "examples", "clients.json"), "utf8")) as { clients: unknown[]; roles: unknown[] };
+    const config = exampleConfig({ clients: [...base.clients, ...((extra as { clients?: unknown[] }).clients ?? [])], roles: [...base.roles, ...((extra as { roles?: unknown[] }).roles ?? [])] });
+    try {
+      expect(() => synthStacks({ config, backend: LOCAL_STATE, outdir, janitor: settings })).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it("refuses an invalid janitor policy at synth time", () => {

@@ -135,5 +135,5 @@ describe("provisioner end-to-end on the sandbox (runs the built CLI: npm test bu
       .filter((f) => /\.(json|tf)$/.test(f))
       .map((f) => readFileSync(f, "utf8"));
     expect(leakedSecrets([...outputs, ...synthesizedFiles], kit.minted)).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });

@@ -64,20 +64,20 @@ describe("keyward stacks from the example configuration", () => {
         expose_client_secret: false,
       });
       expect(text).toHaveResourceWithProperties(OauthClient, {
-        name: "keyward janitor",
-        roles: [{ role_id: "${genesyscloud_auth_role.role-keyward-janitor.id}" }],
+        name: "keyward audit",
+        roles: [{ role_id: "${genesyscloud_auth_role.role-keyward-audit-reader.id}" }],
         expose_client_secret: false,
       });
       expect(text).toHaveResourceWithProperties(AuthRole, {
-        name: "keyward janitor",
-        permission_policies: [{ domain: "oauth", entity_name: "client", action_set: ["view", "edit", "delete"] }],
+        name: "keyward audit reader",
+        permission_policies: [{ domain: "oauth", entity_name: "client", action_set: ["view"] }],
       });
       expect(Object.keys(clients.resource.genesyscloud_oauth_client)).toHaveLength(3);
     });
 
     it("declares one empty secret container per client (no secret version), with the recovery window", () => {
       const text = JSON.stringify(clients);
-      for (const name of ["keyward/clients/billing_export", "keyward/clients/crm_sync", "keyward/clients/keyward_janitor"]) {
+      for (const name of ["keyward/clients/billing_export", "keyward/clients/crm_sync", "keyward/clients/keyward_audit"]) {
         expect(text).toHaveResourceWithProperties(SecretsmanagerSecret, { name, recovery_window_in_days: 7 });
       }
       expect(clients.resource).not.toHaveProperty("aws_secretsmanager_secret_version");
@@ -97,7 +97,7 @@ describe("keyward stacks from the example configuration", () => {
     });
 
     it("outputs each client's id and secret ARN (identifiers only)", () => {
-      for (const slug of ["billing-export", "crm-sync", "keyward-janitor"]) {
+      for (const slug of ["billing-export", "crm-sync", "keyward-audit"]) {
         expect(clients.output[`${slug}-client-id`].value).toMatch(/^\$\{genesyscloud_oauth_client\..*\.id\}$/);
         expect(clients.output[`${slug}-secret-arn`].value).toMatch(/^\$\{aws_secretsmanager_secret\..*\.arn\}$/);
       }

@@ -9,6 +9,9 @@ import { promisify } from "node:util";
 
 const exec = promisify(execFile);
 const PROJECT = process.cwd();
+/** One synth: seconds on an idle machine, minutes on a loaded one. Each test's own timeout covers its runs. */
+const RUN_TIMEOUT_MS = 240_000;
+const testTimeout = (runs: number) => runs * RUN_TIMEOUT_MS + 30_000;
 
 interface Ran {
   code: number;
@@ -18,7 +21,7 @@ interface Ran {
 
 async function run(file: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<Ran> {
   try {
-    const { stdout, stderr } = await exec(file, args, { cwd, env, maxBuffer: 16 * 1024 * 1024, timeout: 180_000 });
+    const { stdout, stderr } = await exec(file, args, { cwd, env, maxBuffer: 16 * 1024 * 1024, timeout: RUN_TIMEOUT_MS });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -66,30 +69,34 @@ describe("synth entry points (real processes, temporary copy of the project)", (
     expect(count(ran.stderr, ISSUE)).toBe(1);
     expect(ran.stderr).toMatch(/^keyward: .*invalid keyward stacks configuration/);
     expect(ran.stderr).not.toMatch(/^\s+at /m);
-  });
+  }, testTimeout(1));
 
   it("`npm run synth` with a bad configuration: validates first, the list once, exit 2, nothing written", async () => {
     const ran = await run("npm", ["run", "--silent", "synth"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: badConfig }));
     expect(ran.code).toBe(2);
     expect(count(ran.stderr, ISSUE)).toBe(1);
     expect(existsSync(join(copy, "cdktf.out", "manifest.json"))).toBe(false);
-  });
+  }, testTimeout(1));
 
   it("`npx cdktf synth` with a bad configuration: exit 1 (cdktf-cli maps every app failure to 1, as the README says)", async () => {
     const ran = await run("npx", ["--no-install", "cdktf", "synth"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: badConfig, CHECKPOINT_DISABLE: "1" }));
     expect(ran.code).toBe(1);
     expect(`${ran.stdout}${ran.stderr}`).toContain(ISSUE);
-  });
+  }, testTimeout(1));
 
-  it("`npm run synth` then `npm run synth -- --hcl`: cdktf.json untouched (even with telemetry on), only cdk.tf left, literals escaped in both", async () => {
+  it("`npm run synth` then `npm run synth -- --hcl`: cdktf.json untouched, no telemetry noise offline, only cdk.tf left, literals escaped in both", async () => {
     const before = readFileSync(join(copy, "cdktf.json"), "utf8");
-    const json = await run("npm", ["run", "--silent", "synth"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: hostileConfig }));
+    const env = baseEnv({ KEYWARD_STACKS_CONFIG: hostileConfig });
+    delete env.CHECKPOINT_DISABLE;
+    const json = await run("npm", ["run", "--silent", "synth"], copy, env);
     expect(json.code).toBe(0);
+    // The script turns cdktf-cli's checkpoint call off itself: nothing about it, or a failed DNS lookup, is printed.
+    expect(`${json.stdout}${json.stderr}`).not.toMatch(/checkpoint|ENOTFOUND|EAI_AGAIN/i);
     const clientsJson = readFileSync(join(copy, "cdktf.out", "stacks", "keyward-clients", "cdk.tf.json"), "utf8");
     expect(clientsJson).toContain('"name": "Export $${file(\\"/etc/hostname\\")}"');
     expect(clientsJson).toContain('"description": "%%{if true}x%%{endif}"');
     expect(clientsJson).not.toContain('"Export ${');
-    // No CHECKPOINT_DISABLE: cdktf-cli writes a projectId into cdktf.json unless it already has one.
+    // cdktf-cli writes a projectId into cdktf.json unless it already has one.
     expect(readFileSync(join(copy, "cdktf.json"), "utf8")).toBe(before);
 
     const hcl = await run("npm", ["run", "--silent", "synth", "--", "--hcl"], copy, baseEnv({ CHECKPOINT_DISABLE: "1", KEYWARD_STACKS_CONFIG: hostileConfig }));
@@ -103,7 +110,7 @@ describe("synth entry points (real processes, temporary copy of the project)", (
       expect(files).not.toContain("cdk.tf.json");
     }
     expect(readFileSync(join(copy, "cdktf.json"), "utf8")).toBe(before);
-  }, 240_000);
+  }, testTimeout(2));
 
   it("the tracked cdktf.json is exactly what cdktf-cli would write (projectId present, its formatting)", () => {
     const text = readFileSync(join(PROJECT, "cdktf.json"), "utf8");

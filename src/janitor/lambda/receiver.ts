@@ -55,7 +55,7 @@ export function createReceiverHandler(options: ReceiverHandlerOptions = {}): (ev
         headers,
         body: raw.length > MAX_BODY_BYTES ? "tooLarge" : raw,
       },
-      { webhookSecrets, enqueue, logger },
+      { webhookSecrets, enqueue, logger, secretTypes: config.secretTypes },
     );
     return { statusCode: out.status, headers: out.headers, body: out.body };
   };

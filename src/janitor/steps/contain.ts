@@ -1,3 +1,4 @@
+import { canonicalClientId } from "../../contracts/client-id-tag.js";
 import { contain as runAction } from "../actions.js";
 import { decideAction, type ActionDecision } from "../decide.js";
 import type { ContainAction } from "../policy.js";
@@ -7,28 +8,62 @@ import { reasonOf, type DeliveryContext } from "./context.js";
 export type ContainOutcome =
   /** dryRun: decided, nothing changed. */
   | { kind: "dry-run"; decision: ActionDecision; secretId?: string; ownClient: boolean }
-  /** The leaked pair is refused now. `performed` is what took effect (a failed disable falls back to revoke). */
-  | { kind: "contained"; decision: ActionDecision; performed: ContainAction; secretId?: string; ownClient: boolean }
+  /** The janitor may not act (its own client with nowhere to store a new secret): a human is alerted. */
+  | { kind: "refused"; decision: ActionDecision; ownClient: boolean }
+  /** The leaked pair is refused now. `performed` is what took effect (a failed disable falls back to revoke). `repairNeeded`: the managed secret holds a dead value until the repair path runs. */
+  | { kind: "contained"; decision: ActionDecision; performed: ContainAction; secretId?: string; ownClient: boolean; repairNeeded?: boolean }
+  /** The action took effect but the leaked pair's refusal is not proven yet (the token endpoint kept failing): retried. */
+  | { kind: "unconfirmed"; decision: ActionDecision; performed: ContainAction; secretId?: string; ownClient: boolean }
   /** Containment was attempted but the leaked pair is not proven refused. */
   | { kind: "failed"; decision: ActionDecision; performed: ContainAction | "none"; secretId?: string; ownClient: boolean };
 
-/** Step 3: where the working secret goes, which action, and the action itself (proven by a refused token grant). */
-export async function containLeak(ctx: DeliveryContext, clientId: string, leakedSecret: string): Promise<ContainOutcome> {
-  const { deps, errors, log } = ctx;
-  const ownClient = clientId === deps.genesys.ownClientId().toLowerCase();
-  let secretId = ownClient ? deps.genesys.ownSecretId : undefined;
-  secretId ??= deps.policy.clients[clientId]?.secretId;
-  if (!secretId) {
+/**
+ * Where the working secret goes and which action: the look-ups a containment needs (the managed secret, the
+ * rotation's guards) start while the candidate is being verified, so none of them is on the critical path.
+ */
+export interface ContainmentPlan {
+  clientId: string;
+  ownClient: boolean;
+  secretId: Promise<string | undefined>;
+}
+
+/** Starts the look-ups for a candidate (before its verdict is known); repeated calls for the same id share them. */
+export function planContainment(ctx: DeliveryContext, clientId: string): ContainmentPlan {
+  const { deps } = ctx;
+  const id = canonicalClientId(clientId);
+  const ownClient = id === canonicalClientId(deps.genesys.ownClientId());
+  const secretId = (async () => {
+    if (ownClient) return deps.genesys.ownSecretId;
     try {
-      secretId = await deps.findSecretByClientId(clientId);
+      return await deps.targets.secretFor(id);
     } catch (err) {
-      errors.push(`contain:secret-lookup-${reasonOf(err)}`);
+      ctx.errors.push(`contain:secret-lookup-${reasonOf(err)}`);
+      return undefined;
     }
-  }
+  })();
+  // The rotation's guards read the client and the secret: warm them now (the janitor's rotation deps memoise the first answer).
+  ctx.later(
+    secretId.then(async (sid) => {
+      if (sid && !deps.policy.dryRun) await deps.genesys.prefetch?.(id, sid);
+    }),
+  );
+  return { clientId: id, ownClient, secretId };
+}
+
+/** Step 3: the action for a proven live leak, proven by a refused token grant. */
+export async function containLeak(ctx: DeliveryContext, plan: ContainmentPlan, leakedSecret: string): Promise<ContainOutcome> {
+  const { deps, errors, log } = ctx;
+  const { clientId, ownClient } = plan;
+  const secretId = await plan.secretId;
   const decision = decideAction({ clientId, policy: deps.policy, secretKnown: secretId !== undefined, ownClient });
   if (deps.policy.dryRun) {
     log.info("dry run: decided, nothing changed", { clientId, action: decision.action });
     return { kind: "dry-run", decision, ownClient, ...(secretId && decision.action === "rotate" ? { secretId } : {}) };
+  }
+  if (decision.action === "none") {
+    errors.push(`contain:${decision.downgrade ?? "refused"}`);
+    log.error("the janitor's own credentials leaked and it has nowhere to store new ones; a human must rotate them", { clientId });
+    return { kind: "refused", decision, ownClient };
   }
   const done = await runAction(decision.action, {
     clientId,
@@ -39,9 +74,12 @@ export async function containLeak(ctx: DeliveryContext, clientId: string, leaked
     check: ctx.check,
     logger: log,
     sleep: ctx.sleep,
+    now: ctx.now,
+    deadlineMs: ctx.deadlineMs,
   });
   errors.push(...done.errors);
-  if (ownClient && done.refused) {
+  const took = done.performed !== "none" && (done.refused || done.unconfirmed);
+  if (ownClient && took && done.secretId) {
     try {
       await deps.genesys.reload(done.secretId);
     } catch (err) {
@@ -49,6 +87,7 @@ export async function containLeak(ctx: DeliveryContext, clientId: string, leaked
     }
   }
   const extra = done.secretId ? { secretId: done.secretId } : {};
-  if (done.refused) return { kind: "contained", decision, performed: done.performed === "none" ? decision.action : done.performed, ownClient, ...extra };
+  if (done.performed !== "none" && done.refused) return { kind: "contained", decision, performed: done.performed, ownClient, ...extra, ...(done.repairNeeded ? { repairNeeded: true } : {}) };
+  if (done.performed !== "none" && done.unconfirmed) return { kind: "unconfirmed", decision, performed: done.performed, ownClient, ...extra };
   return { kind: "failed", decision, performed: done.performed, ownClient, ...extra };
 }

@@ -12,7 +12,7 @@ import type { DeliveryContext } from "./context.js";
  * The verify seam: is `secret` live, and for which client of which org? The liveness engine (src/liveness/)
  * answers — the same engine as `keyward audit-state` and `keyward scan --verify`: the candidates, strongest first,
  * then every active client-credentials client of the org; `dead` only with a proof (README "What proves a secret
- * dead"). One engine per delivery: its cache is the delivery's.
+ * dead"). One engine per query: its cache is the query's.
  */
 export type Verifier = (query: LivenessQuery) => Promise<LivenessVerdict>;
 
@@ -21,17 +21,17 @@ export type VerifyOutcome =
   /** No client id to try the secret with, and no org to sweep. */
   | { kind: "unpaired" }
   /** The pair authenticates: contain it. `org` is where it is live. */
-  | { kind: "live"; clientId: string; org: string }
+  | { kind: "live"; clientId: string; org: string; tried: number }
   /** Proven refused. `alreadyContained`: the alert is resolved as revoked (a redelivery after containment). */
-  | { kind: "dead"; alreadyContained: boolean }
-  /** Not proven either way (a failed grant, a dormant client, nothing proven): a human alert, no destructive act. */
-  | { kind: "unknown"; clientId: string | null };
+  | { kind: "dead"; alreadyContained: boolean; clientIds: string[]; tried: number }
+  /** Not proven either way (a failed grant, a dormant client, nothing proven): retried, a human told on the last try. */
+  | { kind: "unknown"; clientId: string | null; tried: number };
 
 /** How many secrets proven live the janitor remembers the client of (the oldest are forgotten first). */
 export const PROVEN_PAIRS_BOUND = 10_000;
 
 /**
- * The default verifier: a fresh engine per delivery (its cache is the delivery's) over the janitor's own org (its own
+ * The default verifier: a fresh engine per query (its cache is the query's) over the janitor's own org (its own
  * client, which holds `oauth:client:view`) first, then the orgs of `KEYWARD_ORGS_FILE` (`more`, read once at
  * start-up). A secret this janitor once proved live belongs to that client: a token grant proved the pair, which
  * is as strong as the provider writing it as one. So a redelivery of a contained leak checks that client as a
@@ -55,19 +55,53 @@ export function engineVerifier(genesys: Pick<ProcessorDeps["genesys"], "client">
   };
 }
 
-/** Step 2: trust but verify, through the engine. */
-export async function verify(ctx: DeliveryContext, secret: string, candidates: readonly CandidateClientId[], alert: AlertState | undefined): Promise<VerifyOutcome> {
+/** Where the candidates come from, strongest first; `located` resolves when every location of the alert was read. */
+export interface CandidateSources {
+  /** Managed clients whose stored AWSCURRENT secret is the leaked one: the id is known before any location is read. */
+  managed: readonly string[];
+  /** The pair a scanner finding names. */
+  named: readonly CandidateClientId[];
+  located?: Promise<readonly CandidateClientId[]>;
+}
+
+/**
+ * Step 2: trust but verify, through the engine. The managed clients holding this very secret are asked first,
+ * as structural pairs, while the locations are still being read: for them the critical path is alert → grant →
+ * regenerate. Otherwise every candidate the locations yield goes to the engine at once. `beforeTry` runs with the
+ * first candidate before each query (the containment's look-ups start then).
+ */
+export async function verify(ctx: DeliveryContext, secret: string, sources: CandidateSources, alert: AlertState | undefined, beforeTry?: (clientId: string) => void): Promise<VerifyOutcome> {
+  const structural: CandidateClientId[] = sources.managed.map((clientId) => ({ clientId, provenance: "structural" }));
+  let tried = 0;
+  if (structural.length) {
+    beforeTry?.(structural[0]!.clientId);
+    const first = await ctx.verifier({ secret, candidates: [...structural, ...sources.named] });
+    tried += structural.length + sources.named.length;
+    if (first.verdict === "live" || first.verdict === "dead") return outcomeOf(first, alert, tried);
+  }
+  const located = (await sources.located) ?? [];
+  const candidates = dedupe([...structural, ...sources.named, ...located]);
+  if (candidates[0]) beforeTry?.(candidates[0].clientId);
   const verdict = await ctx.verifier({ secret, candidates });
+  return outcomeOf(verdict, alert, Math.max(tried, candidates.length));
+}
+
+function outcomeOf(verdict: LivenessVerdict, alert: AlertState | undefined, tried: number): VerifyOutcome {
   switch (verdict.verdict) {
     case "live":
-      return { kind: "live", clientId: verdict.clientId, org: verdict.org };
+      return { kind: "live", clientId: verdict.clientId, org: verdict.org, tried };
     case "dead":
-      return { kind: "dead", alreadyContained: alreadyContained(alert) };
+      return { kind: "dead", alreadyContained: alreadyContained(alert), clientIds: verdict.clientId ? [verdict.clientId] : [], tried };
     case "unknown":
-      return { kind: "unknown", clientId: verdict.clientId ?? candidates[0]?.clientId ?? null };
+      return { kind: "unknown", clientId: verdict.clientId ?? null, tried };
     case "unpaired":
       return { kind: "unpaired" };
   }
+}
+
+function dedupe(list: CandidateClientId[]): CandidateClientId[] {
+  const seen = new Set<string>();
+  return list.filter((c) => !seen.has(c.clientId) && seen.add(c.clientId));
 }
 
 export interface VerifyPolicy {
@@ -79,16 +113,23 @@ export interface VerifyPolicy {
 export const DEFAULT_VERIFY_POLICY: VerifyPolicy = { attempts: 3, backoffMs: 1_000 };
 
 /**
- * `checkCredentials` (its own short retries, token revoked) repeated a bounded number of rounds while `unknown`:
- * containment's own check that the leaked pair is refused afterwards.
+ * `checkCredentials` (its own short retries) repeated a bounded number of rounds while `unknown`: containment's own
+ * check that the leaked pair is refused afterwards, and the health check of a managed secret. The minted token is
+ * revoked off the critical path: `deferRevoke` receives the revocation to run later.
  */
-export async function checkWithRetries(clientId: string, secret: string, deps: Pick<ProcessorDeps, "genesys" | "logger" | "verify">, sleep: (ms: number) => Promise<void>): Promise<Verdict> {
+export async function checkWithRetries(
+  clientId: string,
+  secret: string,
+  deps: Pick<ProcessorDeps, "genesys" | "logger" | "verify">,
+  sleep: (ms: number) => Promise<void>,
+  deferRevoke?: (revoke: () => Promise<void>) => void,
+): Promise<Verdict> {
   const policy = deps.verify ?? DEFAULT_VERIFY_POLICY;
   const endpoints = deps.genesys.client().settings.endpoints;
   let verdict: Verdict = "unknown";
   for (let round = 1; round <= policy.attempts; round++) {
     try {
-      verdict = await checkCredentials(clientId, secret, endpoints, { logger: deps.logger, sleep });
+      verdict = await checkCredentials(clientId, secret, endpoints, { logger: deps.logger, sleep, ...(deferRevoke ? { deferRevoke } : {}) });
     } catch {
       verdict = "unknown";
     }

@@ -17,6 +17,12 @@ export interface FaultRule {
   errorStatus?: number;
   /** `Retry-After` (seconds) of an injected 429 (Genesys API routes; default 1). */
   retryAfterSeconds?: number;
+  /**
+   * The error's type for emulators whose bodies name one (Secrets Manager's `__type`, e.g. `KMSAccessDeniedException`
+   * or `DecryptionFailure`), with `errorMessage` as its message; default: the type the emulator picks for the status.
+   */
+  errorType?: string;
+  errorMessage?: string;
   /** Probability 0..1 of destroying the connection without a response (ECONNRESET at the client). */
   resetRate?: number;
   /** Never answer; the socket stays open until the client gives up or the emulator closes. */
@@ -27,7 +33,7 @@ export interface FaultRule {
   skip?: number;
 }
 
-export type FaultOutcome = { kind: "continue" } | { kind: "error"; status: number; retryAfterSeconds?: number } | { kind: "handled" };
+export type FaultOutcome = { kind: "continue" } | { kind: "error"; status: number; retryAfterSeconds?: number; type?: string; message?: string } | { kind: "handled" };
 
 export class FaultInjector {
   private rules: Array<FaultRule & { matcher: RegExp }> = [];
@@ -80,7 +86,7 @@ export class FaultInjector {
     }
     if (rule.errorRate && this.random() < rule.errorRate) {
       this.counters.error++;
-      return { kind: "error", status: rule.errorStatus ?? 503, ...(rule.retryAfterSeconds !== undefined ? { retryAfterSeconds: rule.retryAfterSeconds } : {}) };
+      return { kind: "error", status: rule.errorStatus ?? 503, ...(rule.retryAfterSeconds !== undefined ? { retryAfterSeconds: rule.retryAfterSeconds } : {}), ...(rule.errorType ? { type: rule.errorType } : {}), ...(rule.errorMessage ? { message: rule.errorMessage } : {}) };
     }
     return { kind: "continue" };
   }

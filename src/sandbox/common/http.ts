@@ -22,7 +22,10 @@ export async function startHttpServer(handler: Handler, options: { port?: number
       res.end(JSON.stringify({ message: "emulator error", code: "internal.server.error", status: 500 }));
     });
   });
-  server.keepAliveTimeout = 5_000;
+  // An idle keep-alive connection is closed after a long while, not Node's 5 s: a client that reuses a pooled socket
+  // just as the server closes it gets ECONNRESET, and on a loaded machine (one event loop serving the emulator and
+  // its test client) that race is hit often. close() still ends every socket at once.
+  server.keepAliveTimeout = 120_000;
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));

@@ -57,8 +57,8 @@ export class GenesysEmulatorCore {
   limits: GenesysLimits;
   readonly startupSettings: GenesysSettings;
   settings: GenesysSettings;
-  readonly apiWindow = new FixedWindowCounter(() => ({ allowed: this.limits.apiRequestsPerWindow, windowMs: this.limits.apiWindowSeconds * 1000 }));
-  readonly tokenWindow = new FixedWindowCounter(() => ({ allowed: this.limits.tokenRequestsPerWindow, windowMs: this.limits.tokenWindowSeconds * 1000 }));
+  readonly apiWindow = new FixedWindowCounter(() => ({ allowed: this.limits.apiRequestsPerWindow, windowMs: this.limits.apiWindowSeconds * 1000 }), () => this.store.now());
+  readonly tokenWindow = new FixedWindowCounter(() => ({ allowed: this.limits.tokenRequestsPerWindow, windowMs: this.limits.tokenWindowSeconds * 1000 }), () => this.store.now());
 
   constructor(options: GenesysEmulatorOptions = {}) {
     this.store = new GenesysStore(options.orgName ?? "keyward sandbox org", options.clock);

@@ -8,15 +8,19 @@ export interface WindowHit {
 }
 
 /**
- * Wall-clock fixed windows per key. A key's window opens at its first request and lasts `windowMs`; every
- * request counts (throttled ones too), and requests beyond `allowed` in the window are limited.
+ * Fixed windows per key on the emulator's clock (wall clock plus `advanceClock`, so a test ends a window by moving
+ * the clock, not by sleeping). A key's window opens at its first request and lasts `windowMs`; every request counts
+ * (throttled ones too), and requests beyond `allowed` in the window are limited.
  */
 export class FixedWindowCounter {
   private windows = new Map<string, { start: number; count: number }>();
 
-  constructor(private readonly settings: () => { allowed: number; windowMs: number }) {}
+  constructor(
+    private readonly settings: () => { allowed: number; windowMs: number },
+    private readonly clock: () => number = Date.now,
+  ) {}
 
-  hit(key: string, now = Date.now()): WindowHit {
+  hit(key: string, now = this.clock()): WindowHit {
     const { allowed, windowMs } = this.settings();
     let window = this.windows.get(key);
     if (!window || now >= window.start + windowMs) {

@@ -2,7 +2,7 @@ import type { FaultRule } from "../common/faults.js";
 import { FaultSettingsError } from "./fault-plan.js";
 import type { ControlResponse, SecretsManagerControl, SecretsManagerFaults, SecretsManagerPermissions, SecretsManagerSettings } from "./types.js";
 
-const RULE_KEYS = new Set(["route", "latencyMs", "errorRate", "errorStatus", "retryAfterSeconds", "resetRate", "hang", "times", "skip"]);
+const RULE_KEYS = new Set(["route", "latencyMs", "errorRate", "errorStatus", "errorType", "errorMessage", "retryAfterSeconds", "resetRate", "hang", "times", "skip"]);
 
 /**
  * The emulator's HTTP control API, relative to wherever it is mounted:

@@ -133,7 +133,7 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
       if (decision.error) return fail(decision.error);
       const outcome = await injector.apply(name, req, res);
       if (outcome.kind === "handled") return;
-      if (outcome.kind === "error") return fail(errorForStatus(outcome.status));
+      if (outcome.kind === "error") return fail(errorForStatus(outcome.status, outcome.type, outcome.message));
 
       let body: unknown;
       try {

@@ -51,8 +51,9 @@ export const internalServiceError = (status = 500) =>
 export const serviceUnavailable = () => new SecretsManagerError("ServiceUnavailable", "Service is unavailable. Try again later.", 503);
 export const throttling = (status = 400) => new SecretsManagerError("ThrottlingException", "Rate exceeded", status);
 
-/** The error body for a FaultInjector `errorStatus`. */
-export function errorForStatus(status: number): SecretsManagerError {
+/** The error body for a FaultInjector `errorStatus` (and `errorType` / `errorMessage`, when the rule names them). */
+export function errorForStatus(status: number, type?: string, message?: string): SecretsManagerError {
+  if (type) return new SecretsManagerError(type, message ?? `Injected ${type}.`, status);
   if (status === 503) return serviceUnavailable();
   if (status === 429) return throttling(429);
   if (status >= 500) return internalServiceError(status);

@@ -62,7 +62,7 @@ export function virtualTime(start = 1_700_000_000_000): { now: () => number; sle
 }
 
 /** Polls (real time) until `condition` holds; for waiting on real sockets. */
-export async function waitFor(condition: () => boolean, timeoutMs = 2000): Promise<void> {
+export async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) throw new Error("waitFor: condition not met in time");

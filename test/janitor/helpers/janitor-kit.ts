@@ -50,8 +50,11 @@ export interface Janitor {
   close(): Promise<void>;
 }
 
-/** The janitor wired to the sandbox (credentials from KEYWARD_JANITOR_CREDENTIALS_ARN) and the stubs, serving on loopback. */
-export async function startJanitor(kit: SandboxKit, stubs: Stubs, options: { policy?: unknown; env?: Record<string, string> } = {}): Promise<Janitor> {
+/** GitHub and Slack clients paced for tests: no write spacing, retry units of 10 ms. */
+export const FAST_CLIENTS = { github: { limits: { writeSpacingMs: 0, notificationSpacingMs: 0 }, retryUnitMs: 10 }, slack: { retryMinTimeoutMs: 10 } } as const;
+
+/** The janitor wired to the sandbox (credentials from KEYWARD_ADMIN_SECRET_ARN) and the stubs, serving on loopback. */
+export async function startJanitor(kit: SandboxKit, stubs: Stubs, options: { policy?: unknown; env?: Record<string, string>; realSleep?: boolean; retryNow?: boolean } = {}): Promise<Janitor> {
   const janitorArn = (await kit.sm.send(new DescribeSecretCommand({ SecretId: kit.sandbox.secretNames.janitor }))).ARN!;
   const env: Record<string, string> = {
     KEYWARD_WEBHOOK_SECRET: stubs.webhookSecret,
@@ -60,7 +63,8 @@ export async function startJanitor(kit: SandboxKit, stubs: Stubs, options: { pol
     SLACK_BOT_TOKEN: stubs.slack.token,
     SLACK_API_URL: stubs.slack.url,
     KEYWARD_SLACK_FALLBACK_CHANNEL: SOC_CHANNEL,
-    KEYWARD_JANITOR_CREDENTIALS_ARN: janitorArn,
+    KEYWARD_SLACK_DM_DOMAINS: "acme.example",
+    KEYWARD_ADMIN_SECRET_ARN: janitorArn,
     ...options.env,
   };
   if (options.policy !== undefined) {
@@ -80,12 +84,21 @@ export async function startJanitor(kit: SandboxKit, stubs: Stubs, options: { pol
       kit.logs.push(line);
       audits.push(JSON.parse(line) as AuditEvent);
     },
-    sleep: async () => undefined,
+    ...(options.realSleep ? {} : { sleep: async () => undefined }),
     verify: { attempts: 2, backoffMs: 1 },
     now: () => clock.now,
+    keepTokenWarm: false,
+    ...FAST_CLIENTS,
   });
-  const queue = new InProcessQueue({ process: (item) => processWorkItem(item, runtime.processorDeps), logger, now: () => clock.now });
-  const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger });
+  const queue = new InProcessQueue({
+    process: (item, o) => processWorkItem(item, runtime.processorDeps, o),
+    logger,
+    now: () => clock.now,
+    maxAttempts: config.maxAttempts,
+    // A retry's wait is not waited in tests (the clock is the test's); the stubs decide when a limit is over.
+    ...(options.retryNow === false ? {} : { schedule: (_ms: number, run: () => void) => (setImmediate(run), () => undefined) }),
+  });
+  const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger, secretTypes: config.secretTypes });
   const responses: string[] = [];
   return {
     server,
@@ -116,12 +129,13 @@ export async function startJanitor(kit: SandboxKit, stubs: Stubs, options: { pol
     close: async () => {
       await server.close();
       await queue.idle();
+      runtime.close();
     },
   };
 }
 
 /** A leak as GitHub would report it: the secret in a committed file, the client id on the line above. */
-export function addLeakAlert(stubs: Stubs, n: number, pair: { id: string; secret: string }, options: { idInFile?: boolean; email?: string | null; otherFileId?: string } = {}): void {
+export function addLeakAlert(stubs: Stubs, n: number, pair: { id: string; secret: string }, options: { idInFile?: boolean; email?: string | null; otherFileId?: string; secretType?: string; path?: string } = {}): void {
   const blobSha = `blob${n}${randomUUID().slice(0, 8)}`;
   const commitSha = `c0ffee${n}${randomUUID().replace(/-/g, "").slice(0, 20)}`;
   const lines = ["# Genesys Cloud", ...(options.idInFile === false ? [] : [`GENESYS_CLIENT_ID=${pair.id}`]), `GENESYS_CLIENT_SECRET=${pair.secret}`, "DECOY_REQUEST_ID=00000000-0000-4000-8000-00000000dead"];
@@ -129,22 +143,25 @@ export function addLeakAlert(stubs: Stubs, n: number, pair: { id: string; secret
   stubs.github.commits.set(commitSha, {
     ...(options.email === null ? {} : { email: options.email ?? DEV_EMAIL }),
     files: [
-      { filename: "config/genesys.env", patch: "+..." },
+      { filename: options.path ?? "config/genesys.env", patch: "+..." },
       ...(options.otherFileId ? [{ filename: "src/app.ts", patch: `+const clientId = "${options.otherFileId}";` }] : []),
     ],
   });
   const line = lines.findIndex((l) => l.startsWith("GENESYS_CLIENT_SECRET")) + 1;
+  const commentId = 90_000 + n;
+  stubs.github.issueComments.set(`${REPO}#${commentId}`, { body: "Here is the config I used, see the file." });
   stubs.github.addAlert(REPO, {
     number: n,
     secret: pair.secret,
+    ...(options.secretType ? { secret_type: options.secretType } : {}),
     locations: [
-      { type: "commit", details: { path: "config/genesys.env", start_line: line, end_line: line, start_column: 23, end_column: 66, blob_sha: blobSha, commit_sha: commitSha, blob_url: "x", commit_url: "y" } },
-      { type: "issue_comment", details: { issue_comment_url: `${stubs.github.url}/repos/${REPO}/issues/999` } },
+      { type: "commit", details: { path: options.path ?? "config/genesys.env", start_line: line, end_line: line, start_column: 23, end_column: 66, blob_sha: blobSha, commit_sha: commitSha } },
+      { type: "issue_comment", details: { issue_comment_url: `${stubs.github.url}/repos/${REPO}/issues/comments/${commentId}`, html_url: `https://github.com/${REPO}/issues/1#issuecomment-${commentId}` } },
     ],
   });
 }
 
-export const alertPayload = (n: number, action = "created") => ({ action, alert: { number: n, secret_type: "keyward_genesys_client_secret" }, repository: { full_name: REPO } });
+export const alertPayload = (n: number, action = "created", secretType = "keyward_genesys_client_secret") => ({ action, alert: { number: n, secret_type: secretType }, repository: { full_name: REPO } });
 
 /** A Secrets Manager container tagged `keyward:client-id`, holding the client's current credential document. */
 export async function createTaggedSecret(kit: SandboxKit, name: string, pair: { id: string; secret: string }): Promise<string> {

@@ -1,5 +1,4 @@
 import { BUILTIN_ROLES, startGenesysEmulator, type GenesysEmulator, type SeededClient } from "../../../src/sandbox/genesys/index.js";
-import { sleep } from "../../../src/sandbox/common/http.js";
 import { api, basic, requestToken } from "./helpers.js";
 
 describe("the emulated /oauth/token endpoint", () => {
@@ -112,7 +111,7 @@ describe("the emulated /oauth/token endpoint", () => {
     expect(body.description).toBe(body.error_description);
     expect(emulator.control.state().tokenRateLimited).toBe(1);
 
-    await sleep(550);
+    emulator.control.advanceClock(550);
     expect((await requestToken(emulator.url, app.id, app.secret)).status).toBe(200);
   });
 
@@ -122,7 +121,7 @@ describe("the emulated /oauth/token endpoint", () => {
     const { access_token: token, expires_in } = (await res.json()) as { access_token: string; expires_in: number };
     expect(expires_in).toBe(1);
     expect((await api(emulator.url, token, "/api/v2/tokens/me")).status).toBe(200);
-    await sleep(1050);
+    emulator.control.advanceClock(1050);
     const expired = await api(emulator.url, token, "/api/v2/tokens/me");
     expect(expired.status).toBe(401);
     expect(await expired.json()).toMatchObject({ code: "credentials.expired" });
