@@ -241,6 +241,8 @@ function clientFor(pre: Preflight, canonicalId: string): OAuthClient {
   return pre.client;
 }
 
+const WRITE_PATH_DENIALS: ReadonlySet<string> = new Set(["secrets-access-denied", "secrets-kms-access-denied", "secrets-kms-key-unusable"]);
+
 /**
  * A refused write to the secret (an explicit deny, a KMS key without GenerateDataKey) before the regenerate: the
  * rotation stops there, with the AWS identity's missing permission named (exit 2).
@@ -249,7 +251,7 @@ async function writePathProven<T>(step: () => Promise<T>, secretId: string): Pro
   try {
     return await step();
   } catch (err) {
-    if (!(err instanceof SecretsError) || err.reason !== "secrets-access-denied") throw err;
+    if (!(err instanceof SecretsError) || !WRITE_PATH_DENIALS.has(err.reason)) throw err;
     const aws = (err.cause as { message?: string } | undefined)?.message;
     throw new PreflightError(
       `keyward may not write secret ${secretId} (${err.message}${aws ? `: ${aws}` : ""}); nothing was regenerated`,

@@ -158,6 +158,7 @@ describe("hole 5: a write path that is denied", () => {
       expect(dry.stderr).toMatch(kind === "kms" ? /KMS/ : /PutSecretValue/);
       const real = await keyward(["rotate", "--client-id", client.id, "--secret-id", secretId]);
       expect(real.code).toBe(2);
+      expect(real.stderr).toMatch(/nothing was regenerated/);
       expect(await live(client.id, before.clientSecret)).toBe("live");
       expect((await current(secretId))!.clientSecret).toBe(before.clientSecret);
     } finally {
