@@ -14,6 +14,7 @@
  *   P4 cold start of three commands ÷ `node -e 0`.   P5 `cdktf synth` wall time and peak memory; `npm test` wall time.
  *   P6 `keyward audit-state` on a 10,000-resource state with 50 unpaired secrets against an org of 500 clients: wall
  *      time and token grants made, beside the fewest grants proving them dead takes.
+ *   P7 consumer-visible refused grants per rotation, alternating clients (must be 0) vs a single client (the cutover).
  * Every figure is a median (samples given) or a count; machine details are in the JSON.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -27,9 +28,10 @@ import { section as p3dense } from "./bench/p3-dense.js";
 import { section as p4 } from "./bench/p4-cold-start.js";
 import { section as p5 } from "./bench/p5-synth.js";
 import { section as p6 } from "./bench/p6-audit-state.js";
+import { section as p7 } from "./bench/p7-consumer.js";
 
 /** Sections in the order they run; a new section is a file in scripts/bench/ and one entry here. */
-const SECTIONS: BenchSection[] = [p4, p2, p1, p3, p3dense, p5, p6];
+const SECTIONS: BenchSection[] = [p4, p2, p1, p3, p3dense, p5, p6, p7];
 
 const jsonFile = args.includes("--json") ? args[args.indexOf("--json") + 1] : undefined;
 const only = args.includes("--only") ? new Set(args[args.indexOf("--only") + 1]!.split(",").map((s) => s.trim().toUpperCase())) : undefined;

@@ -20,6 +20,8 @@ const shipped = {
   // The janitor's Lambda handlers (the stack bundles them itself at synth time; these let them be run locally).
   "janitor-receiver": "src/janitor/lambda/receiver.ts",
   "janitor-worker": "src/janitor/lambda/worker.ts",
+  // The rotation Lambda's handlers (scheduled manifest and Secrets Manager's rotation protocol), runnable locally.
+  "rotation-lambda": "src/rotation/lambda.ts",
   // `keyward scan --jobs N` worker threads load this next to the CLI chunks.
   "scan-worker": "src/scan/worker.ts",
 };

@@ -46,7 +46,7 @@ export function readmePolicies(): Record<string, ReadmePolicy> {
     },
     "rotation-lambda": {
       title: "the scheduled-rotation Lambda (the stack creates this role)",
-      statements: rotationLambdaStatements({ adminSecretArn: namedSecret(P.adminSecret), managedSecretArns: [managed], logGroupArn: logGroup("keyward-rotation"), awsRegion: P.region }),
+      statements: rotationLambdaStatements({ adminSecretArn: namedSecret(P.adminSecret), managedSecretArns: [managed], logGroupArn: logGroup("keyward-rotation"), awsRegion: P.region, rotateAdminClient: true }),
     },
     "janitor-receiver": {
       title: "the janitor's receiver Lambda (the stack creates this role)",

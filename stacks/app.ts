@@ -45,12 +45,14 @@ export function buildStacks(app: App, options: BuildStacksOptions): KeywardStack
   const clients = new ClientsStack(app, names.clients, { config: options.config, backend: options.backend });
   const janitor = options.janitor ? new JanitorStack(app, names.janitor, { config: options.config, backend: options.backend, janitor: options.janitor }) : undefined;
   const scheduledClients = janitor ? [...clients.scheduledClients, janitor.managedClient] : clients.scheduledClients;
+  const pairs = clients.secretsManagerRotatedClients;
   const scheduledRotation =
-    options.config.scheduledRotation && scheduledClients.length > 0
+    options.config.scheduledRotation && scheduledClients.length + pairs.length > 0
       ? new ScheduledRotationStack(app, names.scheduledRotation, {
           config: options.config,
           backend: options.backend,
           clients: scheduledClients,
+          secretsManagerRotated: pairs,
           bundleDir: options.bundleDir,
           lambdaEntry: options.lambdaEntry,
         })

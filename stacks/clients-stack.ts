@@ -90,6 +90,7 @@ export class ClientsStack extends TerraformStack {
         rotationEpoch: client.rotationEpoch,
         rotateCommand: config.rotateCommand,
         rotate: client.state !== "inactive",
+        rotation: client.rotation,
       });
       clients.set(configName, rotated);
       // cdktf renders output descriptions to HCL without escaping quotes next to `$${`: name the client by its
@@ -103,17 +104,31 @@ export class ClientsStack extends TerraformStack {
         value: rotated.secretArn,
         description: `Secrets Manager secret holding "${label}" credentials`,
       });
+      if (rotated.standbyClientId) {
+        new TerraformOutput(this, `${slug}-standby-client-id`, {
+          value: rotated.standbyClientId,
+          description: `OAuth client id of "${label}-standby" (the alternating pair's second client)`,
+        });
+      }
     });
     this.clients = clients;
   }
 
   /**
-   * The clients that take part in scheduled rotation (`scheduledRotation` not false, and not `inactive`: an
-   * inactive client cannot get the token that verifies its new secret), as id + secret ARN.
+   * The single-client rotations that take part in scheduled rotation (`scheduledRotation` not false, and not
+   * `inactive`: an inactive client cannot get the token that verifies its new secret), as id + secret ARN: the
+   * schedule's manifest.
    */
   public get scheduledClients(): ManagedClient[] {
     return this.config.clients
-      .filter((c) => c.scheduledRotation && c.state !== "inactive")
+      .filter((c) => c.scheduledRotation && c.state !== "inactive" && c.rotation !== "alternating")
+      .map((c) => this.clients.get(c.name)!.managedClient);
+  }
+
+  /** The alternating pairs that take part in scheduled rotation: rotated by Secrets Manager's own rotation. */
+  public get secretsManagerRotatedClients(): ManagedClient[] {
+    return this.config.clients
+      .filter((c) => c.scheduledRotation && c.state !== "inactive" && c.rotation === "alternating")
       .map((c) => this.clients.get(c.name)!.managedClient);
   }
 

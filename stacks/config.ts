@@ -79,6 +79,18 @@ export interface ClientConfig {
   readonly rotationEpoch: string;
   /** Include in the scheduled rotation (default true). */
   readonly scheduledRotation: boolean;
+  /**
+   * `single` (default): one client, whose consumers see the cutover at every rotation. `alternating`: two clients,
+   * `<name>` and `<name>-standby`, with the same roles behind one secret; every rotation regenerates the one that is not
+   * current and makes it current, so consumers that re-read within one rotation interval never see a refused secret.
+   * Scheduled by Secrets Manager's own rotation (`aws_secretsmanager_secret_rotation`) through the rotation Lambda.
+   */
+  readonly rotation: "single" | "alternating";
+}
+
+/** The standby client's name of an alternating client. */
+export function standbyClientName(name: string): string {
+  return `${name}-standby`;
 }
 
 export interface ScheduledRotationConfig {
@@ -102,6 +114,8 @@ export interface ScheduledRotationConfig {
   readonly runtime: "nodejs22.x" | "nodejs20.x";
   readonly architecture: "arm64" | "x86_64";
   readonly enabled: boolean;
+  /** Rotate the admin client itself, last, into its own document (default true). */
+  readonly rotateAdminClient: boolean;
 }
 
 /** The validated configuration the stacks are built from. */
@@ -364,6 +378,7 @@ function parseScheduled(c: Checker, raw: unknown, prefix: string, secretNamePref
     "logLevel",
     "runtime",
     "architecture",
+    "rotateAdminClient",
   ]);
   const retention = s.logRetentionInDays ?? 30;
   if (!(LOG_RETENTION_DAYS as readonly unknown[]).includes(retention)) {
@@ -392,6 +407,7 @@ function parseScheduled(c: Checker, raw: unknown, prefix: string, secretNamePref
     logLevel: c.oneOf(s, "logLevel", path, ["debug", "info", "warn", "error"] as const, "info")!,
     runtime: c.oneOf(s, "runtime", path, ["nodejs22.x", "nodejs20.x"] as const, "nodejs22.x")!,
     architecture: c.oneOf(s, "architecture", path, ["arm64", "x86_64"] as const, "arm64")!,
+    rotateAdminClient: c.boolean(s, "rotateAdminClient", path, true),
   };
 }
 
@@ -470,6 +486,8 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
   const clients: ClientConfig[] = [];
   if (!Array.isArray(top.clients) || top.clients.length === 0) c.fail("$.clients", "expected a non-empty list of clients");
   const clientSlugs = new Map<string, number>();
+  /** Slugs of the standby clients alternating clients declare, by the index of their client. */
+  const standbySlugs = new Map<string, number>();
   const secretNames = new Map<string, string>();
   const adminSecretName = scheduledAdminName(top, secretNamePrefix);
   if (adminSecretName) secretNames.set(adminSecretName, "scheduledRotation.adminSecretName");
@@ -490,6 +508,7 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
       "secretArn",
       "rotationEpoch",
       "scheduledRotation",
+      "rotation",
     ]);
     const name = c.string(cl, "name", path, { required: true });
     if (name !== undefined) {
@@ -559,6 +578,19 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
       if (owner) c.fail(`${path}.secretName`, `duplicate secret name "${secretName}" (also used by ${owner})`);
       else secretNames.set(secretName, `clients[${i}]`);
     }
+    const rotation = c.oneOf(cl, "rotation", path, ["single", "alternating"] as const, "single")!;
+    if (rotation === "alternating" && grant && grant !== "CLIENT-CREDENTIALS") {
+      c.fail(`${path}.rotation`, `"alternating" needs CLIENT-CREDENTIALS clients (a consumer switches between the pair by reading the secret); ${grant} clients rotate "single"`);
+    }
+    if (rotation === "alternating" && name !== undefined) {
+      const standbySlug = slugOf(standbyClientName(name));
+      const previous = clientSlugs.get(standbySlug);
+      if (previous !== undefined && previous !== i) c.fail(`${path}.name`, `its standby client "${standbyClientName(name)}" has the name of clients[${previous}]`);
+      else standbySlugs.set(standbySlug, i);
+    }
+    if (name !== undefined && standbySlugs.has(slugOf(name)) && standbySlugs.get(slugOf(name)) !== i) {
+      c.fail(`${path}.name`, `"${name}" is the standby client's name of clients[${standbySlugs.get(slugOf(name))}] (rotation: alternating)`);
+    }
     const client: ClientConfig | undefined =
       name && grant && secretName
         ? {
@@ -574,12 +606,16 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
             ...(secretArn !== undefined ? { secretArn } : {}),
             rotationEpoch: c.epoch(cl, "rotationEpoch", path) ?? rotationEpoch,
             scheduledRotation: c.boolean(cl, "scheduledRotation", path, true),
+            rotation,
           }
         : undefined;
     if (client) clients.push(client);
   });
 
   const scheduledRotation = parseScheduled(c, top.scheduledRotation, stackPrefix, secretNamePrefix);
+  if (scheduledRotation && clients.some((cl) => cl.rotation === "alternating" && cl.scheduledRotation) && scheduledRotation.scheduleExpression.startsWith("at(")) {
+    c.fail("$.scheduledRotation.scheduleExpression", 'alternating clients are rotated by Secrets Manager, whose schedule takes "rate(...)" or "cron(...)", not "at(...)"');
+  }
   if (c.issues.length > 0) throw new StacksConfigError(source, c.issues);
   return {
     stackPrefix,

@@ -10,14 +10,16 @@ function viaSecretsManager(awsRegion: string) {
 }
 
 /**
- * What `keyward rotate` does to a managed client secret (the CLI, the rotation Lambda): read it back and its tags
- * (DescribeSecret, GetSecretValue to verify AWSCURRENT), write it (PutSecretValue), claim it with the
+ * What `keyward rotate` does to a managed client secret (the CLI, the rotation Lambda): read it and its tags
+ * (DescribeSecret, GetSecretValue: the guards), write the lock's record and the new value (PutSecretValue), move
+ * AWSPENDING and AWSCURRENT (UpdateSecretVersionStage: the lock's compare-and-set, the promote), claim it with the
  * `keyward:client-id` tag (TagResource) and release a claim it added when it stops before regenerating (UntagResource).
  */
 export const ROTATE_SECRET_ACTIONS = [
   "secretsmanager:DescribeSecret",
   "secretsmanager:GetSecretValue",
   "secretsmanager:PutSecretValue",
+  "secretsmanager:UpdateSecretVersionStage",
   "secretsmanager:TagResource",
   "secretsmanager:UntagResource",
 ] as const;
@@ -37,8 +39,10 @@ export function writeOwnLogsStatement(logGroupArn: string): IamPolicyStatement {
 }
 
 export interface RotationLambdaPolicyOptions {
-  /** The admin credentials' secret: GetSecretValue only. */
+  /** The admin credentials' secret: GetSecretValue, and the rotate actions when `rotateAdminClient`. */
   readonly adminSecretArn: string;
+  /** The scheduled run rotates the admin client last, into its own secret (default false here; the stacks pass it). */
+  readonly rotateAdminClient?: boolean;
   /** Exactly the client secrets the function rotates. */
   readonly managedSecretArns: readonly string[];
   readonly logGroupArn: string;
@@ -52,13 +56,19 @@ export interface RotationLambdaPolicyOptions {
 /** The scheduled-rotation Lambda's execution role (stacks/constructs/rotation-lambda.ts). */
 export function rotationLambdaStatements(o: RotationLambdaPolicyOptions): IamPolicyStatement[] {
   const statements: IamPolicyStatement[] = [
-    { sid: "ReadAdminCredentials", actions: ["secretsmanager:GetSecretValue"], resources: [o.adminSecretArn] },
+    {
+      // Read at run time; with rotateAdminClient the admin client is rotated last into the same secret, so the next run reads it.
+      sid: "ReadAdminCredentials",
+      actions: ["secretsmanager:GetSecretValue", ...(o.rotateAdminClient ? ROTATE_SECRET_ACTIONS.filter((a) => a !== "secretsmanager:GetSecretValue") : [])],
+      resources: [o.adminSecretArn],
+    },
     { sid: "RotateManagedClientSecrets", actions: [...ROTATE_SECRET_ACTIONS], resources: [...o.managedSecretArns] },
     listSecretsStatement("FindSecretsByClientTag"),
     writeOwnLogsStatement(o.logGroupArn),
   ];
   if (o.adminSecretKmsKeyArn) {
-    statements.push({ sid: "DecryptAdminSecret", actions: ["kms:Decrypt"], resources: [o.adminSecretKmsKeyArn], conditions: [viaSecretsManager(o.awsRegion)] });
+    // Writing the rotated admin document needs a data key as well.
+    statements.push({ sid: "DecryptAdminSecret", actions: o.rotateAdminClient ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], resources: [o.adminSecretKmsKeyArn], conditions: [viaSecretsManager(o.awsRegion)] });
   }
   if (o.managedSecretsKmsKeyArns?.length) {
     statements.push({ sid: "EncryptManagedSecrets", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [...new Set(o.managedSecretsKmsKeyArns)], conditions: [viaSecretsManager(o.awsRegion)] });
@@ -100,11 +110,12 @@ export interface JanitorWorkerPolicyOptions extends JanitorPolicyOptions {
 export function janitorWorkerStatements(o: JanitorWorkerPolicyOptions): IamPolicyStatement[] {
   return [
     { sid: "ReadOwnSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [o.webhookSecretArn, o.githubTokenArn, o.slackTokenArn, o.ownCredentialsArn] },
-    { sid: "RotateOwnCredentials", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:TagResource"], resources: [o.ownCredentialsArn] },
+    // A rotation takes the secret's lock and promotes its new value with UpdateSecretVersionStage (src/rotation/lock.ts).
+    { sid: "RotateOwnCredentials", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource"], resources: [o.ownCredentialsArn] },
     listSecretsStatement("FindManagedSecretsByTag"),
     {
       sid: "RotateManagedClientSecrets",
-      actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue"],
+      actions: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"],
       resources: [o.managedSecretsArnPattern],
       conditions: [{ test: "Null", variable: "secretsmanager:ResourceTag/keyward:client-id", values: ["false"] }],
     },

@@ -2,7 +2,9 @@ import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
 import { UsageError } from "../src/core/errors.js";
 import { DataAwsCallerIdentity } from "./bindings/aws/data-caller-identity.js";
+import { LambdaPermission } from "./bindings/aws/lambda-permission.js";
 import { SecretsmanagerSecret } from "./bindings/aws/secretsmanager-secret.js";
+import { SecretsmanagerSecretRotation, type SecretsmanagerSecretRotationRotationRules } from "./bindings/aws/secretsmanager-secret-rotation.js";
 import { configureBackend, type StateBackendSettings } from "./backend.js";
 import { keywardTags } from "./clients-stack.js";
 import type { KeywardStacksConfig } from "./config.js";
@@ -21,6 +23,12 @@ export interface ScheduledRotationStackOptions {
    * names the exact secret ARNs.
    */
   readonly clients: readonly ManagedClient[];
+  /**
+   * Alternating pairs (`rotation: "alternating"`): rotated by Secrets Manager's own rotation, through the same Lambda
+   * (`aws_secretsmanager_secret_rotation` per secret, with the schedule; `aws_lambda_permission` for
+   * `secretsmanager.amazonaws.com` with the secret's ARN as source). Not in the schedule's manifest.
+   */
+  readonly secretsManagerRotated?: readonly ManagedClient[];
   /** Handler entry; default `src/rotation/lambda.ts`. */
   readonly lambdaEntry?: string;
   /** Bundle directory; default under the app's output directory. */
@@ -39,6 +47,8 @@ export class ScheduledRotationStack extends TerraformStack {
   public readonly schedule: RotationSchedule;
   /** The schedule's input (JSON, with Terraform references inside). */
   public readonly manifest: string;
+  /** Secrets Manager's own rotation of each alternating pair's secret. */
+  public readonly secretRotations: readonly SecretsmanagerSecretRotation[];
 
   constructor(scope: Construct, id: string, options: ScheduledRotationStackOptions) {
     super(scope, id);
@@ -46,7 +56,8 @@ export class ScheduledRotationStack extends TerraformStack {
     const config = escapeConfigLiterals(options.config);
     const scheduled = config.scheduledRotation;
     if (!scheduled) throw new UsageError("scheduled rotation is disabled in the configuration (scheduledRotation: false)");
-    if (options.clients.length === 0) {
+    const pairs = options.secretsManagerRotated ?? [];
+    if (options.clients.length + pairs.length === 0) {
       throw new UsageError("scheduled rotation has no clients", { hint: 'set "scheduledRotation": false, or include at least one client' });
     }
     configureBackend(this, options.backend, config.awsRegion);
@@ -65,12 +76,15 @@ export class ScheduledRotationStack extends TerraformStack {
       functionName: scheduled.functionName,
       adminSecretArn: this.adminSecret.arn,
       adminSecretKmsKeyArn: adminKms,
-      managedSecretArns: options.clients.map((c) => c.secretArn),
+      managedSecretArns: [...options.clients, ...pairs].map((c) => c.secretArn),
       managedSecretsKmsKeyArns: config.secretKmsKeyArn ? [config.secretKmsKeyArn] : undefined,
       awsRegion: config.awsRegion,
       logRetentionInDays: scheduled.logRetentionInDays,
       logKmsKeyArn: scheduled.logKmsKeyArn,
-      reservedConcurrentExecutions: 1,
+      // Each secret's lock keeps two rotations of it apart; a second slot lets Secrets Manager invoke a rotation step
+      // while the schedule's invocation runs (a throttled step is retried by Secrets Manager).
+      reservedConcurrentExecutions: pairs.length > 0 ? 2 : 1,
+      rotateAdminClient: scheduled.rotateAdminClient,
       maximumRetryAttempts: 0,
       logLevel: scheduled.logLevel,
       runtime: scheduled.runtime,
@@ -92,6 +106,24 @@ export class ScheduledRotationStack extends TerraformStack {
       enabled: scheduled.enabled,
     });
 
+    // Secrets Manager's own rotation of each alternating pair's secret, on the same schedule, through the same Lambda.
+    this.secretRotations = pairs.map((pair, i) => {
+      const permission = new LambdaPermission(this, `secretsmanager-invoke-${i}`, {
+        statementId: `SecretsManagerRotation${i}`,
+        action: "lambda:InvokeFunction",
+        functionName: this.rotationLambda.functionName,
+        principal: "secretsmanager.amazonaws.com",
+        // Only for this secret (confused-deputy guard): Secrets Manager passes the secret's ARN as the source.
+        sourceArn: pair.secretArn,
+      });
+      return new SecretsmanagerSecretRotation(this, `secret-rotation-${i}`, {
+        secretId: pair.secretArn,
+        rotationLambdaArn: this.rotationLambda.functionArn,
+        rotationRules: secretsManagerSchedule(scheduled.scheduleExpression),
+        dependsOn: [permission],
+      });
+    });
+
     new TerraformOutput(this, "admin-secret-arn", {
       value: this.adminSecret.arn,
       description: "Put the admin OAuth client document here (aws secretsmanager put-secret-value)",
@@ -99,4 +131,15 @@ export class ScheduledRotationStack extends TerraformStack {
     new TerraformOutput(this, "rotation-function-arn", { value: this.rotationLambda.functionArn });
     new TerraformOutput(this, "schedule-arn", { value: this.schedule.scheduleArn });
   }
+}
+
+/**
+ * Secrets Manager's rotation rules for the stack's schedule expression: `rate(N day(s))` becomes
+ * `automatically_after_days`; `rate(N hour(s))` and `cron(...)` stay a `schedule_expression` (EventBridge's `at(...)`
+ * is refused by the configuration for alternating clients).
+ */
+export function secretsManagerSchedule(expression: string): SecretsmanagerSecretRotationRotationRules {
+  const days = /^rate\((\d+) days?\)$/.exec(expression);
+  if (days) return { automaticallyAfterDays: Number(days[1]) };
+  return { scheduleExpression: expression };
 }

@@ -1,4 +1,4 @@
-import { execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { chmod, cp, mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
@@ -7,6 +7,7 @@ import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { parse } from "yaml";
 import { newSecret } from "../src/sandbox/genesys/store.js";
 import { leakedSecrets } from "./helpers/keyward-cli.js";
+import { runUnderActionsRunner } from "./helpers/actions-runner.js";
 import { useSandboxKit } from "./helpers/sandbox.js";
 import { startUserProject, type UserProject } from "./helpers/user-project.js";
 
@@ -64,12 +65,9 @@ async function runStep(project: UserProject, file: string, job: string, match: (
   await writeFile(script, expand(step.run!, values));
   const cwd = join(project.dir, step["working-directory"] ?? ".");
   await mkdir(cwd, { recursive: true });
-  const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", script], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  // Started by a process named Runner.Worker that reads the step's stdout pipe, as on a hosted runner
+  // (`keyward rotate --github-output` proves that is where its stdout goes).
+  const { code, stdout, stderr } = await runUnderActionsRunner(["bash", "--noprofile", "--norc", "-eo", "pipefail", script], { cwd, env, timeoutMs: 120_000 });
   outputs.push(stdout.split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n"), stderr);
   return { code, stdout, stderr };
 }

@@ -10122,9 +10122,11 @@ var Transport = class {
     };
     const fields = { method: request.method, route: request.route, ...request.clientId !== void 0 ? { clientId: request.clientId } : {} };
     for (let attempt = 1; ; attempt++) {
-      if (this.now() >= this.deadline) throw new DeadlineError(ctx.operation);
-      if (this.gate.pausedUntil > this.deadline) throw new DeadlineError(ctx.operation);
+      const notAfter = Math.min(this.deadline, request.notAfter ?? Number.POSITIVE_INFINITY);
+      if (this.now() >= notAfter) throw new DeadlineError(ctx.operation);
+      if (this.gate.pausedUntil > notAfter) throw new DeadlineError(ctx.operation);
       await this.gate.acquire();
+      request.beforeSend?.();
       const started = this.now();
       let failure;
       let error;
@@ -10319,7 +10321,9 @@ var ApiClient = class {
           ...call.idempotent !== void 0 ? { idempotent: call.idempotent } : {},
           ...call.clientId !== void 0 ? { clientId: call.clientId } : {},
           ...call.ambiguousHint !== void 0 ? { ambiguousHint: call.ambiguousHint } : {},
-          ...call.acceptStatus !== void 0 ? { acceptStatus: call.acceptStatus } : {}
+          ...call.acceptStatus !== void 0 ? { acceptStatus: call.acceptStatus } : {},
+          ...call.notAfter !== void 0 ? { notAfter: call.notAfter } : {},
+          ...call.beforeSend !== void 0 ? { beforeSend: call.beforeSend } : {}
         });
       } catch (err) {
         const stale = err instanceof GenesysApiError && err.status === 401 && err.code !== void 0 && STALE_TOKEN_CODES.has(err.code);
@@ -10491,7 +10495,11 @@ var OAuthClientsApi = class {
    * `secret`. The new value is registered for redaction before anything else is done with the response. Throws
    * when the response has no secret: the old secret is then most likely invalid already.
    */
-  async regenerateSecret(clientId) {
+  /**
+   * `options.notAfter` / `options.beforeSend` (see TransportRequest) let a rotation refuse to send the regenerate
+   * once it may no longer start one (a signal, too little time left after a rate-limit pause).
+   */
+  async regenerateSecret(clientId, options = {}) {
     const ambiguousHint = `The secret of OAuth client ${clientId} may have been regenerated without keyward seeing the new value: check whether the current secret still authenticates before regenerating again; if it does not, regenerate deliberately and store the result.`;
     const response = await this.api.call({
       method: "POST",
@@ -10499,7 +10507,9 @@ var OAuthClientsApi = class {
       params: { clientId },
       clientId,
       idempotent: false,
-      ambiguousHint
+      ambiguousHint,
+      ...options.notAfter !== void 0 ? { notAfter: options.notAfter } : {},
+      ...options.beforeSend !== void 0 ? { beforeSend: options.beforeSend } : {}
     });
     const body = response.body;
     const secret = body !== void 0 && body !== null && typeof body === "object" ? takeSecret(body, clientId) : void 0;
@@ -10935,7 +10945,114 @@ function parseStoredCredentials(text2) {
   return v;
 }
 
-// src/rotation/wire.ts
+// src/secrets/errors.ts
+var CREDENTIALS = "the AWS credentials (AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, or AWS_PROFILE)";
+var REASONS = {
+  "secret-not-found": {
+    hint: () => "create the secret container (Terraform does it in keyward's stacks) or pass --create-secret; check that AWS_REGION is the secret's region",
+    problem: "the secret does not exist",
+    retryable: false,
+    exitCode: ExitCode.Failed
+  },
+  "secret-scheduled-for-deletion": {
+    hint: ({ secretId }) => `restore it (\`aws secretsmanager restore-secret --secret-id ${secretId}\`) or point --secret-id at another secret`,
+    problem: "the secret is scheduled for deletion",
+    retryable: false,
+    exitCode: ExitCode.Failed
+  },
+  "secret-exists": {
+    hint: () => "a secret with that name already exists; pass it as --secret-id without --create-secret",
+    problem: "a secret with that name already exists",
+    retryable: false,
+    exitCode: ExitCode.Failed
+  },
+  "secret-version-conflict": {
+    hint: () => "a retry reused a ClientRequestToken with a different value; re-run keyward rotate",
+    problem: "a version conflict",
+    retryable: false,
+    exitCode: ExitCode.Failed
+  },
+  "secrets-access-key-unknown": {
+    hint: () => `AWS does not know the access key id: check ${CREDENTIALS}; the key may be deleted or belong to another partition`,
+    problem: "AWS rejected the access key id",
+    retryable: false,
+    exitCode: ExitCode.Usage
+  },
+  "secrets-signature-mismatch": {
+    hint: () => "the secret access key does not belong to the access key id: check AWS_SECRET_ACCESS_KEY (or the profile's aws_secret_access_key) against AWS_ACCESS_KEY_ID",
+    problem: "AWS rejected the request signature (wrong secret access key)",
+    retryable: false,
+    exitCode: ExitCode.Usage
+  },
+  "secrets-clock-skew": {
+    hint: () => "this machine's clock is more than 5 minutes off: synchronise it (NTP) and re-run",
+    problem: "AWS rejected the request time (clock skew)",
+    retryable: false,
+    exitCode: ExitCode.Usage
+  },
+  "secrets-credentials-expired": {
+    hint: () => "the temporary AWS credentials expired: refresh them (aws sso login, re-assume the role, or renew AWS_SESSION_TOKEN) and re-run",
+    problem: "the AWS session credentials expired",
+    retryable: false,
+    exitCode: ExitCode.Usage
+  },
+  "secrets-access-denied": {
+    hint: ({ operation }) => `the AWS identity may not call secretsmanager:${operation} on this secret: allow it in the identity's IAM policy (and the secret's resource policy, if it has one); README "Rotating" lists every action keyward needs`,
+    problem: "the AWS identity lacks a Secrets Manager permission",
+    retryable: false,
+    exitCode: ExitCode.Usage
+  },
+  "secrets-kms-access-denied": {
+    hint: ({ operation }) => `the AWS identity may not use the secret's KMS key: allow ${operation === "GetSecretValue" ? "kms:Decrypt" : "kms:GenerateDataKey and kms:Decrypt"} on it, in the key policy and the identity's policy`,
+    problem: "the AWS identity may not use the secret's KMS key",
+    retryable: false,
+    exitCode: ExitCode.Usage
+  },
+  "secrets-kms-key-unusable": {
+    hint: () => "the secret's KMS key is disabled, pending deletion or gone: enable it (`aws kms enable-key`, or cancel its deletion), or re-encrypt the secret under a usable key (`aws secretsmanager update-secret --kms-key-id \u2026`)",
+    problem: "the secret's KMS key cannot be used",
+    retryable: false,
+    exitCode: ExitCode.Usage
+  },
+  "secrets-throttled": {
+    hint: () => "Secrets Manager is throttling this account: retry later, lower --concurrency, or spread the runs out",
+    problem: "Secrets Manager was throttling",
+    retryable: true,
+    exitCode: ExitCode.Failed
+  },
+  "secrets-server-error": {
+    hint: () => "Secrets Manager had an internal error (keyward already retried): re-run later; check the AWS Health Dashboard if it persists",
+    problem: "Secrets Manager answered with a server error",
+    retryable: true,
+    exitCode: ExitCode.Failed
+  },
+  "secrets-unreachable": {
+    hint: () => "could not reach Secrets Manager: check AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER / AWS_ENDPOINT_URL, and network, proxy and firewall access",
+    problem: "Secrets Manager was unreachable",
+    retryable: true,
+    exitCode: ExitCode.Failed
+  },
+  "secrets-timeout": {
+    hint: () => "Secrets Manager did not answer in time: check the network path; KEYWARD_HTTP_TIMEOUT_SECONDS sets how many seconds keyward waits for each request",
+    problem: "Secrets Manager did not answer in time",
+    retryable: true,
+    exitCode: ExitCode.Failed
+  },
+  "secrets-invalid-request": {
+    hint: ({ awsName }) => `Secrets Manager refused the request (${awsName}): check the --secret-id value and the secret's state`,
+    problem: "Secrets Manager refused the request",
+    retryable: false,
+    exitCode: ExitCode.Failed
+  },
+  "secrets-config": {
+    hint: () => "set AWS_REGION and credentials for the AWS SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a role); AWS_ENDPOINT_URL_SECRETS_MANAGER points it at another endpoint",
+    problem: "the AWS SDK has no region or credentials",
+    retryable: false,
+    exitCode: ExitCode.Usage
+  }
+};
+
+// src/secrets/admin-credentials.ts
 function gatewayToEnv(gateway) {
   if (!gateway) return {};
   return {
@@ -10946,6 +11063,9 @@ function gatewayToEnv(gateway) {
     ...gateway.pathValue ? { GENESYSCLOUD_GATEWAY_PATH_VALUE: gateway.pathValue } : {}
   };
 }
+
+// src/rotation/wire.ts
+var ROTATION_CHECK_POLICY = Object.freeze({ maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1e3, maxRetryAfterSeconds: 2, jitter: "full" });
 
 // src/liveness/orgs.ts
 var ORGS_FILE_ENV = "KEYWARD_ORGS_FILE";

@@ -1,5 +1,5 @@
-import { fstatSync } from "node:fs";
 import { scrub } from "../core/redact.js";
+import { stdoutReachesActionsRunner, type RunnerStdout } from "../rotation/github-output.js";
 
 /** Where a command writes. Every line passes the secret scrubber on its way out. */
 export interface CliIo {
@@ -13,8 +13,11 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** stderr is a terminal (progress bar instead of lines). */
   stderrIsTty: boolean;
-  /** stdout is a regular file (redirected): GitHub Actions mask commands would land in the file, not reach the runner. */
-  stdoutIsFile?: boolean;
+  /**
+   * Where stdout goes, for GitHub Actions mask commands: proven to be the runner's own stream, or why not
+   * (src/rotation/github-output.ts). Absent: nothing can be proven.
+   */
+  stdoutToRunner?: () => RunnerStdout;
   /**
    * Ends the process at once with a code. Only a real process has it; with it, commands defer SIGINT/SIGTERM/SIGHUP
    * around their critical sections (src/cli/signals.ts).
@@ -29,16 +32,9 @@ export function processIo(): CliIo {
     maskCommand: (text) => void process.stdout.write(text),
     env: process.env,
     stderrIsTty: Boolean(process.stderr.isTTY),
-    stdoutIsFile: isRegularFile(1),
+    stdoutToRunner: () => stdoutReachesActionsRunner(1),
     // On Linux, writes to files, pipes and terminals are synchronous: nothing written before is lost.
     exit: (code) => process.exit(code),
   };
 }
 
-function isRegularFile(fd: number): boolean {
-  try {
-    return fstatSync(fd).isFile();
-  } catch {
-    return false;
-  }
-}

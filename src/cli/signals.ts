@@ -1,6 +1,6 @@
 import { ExitCode, signalExitCode } from "../core/exit-codes.js";
 import { scrub } from "../core/redact.js";
-import { InterruptState, type StopReason } from "../rotation/interrupt.js";
+import { InterruptState } from "../rotation/interrupt.js";
 
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 type StopSignal = (typeof SIGNALS)[number];
@@ -19,8 +19,8 @@ export interface SignalGuard {
  * - a second signal, or the budget running out: print, for each rotation in flight, that its new secret was
  *   regenerated but is not stored and how to recover, and exit 3.
  */
-export function guardSignals(options: { write: (text: string) => void; exit: (code: number) => never; budgetMs: number; stopWhen?: () => StopReason | undefined }): SignalGuard {
-  const state = new InterruptState(options.stopWhen ? { stopWhen: options.stopWhen } : {});
+export function guardSignals(options: { write: (text: string) => void; exit: (code: number) => never; budgetMs: number; latestStart?: () => number; detail?: string }): SignalGuard {
+  const state = new InterruptState({ ...(options.latestStart ? { latestStart: options.latestStart } : {}), ...(options.detail ? { detail: options.detail } : {}) });
   let timer: NodeJS.Timeout | undefined;
   const abort = (why: string) => {
     const lines = state.inFlight.map(

@@ -4,9 +4,10 @@ import { createLogger, logLevelFromEnv } from "../core/log.js";
 import { MANAGED_SECRET_PREFIX_ENV, managedSecretPrefix } from "../contracts/managed-secrets.js";
 import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
 import type { StoredCredentials } from "../contracts/credential-document.js";
-import { checkCredentials, createGenesysClient, DEFAULT_TIMEOUT_MS, GenesysApiError, genesysSettingsFromEnv, HTTP_TIMEOUT_ENV, resolveEndpoints, type GenesysSettings } from "../genesys/index.js";
+import { checkCredentials, createGenesysClient, DEFAULT_TIMEOUT_MS, GenesysApiError, HTTP_TIMEOUT_ENV, resolveEndpoints, type GenesysSettings } from "../genesys/index.js";
 import { formatStatus, statusReport, takeInventory, type InventoryDeps } from "../inventory/index.js";
-import { checkAwsEndpoints, createSecretStore } from "../secrets/index.js";
+import { checkAwsEndpoints, createSecretStore, resolveAdminSettings } from "../secrets/index.js";
+import { ADMIN_SECRET_ARN_ENV } from "../contracts/env-names.js";
 import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
 import { AWS_ENV, GENESYS_ADMIN_ENV, HTTP_ENV, LOG_ENV, USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
@@ -29,6 +30,7 @@ export const spec = defineCommand({
   },
   env: [
     { name: MANAGED_SECRET_PREFIX_ENV, description: "the managed secrets' name prefix (the stacks' secretNamePrefix; default keyward/)" },
+    { name: ADMIN_SECRET_ARN_ENV, description: "the admin client's credential document in Secrets Manager, read at run time (wins over GENESYSCLOUD_OAUTHCLIENT_*)" },
     ...GENESYS_ADMIN_ENV.map((e) => (e.name.startsWith("GENESYSCLOUD_OAUTHCLIENT_ID") ? { ...e, description: `${e.description}; optional here: client names and states are looked up with it` } : e)),
     ...AWS_ENV,
     ...HTTP_ENV,
@@ -45,9 +47,9 @@ export const spec = defineCommand({
  * `keyward status`: the inventory an auditor asks for first ("which clients were not rotated in 90 days, and does each
  * stored secret still work?"), and a scheduled CI check (`--max-age 90 --verify`).
  *
- * Admin credentials come from GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET (optional: without them client names and states
- * are not looked up). KEYWARD_ADMIN_SECRET_ARN is read by the shared admin-credentials resolver once it is on main
- * (issue 17); until then status takes the environment path only.
+ * Admin credentials come from KEYWARD_ADMIN_SECRET_ARN (read at run time by the shared resolver,
+ * src/secrets/admin-credentials.ts) or GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET (optional: without them client names and
+ * states are not looked up).
  */
 export async function run(args: string[], io: CliIo): Promise<number> {
   const parsed = parseCommand(spec, args);
@@ -59,10 +61,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const level = logLevelFromEnv(io.env);
   const timeoutMs = secondsFromEnv(io.env, HTTP_TIMEOUT_ENV, DEFAULT_TIMEOUT_MS / 1000, 1, 600) * 1000;
   checkAwsEndpoints(io.env);
-  const settings = genesysSettingsFromEnv(io.env);
   const prefix = managedSecretPrefix(io.env);
   const logger = createLogger({ ...(level ? { level } : {}), write: (line) => io.stderr(line + "\n") });
   const store = createSecretStore({ logger, requestTimeoutMs: timeoutMs });
+  const { settings } = await resolveAdminSettings(io.env, { store, warn: (line) => io.stderr(`keyward: ${line}\n`) });
 
   let clients: InventoryDeps["clients"];
   if (settings.credentials) {

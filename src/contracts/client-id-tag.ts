@@ -8,6 +8,13 @@
  */
 export const CLIENT_ID_TAG = "keyward:client-id";
 
+/**
+ * The second tag of a secret that holds an alternating pair (README "Alternating clients"): the standby client's id,
+ * in the same canonical form. `keyward:client-id` names the pair's first client (`<name>`), this one its standby
+ * (`<name>-standby`); the document at AWSCURRENT holds one of the two. A lookup of a client's secret checks both.
+ */
+export const STANDBY_CLIENT_ID_TAG = "keyward:standby-client-id";
+
 /** The one spelling of a client id keyward compares and writes (Genesys ids are UUIDs; case carries no meaning). */
 export function canonicalClientId(id: string): string {
   return id.trim().toLowerCase();

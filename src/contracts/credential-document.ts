@@ -17,6 +17,12 @@ export interface StoredCredentials {
   rotatedBy?: string;
   /** Optional gateway (only for emulators / proxies); same meaning as the provider's gateway block. */
   gateway?: { host: string; port?: string; protocol?: string; pathName?: string; pathValue?: string };
+  /**
+   * Alternating rotation (README "Alternating clients"): the other client of the pair. `clientId` is the client this
+   * document's secret belongs to (the current one); the next rotation regenerates `pairedClientId` and makes it
+   * current, so `clientId`'s secret keeps working until the rotation after. Absent for single-client rotation.
+   */
+  pairedClientId?: string;
 }
 
 export function serializeStoredCredentials(value: StoredCredentials): string {

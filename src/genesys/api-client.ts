@@ -16,6 +16,10 @@ export interface ApiCall {
   clientId?: string;
   ambiguousHint?: string;
   acceptStatus?: readonly number[];
+  /** See TransportRequest: not started after this epoch ms. */
+  notAfter?: number;
+  /** See TransportRequest: called right before every attempt is sent. */
+  beforeSend?: () => void;
 }
 
 /** 401 codes that mean "this token is no longer good" (reference §4): worth one retry with a fresh token. */
@@ -53,6 +57,8 @@ export class ApiClient {
           ...(call.clientId !== undefined ? { clientId: call.clientId } : {}),
           ...(call.ambiguousHint !== undefined ? { ambiguousHint: call.ambiguousHint } : {}),
           ...(call.acceptStatus !== undefined ? { acceptStatus: call.acceptStatus } : {}),
+          ...(call.notAfter !== undefined ? { notAfter: call.notAfter } : {}),
+          ...(call.beforeSend !== undefined ? { beforeSend: call.beforeSend } : {}),
         });
       } catch (err) {
         const stale = err instanceof GenesysApiError && err.status === 401 && err.code !== undefined && STALE_TOKEN_CODES.has(err.code);

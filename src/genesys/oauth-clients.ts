@@ -137,7 +137,11 @@ export class OAuthClientsApi {
    * `secret`. The new value is registered for redaction before anything else is done with the response. Throws
    * when the response has no secret: the old secret is then most likely invalid already.
    */
-  async regenerateSecret(clientId: string): Promise<OAuthClientWithSecret> {
+  /**
+   * `options.notAfter` / `options.beforeSend` (see TransportRequest) let a rotation refuse to send the regenerate
+   * once it may no longer start one (a signal, too little time left after a rate-limit pause).
+   */
+  async regenerateSecret(clientId: string, options: { notAfter?: number; beforeSend?: () => void } = {}): Promise<OAuthClientWithSecret> {
     const ambiguousHint = `The secret of OAuth client ${clientId} may have been regenerated without keyward seeing the new value: check whether the current secret still authenticates before regenerating again; if it does not, regenerate deliberately and store the result.`;
     const response = await this.api.call<OAuthClient>({
       method: "POST",
@@ -146,6 +150,8 @@ export class OAuthClientsApi {
       clientId,
       idempotent: false,
       ambiguousHint,
+      ...(options.notAfter !== undefined ? { notAfter: options.notAfter } : {}),
+      ...(options.beforeSend !== undefined ? { beforeSend: options.beforeSend } : {}),
     });
     const body = response.body;
     const secret = body !== undefined && body !== null && typeof body === "object" ? takeSecret(body, clientId) : undefined;

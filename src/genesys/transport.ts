@@ -71,6 +71,16 @@ export interface TransportRequest {
   retryPolicy?: RetryPolicy;
   /** Non-2xx statuses returned as responses instead of thrown (e.g. 404 for a DELETE that may repeat). */
   acceptStatus?: readonly number[];
+  /**
+   * Epoch ms after which this request is not started (DeadlineError): checked before every attempt, and a rate-limit
+   * pause that would end after it is not waited for.
+   */
+  notAfter?: number;
+  /**
+   * Called right before every attempt is sent, after any rate-limit pause: throwing stops the request unsent. A
+   * rotation checks there that it may still start its regenerate (no signal, enough time left).
+   */
+  beforeSend?: () => void;
 }
 
 export interface TransportResponse<T = unknown> {
@@ -130,9 +140,11 @@ export class Transport {
     const fields = { method: request.method, route: request.route, ...(request.clientId !== undefined ? { clientId: request.clientId } : {}) };
 
     for (let attempt = 1; ; attempt++) {
-      if (this.now() >= this.deadline) throw new DeadlineError(ctx.operation);
-      if (this.gate.pausedUntil > this.deadline) throw new DeadlineError(ctx.operation);
+      const notAfter = Math.min(this.deadline, request.notAfter ?? Number.POSITIVE_INFINITY);
+      if (this.now() >= notAfter) throw new DeadlineError(ctx.operation);
+      if (this.gate.pausedUntil > notAfter) throw new DeadlineError(ctx.operation);
       await this.gate.acquire();
+      request.beforeSend?.();
       const started = this.now();
       let failure: AttemptFailure;
       let error: GenesysApiError;

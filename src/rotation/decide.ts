@@ -1,48 +1,81 @@
 /**
  * Pure decisions of a rotation (no I/O), tested exhaustively in test/rotation/decide.test.ts.
  *
- * The race this settles: several runs rotate one client at once. Each regenerates (only the LAST regenerate's
- * secret is valid) and then writes to Secrets Manager (the LAST write wins AWSCURRENT). They converge because
- * every write is followed by the same run's verification of whatever is at AWSCURRENT:
- *  - AWSCURRENT authenticates → done (even if another run wrote it);
- *  - it does not, but this run's own secret still authenticates → this run holds the one valid secret and
- *    writes it again (a new version), no new regenerate needed;
- *  - neither authenticates → another run holds the valid secret and is about to write it, so wait and re-read;
- *    only when that has not happened within the verification budget, regenerate again (bounded).
+ * A rotation holds the secret's lock (AWSPENDING, see src/rotation/lock.ts) from before its regenerate until the
+ * new value is at AWSCURRENT, so no other keyward run writes the secret meanwhile. What can still happen is outside
+ * keyward: another regenerate of the client (the console, a janitor's revoke) invalidates the new secret before it
+ * is promoted, or the token endpoint cannot say. These decisions settle what to do then.
  */
 export type Liveness = "live" | "dead" | "unknown";
 
-export type VerifyAction =
-  | { kind: "succeed" }
-  | { kind: "retry-verify" }
-  | { kind: "restore-own" }
+export type CheckAction =
+  | { kind: "promote" }
+  | { kind: "check-again" }
   | { kind: "re-rotate" }
-  | { kind: "fail-unverified"; why: "unknown" | "dead" };
+  /** Single-client rotation whose new secret could not be checked: the old one is dead either way, so the new one goes to AWSCURRENT unverified (exit 4). */
+  | { kind: "promote-unverified" }
+  | { kind: "fail"; why: "unknown" | "dead" };
 
-export interface VerifyObservation {
-  /** Does the value at AWSCURRENT authenticate? */
-  current: Liveness;
-  /** Is AWSCURRENT the version this run wrote? */
-  currentIsOurs: boolean;
-  /** Does this run's own secret authenticate? Only asked when `current` is dead and not ours. */
-  own?: Liveness;
-  /** Verification reads left after this one. */
-  verifyAttemptsLeft: number;
+export interface CheckObservation {
+  /** Does the new secret (at AWSPENDING) authenticate? */
+  pending: Liveness;
+  /** Token grants left after this one. */
+  checksLeft: number;
   /** Regenerates this run may still do. */
   reRotationsLeft: number;
+  /** Alternating rotation: the document at AWSCURRENT still works, so nothing unverified replaces it. */
+  alternating: boolean;
+  /** The critical budget still fits one more check (and the promote after it). */
+  budgetAllowsCheck: boolean;
+  /** The critical budget still fits one more regenerate + store + check + promote. */
+  budgetAllowsReRotation: boolean;
 }
 
-export function decideAfterVerify(o: VerifyObservation): VerifyAction {
-  if (o.current === "live") return { kind: "succeed" };
-  if (!o.currentIsOurs && o.current === "dead" && o.own === "live") return { kind: "restore-own" };
-  if (o.verifyAttemptsLeft > 0) return { kind: "retry-verify" };
-  if (o.current === "dead" && o.reRotationsLeft > 0) return { kind: "re-rotate" };
-  return { kind: "fail-unverified", why: o.current === "unknown" ? "unknown" : "dead" };
+export function decideAfterCheck(o: CheckObservation): CheckAction {
+  if (o.pending === "live") return { kind: "promote" };
+  if (o.pending === "unknown" && o.checksLeft > 0 && o.budgetAllowsCheck) return { kind: "check-again" };
+  if (o.pending === "dead" && o.reRotationsLeft > 0 && o.budgetAllowsReRotation) return { kind: "re-rotate" };
+  if (o.pending === "unknown" && !o.alternating) return { kind: "promote-unverified" };
+  return { kind: "fail", why: o.pending === "unknown" ? "unknown" : "dead" };
 }
 
-/** Whether the current value's own secret must be checked separately (it differs from AWSCURRENT's). */
-export function needsOwnCheck(current: Liveness, currentIsOurs: boolean): boolean {
-  return current === "dead" && !currentIsOurs;
+/** What holds AWSPENDING, as read by a run that wants the lock. */
+export interface PendingHolder {
+  /** The holder is also AWSCURRENT's version. */
+  isCurrent: boolean;
+  /** `intent`: a keyward lock record; `credentials`: a credential document; `empty`: no value (a RotateSecret that has not run createSecret); `other`: anything else. */
+  content: "intent" | "credentials" | "empty" | "other";
+  /** When the holding run's lock expires (epoch ms): the intent's, also for the new credentials a keyward run stored. */
+  expiresAtMs?: number;
+  /** The holding run's process is proven gone (on this machine, and no longer there). */
+  holderGone?: boolean;
+  /** When the version was created (epoch ms): the expiry of a holder without a known intent is this plus the lock's lifetime. */
+  createdMs?: number;
+}
+
+/**
+ * May a run take AWSPENDING from its holder? A keyward intent is taken only once it expired or its process is proven
+ * gone, whatever else holds AWSCURRENT (a fresh container's first version is both). Any other holder that is
+ * AWSCURRENT's version is a leftover of a finished rotation. A pending value of another kind (a keyward run's new
+ * credentials, not yet promoted; a rotation Secrets Manager started) is a rotation in progress until its run's lock
+ * expired (or, without a known run, until it is older than `ttlMs`) or its process is proven gone. Expiry allows
+ * `skewMs` of clock skew between machines.
+ */
+export function decideLock(holder: PendingHolder, nowMs: number, ttlMs: number, skewMs: number): "free" | "held" {
+  if (holder.content !== "intent" && holder.isCurrent) return "free";
+  if (holder.holderGone) return "free";
+  const expires = holder.expiresAtMs ?? (holder.createdMs !== undefined ? holder.createdMs + ttlMs : undefined);
+  return expires !== undefined && nowMs > expires + skewMs ? "free" : "held";
+}
+
+/**
+ * Which client a rotation regenerates: the client itself (single), or in an alternating pair the one whose document
+ * is not at AWSCURRENT (the first client when AWSCURRENT holds neither), so the current one keeps working.
+ */
+export function chooseTarget(pair: { primary: string; standby?: string | undefined }, currentClientId: string | undefined): string {
+  if (pair.standby === undefined) return pair.primary;
+  if (currentClientId === pair.primary) return pair.standby;
+  return pair.primary;
 }
 
 export type PreflightProblem =

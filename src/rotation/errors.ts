@@ -28,26 +28,40 @@ export class NotStoredError extends KeywardError {
   }
 }
 
-/** Exit 4: the value was stored but the one at AWSCURRENT does not (or cannot be shown to) authenticate. */
+/**
+ * Exit 4: the new secret was stored (at AWSPENDING), but it is not shown to work at AWSCURRENT:
+ * - `dead`: the token endpoint refuses it (something outside keyward regenerated the client meanwhile);
+ * - `unknown`: the token endpoint could not say (in single-client rotation the value is made current anyway: the old
+ *   secret is dead either way; in alternating rotation AWSCURRENT keeps the previous, working value);
+ * - `not-promoted`: AWSCURRENT could not be moved to it in time; it waits at AWSPENDING for a re-run (or a repair)
+ *   to promote it.
+ */
 export class NotVerifiedError extends KeywardError {
   readonly outcome = "not-verified" as const;
 
-  constructor(readonly clientId: string, readonly secretArn: string, why: "dead" | "unknown", cause?: unknown) {
+  constructor(readonly clientId: string, readonly secretArn: string, why: "dead" | "unknown" | "not-promoted", cause?: unknown, promoted = false) {
     const detail = cause instanceof KeywardError ? `${cause.reason}: ${cause.message}` : "token endpoint unavailable or rate-limited";
+    const rerun = `re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretArn}\``;
     super(
       why === "dead"
-        ? `client ${clientId}: the value at AWSCURRENT of ${secretArn} is rejected by the token endpoint (another rotation may be racing this one)`
-        : `client ${clientId}: the new secret was stored, but could not confirm that the value at AWSCURRENT of ${secretArn} authenticates (${detail})`,
+        ? `client ${clientId}: the new secret stored in ${secretArn} is rejected by the token endpoint (was the client regenerated outside keyward meanwhile?)`
+        : why === "not-promoted"
+          ? `client ${clientId}: the new secret is stored at AWSPENDING of ${secretArn} but AWSCURRENT could not be moved to it${cause instanceof KeywardError ? ` (${detail})` : " in time"}`
+          : promoted
+            ? `client ${clientId}: the new secret was stored and made current in ${secretArn}, but could not confirm that it authenticates (${detail})`
+            : `client ${clientId}: the new secret was stored at AWSPENDING of ${secretArn} but could not be confirmed (${detail}); AWSCURRENT keeps the previous value`,
       {
-        reason: why === "dead" ? "verification-failed" : "verification-inconclusive",
+        reason: why === "dead" ? "verification-failed" : why === "not-promoted" ? "not-promoted" : "verification-inconclusive",
         exitCode: exitCodeOfOutcome("not-verified"),
-        retryable: why === "unknown",
+        retryable: why !== "dead",
         hint:
           why === "dead"
-            ? `make sure only one rotation of this client runs at a time, then re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretArn}\``
-            : cause instanceof KeywardError && cause.hint
-              ? `${cause.hint}; then re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretArn}\``
-              : `re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretArn}\` when the Genesys Cloud token endpoint answers again`,
+            ? `make sure nothing else regenerates this client while keyward rotates it, then ${rerun}`
+            : why === "not-promoted"
+              ? `${rerun}: it makes the stored secret current if it still works, and rotates again otherwise`
+              : cause instanceof KeywardError && cause.hint
+                ? `${cause.hint}; then ${rerun}`
+                : `${rerun} when the Genesys Cloud token endpoint answers again`,
         cause,
       },
     );

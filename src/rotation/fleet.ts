@@ -24,6 +24,8 @@ export interface FleetReport {
 export interface ResolvedTarget {
   index: number;
   clientId: string | undefined;
+  /** The alternating pair's standby client, when the entry names one. */
+  standbyClientId?: string | undefined;
   secretKey: string;
 }
 
@@ -38,10 +40,11 @@ export function findDuplicates(targets: RotationTarget[], resolved: ResolvedTarg
   const bySecret = new Map<string, number>();
   for (const r of resolved) {
     const label = (i: number) => `entry ${i + 1} (${describeTarget(targets[i]!)})`;
-    if (r.clientId !== undefined) {
-      const key = r.clientId.toLowerCase();
+    for (const id of [r.clientId, r.standbyClientId]) {
+      if (id === undefined) continue;
+      const key = id.toLowerCase();
       const first = byClient.get(key);
-      if (first !== undefined) problems.push(`${label(r.index)} and ${label(first)} are the same client ${r.clientId}`);
+      if (first !== undefined) problems.push(`${label(r.index)} and ${label(first)} are the same client ${id}`);
       else byClient.set(key, r.index);
     }
     const first = bySecret.get(r.secretKey);
@@ -72,7 +75,7 @@ export async function resolveTargets(targets: RotationTarget[], deps: RotationDe
     } catch (err) {
       if (!(err instanceof SecretsError && err.reason === "secret-not-found")) throw err;
     }
-    out.push({ index, clientId, secretKey });
+    out.push({ index, clientId, ...(t.standbyClientId ? { standbyClientId: t.standbyClientId } : {}), secretKey });
   }
   return out;
 }
@@ -95,7 +98,8 @@ export async function rotateFleet(targets: RotationTarget[], deps: RotationDeps,
       hint: "list every client once, each with its own secret (names and ids are compared after resolving them; so are secret names and ARNs)",
     });
   }
-  const selfIndex = resolved.find((r) => r.clientId !== undefined && r.clientId.toLowerCase() === deps.genesys.adminClientId.toLowerCase())?.index;
+  const admin = deps.genesys.adminClientId.toLowerCase();
+  const selfIndex = resolved.find((r) => [r.clientId, r.standbyClientId].some((id) => id !== undefined && id.toLowerCase() === admin))?.index;
   if (selfIndex !== undefined && !options.rotateSelf) {
     throw new UsageError(`manifest: entry ${selfIndex + 1} is the admin client this run authenticates as (${deps.genesys.adminClientId})`, {
       reason: "rotates-admin-client",

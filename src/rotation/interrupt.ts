@@ -26,6 +26,8 @@ export function describeStop(stop: StopReason): string {
 export interface RunGate {
   /** Why no new regenerate may start, or undefined while it may. */
   readonly stopReason: StopReason | undefined;
+  /** Epoch ms after which no regenerate may start (the run's deadline less a critical section), if there is one. */
+  readonly latestStartMs?: number | undefined;
   /** Enters a critical section; the returned function leaves it (idempotent). */
   enter(what: InFlight): () => void;
 }
@@ -36,16 +38,28 @@ export class InterruptState implements RunGate {
   private idleWaiters: Array<() => void> = [];
   /** The first stop request, e.g. `SIGINT`. */
   signal: StopSignal | undefined;
-  /** Extra reason a caller may set (a deadline). */
-  private extraStop: (() => StopReason | undefined) | undefined;
+  private readonly latestStart: (() => number) | undefined;
+  private readonly deadlineDetail: string;
+  private readonly now: () => number;
 
-  constructor(options: { stopWhen?: () => StopReason | undefined } = {}) {
-    this.extraStop = options.stopWhen;
+  /**
+   * `latestStart`: epoch ms after which no regenerate may start (`detail` says why, e.g. the variable that set the
+   * deadline); past it, `stopReason` is a deadline.
+   */
+  constructor(options: { latestStart?: () => number; detail?: string; now?: () => number } = {}) {
+    this.latestStart = options.latestStart;
+    this.deadlineDetail = options.detail ?? "deadline";
+    this.now = options.now ?? Date.now;
+  }
+
+  get latestStartMs(): number | undefined {
+    return this.latestStart?.();
   }
 
   get stopReason(): StopReason | undefined {
     if (this.signal) return { kind: "signal", signal: this.signal };
-    return this.extraStop?.();
+    const latest = this.latestStart?.();
+    return latest !== undefined && this.now() > latest ? { kind: "deadline", detail: this.deadlineDetail } : undefined;
   }
 
   /** The rotations that regenerated and have not finished storing and verifying. */

@@ -1,34 +1,46 @@
 import { readFile } from "node:fs/promises";
 import { UsageError } from "../core/errors.js";
+import { escapeCommandValue } from "../core/github-actions.js";
 import type { RotationTarget } from "./rotate-client.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Control characters (line breaks above all) have no place in an id, a name or a secret id. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A value with a line break or another control character is refused, and shown escaped (never as a new line). */
+export function refuseControlCharacters(where: string, value: string): void {
+  if (CONTROL.test(value)) throw new UsageError(`${where} "${escapeCommandValue(value).replace(/[\u0000-\u001f\u007f]/g, "?")}" contains a line break or another control character`, { hint: "pass the value without control characters (by --client-id when a client's name has them)" });
+}
 
 /**
- * Validates a rotation manifest: a list of `{clientId | clientName, secretId}`, either bare or as
+ * Validates a rotation manifest: a list of `{clientId | clientName, standbyClientId?, secretId}`, either bare or as
  * `{ "clients": [...] }` (the form the scheduled-rotation stack puts in the EventBridge Scheduler input).
+ * `standbyClientId` makes the entry an alternating pair (README "Alternating clients").
  */
-export function parseManifest(data: unknown, source = "manifest"): RotationTarget[] {
+export function parseManifest(data: unknown, source = "manifest", options: { allowEmpty?: boolean } = {}): RotationTarget[] {
   const list = Array.isArray(data) ? data : data && typeof data === "object" && Array.isArray((data as { clients?: unknown }).clients) ? (data as { clients: unknown[] }).clients : undefined;
   if (!list) throw new UsageError(`${source}: expected a list of {clientId | clientName, secretId} entries (or {"clients": [...]})`);
-  if (list.length === 0) throw new UsageError(`${source}: the list of clients is empty`);
+  if (list.length === 0 && !options.allowEmpty) throw new UsageError(`${source}: the list of clients is empty`);
   const seen = new Map<string, number>();
   return list.map((entry, i) => {
     const where = `${source}: entry ${i + 1}`;
     if (!entry || typeof entry !== "object") throw new UsageError(`${where}: expected an object`);
     const e = entry as Record<string, unknown>;
-    const unknownKeys = Object.keys(e).filter((k) => !["clientId", "clientName", "secretId"].includes(k));
-    if (unknownKeys.length) throw new UsageError(`${where}: unknown field(s) ${unknownKeys.join(", ")} (allowed: clientId, clientName, secretId)`);
+    const unknownKeys = Object.keys(e).filter((k) => !["clientId", "clientName", "standbyClientId", "secretId"].includes(k));
+    if (unknownKeys.length) throw new UsageError(`${where}: unknown field(s) ${unknownKeys.map((k) => escapeCommandValue(k)).join(", ")} (allowed: clientId, clientName, standbyClientId, secretId)`);
+    for (const field of ["clientId", "clientName", "standbyClientId", "secretId"] as const) if (typeof e[field] === "string") refuseControlCharacters(`${where}: ${field}`, e[field] as string);
     const hasId = typeof e.clientId === "string" && e.clientId.length > 0;
     const hasName = typeof e.clientName === "string" && e.clientName.length > 0;
     if (hasId === hasName) throw new UsageError(`${where}: give exactly one of clientId or clientName`);
-    if (hasId && !UUID.test(e.clientId as string)) throw new UsageError(`${where}: clientId "${String(e.clientId)}" is not a UUID`);
+    if (hasId && !UUID.test(e.clientId as string)) throw new UsageError(`${where}: clientId "${escapeCommandValue(String(e.clientId))}" is not a UUID`);
     if (typeof e.secretId !== "string" || e.secretId.length === 0) throw new UsageError(`${where}: secretId (a Secrets Manager name or ARN) is required`);
+    if (e.standbyClientId !== undefined && (typeof e.standbyClientId !== "string" || !UUID.test(e.standbyClientId))) throw new UsageError(`${where}: standbyClientId "${escapeCommandValue(String(e.standbyClientId))}" is not a UUID`);
     const key = hasId ? `id:${String(e.clientId).toLowerCase()}` : `name:${String(e.clientName)}`;
     const previous = seen.get(key);
     if (previous !== undefined) throw new UsageError(`${where}: the same client is already listed at entry ${previous + 1}`);
     seen.set(key, i);
-    return hasId ? { clientId: e.clientId as string, secretId: e.secretId } : { clientName: e.clientName as string, secretId: e.secretId };
+    const standby = typeof e.standbyClientId === "string" ? { standbyClientId: e.standbyClientId } : {};
+    return hasId ? { clientId: e.clientId as string, ...standby, secretId: e.secretId } : { clientName: e.clientName as string, ...standby, secretId: e.secretId };
   });
 }
 

@@ -1,4 +1,5 @@
 import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
+import type { AdminSource } from "../secrets/index.js";
 import type { FleetReport } from "./fleet.js";
 import type { RotationResult } from "./rotate-client.js";
 
@@ -18,6 +19,10 @@ export function toJsonReport(report: FleetReport | { results: RotationResult[]; 
     ...(r.createdSecret ? { createdSecret: true } : {}),
     ...(r.tookOverFrom ? { tookOverFrom: r.tookOverFrom } : {}),
     ...(r.selfRotated ? { selfRotated: true } : {}),
+    ...(r.rotation ? { rotation: r.rotation } : {}),
+    ...(r.regeneratedClientId ? { regeneratedClientId: r.regeneratedClientId } : {}),
+    ...(r.currentClientId ? { currentClientId: r.currentClientId } : {}),
+    ...(r.recovered ? { recovered: r.recovered } : {}),
     ...(r.plan ? { plan: r.plan } : {}),
     timings: r.timings,
   }));
@@ -26,16 +31,27 @@ export function toJsonReport(report: FleetReport | { results: RotationResult[]; 
   return JSON.stringify({ schema: REPORT_SCHEMAS.rotate, ok, failed: results.length - ok - skipped, skipped, exitCode: report.exitCode, totalMs: report.totalMs, results }, null, 2);
 }
 
-/** One plain line per finished client (non-TTY progress, and the single-client summary). */
-export function formatResultLine(r: RotationResult): string {
+/**
+ * One plain line per finished client (non-TTY progress, and the single-client summary). `admin`: where this run's
+ * admin credentials came from, for the note after the admin client rotated itself.
+ */
+export function formatResultLine(r: RotationResult, admin: AdminSource = { kind: "env" }): string {
   const who = r.clientId && r.clientName ? `${r.clientId} (${r.clientName})` : r.clientId || r.clientName || "?";
   if (r.status === "rotated") {
     const extra = [r.regenerations > 1 ? `${r.regenerations} regenerations` : "", r.superseded ? "superseded by a concurrent run" : ""].filter(Boolean).join(", ");
     const notes = [
       ...(r.tookOverFrom ? [`\n         note: took the client over from ${r.tookOverFrom.join(", ")} (tag removed; the value there no longer works)`] : []),
-      ...(r.selfRotated ? [`\n         note: this was the admin client itself: GENESYSCLOUD_OAUTHCLIENT_SECRET is now invalid; its new secret lives only in ${r.secretArn}`] : []),
+      ...(r.recovered === "promoted-pending" ? [`\n         note: first made current the new secret an interrupted rotation had left at AWSPENDING`] : []),
+      ...(r.selfRotated
+        ? [
+            admin.kind === "secret"
+              ? `\n         note: this was the admin client itself: its new secret is in ${r.secretArn}, where KEYWARD_ADMIN_SECRET_ARN reads it; the next command uses it`
+              : `\n         note: this was the admin client itself: GENESYSCLOUD_OAUTHCLIENT_SECRET is now invalid; its new secret lives only in ${r.secretArn}`,
+          ]
+        : []),
     ].join("");
-    return `rotated  ${who} -> ${r.secretArn} version ${r.versionId} in ${r.timings.totalMs} ms${extra ? ` (${extra})` : ""}${notes}`;
+    const pair = r.rotation === "alternating" && r.regeneratedClientId ? ` (alternating: ${r.regeneratedClientId} regenerated and now current)` : r.recovered === "healthy" ? " (repair: AWSCURRENT works; nothing regenerated)" : "";
+    return `rotated  ${who} -> ${r.secretArn} version ${r.versionId ?? "-"} in ${r.timings.totalMs} ms${pair}${extra ? ` (${extra})` : ""}${notes}`;
   }
   if (r.status === "skipped") {
     return `SKIPPED  ${who} -> ${r.secretId} [${r.reason}]: ${r.message}`;
@@ -67,10 +83,10 @@ export function formatTable(results: RotationResult[]): string {
 }
 
 /** Each failed or skipped client's message and fix (the terminal progress bar shows only counts). */
-export function formatFailureDetails(results: RotationResult[]): string {
+export function formatFailureDetails(results: RotationResult[], admin?: AdminSource): string {
   return results
     .filter((r) => r.status === "failed" || r.status === "skipped")
-    .map(formatResultLine)
+    .map((r) => formatResultLine(r, admin))
     .join("\n");
 }
 

@@ -11,7 +11,18 @@ import type { RotationPolicy } from "./policy.js";
 export interface RotationTarget {
   clientId?: string;
   clientName?: string;
+  /**
+   * Alternating rotation (README "Alternating clients"): the pair's second client. The rotation regenerates whichever
+   * of the two is not at AWSCURRENT and makes it current; the other keeps working until the next rotation.
+   */
+  standbyClientId?: string;
   secretId: string;
+}
+
+/** See `OAuthClientsApi.regenerateSecret`: the rotation's last word on whether the request may still be sent. */
+export interface RegenerateOptions {
+  notAfter?: number;
+  beforeSend?: () => void;
 }
 
 /** What a rotation needs from the outside world; each piece is a narrow interface the caller wires. */
@@ -30,7 +41,7 @@ export interface RotationDeps {
     getClient(id: string): Promise<OAuthClient>;
     listClients(): Promise<OAuthClient[]>;
     /** `POST /api/v2/oauth/clients/{id}/secret`: returns the new secret. */
-    regenerateSecret(id: string): Promise<string>;
+    regenerateSecret(id: string, options?: RegenerateOptions): Promise<string>;
   };
   store: SecretStore;
   /** Token grant with the given pair: live / dead / unknown. */
@@ -41,6 +52,13 @@ export interface RotationDeps {
   logger: Logger;
   /** The clock every wait and budget uses; the system clock by default. */
   clock?: Clock;
+  /** Worst cases the critical budget counts (src/rotation/wire.ts computes them from the configured timeouts). */
+  timing?: {
+    /** One regenerate attempt (the Genesys request timeout). */
+    regenerateMs: number;
+    /** One token grant with the new secret, its retries and the revoke of the minted token included. */
+    checkMs: number;
+  };
 }
 
 export interface RotateOptions {
@@ -61,6 +79,18 @@ export interface RotateOptions {
   rotateSelf?: boolean;
   /** Critical sections and stop requests (signals, deadlines): no regenerate starts once a stop is requested. */
   gate?: RunGate;
+  /**
+   * `repair` (src/rotation/repair.ts): take the lock, promote a pending secret of an interrupted rotation that still
+   * works, and regenerate only when AWSCURRENT does not authenticate. Default `rotate`.
+   */
+  mode?: "rotate" | "repair";
+  /** Who rotates, for the lock's record (`keyward rotate` by default). */
+  by?: string;
+  /**
+   * The ARN of the secret the admin credentials were read from (KEYWARD_ADMIN_SECRET_ARN): rotating the admin client
+   * is allowed only into that secret, so the next command reads the new secret from where it looks.
+   */
+  adminSecretArn?: string;
 }
 
 export interface RotationTimings {
@@ -96,6 +126,14 @@ export interface RotationResult {
   tookOverFrom?: string[];
   /** The admin client rotated itself: its own environment's secret is now invalid. */
   selfRotated?: boolean;
+  /** `alternating` when the secret holds a pair (`standbyClientId`). */
+  rotation?: "single" | "alternating";
+  /** The client whose secret was regenerated (the pair's standby in alternating rotation). */
+  regeneratedClientId?: string;
+  /** The client whose document is at AWSCURRENT afterwards. */
+  currentClientId?: string;
+  /** A repair (or a rotation that found an interrupted one): what it did before or instead of regenerating. */
+  recovered?: "promoted-pending" | "healthy";
   plan?: { clientState: string; secretExists: boolean; wouldCreateSecret: boolean; steps: string[] };
   timings: RotationTimings;
 }

@@ -1,16 +1,31 @@
 import { KeywardError, UsageError } from "../core/errors.js";
 import { ExitCode } from "../core/exit-codes.js";
 import type { Logger } from "../core/log.js";
-import { adminMissingPermissions, checkCredentials, OAUTH_PERMISSIONS, type GatewaySettings, type GenesysClient } from "../genesys/index.js";
+import { adminMissingPermissions, checkCredentials, DEFAULT_TIMEOUT_MS, OAUTH_PERMISSIONS, type GatewaySettings, type GenesysClient } from "../genesys/index.js";
+import type { RetryPolicy } from "../genesys/retry.js";
 import type { SecretStore, StoredCredentials } from "../secrets/index.js";
 import type { RotationDeps } from "./rotate-client.js";
 
 /**
+ * The token grant that verifies a new secret: short and bounded, because it runs inside the critical section (its
+ * worst case is counted in the budget; an inconclusive answer is asked again by the rotation while the budget fits).
+ */
+export const ROTATION_CHECK_POLICY: Readonly<RetryPolicy> = Object.freeze({ maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000, maxRetryAfterSeconds: 2, jitter: "full" });
+
+/** Worst case of one rotation check: every attempt and the revoke timing out, and the longest wait between attempts. */
+export function checkWorstCaseMs(timeoutMs: number): number {
+  const waits = (ROTATION_CHECK_POLICY.maxAttempts - 1) * Math.max(ROTATION_CHECK_POLICY.maxDelayMs, ROTATION_CHECK_POLICY.maxRetryAfterSeconds * 1000);
+  return (ROTATION_CHECK_POLICY.maxAttempts + 1) * timeoutMs + waits;
+}
+
+/**
  * Wires the rotation's narrow dependencies to the real Genesys Cloud client and Secrets Manager store.
  * One Genesys client (one admin token, one rate gate) serves every rotation of a run, so a fleet shares
- * a single rate budget: a 429 pauses every worker.
+ * a single rate budget: a 429 pauses every worker. `requestTimeoutMs`: the Genesys client's per-request timeout
+ * (what one regenerate attempt and one check attempt may take), 15 s by default.
  */
-export function rotationDeps(genesys: GenesysClient, store: SecretStore, logger: Logger): RotationDeps {
+export function rotationDeps(genesys: GenesysClient, store: SecretStore, logger: Logger, options: { requestTimeoutMs?: number } = {}): RotationDeps {
+  const timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
   const settings = genesys.settings;
   const gateway = storedGateway(settings.gateway);
   if (!settings.region) {
@@ -34,11 +49,11 @@ export function rotationDeps(genesys: GenesysClient, store: SecretStore, logger:
       adminToken: () => admin(() => genesys.tokens.getToken()),
       getClient: (id) => admin(() => genesys.oauthClients.get(id)),
       listClients: () => admin(() => genesys.oauthClients.list()),
-      regenerateSecret: (id) => admin(async () => (await genesys.oauthClients.regenerateSecret(id)).secret),
+      regenerateSecret: (id, opts) => admin(async () => (await genesys.oauthClients.regenerateSecret(id, opts)).secret),
     },
     store,
-    check: (clientId, secret) =>
-      checkCredentials(clientId, secret, settings.endpoints, { logger }),
+    check: (clientId, secret) => checkCredentials(clientId, secret, settings.endpoints, { logger, timeoutMs, retryPolicy: ROTATION_CHECK_POLICY }),
+    timing: { regenerateMs: timeoutMs, checkMs: checkWorstCaseMs(timeoutMs) },
     region: settings.region,
     ...(gateway ? { gateway } : {}),
     logger,
@@ -80,14 +95,5 @@ function storedGateway(gateway: GatewaySettings | undefined): StoredCredentials[
   };
 }
 
-/** The env-var view of a stored gateway, for building Genesys settings from a credential document. */
-export function gatewayToEnv(gateway: StoredCredentials["gateway"] | undefined): Record<string, string> {
-  if (!gateway) return {};
-  return {
-    GENESYSCLOUD_GATEWAY_HOST: gateway.host,
-    ...(gateway.port ? { GENESYSCLOUD_GATEWAY_PORT: gateway.port } : {}),
-    ...(gateway.protocol ? { GENESYSCLOUD_GATEWAY_PROTOCOL: gateway.protocol } : {}),
-    ...(gateway.pathName ? { GENESYSCLOUD_GATEWAY_PATH_NAME: gateway.pathName } : {}),
-    ...(gateway.pathValue ? { GENESYSCLOUD_GATEWAY_PATH_VALUE: gateway.pathValue } : {}),
-  };
-}
+// The env-var view of a stored gateway lives with the admin credentials (src/secrets/admin-credentials.ts).
+export { gatewayToEnv } from "../secrets/admin-credentials.js";

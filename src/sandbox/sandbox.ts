@@ -6,6 +6,7 @@ import { randomSigV4Credentials, signSigV4, type SigV4Credentials } from "./comm
 import { BUILTIN_ROLES, startGenesysEmulator, type GenesysEmulator, type SeededClient } from "./genesys/index.js";
 import { startSecretsManagerEmulator, type SecretsManagerEmulator } from "./secretsmanager/index.js";
 import { serializeStoredCredentials, type StoredCredentials } from "../secrets/credential-value.js";
+import { createRotationHandler } from "../rotation/lambda.js";
 
 export interface SandboxOptions {
   /** Base port: Genesys Cloud on N, Secrets Manager on N+1, control on N+2. 0 (default) = three free ports. */
@@ -26,6 +27,11 @@ export interface Sandbox {
   secretNames: { admin: string; janitor: string };
   /** Their ARNs (what `KEYWARD_ADMIN_SECRET_ARN` and the other `*_ARN` variables take). */
   secretArns: { admin: string; janitor: string };
+  /**
+   * The Lambda ARN of keyward's rotation function in the sandbox: `RotateSecret` with it (or a secret configured
+   * with it) runs keyward's handler in this process (src/rotation/lambda.ts), acting as the sandbox admin.
+   */
+  rotationFunctionArn: string;
   region: string;
   /** The access key pair the Secrets Manager emulator accepts (random per sandbox; also in `env`). */
   awsCredentials: SigV4Credentials;
@@ -115,6 +121,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     KEYWARD_SANDBOX_ADMIN_SECRET_ARN: secretArns.admin,
     KEYWARD_SANDBOX_JANITOR_SECRET_ARN: secretArns.janitor,
   };
+  // keyward's rotation handler, invoked by RotateSecret as Lambda would invoke it, with a Lambda's environment: the admin
+  // secret's ARN and the AWS settings, no Genesys credentials.
+  const rotationFunctionArn = `arn:aws:lambda:${region}:000000000000:function:keyward-rotation`;
+  const rotationHandler = createRotationHandler(
+    {
+      KEYWARD_ADMIN_SECRET_ARN: secretArns.admin,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
+      AWS_REGION: region,
+      AWS_ACCESS_KEY_ID: awsCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: awsCredentials.secretAccessKey,
+      KEYWARD_LOG_LEVEL: "warn",
+    },
+    { write: () => undefined },
+  );
+  secretsManager.control.setRotationFunction(rotationFunctionArn, (event) => rotationHandler(event, { getRemainingTimeInMillis: () => 900_000 }));
   const summary: Record<string, string> = {
     genesysUrl: genesys.url,
     secretsManagerUrl: secretsManager.url,
@@ -123,6 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     adminClientId: admin.id,
     janitorClientId: janitor.id,
     adminSecretName: secretNames.admin,
+    rotationFunctionArn,
     janitorSecretName: secretNames.janitor,
     adminSecretArn: secretArns.admin,
     janitorSecretArn: secretArns.janitor,
@@ -135,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     janitor,
     secretNames,
     secretArns,
+    rotationFunctionArn,
     region,
     awsCredentials: { ...awsCredentials },
     env,

@@ -1,6 +1,7 @@
-import { DataResource, type TerraformProvider } from "cdktf";
+import { DataResource, Fn, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { UsageError } from "../../src/core/errors.js";
+import { CLIENT_ID_TAG, STANDBY_CLIENT_ID_TAG } from "../../src/contracts/client-id-tag.js";
 import { SecretsmanagerSecret } from "../bindings/aws/secretsmanager-secret.js";
 import {
   OauthClient,
@@ -17,6 +18,10 @@ import {
 export const DEFAULT_ROTATE_COMMAND =
   'npx --no-install keyward rotate --client-id "$KEYWARD_CLIENT_ID" --secret-id "$KEYWARD_SECRET_ARN"';
 
+/** The post-apply command of an alternating pair (`KEYWARD_STANDBY_CLIENT_ID` is the standby's id). */
+export const DEFAULT_ALTERNATING_ROTATE_COMMAND =
+  'npx --no-install keyward rotate --client-id "$KEYWARD_CLIENT_ID" --standby-client-id "$KEYWARD_STANDBY_CLIENT_ID" --secret-id "$KEYWARD_SECRET_ARN"';
+
 export interface RotatedOauthClientOptions {
   /** OAuth client name in Genesys Cloud. */
   readonly name: string;
@@ -30,6 +35,11 @@ export interface RotatedOauthClientOptions {
   readonly scopes?: string[];
   readonly registeredRedirectUris?: string[];
   readonly state?: "active" | "inactive";
+  /**
+   * `alternating`: a second client `<name>-standby` with the same settings and roles shares the secret; every rotation
+   * regenerates the one that is not current (README "Alternating clients"). Default `single`.
+   */
+  readonly rotation?: "single" | "alternating";
 
   /** Genesys Cloud region of the org (e.g. `us-east-1`); given to `keyward rotate` as GENESYSCLOUD_REGION. */
   readonly region: string;
@@ -83,8 +93,8 @@ export interface RotatedOauthClientOptions {
   };
 }
 
-/** Tag on every secret container keyward declares: the id of the OAuth client whose credentials it holds. */
-export const CLIENT_ID_TAG = "keyward:client-id";
+/** Tags on every secret container keyward declares (src/contracts/client-id-tag.ts), in canonical (lower) case. */
+export { CLIENT_ID_TAG, STANDBY_CLIENT_ID_TAG } from "../../src/contracts/client-id-tag.js";
 
 /**
  * `${` not escaped as `$${`, or `%{` not escaped as `%%{`: Terraform would evaluate it (interpolation or template
@@ -107,11 +117,13 @@ export function assertNoTerraformInterpolation(command: string, what = "rotateCo
 /**
  * A Genesys Cloud OAuth client whose usable secret never enters Terraform state.
  *
- * Declares three resources:
+ * Declares three resources (four for `rotation: "alternating"`):
  * - `genesyscloud_oauth_client` with `expose_client_secret = false` (always, not configurable), so the provider
- *   keeps the create-time secret out of state;
+ *   keeps the create-time secret out of state; for an alternating pair a second one, `<name>-standby`, with the same
+ *   settings and roles;
  * - `aws_secretsmanager_secret`, an empty container (no `aws_secretsmanager_secret_version`, so no value passes
- *   through Terraform), tagged `keyward:client-id` = the client's id (a Terraform reference);
+ *   through Terraform), tagged `keyward:client-id` = `lower(<the client's id>)` (and `keyward:standby-client-id` =
+ *   `lower(<the standby's id>)` for a pair): canonical case, as every reader matches it;
  * - `terraform_data` (built into Terraform >= 1.4 and OpenTofu: no provider) whose `local-exec` provisioner runs
  *   `keyward rotate` after apply. `keyward rotate` regenerates
  *   the secret (`POST /api/v2/oauth/clients/{id}/secret`, which also kills the create-time secret) and writes it
@@ -131,12 +143,17 @@ export function assertNoTerraformInterpolation(command: string, what = "rotateCo
  */
 export class RotatedOauthClient extends Construct {
   public readonly oauthClient: OauthClient;
+  /** The pair's second client (`<name>-standby`), for `rotation: "alternating"`. */
+  public readonly standbyClient?: OauthClient;
   /** Undefined when the client rotates into an existing secret (`secretArn`). */
   public readonly secret?: SecretsmanagerSecret;
   /** Undefined when `rotate: false`. */
   public readonly rotation?: DataResource;
   /** The OAuth client id (a Terraform reference). */
   public readonly clientId: string;
+  /** The standby client's id (a Terraform reference), for `rotation: "alternating"`. */
+  public readonly standbyClientId?: string;
+  public readonly rotationMode: "single" | "alternating";
   /** ARN of the Secrets Manager secret (a Terraform reference). */
   public readonly secretArn: string;
   /** Name of the Secrets Manager secret (literal). */
@@ -161,11 +178,12 @@ export class RotatedOauthClient extends Construct {
         { hint: "drop it, or set allowIntegrationCredential: true if something else keeps the credential in sync" },
       );
     }
-    const command = options.rotateCommand ?? DEFAULT_ROTATE_COMMAND;
+    const alternating = options.rotation === "alternating";
+    const command = options.rotateCommand ?? (alternating ? DEFAULT_ALTERNATING_ROTATE_COMMAND : DEFAULT_ROTATE_COMMAND);
     assertNoTerraformInterpolation(command);
 
-    this.oauthClient = new OauthClient(this, "client", {
-      name: options.name,
+    const clientSettings = (name: string) => ({
+      name,
       description: options.description,
       authorizedGrantType: options.authorizedGrantType ?? "CLIENT-CREDENTIALS",
       accessTokenValiditySeconds: options.accessTokenValiditySeconds,
@@ -178,6 +196,10 @@ export class RotatedOauthClient extends Construct {
       integrationCredentialName: options.integrationCredentialName,
       provider: options.providers?.genesyscloud,
     });
+    this.oauthClient = new OauthClient(this, "client", clientSettings(options.name));
+    // Alternating: the standby has the same roles and settings; the secret holds one of the two at a time.
+    if (alternating) this.standbyClient = new OauthClient(this, "standby", clientSettings(`${options.name}-standby`));
+    this.rotationMode = alternating ? "alternating" : "single";
 
     if (options.secretArn === undefined) {
       this.secret = new SecretsmanagerSecret(this, "secret", {
@@ -187,13 +209,19 @@ export class RotatedOauthClient extends Construct {
           `Genesys Cloud OAuth client "${options.name}", written by keyward rotate ({"clientId","clientSecret","region"})`,
         kmsKeyId: options.secretKmsKeyId,
         recoveryWindowInDays: options.recoveryWindowInDays,
-        // How `keyward rotate` and the janitor find a client's secret (and refuse a second one for the same client).
-        tags: { ...options.tags, [CLIENT_ID_TAG]: this.oauthClient.id },
+        // How `keyward rotate` and the janitor find a client's secret (and refuse a second one for the same client):
+        // written in canonical (lower) case only, as every reader matches it (src/contracts/client-id-tag.ts).
+        tags: {
+          ...options.tags,
+          [CLIENT_ID_TAG]: Fn.lower(this.oauthClient.id),
+          ...(this.standbyClient ? { [STANDBY_CLIENT_ID_TAG]: Fn.lower(this.standbyClient.id) } : {}),
+        },
         provider: options.providers?.aws,
       });
     }
 
     this.clientId = this.oauthClient.id;
+    if (this.standbyClient) this.standbyClientId = this.standbyClient.id;
     this.secretArn = this.secret?.arn ?? options.secretArn!;
     this.secretName = options.secretName;
     this.region = options.region;
@@ -203,6 +231,7 @@ export class RotatedOauthClient extends Construct {
     this.rotation = new DataResource(this, "rotate", {
       triggersReplace: {
         client_id: this.clientId,
+        ...(this.standbyClientId ? { standby_client_id: this.standbyClientId } : {}),
         secret_arn: this.secretArn,
         rotation_epoch: String(options.rotationEpoch ?? "0"),
       },
@@ -212,6 +241,7 @@ export class RotatedOauthClient extends Construct {
           command,
           environment: {
             KEYWARD_CLIENT_ID: this.clientId,
+            ...(this.standbyClientId ? { KEYWARD_STANDBY_CLIENT_ID: this.standbyClientId } : {}),
             KEYWARD_SECRET_ARN: this.secretArn,
             GENESYSCLOUD_REGION: options.region,
           },
@@ -224,7 +254,7 @@ export class RotatedOauthClient extends Construct {
 
   /** The entry of a rotation manifest (`keyward rotate --manifest`, the scheduled Lambda) for this client. */
   public get managedClient(): ManagedClient {
-    return { clientId: this.clientId, secretArn: this.secretArn };
+    return { clientId: this.clientId, secretArn: this.secretArn, ...(this.standbyClientId ? { standbyClientId: this.standbyClientId } : {}) };
   }
 }
 
@@ -234,4 +264,6 @@ export interface ManagedClient {
   readonly clientId: string;
   /** ARN of its Secrets Manager secret (literal or Terraform reference). */
   readonly secretArn: string;
+  /** The alternating pair's standby (literal or Terraform reference): rotated by Secrets Manager's own rotation. */
+  readonly standbyClientId?: string;
 }

@@ -29,6 +29,8 @@ export interface RotationLambdaOptions {
   readonly awsRegion: string;
   /** KEYWARD_CONCURRENCY: clients rotated in parallel per invocation (the handler's default is 4). */
   readonly concurrency?: number;
+  /** KEYWARD_ROTATE_ADMIN: the scheduled run rotates the admin client too, last, into its own secret. Default true. */
+  readonly rotateAdminClient?: boolean;
   /** Default 30. */
   readonly logRetentionInDays?: number;
   /** CMK for the log group (`kms_key_id`); its key policy must let `logs.<region>.amazonaws.com` use it. */
@@ -139,6 +141,7 @@ export class RotationLambda extends Construct {
       awsRegion: options.awsRegion,
       ...(options.adminSecretKmsKeyArn ? { adminSecretKmsKeyArn: options.adminSecretKmsKeyArn } : {}),
       ...(options.managedSecretsKmsKeyArns ? { managedSecretsKmsKeyArns: options.managedSecretsKmsKeyArns } : {}),
+      rotateAdminClient: options.rotateAdminClient ?? true,
     });
     this.policyStatements = statements;
     this.policy = new IamRolePolicy(this, "policy", {
@@ -153,6 +156,7 @@ export class RotationLambda extends Construct {
       KEYWARD_LOG_LEVEL: options.logLevel ?? "info",
     };
     if (options.concurrency !== undefined) variables.KEYWARD_CONCURRENCY = String(options.concurrency);
+    variables.KEYWARD_ROTATE_ADMIN = String(options.rotateAdminClient ?? true);
 
     this.function = new LambdaFunction(this, "function", {
       functionName: options.functionName,

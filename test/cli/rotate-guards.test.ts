@@ -1,11 +1,10 @@
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { CreateSecretCommand, DeleteSecretCommand } from "@aws-sdk/client-secrets-manager";
-import { KEYWARD_BIN, leakedSecrets, runKeyward, type CliRun } from "../helpers/keyward-cli.js";
+import { leakedSecrets, runKeyward, type CliRun } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
+import { runActionsStep } from "../helpers/actions-runner.js";
 import { formatFailureDetails } from "../../src/rotation/report.js";
 
 /** Configuration and input that must be refused before any secret exists (exit 2), each with a fix that is true. */
@@ -62,25 +61,33 @@ describe("--github-output", () => {
     expect(await live(client.id, client.secret)).toBe("live");
   });
 
-  it("with stdout redirected to a file is refused before regenerating (the runner would never see the masks)", async () => {
+  it("with stdout redirected to a file is refused before regenerating (the file would hold the masks, the runner never sees them)", async () => {
     const client = await kit.createClient("gho-file");
     const dir = await mkdtemp(join(tmpdir(), "keyward-gho-"));
     const report = join(dir, "report.txt");
-    const result = await promisify(execFile)("/bin/sh", ["-c", `"${process.execPath}" -- "${KEYWARD_BIN}" rotate --client-id ${client.id} --secret-id gho/file --create-secret --github-output s > "${report}"; echo "exit=$?" >&2`], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...kit.env, GITHUB_OUTPUT: join(dir, "out") },
-    });
-    outputs.push(result.stderr, await readFile(report, "utf8"));
-    expect(result.stderr).toMatch(/stdout is redirected to a file/);
-    expect(result.stderr).toMatch(/exit=2/);
+    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id gho/file --create-secret --github-output s > "${report}" || echo "exit=$?" >&2`, { ...kit.env, GITHUB_OUTPUT: join(dir, "out") });
+    outputs.push(step.stderr, step.stdout, await readFile(report, "utf8"));
+    expect(step.stderr).toMatch(/stdout is redirected to a file/);
+    expect(step.stderr).toMatch(/exit=2/);
     expect(await readFile(report, "utf8")).not.toContain("::add-mask::");
+    expect(await live(client.id, client.secret)).toBe("live");
+  });
+
+  it("outside a runner's own stdout (no Runner.Worker started the step) is refused before regenerating", async () => {
+    const client = await kit.createClient("gho-no-runner");
+    const dir = await mkdtemp(join(tmpdir(), "keyward-gho-"));
+    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "gho/no-runner", "--create-secret", "--github-output", "s"], { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: join(dir, "out") });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/needs stdout to be the runner's own stream/);
     expect(await live(client.id, client.secret)).toBe("live");
   });
 
   it("with a GITHUB_OUTPUT that cannot be written is refused before regenerating", async () => {
     const client = await kit.createClient("gho-unwritable");
-    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "gho/unwritable", "--create-secret", "--github-output", "s"], { GITHUB_OUTPUT: "/nonexistent-dir/keyward/out" });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/GITHUB_OUTPUT \(\/nonexistent-dir\/keyward\/out\) is not writable/);
+    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id gho/unwritable --create-secret --github-output s`, { ...kit.env, GITHUB_OUTPUT: "/nonexistent-dir/keyward/out" });
+    outputs.push(step.stderr, step.stdout);
+    expect(step.code).toBe(2);
+    expect(step.stderr).toMatch(/GITHUB_OUTPUT \(\/nonexistent-dir\/keyward\/out\) is not writable/);
     expect(await live(client.id, client.secret)).toBe("live");
   });
 });

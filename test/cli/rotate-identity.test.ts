@@ -122,20 +122,18 @@ describe("two clients sharing one secret", () => {
     const a = await kit.createClient("mid-a");
     const b = await kit.createClient("mid-b");
     expect((await keyward(["rotate", "--client-id", a.id, "--secret-id", "mid/one", "--create-secret"])).code).toBe(0);
-    // The preflight read passes; the first verification read (after the store) hangs until keyward gives up on it.
-    // While it hangs, someone writes client B's credentials into the secret: the retried read must find them.
-    const hung = () => kit.sandbox.secretsManager.control.state().faults.injected.hang;
-    const hangsBefore = hung();
-    kit.sandbox.secretsManager.control.faults.set([
-      { route: "GetSecretValue", times: 1 },
-      { route: "GetSecretValue", hang: true, times: 1 },
-    ]);
+    // The admin's token grant goes through; the check of the new secret (stored at AWSPENDING, not yet promoted) hangs
+    // until keyward gives up on that attempt. While it hangs, someone writes client B's credentials into the secret:
+    // the promote's compare-and-set must find them, and leave them.
+    const hangs = () => kit.sandbox.genesys.control.state().requests["POST /oauth/token"]?.["hang"] ?? 0;
+    const hangsBefore = hangs();
+    kit.sandbox.genesys.control.setFaults([{ route: "POST /oauth/token", hang: true, skip: 1, times: 1 }]);
     const pending = keyward(["rotate", "--client-id", a.id, "--secret-id", "mid/one"], { KEYWARD_HTTP_TIMEOUT_SECONDS: "5" });
-    await waitUntil(() => hung() > hangsBefore, "keyward's verification read to reach the emulator");
-    expect(kit.sandbox.secretsManager.control.state().secrets.find((s) => s.name === "mid/one")!.versions.length).toBe(2);
+    await waitUntil(() => hangs() > hangsBefore, "keyward's check of the new secret to reach the token endpoint");
+    expect(kit.sandbox.secretsManager.control.state().secrets.find((s) => s.name === "mid/one")!.versions.some((v) => v.stages.includes("AWSPENDING") && !v.stages.includes("AWSCURRENT"))).toBe(true);
     await kit.sm.send(new PutSecretValueCommand({ SecretId: "mid/one", SecretString: JSON.stringify({ clientId: b.id, clientSecret: b.secret, region: "us-east-1" }) }));
     const run = await pending;
-    kit.sandbox.secretsManager.control.clearFaults();
+    kit.sandbox.genesys.control.clearFaults();
     expect(run.code).toBe(5);
     expect(run.stderr).toMatch(/now holds client .* credentials/);
     // B's live credentials were not overwritten after they appeared.

@@ -27,11 +27,12 @@ afterAll(() => {
 function hangStores(): () => Promise<void> {
   const hung = () => kit.sandbox.secretsManager.control.state().faults.injected.hang;
   const before = hung();
-  kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", hang: true }]);
+  // The first PutSecretValue is the rotation lock's record (before the regenerate); the store of the new secret comes next.
+  kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", hang: true, skip: 1 }]);
   return () => waitUntil(() => hung() > before, "keyward's PutSecretValue to reach the emulator");
 }
 
-const slowStore = () => kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", latencyMs: 1500 }]);
+const slowStore = () => kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", latencyMs: 1500, skip: 1 }]);
 
 describe("a signal between the regenerate and a verified store", () => {
   it.each([
@@ -140,10 +141,13 @@ describe("the scheduled-rotation Lambda", () => {
       AWS_SECRET_ACCESS_KEY: kit.env.AWS_SECRET_ACCESS_KEY,
       KEYWARD_CONCURRENCY: "1",
       KEYWARD_LOG_LEVEL: "silent",
+      // The admin here is the sandbox's own: the test rotates only the manifest's clients.
+      KEYWARD_ROTATE_ADMIN: "false",
     });
-    // The first client gets a long invocation; by the second, only 30 s are left.
-    let calls = 0;
-    const context = { getRemainingTimeInMillis: () => (calls++ < 1 ? 600_000 : 30_000) };
+    // The first client gets a long invocation; once its regenerate is done, only 30 s are left.
+    const regenerates = () => Object.values(kit.sandbox.genesys.control.state().requests["POST /api/v2/oauth/clients/{clientId}/secret"] ?? {}).reduce((a, b) => a + b, 0);
+    const before = regenerates();
+    const context = { getRemainingTimeInMillis: () => (regenerates() === before ? 600_000 : 30_000) };
     try {
       await expect(
         handler({ clients: [{ clientId: first.id, secretId: "lambda/first" }, { clientId: second.id, secretId: "lambda/second" }] }, context),

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { leakedSecrets, runKeyward, type CliRun } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
+import { runActionsStep } from "../helpers/actions-runner.js";
 
 const kit = useSandboxKit();
 const outputs: string[] = [];
@@ -41,27 +42,26 @@ describe("keyward rotate (one client)", () => {
     expect(run.stdout).not.toContain(value.clientSecret);
   });
 
-  it("in GitHub Actions, prints the masks first and hands the value over in heredoc form", async () => {
+  it("in GitHub Actions, prints the masks first (each once) and hands the value over in heredoc form", async () => {
     const client = await kit.createClient("cli-actions");
     const dir = await mkdtemp(join(tmpdir(), "keyward-gha-"));
     const outputFile = join(dir, "github_output");
     await writeFile(outputFile, "earlier=1\n");
-    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "cli/actions", "--create-secret", "--github-output", "client_secret"], { GITHUB_OUTPUT: outputFile, GITHUB_ACTIONS: "true" });
-    expect(run.code).toBe(0);
+    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id cli/actions --create-secret --github-output client_secret`, { ...kit.env, GITHUB_OUTPUT: outputFile });
+    expect(step.code).toBe(0);
     const value = await stored("cli/actions");
     const basic = Buffer.from(`${client.id}:${value.clientSecret}`).toString("base64");
-    const lines = run.stdout.split("\n");
+    const lines = step.stdout.split("\n");
     expect(lines.slice(0, 2)).toEqual([`::add-mask::${value.clientSecret}`, `::add-mask::${basic}`]);
     // Each value is masked once, not once per step that handles it.
     expect(lines.filter((l) => l.startsWith("::add-mask::"))).toEqual([`::add-mask::${value.clientSecret}`, `::add-mask::${basic}`]);
     // Outside the mask commands, stdout never carries the value.
     expect(lines.filter((l) => !l.startsWith("::add-mask::")).join("\n")).not.toContain(value.clientSecret);
-    expect(run.stderr).not.toContain(value.clientSecret);
+    expect(step.stderr).not.toContain(value.clientSecret);
     const written = await readFile(outputFile, "utf8");
     const match = /^earlier=1\nclient_secret<<(ghadelimiter_[0-9a-f-]{36})\n(.*)\n\1\n$/.exec(written);
     expect(match?.[2]).toBe(value.clientSecret);
-    outputs.push(lines.filter((l) => !l.startsWith("::add-mask::")).join("\n"));
-    outputs.splice(outputs.indexOf(run.stdout), 1);
+    outputs.push(lines.filter((l) => !l.startsWith("::add-mask::")).join("\n"), step.stderr);
   });
 
   it("without --github-output, leaves the secret in no file, no output and no log", async () => {
@@ -118,7 +118,8 @@ describe("keyward rotate (one client)", () => {
   it("exits 3 when Secrets Manager fails after the regenerate, and a re-run exits 0", async () => {
     const client = await kit.createClient("cli-sm-down");
     await kit.sm.send(new CreateSecretCommand({ Name: "cli/sm-down" }));
-    kit.sandbox.secretsManager.control.setFaults({ unavailable: true, operations: ["PutSecretValue"] });
+    // The lock's record goes in (the write path works); every store of the new secret fails.
+    kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", errorRate: 1, errorStatus: 503, skip: 1 }]);
     const failed = await keyward(["rotate", "--client-id", client.id, "--secret-id", "cli/sm-down"]);
     expect(failed.code).toBe(3);
     expect(failed.stderr).toMatch(/previous secret is already invalid/);

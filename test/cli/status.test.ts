@@ -101,6 +101,16 @@ describe("keyward status in the sandbox (the acceptance)", () => {
     expect(report.secrets.every((s) => s.clientName === null && s.clientState === "not-checked" && s.document === "live")).toBe(true);
     expect(stderr).toMatch(/client names and states are not looked up/);
   });
+
+  it("reads the admin client from KEYWARD_ADMIN_SECRET_ARN at run time (the shared resolver), no GENESYSCLOUD_OAUTHCLIENT_* needed", async () => {
+    const { GENESYSCLOUD_OAUTHCLIENT_ID: _id, GENESYSCLOUD_OAUTHCLIENT_SECRET: _secret, ...env } = kit.env;
+    void _id;
+    void _secret;
+    const { code, report } = await json(["--verify"], { ...env, KEYWARD_MANAGED_SECRET_PREFIX: prefix, KEYWARD_ADMIN_SECRET_ARN: kit.sandbox.secretArns.admin });
+    expect(code).toBe(0);
+    expect(report.clientsChecked).toBe(true);
+    expect(report.secrets.every((s) => s.clientState === "active")).toBe(true);
+  });
 });
 
 describe("keyward status names what is broken", () => {

@@ -71,7 +71,8 @@ async function crashMidContainment(name: string): Promise<{ client: { id: string
   await createTaggedSecret(kit, `keyward/clients/${name}`, client);
   const n = ++alertNo;
   addLeakAlert(stubs, n, client);
-  kit.sandbox.secretsManager.control.setFaults({ latencyMs: 110_000, operations: ["PutSecretValue"] });
+  // The rotation's first PutSecretValue is its lock record (before the regenerate); the store of the new secret hangs.
+  kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", latencyMs: 110_000, skip: 1 }]);
   const { janitor, url } = await serve();
   await post(url, n);
   await janitor.waitForStderr(/regenerated client secret/, 60_000);

@@ -1,73 +1,99 @@
-import { decideAfterVerify, decidePreflight, isSecretArn, needsOwnCheck, type Liveness } from "../../src/rotation/decide.js";
+import { chooseTarget, decideAfterCheck, decideLock, decidePreflight, isSecretArn, type CheckObservation, type Liveness, type PendingHolder } from "../../src/rotation/decide.js";
 
 const LIVENESS: Liveness[] = ["live", "dead", "unknown"];
+const BOOLS = [true, false];
 
-describe("deciding after a verification read", () => {
-  it("succeeds whenever AWSCURRENT authenticates, whoever wrote it", () => {
-    for (const currentIsOurs of [true, false]) {
-      for (const own of [...LIVENESS, undefined]) {
-        for (const verifyAttemptsLeft of [0, 3]) {
-          for (const reRotationsLeft of [0, 2]) {
-            expect(decideAfterVerify({ current: "live", currentIsOurs, ...(own ? { own } : {}), verifyAttemptsLeft, reRotationsLeft })).toEqual({ kind: "succeed" });
-          }
-        }
-      }
+/** Every combination of a check's observations. */
+function* observations(): Generator<CheckObservation> {
+  for (const pending of LIVENESS)
+    for (const checksLeft of [0, 2])
+      for (const reRotationsLeft of [0, 1])
+        for (const alternating of BOOLS)
+          for (const budgetAllowsCheck of BOOLS) for (const budgetAllowsReRotation of BOOLS) yield { pending, checksLeft, reRotationsLeft, alternating, budgetAllowsCheck, budgetAllowsReRotation };
+}
+
+describe("deciding after the new secret's token grant", () => {
+  it("promotes whenever the new secret authenticates", () => {
+    for (const o of observations()) if (o.pending === "live") expect(decideAfterCheck(o)).toEqual({ kind: "promote" });
+  });
+
+  it("asks again on an inconclusive answer only while checks are left and the budget fits one", () => {
+    for (const o of observations()) {
+      if (o.pending !== "unknown") continue;
+      const again = o.checksLeft > 0 && o.budgetAllowsCheck;
+      expect(decideAfterCheck(o).kind === "check-again").toBe(again);
     }
   });
 
-  it("writes its own secret again when a racing run left a dead value but this run's secret is the valid one", () => {
-    for (const verifyAttemptsLeft of [0, 3]) {
-      expect(decideAfterVerify({ current: "dead", currentIsOurs: false, own: "live", verifyAttemptsLeft, reRotationsLeft: 0 })).toEqual({ kind: "restore-own" });
+  it("regenerates again only for a dead secret, with re-rotations left and budget for a whole round", () => {
+    for (const o of observations()) {
+      const action = decideAfterCheck(o);
+      expect(action.kind === "re-rotate").toBe(o.pending === "dead" && o.reRotationsLeft > 0 && o.budgetAllowsReRotation);
     }
   });
 
-  it("waits and reads again while verification reads are left and nothing proves which secret is valid", () => {
-    const cases: Array<[Liveness, boolean, Liveness | undefined]> = [
-      ["dead", true, undefined],
-      ["dead", false, "dead"],
-      ["dead", false, "unknown"],
-      ["unknown", true, undefined],
-      ["unknown", false, undefined],
-    ];
-    for (const [current, currentIsOurs, own] of cases) {
-      expect(decideAfterVerify({ current, currentIsOurs, ...(own ? { own } : {}), verifyAttemptsLeft: 1, reRotationsLeft: 1 })).toEqual({ kind: "retry-verify" });
+  it("never regenerates because of an inconclusive answer", () => {
+    for (const o of observations()) if (o.pending === "unknown") expect(decideAfterCheck(o).kind).not.toBe("re-rotate");
+  });
+
+  it("makes an unconfirmed secret current only in single-client rotation, where the old one is dead anyway", () => {
+    const spent = { checksLeft: 0, reRotationsLeft: 0, budgetAllowsCheck: false, budgetAllowsReRotation: false };
+    expect(decideAfterCheck({ pending: "unknown", alternating: false, ...spent })).toEqual({ kind: "promote-unverified" });
+    expect(decideAfterCheck({ pending: "unknown", alternating: true, ...spent })).toEqual({ kind: "fail", why: "unknown" });
+  });
+
+  it("never makes a dead secret current", () => {
+    for (const o of observations()) if (o.pending === "dead") expect(["re-rotate", "fail"]).toContain(decideAfterCheck(o).kind);
+  });
+});
+
+describe("deciding whether a run may take AWSPENDING (the lock)", () => {
+  const NOW = 1_000_000;
+  const TTL = 60_000;
+  const SKEW = 5_000;
+
+  it("never takes a live keyward intent, even on a fresh container's first version (also AWSCURRENT)", () => {
+    for (const isCurrent of BOOLS) {
+      expect(decideLock({ isCurrent, content: "intent", expiresAtMs: NOW + 1 }, NOW, TTL, SKEW)).toBe("held");
+      expect(decideLock({ isCurrent, content: "intent", expiresAtMs: NOW - SKEW }, NOW, TTL, SKEW)).toBe("held");
+      expect(decideLock({ isCurrent, content: "intent", expiresAtMs: NOW - SKEW - 1 }, NOW, TTL, SKEW)).toBe("free");
     }
   });
 
-  it("regenerates again only when the reads are used up, AWSCURRENT is dead and re-rotations are left", () => {
-    expect(decideAfterVerify({ current: "dead", currentIsOurs: true, verifyAttemptsLeft: 0, reRotationsLeft: 1 })).toEqual({ kind: "re-rotate" });
-    expect(decideAfterVerify({ current: "dead", currentIsOurs: false, own: "dead", verifyAttemptsLeft: 0, reRotationsLeft: 1 })).toEqual({ kind: "re-rotate" });
+  it("takes an unexpired intent whose process is proven gone", () => {
+    for (const isCurrent of BOOLS) expect(decideLock({ isCurrent, content: "intent", expiresAtMs: NOW + TTL, holderGone: true }, NOW, TTL, SKEW)).toBe("free");
   });
 
-  it("never regenerates because of an inconclusive check: it fails as unverified instead", () => {
-    expect(decideAfterVerify({ current: "unknown", currentIsOurs: true, verifyAttemptsLeft: 0, reRotationsLeft: 3 })).toEqual({ kind: "fail-unverified", why: "unknown" });
+  it("takes a leftover: any other holder that is also AWSCURRENT's version", () => {
+    for (const content of ["credentials", "empty", "other"] as const) expect(decideLock({ isCurrent: true, content, createdMs: NOW }, NOW, TTL, SKEW)).toBe("free");
   });
 
-  it("fails as dead when the reads and the re-rotations are used up", () => {
-    expect(decideAfterVerify({ current: "dead", currentIsOurs: true, verifyAttemptsLeft: 0, reRotationsLeft: 0 })).toEqual({ kind: "fail-unverified", why: "dead" });
-  });
-
-  it("asks about this run's own secret only when AWSCURRENT is someone else's dead value", () => {
-    expect(needsOwnCheck("dead", false)).toBe(true);
-    expect(needsOwnCheck("dead", true)).toBe(false);
-    expect(needsOwnCheck("live", false)).toBe(false);
-    expect(needsOwnCheck("unknown", false)).toBe(false);
-  });
-
-  it("returns an action for every combination of observations", () => {
-    for (const current of LIVENESS) {
-      for (const currentIsOurs of [true, false]) {
-        for (const own of [...LIVENESS, undefined]) {
-          for (const verifyAttemptsLeft of [0, 1]) {
-            for (const reRotationsLeft of [0, 1]) {
-              const action = decideAfterVerify({ current, currentIsOurs, ...(own ? { own } : {}), verifyAttemptsLeft, reRotationsLeft });
-              expect(["succeed", "retry-verify", "restore-own", "re-rotate", "fail-unverified"]).toContain(action.kind);
-              if (action.kind === "re-rotate") expect(current).toBe("dead");
-            }
-          }
-        }
-      }
+  it("waits for a pending value of a rotation in progress until it is older than the lock's lifetime", () => {
+    for (const content of ["credentials", "empty", "other"] as const) {
+      const holder = (createdMs: number | undefined): PendingHolder => ({ isCurrent: false, content, ...(createdMs !== undefined ? { createdMs } : {}) });
+      expect(decideLock(holder(NOW - TTL - SKEW), NOW, TTL, SKEW)).toBe("held");
+      expect(decideLock(holder(NOW - TTL - SKEW - 1), NOW, TTL, SKEW)).toBe("free");
+      expect(decideLock(holder(undefined), NOW, TTL, SKEW)).toBe("held");
     }
+  });
+
+  it("judges a keyward run's pending credentials by that run's lock: its expiry, or its process proven gone", () => {
+    expect(decideLock({ isCurrent: false, content: "credentials", expiresAtMs: NOW + 1, createdMs: NOW - 10 * TTL }, NOW, TTL, SKEW)).toBe("held");
+    expect(decideLock({ isCurrent: false, content: "credentials", expiresAtMs: NOW - SKEW - 1 }, NOW, TTL, SKEW)).toBe("free");
+    expect(decideLock({ isCurrent: false, content: "credentials", expiresAtMs: NOW + TTL, holderGone: true }, NOW, TTL, SKEW)).toBe("free");
+  });
+});
+
+describe("choosing the client to regenerate", () => {
+  it("is the client itself without a standby", () => {
+    for (const current of ["a", "b", undefined]) expect(chooseTarget({ primary: "a" }, current)).toBe("a");
+  });
+
+  it("is the pair's member that is not current, the first client when neither is", () => {
+    expect(chooseTarget({ primary: "a", standby: "b" }, "a")).toBe("b");
+    expect(chooseTarget({ primary: "a", standby: "b" }, "b")).toBe("a");
+    expect(chooseTarget({ primary: "a", standby: "b" }, undefined)).toBe("a");
+    expect(chooseTarget({ primary: "a", standby: "b" }, "c")).toBe("a");
   });
 });
 

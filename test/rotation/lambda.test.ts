@@ -19,10 +19,14 @@ beforeEach(() => {
 });
 afterEach(() => restore());
 
-/** The Lambda's environment: only the admin secret's ARN and the AWS SDK's own settings, no Genesys credentials. */
-function lambdaEnv(adminSecretArn: string): NodeJS.ProcessEnv {
+/**
+ * The Lambda's environment: only the admin secret's ARN and the AWS SDK's own settings, no Genesys credentials. The
+ * sandbox's own admin is not rotated here (other tests use it); "rotates the admin client last" seeds its own.
+ */
+function lambdaEnv(adminSecretArn: string, rotateAdmin = false): NodeJS.ProcessEnv {
   return {
     KEYWARD_ADMIN_SECRET_ARN: adminSecretArn,
+    KEYWARD_ROTATE_ADMIN: String(rotateAdmin),
     AWS_ENDPOINT_URL_SECRETS_MANAGER: kit.sandbox.secretsManager.url,
     AWS_REGION: kit.sandbox.region,
     AWS_ACCESS_KEY_ID: kit.sandbox.awsCredentials.accessKeyId,
@@ -72,6 +76,32 @@ describe("the scheduled-rotation Lambda", () => {
     await expect(inLambda(lambdaEnv(adminArn), () => handler(manifest))).rejects.toThrow(/1 of 2 clients failed/);
     const value = JSON.parse((await kit.sm.send(new GetSecretValueCommand({ SecretId: "scheduled/ok" }))).SecretString!) as { clientSecret: string };
     kit.minted.add(value.clientSecret);
+    expect(leakedSecrets(stdout, kit.minted)).toEqual([]);
+  });
+
+  it("rotates the admin client last, into its own document, verified; the next invocation works with the new secret", async () => {
+    const { BUILTIN_ROLES } = await import("../../src/sandbox/genesys/index.js");
+    const [admin] = kit.sandbox.genesys.control.seed({ clients: [{ name: "scheduled-admin", roleIds: [BUILTIN_ROLES.admin, BUILTIN_ROLES.readonly] }] }).clients;
+    kit.minted.add(admin!.secret);
+    const gateway = { host: "127.0.0.1", port: String(new URL(kit.sandbox.genesys.url).port), protocol: "http" };
+    const adminArn = (await kit.sm.send(new CreateSecretCommand({ Name: "scheduled-admin/genesys", SecretString: JSON.stringify({ clientId: admin!.id, clientSecret: admin!.secret, region: "us-east-1", gateway }) }))).ARN!;
+    const c = await kit.createClient("scheduled-with-admin");
+    await kit.sm.send(new CreateSecretCommand({ Name: "scheduled/with-admin" }));
+    const manifest = { clients: [{ clientId: c.id, secretId: "scheduled/with-admin" }] };
+
+    const report = (await inLambda(lambdaEnv(adminArn, true), () => handler(manifest))) as { results: Array<{ clientId: string; status: string; selfRotated?: boolean }> };
+    expect(report.results.map((r) => [r.clientId, r.status])).toEqual([[c.id, "rotated"], [admin!.id, "rotated"]]);
+    expect(report.results[1]!.selfRotated).toBe(true);
+    const newAdmin = JSON.parse((await kit.sm.send(new GetSecretValueCommand({ SecretId: adminArn }))).SecretString!) as { clientId: string; clientSecret: string };
+    kit.minted.add(newAdmin.clientSecret);
+    expect(newAdmin.clientId).toBe(admin!.id);
+    expect(await kit.check(admin!.id, admin!.secret)).toBe("dead");
+    expect(await kit.check(admin!.id, newAdmin.clientSecret)).toBe("live");
+
+    // The next invocation reads the new admin secret from the same document: it just works (and rotates it again).
+    const next = (await inLambda(lambdaEnv(adminArn, true), () => handler(manifest))) as { ok: number; failed: number };
+    expect(next).toMatchObject({ ok: 2, failed: 0 });
+    kit.collectStoredSecrets();
     expect(leakedSecrets(stdout, kit.minted)).toEqual([]);
   });
 

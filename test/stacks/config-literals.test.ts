@@ -27,7 +27,7 @@ function hostileConfig() {
 
 /** Every `${`/`%{` in `text` that Terraform would evaluate (not escaped by doubling the sigil). */
 function unescapedLiterals(text: string): string[] {
-  return [...text.matchAll(/(^|[^$%])([$%])\{[^}]*\}/g)].map((m) => m[0].slice(m[1]!.length)).filter((m) => !/^\$\{(data|aws_|genesyscloud_|null_|var\.|local\.|filebase64sha256|terraform\.workspace)/.test(m));
+  return [...text.matchAll(/(^|[^$%])([$%])\{[^}]*\}/g)].map((m) => m[0].slice(m[1]!.length)).filter((m) => !/^\$\{(data|aws_|genesyscloud_|null_|var\.|local\.|filebase64sha256|terraform\.workspace|lower\(genesyscloud_)/.test(m));
 }
 
 describe("configuration strings are escaped for Terraform", () => {
@@ -117,7 +117,7 @@ describe("inactive clients", () => {
 });
 
 describe("the keyward:client-id tag", () => {
-  it("tags every secret container with its OAuth client's id (a Terraform reference)", () => {
+  it("tags every secret container with its OAuth client's id (a Terraform reference, in lower case)", () => {
     withSynthesizedStacks(exampleConfig(), (stacks) => {
       const clients = stacks["keyward-clients"]!.json as Json;
       const secrets = Object.entries(clients.resource.aws_secretsmanager_secret as Record<string, Json>);
@@ -125,7 +125,8 @@ describe("the keyward:client-id tag", () => {
       for (const [name, secret] of secrets) {
         const construct = name.replace(/_secret_[0-9A-F]{8}$/, "");
         const [clientResource] = Object.keys(clients.resource.genesyscloud_oauth_client).filter((c) => c.startsWith(`${construct}_client_`));
-        expect(secret.tags).toEqual({ "keyward:client-id": `\${genesyscloud_oauth_client.${clientResource}.id}` });
+        // Canonical (lower) case, as every reader matches it (src/contracts/client-id-tag.ts).
+        expect(secret.tags).toEqual({ "keyward:client-id": `\${lower(genesyscloud_oauth_client.${clientResource}.id)}` });
       }
     });
   });

@@ -61,7 +61,7 @@ describe("RotationLambda", () => {
   it("passes the admin secret's ARN and the log level in the environment, never credentials", () => {
     const { parsed } = synth({ logLevel: "debug", concurrency: 2 });
     const [fn] = Object.values(parsed.resource.aws_lambda_function!);
-    expect(fn!.environment).toEqual({ variables: { KEYWARD_ADMIN_SECRET_ARN: ADMIN, KEYWARD_LOG_LEVEL: "debug", KEYWARD_CONCURRENCY: "2" } });
+    expect(fn!.environment).toEqual({ variables: { KEYWARD_ADMIN_SECRET_ARN: ADMIN, KEYWARD_LOG_LEVEL: "debug", KEYWARD_CONCURRENCY: "2", KEYWARD_ROTATE_ADMIN: "true" } });
   });
 
   it("creates its log group with retention, before the function", () => {
@@ -81,18 +81,24 @@ describe("RotationLambda", () => {
     });
   });
 
-  it("least privilege: admin secret read-only, exactly the managed secrets, its own log group", () => {
+  it("least privilege: the admin secret (rotated last into itself), exactly the managed secrets, its own log group", () => {
     const { text, parsed } = synth();
     expect(text).toHaveResourceWithProperties(IamRolePolicy, { name: "keyward-rotation" });
     const policy = lambdaPolicy(parsed);
     const logGroup = expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.rotation_logs_[0-9A-F]{8}\.arn\}$/);
     const logStreams = expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.rotation_logs_[0-9A-F]{8}\.arn\}:log-stream:\*$/);
     expect(policy.Statement).toEqual([
-      { Sid: "ReadAdminCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [ADMIN] },
+      {
+        Sid: "ReadAdminCredentials",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+        Resource: [ADMIN],
+      },
       {
         Sid: "RotateManagedClientSecrets",
         Effect: "Allow",
-        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+        // UpdateSecretVersionStage: the rotation lock's compare-and-set on AWSPENDING, and the promote to AWSCURRENT.
+        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
         Resource: MANAGED,
       },
       // ListSecrets cannot be scoped (IAM offers no resource-level permission for it); it returns no values.
@@ -100,6 +106,8 @@ describe("RotationLambda", () => {
       { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [logGroup, logStreams] },
     ]);
     expect(auditIamPolicy(policy, "lambda policy")).toEqual([]);
+    // Without admin rotation, the admin secret is read-only.
+    expect(lambdaPolicy(synth({ rotateAdminClient: false }).parsed).Statement[0]).toEqual({ Sid: "ReadAdminCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [ADMIN] });
   });
 
   it("adds kms:Decrypt (and GenerateDataKey for the managed secrets) on the configured CMKs only, via Secrets Manager", () => {
@@ -107,7 +115,7 @@ describe("RotationLambda", () => {
     const policy = lambdaPolicy(synth({ adminSecretKmsKeyArn: admin, managedSecretsKmsKeyArns: [CMK, CMK] }).parsed);
     const via = { StringEquals: { "kms:ViaService": ["secretsmanager.eu-west-1.amazonaws.com"] } };
     expect(policy.Statement.slice(4)).toEqual([
-      { Sid: "DecryptAdminSecret", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [admin], Condition: via },
+      { Sid: "DecryptAdminSecret", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [admin], Condition: via },
       { Sid: "EncryptManagedSecrets", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [CMK], Condition: via },
     ]);
     // Without CMKs: no KMS statement at all.

@@ -130,11 +130,16 @@ describe("keyward stacks from the example configuration", () => {
       }
     });
 
-    it("grants the Lambda the two scheduled clients' secrets exactly, and the admin secret read-only", () => {
+    it("grants the Lambda the two scheduled clients' secrets exactly, and its own admin secret for rotating the admin last", () => {
       const [policyResource] = Object.entries(rotation.resource.aws_iam_role_policy).find(([name]) => name.startsWith("rotation-lambda_policy")) ?? [];
       const policy = JSON.parse(rotation.resource.aws_iam_role_policy[policyResource!].policy);
       const [read, write] = policy.Statement;
-      expect(read).toEqual({ Sid: "ReadAdminCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: ["${aws_secretsmanager_secret.admin-credentials.arn}"] });
+      expect(read).toEqual({
+        Sid: "ReadAdminCredentials",
+        Effect: "Allow",
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+        Resource: ["${aws_secretsmanager_secret.admin-credentials.arn}"],
+      });
       expect(write.Resource).toHaveLength(2);
       const [schedule] = Object.values(rotation.resource.aws_scheduler_schedule) as Json[];
       const manifestSecrets = JSON.parse(schedule!.target.input).clients.map((c: Json) => c.secretId);
@@ -147,7 +152,7 @@ describe("keyward stacks from the example configuration", () => {
       expect(text).toHaveResourceWithProperties(SecretsmanagerSecret, { name: "keyward/admin/genesys" });
       expect(text).toHaveResourceWithProperties(LambdaFunction, {
         function_name: "keyward-rotation",
-        environment: { variables: { KEYWARD_ADMIN_SECRET_ARN: "${aws_secretsmanager_secret.admin-credentials.arn}", KEYWARD_LOG_LEVEL: "info" } },
+        environment: { variables: { KEYWARD_ADMIN_SECRET_ARN: "${aws_secretsmanager_secret.admin-credentials.arn}", KEYWARD_LOG_LEVEL: "info", KEYWARD_ROTATE_ADMIN: "true" } },
       });
     });
   });

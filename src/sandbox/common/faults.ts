@@ -15,6 +15,8 @@ export interface FaultRule {
   errorRate?: number;
   /** Status for injected errors; the emulator renders its own error body for it. Default 503. */
   errorStatus?: number;
+  /** `Retry-After` (seconds) of an injected 429 (Genesys API routes; default 1). */
+  retryAfterSeconds?: number;
   /**
    * The error's type for emulators whose bodies name one (Secrets Manager's `__type`, e.g. `KMSAccessDeniedException`
    * or `DecryptionFailure`), with `errorMessage` as its message; default: the type the emulator picks for the status.
@@ -27,9 +29,11 @@ export interface FaultRule {
   hang?: boolean;
   /** Apply to the next N matching requests only, then expire. Absent = until cleared. */
   times?: number;
+  /** Let the first N matching requests through untouched before the rule applies (e.g. fail the second write). */
+  skip?: number;
 }
 
-export type FaultOutcome = { kind: "continue" } | { kind: "error"; status: number; type?: string; message?: string } | { kind: "handled" };
+export type FaultOutcome = { kind: "continue" } | { kind: "error"; status: number; retryAfterSeconds?: number; type?: string; message?: string } | { kind: "handled" };
 
 export class FaultInjector {
   private rules: Array<FaultRule & { matcher: RegExp }> = [];
@@ -59,6 +63,10 @@ export class FaultInjector {
     const index = this.rules.findIndex((r) => r.matcher.test(routeKey) && (r.times === undefined || r.times > 0));
     if (index < 0) return { kind: "continue" };
     const rule = this.rules[index]!;
+    if (rule.skip) {
+      rule.skip -= 1;
+      return { kind: "continue" };
+    }
     if (rule.times !== undefined) {
       rule.times -= 1;
       if (rule.times <= 0) this.rules.splice(index, 1);
@@ -78,7 +86,7 @@ export class FaultInjector {
     }
     if (rule.errorRate && this.random() < rule.errorRate) {
       this.counters.error++;
-      return { kind: "error", status: rule.errorStatus ?? 503, ...(rule.errorType ? { type: rule.errorType } : {}), ...(rule.errorMessage ? { message: rule.errorMessage } : {}) };
+      return { kind: "error", status: rule.errorStatus ?? 503, ...(rule.retryAfterSeconds !== undefined ? { retryAfterSeconds: rule.retryAfterSeconds } : {}), ...(rule.errorType ? { type: rule.errorType } : {}), ...(rule.errorMessage ? { message: rule.errorMessage } : {}) };
     }
     return { kind: "continue" };
   }

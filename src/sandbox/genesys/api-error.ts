@@ -91,9 +91,9 @@ const INJECTED: Record<number, [code: string, message: string]> = {
   504: ["request.timeout", "The request timed out."],
 };
 
-/** The error an injected fault of `status` answers with on `/api/v2` routes (429 carries `Retry-After: 1`). */
-export function injectedApiError(status: number): ApiError {
-  if (status === 429) return apiErrors.tooManyRequests(1);
+/** The error an injected fault of `status` answers with on `/api/v2` routes (429 carries `Retry-After`, 1 s by default). */
+export function injectedApiError(status: number, retryAfterSeconds = 1): ApiError {
+  if (status === 429) return apiErrors.tooManyRequests(retryAfterSeconds);
   const [code, message] = INJECTED[status] ?? ["error", `Injected error ${status}.`];
   return new ApiError(status, code, message);
 }

@@ -217,19 +217,21 @@ function checkClient(
   };
 }
 
-const FAULT_KEYS = new Set(["route", "latencyMs", "errorRate", "errorStatus", "resetRate", "hang", "times"]);
+const FAULT_KEYS = new Set(["route", "latencyMs", "errorRate", "errorStatus", "retryAfterSeconds", "resetRate", "hang", "times", "skip"]);
 
 function checkFault(value: unknown, index = 0): FaultRule {
   const where = `faults[${index}]`;
   if (!isObject(value)) throw new ControlInputError(`${where} must be an object`);
   for (const key of Object.keys(value)) if (!FAULT_KEYS.has(key)) throw new ControlInputError(`${where}.${key} is not a fault field`);
-  const { route, latencyMs, errorRate, errorStatus, resetRate, hang, times } = value;
+  const { route, latencyMs, errorRate, errorStatus, retryAfterSeconds, resetRate, hang, times } = value;
   const num = (v: unknown, ok: (n: number) => boolean) => v === undefined || (typeof v === "number" && Number.isFinite(v) && ok(v));
   if (route !== undefined && typeof route !== "string") throw new ControlInputError(`${where}.route must be a string`);
   if (!num(latencyMs, (n) => n >= 0)) throw new ControlInputError(`${where}.latencyMs must be >= 0`);
   if (!num(errorRate, (n) => n >= 0 && n <= 1)) throw new ControlInputError(`${where}.errorRate must be within 0..1`);
   if (!num(resetRate, (n) => n >= 0 && n <= 1)) throw new ControlInputError(`${where}.resetRate must be within 0..1`);
   if (!num(errorStatus, (n) => Number.isInteger(n) && n >= 400 && n <= 599)) throw new ControlInputError(`${where}.errorStatus must be an HTTP error status`);
+  if (!num(retryAfterSeconds, (n) => Number.isInteger(n) && n >= 0 && n <= 86_400)) throw new ControlInputError(`${where}.retryAfterSeconds must be whole seconds from 0 to 86400`);
+  if (!num((value as { skip?: unknown }).skip, (n) => Number.isInteger(n) && n >= 0)) throw new ControlInputError(`${where}.skip must be a whole number >= 0`);
   if (!num(times, (n) => Number.isInteger(n) && n >= 1)) throw new ControlInputError(`${where}.times must be a positive integer`);
   if (hang !== undefined && typeof hang !== "boolean") throw new ControlInputError(`${where}.hang must be a boolean`);
   return { ...(value as FaultRule) };

@@ -116,7 +116,7 @@ export class GenesysEmulatorCore {
         return;
       }
       if (outcome.kind === "error") {
-        if (target.kind !== "token") return ex.sendApiError(injectedApiError(outcome.status));
+        if (target.kind !== "token") return ex.sendApiError(injectedApiError(outcome.status, outcome.retryAfterSeconds));
         const error = injectedAuthError(outcome.status);
         if (error.isRateLimit && error.status === 400) this.counters.tokenRateLimited++;
         return ex.sendAuthError(error);

@@ -1,13 +1,14 @@
 import type { FaultRule } from "../common/faults.js";
 import { FaultSettingsError } from "./fault-plan.js";
-import type { ControlResponse, SecretsManagerControl, SecretsManagerFaults } from "./types.js";
+import type { ControlResponse, SecretsManagerControl, SecretsManagerFaults, SecretsManagerPermissions, SecretsManagerSettings } from "./types.js";
 
-const RULE_KEYS = new Set(["route", "latencyMs", "errorRate", "errorStatus", "errorType", "errorMessage", "resetRate", "hang", "times"]);
+const RULE_KEYS = new Set(["route", "latencyMs", "errorRate", "errorStatus", "errorType", "errorMessage", "retryAfterSeconds", "resetRate", "hang", "times", "skip"]);
 
 /**
  * The emulator's HTTP control API, relative to wherever it is mounted:
  * `GET /state`, `PUT /faults` (SecretsManagerFaults), `DELETE /faults`, `PUT /faults/rules` (FaultRule[] or
- * `{ rules }`), `POST /reset`. Anything else is 404; a malformed body is 400.
+ * `{ rules }`), `GET`/`PUT`/`DELETE /permissions` (SecretsManagerPermissions), `GET`/`PUT /settings`
+ * (SecretsManagerSettings), `POST /reset`. Anything else is 404; a malformed body is 400.
  */
 export async function handleControlRequest(control: SecretsManagerControl, method: string, path: string, body: unknown): Promise<ControlResponse> {
   const route = `${method.toUpperCase()} ${normalize(path)}`;
@@ -24,6 +25,19 @@ export async function handleControlRequest(control: SecretsManagerControl, metho
       case "PUT /faults/rules":
         control.faults.set(parseRules(body));
         return { status: 200, body: control.state().faults };
+      case "GET /permissions":
+        return { status: 200, body: control.state().permissions };
+      case "PUT /permissions":
+        control.setPermissions((body ?? {}) as SecretsManagerPermissions);
+        return { status: 200, body: control.state().permissions };
+      case "DELETE /permissions":
+        control.clearPermissions();
+        return { status: 204, body: undefined };
+      case "GET /settings":
+        return { status: 200, body: control.state().settings };
+      case "PUT /settings":
+        control.setSettings((body ?? {}) as Partial<SecretsManagerSettings>);
+        return { status: 200, body: control.state().settings };
       case "POST /reset":
         control.reset();
         return { status: 204, body: undefined };

@@ -13,10 +13,15 @@ import {
   unsupportedMediaType,
 } from "./errors.js";
 import { FaultPlan } from "./fault-plan.js";
+import { FaultSettingsError } from "./fault-plan.js";
 import { InputReader } from "./input-reader.js";
-import { operations } from "./operations.js";
+import { operations, type OperationContext } from "./operations.js";
+import { PermissionPlan } from "./permissions.js";
+import { RotationRunner } from "./rotation-runner.js";
 import { SecretStore } from "./secret-store.js";
-import type { SecretsManagerControl, SecretsManagerEmulator, SecretsManagerEmulatorOptions, SecretsManagerState } from "./types.js";
+import type { SecretsManagerControl, SecretsManagerEmulator, SecretsManagerEmulatorOptions, SecretsManagerSettings, SecretsManagerState } from "./types.js";
+
+const DEFAULT_SETTINGS: SecretsManagerSettings = { createSecretRetry: "idempotent" };
 
 const CONTENT_TYPE = "application/x-amz-json-1.1";
 const TARGET_PREFIX = "secretsmanager.";
@@ -33,14 +38,26 @@ const BODY_LIMIT = 256 * 1024;
  * MissingAuthenticationTokenException when unsigned, IncompleteSignatureException for a malformed Authorization
  * header, UnrecognizedClientException for another access key id, InvalidSignatureException for a wrong secret
  * key, a changed body or header, another region or a stale date, as AWS JSON 1.1 services answer); then faults;
- * then a JSON object body (else 400 SerializationException).
+ * then a JSON object body (else 400 SerializationException); then the caller's permissions (`PermissionPlan`: an
+ * explicit deny, a KMS key it may not use); then the operation. A `dropAnswer` fault lets the operation run and
+ * destroys the connection instead of answering. `RotateSecret` runs the secret's rotation function (registered per
+ * Lambda ARN) after answering (`RotationRunner`).
  */
 export async function startSecretsManagerEmulator(options: SecretsManagerEmulatorOptions = {}): Promise<SecretsManagerEmulator> {
   const region = options.region ?? "us-east-1";
   const accountId = options.accountId ?? "000000000000";
   const credentials = options.credentials ?? randomSigV4Credentials();
-  const store = new SecretStore({ region, accountId, clock: options.clock ?? Date.now });
+  const clock = options.clock ?? Date.now;
+  let settings: SecretsManagerSettings = { ...DEFAULT_SETTINGS };
+  const store = new SecretStore({ region, accountId, clock, settings: () => settings });
   const plan = new FaultPlan();
+  const permissions = new PermissionPlan();
+  const rotations = new RotationRunner(store, clock);
+  for (const [arn, fn] of Object.entries(options.rotationFunctions ?? {})) rotations.register(arn, fn);
+  const context: OperationContext = {
+    requireRotationFunction: (arn) => rotations.require(arn),
+    startRotation: (run) => rotations.start(run),
+  };
   const injector = new FaultInjector();
   const requests = new Map<string, number>();
 
@@ -51,6 +68,13 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
       plan.clear();
       injector.clear();
     },
+    setPermissions: (p) => permissions.set(p),
+    clearPermissions: () => permissions.clear(),
+    setSettings: (changes) => {
+      settings = parseSettings({ ...settings, ...changes });
+    },
+    setRotationFunction: (arn, fn) => rotations.register(arn, fn),
+    rotationsIdle: () => rotations.idle(),
     state: (): SecretsManagerState => ({
       region,
       accountId,
@@ -59,8 +83,11 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
       faults: {
         settings: plan.current(),
         rules: injector.list(),
-        injected: { ...injector.counters, ...plan.counters, latency: plan.counters.latency + injector.counters.latency },
+        injected: { ...injector.counters, ...plan.counters, ...permissions.counters, latency: plan.counters.latency + injector.counters.latency },
       },
+      permissions: permissions.current(),
+      settings: { ...settings },
+      rotations: rotations.list(),
     }),
     peek: (secretId, stage) => store.peek(secretId, stage),
     reset: () => {
@@ -69,6 +96,11 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
       plan.resetCounters();
       injector.clear();
       for (const key of Object.keys(injector.counters) as Array<keyof typeof injector.counters>) injector.counters[key] = 0;
+      permissions.clear();
+      permissions.counters.denied = 0;
+      permissions.counters.kmsDenied = 0;
+      settings = { ...DEFAULT_SETTINGS };
+      rotations.clear();
       requests.clear();
     },
   };
@@ -109,7 +141,20 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
       } catch {
         return fail(serialization("The request body is not valid JSON."));
       }
-      const output = operation(store, new InputReader(body));
+      const input = new InputReader(body);
+      const fields = (body ?? {}) as Record<string, unknown>;
+      const secretId = typeof fields.SecretId === "string" ? fields.SecretId : typeof fields.Name === "string" ? fields.Name : undefined;
+      permissions.check(name, secretId === undefined ? undefined : store.lookup(secretId), {
+        secretId,
+        ...(typeof fields.KmsKeyId === "string" ? { kmsKeyId: fields.KmsKeyId } : {}),
+        hasValue: fields.SecretString !== undefined || fields.SecretBinary !== undefined,
+      });
+      const output = operation(store, input, context);
+      if (decision.dropAnswer) {
+        // The change is made; the answer never arrives.
+        req.socket.destroy();
+        return;
+      }
       sendJson(res, 200, output, headers);
     } catch (err) {
       if (err instanceof SecretsManagerError) return fail(err);
@@ -128,6 +173,15 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
     handleControl: (method, path, body) => handleControlRequest(control, method, path, body),
     close: () => server.close(),
   };
+}
+
+function parseSettings(value: unknown): SecretsManagerSettings {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new FaultSettingsError("settings must be an object");
+  const v = value as Record<string, unknown>;
+  const unknown = Object.keys(v).filter((k) => !(k in DEFAULT_SETTINGS));
+  if (unknown.length) throw new FaultSettingsError(`unknown setting(s): ${unknown.join(", ")}`);
+  if (v.createSecretRetry !== "idempotent" && v.createSecretRetry !== "resource-exists") throw new FaultSettingsError('createSecretRetry must be "idempotent" or "resource-exists"');
+  return { createSecretRetry: v.createSecretRetry };
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {

@@ -13,23 +13,30 @@ export class FaultSettingsError extends Error {
 export interface FaultDecision {
   latencyMs: number;
   error?: SecretsManagerError;
+  /** Handle the request, then destroy the connection instead of answering. */
+  dropAnswer?: boolean;
 }
 
 /** Remaining budget of one fault kind: `Infinity` for `true`, 0 for off. */
 type Budget = number;
 
-/** Applies `SecretsManagerFaults` to requests: latency, then `unavailable`, then `throttle`, each within its budget. */
+/**
+ * Applies `SecretsManagerFaults` to requests: latency, then `unavailable`, then `throttle`, each within its budget;
+ * `dropAnswer` lets the request through and loses its answer.
+ */
 export class FaultPlan {
   private unavailable: Budget = 0;
   private throttle: Budget = 0;
+  private dropAnswer: Budget = 0;
   private latencyMs = 0;
   private operations: string[] | undefined;
-  readonly counters = { unavailable: 0, throttle: 0, latency: 0 };
+  readonly counters = { unavailable: 0, throttle: 0, latency: 0, dropped: 0 };
 
   set(faults: SecretsManagerFaults): void {
     const parsed = parseFaults(faults);
     this.unavailable = parsed.unavailable;
     this.throttle = parsed.throttle;
+    this.dropAnswer = parsed.dropAnswer;
     this.latencyMs = parsed.latencyMs;
     this.operations = parsed.operations;
   }
@@ -37,6 +44,7 @@ export class FaultPlan {
   clear(): void {
     this.unavailable = 0;
     this.throttle = 0;
+    this.dropAnswer = 0;
     this.latencyMs = 0;
     this.operations = undefined;
   }
@@ -45,6 +53,7 @@ export class FaultPlan {
     this.counters.unavailable = 0;
     this.counters.throttle = 0;
     this.counters.latency = 0;
+    this.counters.dropped = 0;
   }
 
   /** The settings still in force, with `times` showing what is left. */
@@ -53,6 +62,7 @@ export class FaultPlan {
     return {
       ...(this.unavailable ? { unavailable: show(this.unavailable) } : {}),
       ...(this.throttle ? { throttle: show(this.throttle) } : {}),
+      ...(this.dropAnswer ? { dropAnswer: show(this.dropAnswer) } : {}),
       ...(this.latencyMs ? { latencyMs: this.latencyMs } : {}),
       ...(this.operations ? { operations: [...this.operations] } : {}),
     };
@@ -72,14 +82,19 @@ export class FaultPlan {
       this.counters.throttle++;
       return { latencyMs: this.latencyMs, error: throttling() };
     }
+    if (this.dropAnswer > 0) {
+      this.dropAnswer--;
+      this.counters.dropped++;
+      return { latencyMs: this.latencyMs, dropAnswer: true };
+    }
     return { latencyMs: this.latencyMs };
   }
 }
 
-function parseFaults(value: unknown): { unavailable: Budget; throttle: Budget; latencyMs: number; operations: string[] | undefined } {
+function parseFaults(value: unknown): { unavailable: Budget; throttle: Budget; dropAnswer: Budget; latencyMs: number; operations: string[] | undefined } {
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new FaultSettingsError("faults must be an object");
   const f = value as Record<string, unknown>;
-  const known = new Set(["unavailable", "throttle", "latencyMs", "operations"]);
+  const known = new Set(["unavailable", "throttle", "dropAnswer", "latencyMs", "operations"]);
   const unknown = Object.keys(f).filter((key) => !known.has(key));
   if (unknown.length) throw new FaultSettingsError(`unknown fault setting(s): ${unknown.join(", ")}`);
   const latencyMs = f.latencyMs ?? 0;
@@ -91,7 +106,7 @@ function parseFaults(value: unknown): { unavailable: Budget; throttle: Budget; l
     }
     operations = [...(f.operations as string[])];
   }
-  return { unavailable: budget("unavailable", f.unavailable), throttle: budget("throttle", f.throttle), latencyMs, operations };
+  return { unavailable: budget("unavailable", f.unavailable), throttle: budget("throttle", f.throttle), dropAnswer: budget("dropAnswer", f.dropAnswer), latencyMs, operations };
 }
 
 function budget(name: string, value: unknown): Budget {

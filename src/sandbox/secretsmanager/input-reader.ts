@@ -24,6 +24,13 @@ export class InputReader {
     return this.body[name] !== undefined && this.body[name] !== null;
   }
 
+  /** An object member (a nested structure), for a nested InputReader. */
+  object(name: string): Record<string, unknown> {
+    const value = this.body[name];
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidParameter(`${name} must be a structure.`);
+    return value as Record<string, unknown>;
+  }
+
   /** A list member of any item type (for members the emulator only checks for emptiness). */
   list(name: string): unknown[] | undefined {
     const value = this.body[name];

@@ -4,7 +4,15 @@ import type { SecretValue } from "./secret-record.js";
 import type { SecretStore } from "./secret-store.js";
 import { parseListFilters } from "./list-filters.js";
 
-export type Operation = (store: SecretStore, input: InputReader) => unknown;
+/** What an operation may ask of the emulator beyond the store: RotateSecret starts the rotation function. */
+export interface OperationContext {
+  /** Checks that a rotation function is registered for the ARN (else the AccessDeniedException AWS answers). */
+  requireRotationFunction(lambdaArn: string): void;
+  /** Runs the rotation's four steps after the answer is sent. */
+  startRotation(run: { arn: string; name: string; token: string; lambdaArn: string }): void;
+}
+
+export type Operation = (store: SecretStore, input: InputReader, ctx: OperationContext) => unknown;
 
 const NAME = { min: 1, max: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/, patternMessage: "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@" };
 const SECRET_ID = { min: 1, max: 2048 };
@@ -12,6 +20,18 @@ const TOKEN = { min: 32, max: 64 };
 const VERSION_ID = { min: 32, max: 64 };
 const STAGE = { min: 1, max: 256 };
 const MAX_SECRET_BYTES = 65_536;
+const LAMBDA_ARN = { min: 1, max: 2048, pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/, patternMessage: "RotationLambdaARN must be a Lambda function ARN." };
+
+/** RotateSecret's `RotationRules`: AutomaticallyAfterDays 1–1000, or a ScheduleExpression; Duration `<n>h` (1–24). */
+function readRotationRules(input: InputReader): { AutomaticallyAfterDays?: number; Duration?: string; ScheduleExpression?: string } | undefined {
+  if (!input.has("RotationRules")) return undefined;
+  const rules = new InputReader(input.object("RotationRules"));
+  const days = rules.integer("AutomaticallyAfterDays", 1, 1000);
+  const schedule = rules.string("ScheduleExpression", { min: 1, max: 256, pattern: /^(rate\(\d+ (hour|hours|day|days)\)|cron\(.+\))$/, patternMessage: "ScheduleExpression must be rate(...) or cron(...)." });
+  const duration = rules.string("Duration", { min: 2, max: 3, pattern: /^([1-9]|1\d|2[0-4])h$/, patternMessage: "Duration must be 1h to 24h." });
+  if (days !== undefined && schedule !== undefined) throw invalidParameter("You can't specify both AutomaticallyAfterDays and ScheduleExpression.");
+  return { ...(days !== undefined ? { AutomaticallyAfterDays: days } : {}), ...(schedule !== undefined ? { ScheduleExpression: schedule } : {}), ...(duration !== undefined ? { Duration: duration } : {}) };
+}
 
 /** SecretString | SecretBinary; `required` demands one of them. Both at once is an InvalidParameterException. */
 function readValue(input: InputReader, required: boolean): SecretValue | undefined {
@@ -145,6 +165,26 @@ export const operations: Readonly<Record<string, Operation>> = {
     const tags = input.tags("Tags");
     if (!tags) throw invalidParameter("Tags is required.");
     return store.tagResource(input.requiredString("SecretId", SECRET_ID), tags);
+  },
+
+  RotateSecret(store, input, ctx) {
+    const clientRequestToken = input.string("ClientRequestToken", TOKEN);
+    const rotationLambdaArn = input.string("RotationLambdaARN", LAMBDA_ARN);
+    const rotationRules = readRotationRules(input);
+    const rotateImmediately = input.boolean("RotateImmediately");
+    const secretId = input.requiredString("SecretId", SECRET_ID);
+    // AWS checks that it may invoke the function before anything changes.
+    const lambdaArn = rotationLambdaArn ?? store.lookup(secretId)?.rotationLambdaArn;
+    if (lambdaArn !== undefined && rotateImmediately !== false) ctx.requireRotationFunction(lambdaArn);
+    const { wire, run } = store.startRotation({
+      secretId,
+      ...(clientRequestToken !== undefined ? { clientRequestToken } : {}),
+      ...(rotationLambdaArn !== undefined ? { rotationLambdaArn } : {}),
+      ...(rotationRules !== undefined ? { rotationRules } : {}),
+      ...(rotateImmediately !== undefined ? { rotateImmediately } : {}),
+    });
+    if (run) ctx.startRotation(run);
+    return wire;
   },
 
   UntagResource(store, input) {

@@ -1,6 +1,10 @@
-import type { SecretsManagerTag } from "./types.js";
+import type { RotationRules, SecretsManagerTag } from "./types.js";
 
-/** A secret value: exactly one of the two is set. `binary` is the base64 text of SecretBinary. */
+/**
+ * A secret value: exactly one of the two is set. `binary` is the base64 text of SecretBinary. Neither is set only for
+ * the version a rotation starts with (RotateSecret attaches AWSPENDING to it; the rotation function's createSecret
+ * step gives it its value).
+ */
 export interface SecretValue {
   string?: string;
   binary?: string;
@@ -33,4 +37,10 @@ export interface SecretRecord {
   versions: VersionRecord[];
   /** The ClientRequestToken of the CreateSecret call, so a retried create is a no-op. */
   createToken?: string;
+  rotationEnabled?: boolean;
+  rotationLambdaArn?: string;
+  rotationRules?: RotationRules;
+  /** When rotation was last configured (NextRotationDate counts from it until a rotation succeeds). */
+  rotationConfiguredMs?: number;
+  lastRotatedMs?: number;
 }

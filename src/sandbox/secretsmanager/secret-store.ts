@@ -3,14 +3,16 @@ import { invalidParameter, invalidRequest, markedForDeletion, resourceExists, re
 import { paginate } from "./paginate.js";
 import { newSecretArn, secretArnPrefix } from "./secret-arn.js";
 import type { SecretRecord, SecretValue, VersionRecord } from "./secret-record.js";
-import { attachStage, AWSCURRENT, pruneVersions, versionIdsToStages } from "./staging-labels.js";
-import type { SecretState, SecretsManagerTag } from "./types.js";
+import { attachStage, AWSCURRENT, AWSPENDING, pruneVersions, versionIdsToStages } from "./staging-labels.js";
+import type { RotationRules, SecretState, SecretsManagerSettings, SecretsManagerTag } from "./types.js";
 import { matchesFilters, type ListFilter } from "./list-filters.js";
 
 export interface SecretStoreOptions {
   region: string;
   accountId: string;
   clock: () => number;
+  /** Read on every call: the control API may change them. */
+  settings?: () => SecretsManagerSettings;
 }
 
 type Wire = Record<string, unknown>;
@@ -20,6 +22,7 @@ const seconds = (ms: number) => ms / 1000;
 /** AWS reports access dates at day resolution. */
 const day = (ms: number) => Math.floor(ms / DAY_MS) * DAY_MS;
 const sameValue = (a: SecretValue, b: SecretValue) => a.string === b.string && a.binary === b.binary;
+const hasValue = (v: SecretValue) => v.string !== undefined || v.binary !== undefined;
 const valueMembers = (v: SecretValue): Wire => (v.string !== undefined ? { SecretString: v.string } : { SecretBinary: v.binary });
 
 /**
@@ -50,7 +53,8 @@ export class SecretStore {
       if (existing.deletedMs !== undefined) {
         throw invalidRequest("You can't create this secret because a secret with this name is already scheduled for deletion.");
       }
-      if (input.clientRequestToken !== undefined && existing.createToken === input.clientRequestToken) {
+      const retryAnswer = this.options.settings?.().createSecretRetry ?? "idempotent";
+      if (retryAnswer === "idempotent" && input.clientRequestToken !== undefined && existing.createToken === input.clientRequestToken) {
         const version = existing.versions.find((v) => v.id === input.clientRequestToken);
         const same = input.value === undefined ? version === undefined : version !== undefined && sameValue(version.value, input.value);
         if (same) return { ARN: existing.arn, Name: existing.name, ...(version ? { VersionId: version.id } : {}) };
@@ -82,6 +86,13 @@ export class SecretStore {
     const secret = this.requireActive(input.secretId);
     const versionId = input.clientRequestToken ?? randomUUID();
     const existing = secret.versions.find((v) => v.id === versionId);
+    if (existing && !hasValue(existing.value)) {
+      // The version a rotation started (RotateSecret): its createSecret step gives it its value.
+      existing.value = input.value;
+      for (const stage of input.versionStages ?? []) attachStage(secret, stage, existing);
+      secret.lastChangedMs = this.now();
+      return { ARN: secret.arn, Name: secret.name, VersionId: existing.id, VersionStages: [...existing.stages] };
+    }
     if (existing) {
       // Versions are immutable. The exact AWS error for "same token, different value" is inferred from the
       // API docs ("the operation fails because you can't modify an existing version"): ResourceExistsException.
@@ -113,6 +124,9 @@ export class SecretStore {
       const stage = input.versionStage ?? AWSCURRENT;
       version = secret.versions.find((v) => v.stages.has(stage));
       if (!version) throw resourceNotFound(`Secrets Manager can't find the specified secret value for staging label: ${stage}`);
+    }
+    if (!hasValue(version.value)) {
+      throw resourceNotFound(`Secrets Manager can't find the specified secret value for VersionId: ${version.id}${input.versionStage ? ` and staging label: ${input.versionStage}` : ""}`);
     }
     const accessed = day(this.now());
     secret.lastAccessedMs = accessed;
@@ -248,6 +262,55 @@ export class SecretStore {
     return { ARN: secret.arn, Name: secret.name };
   }
 
+  /**
+   * RotateSecret's synchronous part: stores the rotation configuration, refuses while a previous rotation is not
+   * complete (AWSPENDING on a version that is not AWSCURRENT), and attaches AWSPENDING to a new version without a
+   * value (id = the token). Returns what the rotation function must be invoked with; the caller runs the steps.
+   */
+  startRotation(input: { secretId: string; clientRequestToken?: string; rotationLambdaArn?: string; rotationRules?: RotationRules; rotateImmediately?: boolean }): { wire: Wire; run?: { arn: string; name: string; token: string; lambdaArn: string } } {
+    const secret = this.requireActive(input.secretId);
+    const lambdaArn = input.rotationLambdaArn ?? secret.rotationLambdaArn;
+    if (!lambdaArn) throw invalidRequest("No Lambda rotation function ARN is associated with this secret.");
+    const now = this.now();
+    const token = input.clientRequestToken ?? randomUUID();
+    const retried = secret.versions.find((v) => v.id === token);
+    if (retried && retried.stages.has(AWSPENDING)) return { wire: { ARN: secret.arn, Name: secret.name, VersionId: token } };
+    const pending = secret.versions.find((v) => v.stages.has(AWSPENDING));
+    if (pending && !pending.stages.has(AWSCURRENT) && input.rotateImmediately !== false) {
+      throw invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");
+    }
+    if (input.rotationLambdaArn !== undefined || input.rotationRules !== undefined || !secret.rotationEnabled) secret.rotationConfiguredMs = now;
+    secret.rotationLambdaArn = lambdaArn;
+    if (input.rotationRules !== undefined) secret.rotationRules = { ...input.rotationRules };
+    secret.rotationEnabled = true;
+    secret.lastChangedMs = now;
+    if (input.rotateImmediately === false) return { wire: { ARN: secret.arn, Name: secret.name } };
+    if (retried) throw resourceExists("You can't modify an existing version, you can only create a new version.");
+    const version: VersionRecord = { id: token, value: {}, stages: new Set(), createdMs: now };
+    secret.versions.push(version);
+    attachStage(secret, AWSPENDING, version);
+    pruneVersions(secret);
+    return { wire: { ARN: secret.arn, Name: secret.name, VersionId: token }, run: { arn: secret.arn, name: secret.name, token, lambdaArn } };
+  }
+
+  /** A rotation's four steps succeeded: LastRotatedDate (and NextRotationDate, which counts from it). */
+  markRotated(secretId: string): void {
+    const secret = this.find(secretId);
+    if (secret) secret.lastRotatedMs = this.now();
+  }
+
+  /** The secret's name, ARN and KMS key, for permission checks; undefined when there is no such secret. */
+  lookup(secretId: string): { name: string; arn: string; kmsKeyId?: string; rotationLambdaArn?: string } | undefined {
+    const secret = this.find(secretId);
+    if (!secret) return undefined;
+    return {
+      name: secret.name,
+      arn: secret.arn,
+      ...(secret.kmsKeyId !== undefined ? { kmsKeyId: secret.kmsKeyId } : {}),
+      ...(secret.rotationLambdaArn !== undefined ? { rotationLambdaArn: secret.rotationLambdaArn } : {}),
+    };
+  }
+
   tagResource(secretId: string, tags: SecretsManagerTag[]): Wire {
     const secret = this.requireActive(secretId);
     secret.tags = mergeTags(secret.tags, tags);
@@ -283,6 +346,10 @@ export class SecretStore {
       ...(s.deletionMs !== undefined ? { deletionDate: iso(s.deletionMs) } : {}),
       tags: s.tags.map((t) => ({ ...t })),
       versions: s.versions.map((v) => ({ id: v.id, stages: [...v.stages], createdDate: iso(v.createdMs) })),
+      rotationEnabled: s.rotationEnabled ?? false,
+      ...(s.rotationLambdaArn !== undefined ? { rotationLambdaArn: s.rotationLambdaArn } : {}),
+      ...(s.rotationRules !== undefined ? { rotationRules: { ...s.rotationRules } } : {}),
+      ...(s.lastRotatedMs !== undefined ? { lastRotatedDate: iso(s.lastRotatedMs) } : {}),
     }));
   }
 
@@ -332,7 +399,11 @@ function describe(secret: SecretRecord): Wire {
     Name: secret.name,
     ...(secret.description !== undefined ? { Description: secret.description } : {}),
     ...(secret.kmsKeyId !== undefined ? { KmsKeyId: secret.kmsKeyId } : {}),
-    RotationEnabled: false,
+    RotationEnabled: secret.rotationEnabled ?? false,
+    ...(secret.rotationLambdaArn !== undefined ? { RotationLambdaARN: secret.rotationLambdaArn } : {}),
+    ...(secret.rotationRules !== undefined ? { RotationRules: { ...secret.rotationRules } } : {}),
+    ...(secret.lastRotatedMs !== undefined ? { LastRotatedDate: seconds(secret.lastRotatedMs) } : {}),
+    ...nextRotation(secret),
     LastChangedDate: seconds(secret.lastChangedMs),
     ...(secret.lastAccessedMs !== undefined ? { LastAccessedDate: seconds(secret.lastAccessedMs) } : {}),
     // AWS: "The date the secret is scheduled for deletion" (the end of the recovery window).
@@ -340,4 +411,21 @@ function describe(secret: SecretRecord): Wire {
     Tags: secret.tags.map((t) => ({ ...t })),
     CreatedDate: seconds(secret.createdMs),
   };
+}
+
+const RATE = /^rate\((\d+) (hour|hours|day|days)\)$/;
+
+/**
+ * NextRotationDate for rules with a fixed interval (`AutomaticallyAfterDays`, or a `rate(N days|hours)` schedule),
+ * counted from the last rotation (or from when rotation was configured). A `cron(...)` schedule gets none here.
+ */
+function nextRotation(secret: SecretRecord): Wire {
+  if (!secret.rotationEnabled || !secret.rotationRules) return {};
+  const base = secret.lastRotatedMs ?? secret.rotationConfiguredMs;
+  if (base === undefined) return {};
+  let intervalMs: number | undefined;
+  if (secret.rotationRules.AutomaticallyAfterDays !== undefined) intervalMs = secret.rotationRules.AutomaticallyAfterDays * DAY_MS;
+  const rate = secret.rotationRules.ScheduleExpression ? RATE.exec(secret.rotationRules.ScheduleExpression) : null;
+  if (rate) intervalMs = Number(rate[1]) * (rate[2]!.startsWith("hour") ? 3_600_000 : DAY_MS);
+  return intervalMs === undefined ? {} : { NextRotationDate: seconds(base + intervalMs) };
 }

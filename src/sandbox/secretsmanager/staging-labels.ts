@@ -2,6 +2,7 @@ import type { SecretRecord, VersionRecord } from "./secret-record.js";
 
 export const AWSCURRENT = "AWSCURRENT";
 export const AWSPREVIOUS = "AWSPREVIOUS";
+export const AWSPENDING = "AWSPENDING";
 /** AWS keeps the 100 most recent versions; older versions without labels are dropped. */
 export const MAX_VERSIONS = 100;
 

@@ -18,6 +18,58 @@ export interface SecretsManagerEmulatorOptions {
    * (or holds the sandbox's env file) can talk to it.
    */
   credentials?: SigV4Credentials;
+  /** Rotation functions by Lambda ARN, invoked by `RotateSecret` (also settable with `control.setRotationFunction`). */
+  rotationFunctions?: Record<string, RotationFunction>;
+}
+
+/** The event Secrets Manager invokes a rotation function with, once per step (AWS's rotation protocol). */
+export interface RotationEvent {
+  Step: "createSecret" | "setSecret" | "testSecret" | "finishSecret";
+  /** The secret's ARN. */
+  SecretId: string;
+  /** The version the rotation creates (its id), attached to AWSPENDING when the rotation starts. */
+  ClientRequestToken: string;
+  RotationToken: string;
+}
+
+/** A rotation function as the emulator calls it: a rejection is a failed step (the rotation stops there). */
+export type RotationFunction = (event: RotationEvent) => Promise<unknown>;
+
+/** One rotation `RotateSecret` started, as `state()` shows it. */
+export interface RotationRunState {
+  secretName: string;
+  token: string;
+  lambdaArn: string;
+  status: "running" | "succeeded" | "failed";
+  steps: Array<{ step: RotationEvent["Step"]; ok: boolean; error?: string }>;
+  startedDate: string;
+  endedDate?: string;
+}
+
+/**
+ * What the caller's identity may do (IAM and KMS key policies), set through the control API. Everything not denied
+ * is allowed.
+ */
+export interface SecretsManagerPermissions {
+  /** Operations answered with `AccessDeniedException` (explicit deny); `secretPrefix` limits a rule to those names. */
+  deny?: Array<{ operation: string; secretPrefix?: string }>;
+  /**
+   * KMS keys (as the secret's `KmsKeyId` names them; `aws/secretsmanager` for the default key) the caller may not
+   * use: `GenerateDataKey` (CreateSecret with a value, PutSecretValue) and/or `Decrypt` (GetSecretValue). `error`:
+   * `AccessDeniedException` "Access to KMS is not allowed" (default) or `KmsFailure` (EncryptionFailure /
+   * DecryptionFailure); which one AWS sends is not in the reference.
+   */
+  kmsKeys?: Record<string, { deny: Array<"GenerateDataKey" | "Decrypt">; error?: "AccessDeniedException" | "KmsFailure" }>;
+}
+
+/** Platform behaviours the reference leaves open, as options. */
+export interface SecretsManagerSettings {
+  /**
+   * How a `CreateSecret` retried with the `ClientRequestToken` of the secret it already created (its answer was
+   * lost) is answered: `idempotent` (the API reference: the same token and value is a no-op; the default) or
+   * `resource-exists` (`ResourceExistsException`, as some implementations answer).
+   */
+  createSecretRetry: "idempotent" | "resource-exists";
 }
 
 /**
@@ -31,6 +83,11 @@ export interface SecretsManagerFaults {
   throttle?: boolean | { times: number };
   /** Added before every matching request is answered. */
   latencyMs?: number;
+  /**
+   * The request is handled (the change is made) but its answer is lost: the connection is destroyed instead of
+   * answering, so the SDK sees a reset and retries with the same ClientRequestToken.
+   */
+  dropAnswer?: boolean | { times: number };
   /** Operation names the above apply to, e.g. `["PutSecretValue"]`. Default: all operations. */
   operations?: string[];
 }
@@ -63,6 +120,17 @@ export interface SecretState {
   tags: SecretsManagerTag[];
   /** Oldest first, including versions without labels. */
   versions: SecretVersionState[];
+  rotationEnabled: boolean;
+  rotationLambdaArn?: string;
+  rotationRules?: RotationRules;
+  lastRotatedDate?: string;
+}
+
+/** DescribeSecret's `RotationRules`. */
+export interface RotationRules {
+  AutomaticallyAfterDays?: number;
+  Duration?: string;
+  ScheduleExpression?: string;
 }
 
 export interface SecretsManagerState {
@@ -77,8 +145,12 @@ export interface SecretsManagerState {
     /** The FaultInjector's live rules. */
     rules: FaultRule[];
     /** How many requests each kind of fault affected since the last reset. */
-    injected: { unavailable: number; throttle: number; latency: number; error: number; reset: number; hang: number };
+    injected: { unavailable: number; throttle: number; latency: number; error: number; reset: number; hang: number; dropped: number; denied: number; kmsDenied: number };
   };
+  permissions: SecretsManagerPermissions;
+  settings: SecretsManagerSettings;
+  /** Rotations started by RotateSecret, oldest first. */
+  rotations: RotationRunState[];
 }
 
 export interface SecretsManagerControl {
@@ -90,6 +162,16 @@ export interface SecretsManagerControl {
   faults: FaultInjector;
   /** Secrets without values, request counts and faults. Expired deletions are purged first. */
   state(): SecretsManagerState;
+  /** Replaces what the caller may do. Throws `FaultSettingsError` for a malformed value. */
+  setPermissions(p: SecretsManagerPermissions): void;
+  /** Everything allowed again. */
+  clearPermissions(): void;
+  /** Changes some of the settings (the others stay). Throws `FaultSettingsError` for a malformed value. */
+  setSettings(s: Partial<SecretsManagerSettings>): void;
+  /** Registers (or, with undefined, removes) the rotation function RotateSecret invokes for a Lambda ARN. */
+  setRotationFunction(lambdaArn: string, fn: RotationFunction | undefined): void;
+  /** Resolves when no rotation started by RotateSecret is running. */
+  rotationsIdle(): Promise<void>;
   /** Tests only: the plaintext at a stage (default AWSCURRENT), or undefined. A binary secret comes back as base64. */
   peek(secretId: string, stage?: string): string | undefined;
   /** Forgets every secret, request count and fault. */

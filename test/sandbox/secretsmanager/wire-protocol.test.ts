@@ -37,7 +37,7 @@ describe("the AWS JSON 1.1 wire protocol", () => {
   });
 
   it("rejects a missing or foreign X-Amz-Target and an unsupported operation as UnknownOperationException", async () => {
-    for (const target of [undefined, "dynamodb.GetItem", "secretsmanager.RotateSecret", "secretsmanager.toString"]) {
+    for (const target of [undefined, "dynamodb.GetItem", "secretsmanager.ReplicateSecretToRegions", "secretsmanager.toString"]) {
       const res = await rawCall(emulator, target, {});
       expect(res.status).toBe(400);
       expect(res.body.__type).toBe("UnknownOperationException");
