@@ -23,6 +23,7 @@ export function toJsonReport(report: FleetReport | { results: RotationResult[]; 
     ...(r.regeneratedClientId ? { regeneratedClientId: r.regeneratedClientId } : {}),
     ...(r.currentClientId ? { currentClientId: r.currentClientId } : {}),
     ...(r.recovered ? { recovered: r.recovered } : {}),
+    ...(r.pairMember ? { pairMember: r.pairMember } : {}),
     ...(r.plan ? { plan: r.plan } : {}),
     timings: r.timings,
   }));
@@ -42,6 +43,10 @@ export function formatResultLine(r: RotationResult, admin: AdminSource = { kind:
     const notes = [
       ...(r.tookOverFrom ? [`\n         note: took the client over from ${r.tookOverFrom.join(", ")} (tag removed; the value there no longer works)`] : []),
       ...(r.recovered === "promoted-pending" ? [`\n         note: first made current the new secret an interrupted rotation had left at AWSPENDING`] : []),
+      ...(r.pairMember?.outcome === "sealed" ? [`\n         note: the pair's first rotation: ${r.pairMember.clientId}'s creation-time secret, which no document held, was regenerated away`] : []),
+      ...(r.pairMember?.outcome === "not-sealed"
+        ? [`\n         warning: ${r.pairMember.clientId}'s creation-time secret could not be regenerated away (${r.pairMember.reason}); the next rotation regenerates it`]
+        : []),
       ...(r.selfRotated
         ? [
             admin.kind === "secret"

@@ -167,6 +167,15 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
       result.currentClientId = targetClient.id;
       log.info(checked.verified ? "verified and made current" : "made current without a conclusive check", { versionId, stage: "AWSCURRENT" });
       if (!checked.verified) throw new NotVerifiedError(targetClient.id, secretArn, "unknown", undefined, true);
+      // ---- 7. a pair's first rotation: no document held the other member's secret (its creation-time one) ------
+      const other = targetClientId === pre.pair.primary ? pre.pair.standby : pre.pair.primary;
+      if (alternating && currentClientId === undefined && other !== undefined) {
+        // Never the admin client this run authenticates as: its secret is the one in use right now.
+        result.pairMember =
+          other === canonicalClientId(deps.genesys.adminClientId)
+            ? { clientId: clientFor(pre, other).id, outcome: "not-sealed", reason: "it is the admin client this run authenticates as" }
+            : await sealPairMember(run, clientFor(pre, other).id, log);
+      }
       return finish(result, "rotated");
     }
     keepPending = false;
@@ -201,6 +210,24 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
     section.leave();
     if (lock && !keepPending) await releaseLock(deps.store, lock, log);
     timings.totalMs = Math.round(clock.now() - started);
+  }
+}
+
+/**
+ * Step 7 of a pair's first rotation (AWSCURRENT held neither member): the other member still has the secret it was
+ * created with, which passed through whoever created it (the Terraform provider's response) and which no document
+ * holds. Regenerating it kills that value; the new one is discarded, never stored or printed (the next rotation
+ * regenerates that member and stores it). Nothing else depends on it, so a failure is reported, not fatal.
+ */
+async function sealPairMember(run: Run, clientId: string, log: Logger): Promise<NonNullable<RotationResult["pairMember"]>> {
+  try {
+    await run.deps.genesys.regenerateSecret(clientId);
+    log.info("pair's first rotation: the other member's creation-time secret regenerated away", { sealedClientId: clientId });
+    return { clientId, outcome: "sealed" };
+  } catch (err) {
+    const reason = asKeywardError(err).reason;
+    log.warn("pair's first rotation: could not regenerate the other member's creation-time secret", { sealedClientId: clientId, reason });
+    return { clientId, outcome: "not-sealed", reason };
   }
 }
 

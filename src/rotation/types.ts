@@ -134,6 +134,12 @@ export interface RotationResult {
   currentClientId?: string;
   /** A repair (or a rotation that found an interrupted one): what it did before or instead of regenerating. */
   recovered?: "promoted-pending" | "healthy";
+  /**
+   * A pair's first rotation: the other member's secret (its creation-time one, which no document holds) was
+   * regenerated and the new value discarded (`sealed`), or that regenerate failed (`not-sealed`: the next rotation
+   * regenerates that member anyway).
+   */
+  pairMember?: { clientId: string; outcome: "sealed" | "not-sealed"; reason?: string };
   plan?: { clientState: string; secretExists: boolean; wouldCreateSecret: boolean; steps: string[] };
   timings: RotationTimings;
 }

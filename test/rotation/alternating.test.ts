@@ -84,6 +84,25 @@ describe("alternating clients", () => {
     expect(tags).toEqual(expect.arrayContaining([{ Key: "keyward:client-id", Value: a.id.toLowerCase() }, { Key: "keyward:standby-client-id", Value: b.id.toLowerCase() }]));
   });
 
+  it("a pair's first rotation regenerates away the other member's creation-time secret, which no document holds", async () => {
+    const a = await kit.createClient("alt-seal");
+    const b = await kit.createClient("alt-seal-standby");
+    const run = await keyward(["rotate", "--client-id", a.id, "--standby-client-id", b.id, "--secret-id", "alt/seal", "--create-secret", "--format", "json"]);
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout) as { results: Array<Record<string, unknown>> };
+    expect(report.results[0]).toMatchObject({ currentClientId: a.id, pairMember: { clientId: b.id, outcome: "sealed" } });
+    expect(await kit.check(b.id, b.secret)).toBe("dead");
+    const current = await kit.stored("alt/seal");
+    expect(await kit.check(current.clientId, current.clientSecret)).toBe("live");
+    // Later rotations store the standby's new secret as usual (no second seal).
+    const next = await keyward(["rotate", "--client-id", a.id, "--standby-client-id", b.id, "--secret-id", "alt/seal", "--format", "json"]);
+    expect(next.code).toBe(0);
+    const later = (JSON.parse(next.stdout) as { results: Array<Record<string, unknown>> }).results[0]!;
+    expect(later).toMatchObject({ currentClientId: b.id });
+    expect(later).not.toHaveProperty("pairMember");
+    expect(await kit.check(current.clientId, current.clientSecret)).toBe("live");
+  });
+
   it("turns a single-client secret into a pair, and refuses a single-client rotation of a pair's secret (exit 2)", async () => {
     const a = await kit.createClient("convert");
     const b = await kit.createClient("convert-standby");

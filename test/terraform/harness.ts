@@ -17,6 +17,8 @@ export const PROJECT = dirname(dirname(dirname(fileURLToPath(import.meta.url))))
 export const KEYWARD_BIN = join(PROJECT, "bin", "keyward.js");
 /** The provisioner command the tests synthesize: the local binary through node, never npx. */
 export const ROTATE_COMMAND = `node ${KEYWARD_BIN} rotate --client-id "$KEYWARD_CLIENT_ID" --secret-id "$KEYWARD_SECRET_ARN"`;
+/** The same for an alternating pair (`KEYWARD_STANDBY_CLIENT_ID` is in the provisioner's environment). */
+export const ALTERNATING_ROTATE_COMMAND = `node ${KEYWARD_BIN} rotate --client-id "$KEYWARD_CLIENT_ID" --standby-client-id "$KEYWARD_STANDBY_CLIENT_ID" --secret-id "$KEYWARD_SECRET_ARN"`;
 
 export interface TerraformTool {
   /** The CLI config file (`TF_CLI_CONFIG_FILE`): installs only the stand-ins of the mirror. */

@@ -3,7 +3,9 @@
 //   creation-time secret in the state, and the provisioner has already killed it: `keyward audit-state` proves it dead;
 // - HCL: `npm run synth -- --hcl` output passes `terraform fmt -check` and applies like the JSON;
 // - bring-your-own secret: a client naming an existing secret ARN needs no AWS provider at all;
-// - the janitor and scheduled-rotation stacks pass `terraform validate`.
+// - an alternating pair: two clients, one container tagged with both ids in lower case; each rotation makes the other
+//   client current while the one consumers hold keeps working;
+// - the janitor and scheduled-rotation stacks (with Secrets Manager's own rotation of a pair) pass `terraform validate`.
 // Afterwards, nothing printed and no file of any working directory (but the exposed variant's state) holds a secret the
 // sandbox minted.
 import { CreateSecretCommand, DescribeSecretCommand } from "@aws-sdk/client-secrets-manager";
@@ -12,7 +14,7 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUILTIN_ROLES } from "../../src/sandbox/genesys/index.js";
 import { startSandboxKit, type SandboxKit } from "../helpers/sandbox.js";
-import { cleanup, encodings, filesUnder, keyward, PROJECT, placeStack, printed, readText, sandboxConfig, synth, terraform, terraformOk, terraformTool, workDir, type TerraformTool } from "./harness.js";
+import { ALTERNATING_ROTATE_COMMAND, cleanup, encodings, filesUnder, keyward, PROJECT, placeStack, printed, readText, sandboxConfig, synth, terraform, terraformOk, terraformTool, workDir, type TerraformTool } from "./harness.js";
 import { startTap, type Tap } from "./tap.js";
 
 let tool: TerraformTool;
@@ -157,6 +159,53 @@ describe("bring-your-own secret (secretArn)", () => {
   });
 });
 
+describe("an alternating pair (rotation: alternating)", () => {
+  const pair = { ...CLIENT, name: "Variant Pair", rotation: "alternating" };
+  const deploy = (epoch: string) =>
+    synth(config({ stackPrefix: "kwalt", secretNamePrefix: "keyward/alt/", rotateCommand: ALTERNATING_ROTATE_COMMAND, clients: [{ ...pair, rotationEpoch: epoch }] }), workDir("alternating-synth"))["kwalt-clients"]!;
+  let first: { clientId: string; clientSecret: string };
+  let out: Record<string, string>;
+
+  it("applies two clients and one container tagged with both ids in lower case; the stored client's secret works", async () => {
+    const dir = (dirs.alternating = workDir("alternating"));
+    placeStack(deploy("0"), dir);
+    await terraformOk(tool, dir, ["init", "-no-color"], env);
+    const apply = await terraformOk(tool, dir, ["apply", "-auto-approve", "-no-color"], env);
+    expect(apply.stdout).toMatch(/\(local-exec\): rotated /);
+    out = await outputs(dir);
+    const ids = [out["variant-pair-client-id"]!, out["variant-pair-standby-client-id"]!];
+    expect(new Set(ids).size).toBe(2);
+    const names = kit.sandbox.genesys.control.state().clients.filter((c) => ids.includes(c.id)).map((c) => c.name);
+    expect(names.sort()).toEqual(["Variant Pair", "Variant Pair-standby"]);
+    const tags = (await kit.sm.send(new DescribeSecretCommand({ SecretId: out["variant-pair-secret-arn"] }))).Tags ?? [];
+    expect(tags).toContainEqual({ Key: "keyward:client-id", Value: ids[0]!.toLowerCase() });
+    expect(tags).toContainEqual({ Key: "keyward:standby-client-id", Value: ids[1]!.toLowerCase() });
+    first = await kit.stored(out["variant-pair-secret-arn"]!);
+    expect(ids).toContain(first.clientId);
+    expect(valid(first.clientId, first.clientSecret)).toBe(true);
+    for (const id of ids) expect(valid(id, tap.creationSecrets.get(id)!)).toBe(false);
+  });
+
+  it("bumping rotationEpoch makes the other client current, and the secret consumers read before still works", async () => {
+    placeStack(deploy("1"), dirs.alternating!);
+    const apply = await terraformOk(tool, dirs.alternating!, ["apply", "-auto-approve", "-no-color"], env);
+    expect(apply.stdout).toMatch(/\(local-exec\): rotated /);
+    const second = await kit.stored(out["variant-pair-secret-arn"]!);
+    expect(second.clientId).not.toBe(first.clientId);
+    expect(valid(second.clientId, second.clientSecret)).toBe(true);
+    expect(valid(first.clientId, first.clientSecret)).toBe(true);
+    const plan = await terraform(tool, dirs.alternating!, ["plan", "-no-color", "-detailed-exitcode"], env);
+    expect(plan.code).toBe(0);
+  });
+
+  it("destroys both clients", async () => {
+    await terraformOk(tool, dirs.alternating!, ["destroy", "-auto-approve", "-no-color"], env);
+    const left = kit.sandbox.genesys.control.state().clients.map((c) => c.id);
+    expect(left).not.toContain(out["variant-pair-client-id"]);
+    expect(left).not.toContain(out["variant-pair-standby-client-id"]);
+  });
+});
+
 describe("a role declared in the same stack (roleName)", () => {
   it("is refused on the grant with client credentials: 403 role.assignment.not.allowed (the README's held-roles finding)", async () => {
     const dir = (dirs.heldRoles = workDir("held-roles"));
@@ -179,8 +228,12 @@ describe("a role declared in the same stack (roleName)", () => {
 
 describe("the janitor and scheduled-rotation stacks", () => {
   it("pass terraform validate through the stand-ins", async () => {
-    const stacks = synth(config({ stackPrefix: "kwval", scheduledRotation: {} }), workDir("validate-synth"), { janitor: {} });
+    const clients = [CLIENT, { ...CLIENT, name: "Validate Pair", rotation: "alternating" }];
+    const stacks = synth(config({ stackPrefix: "kwval", scheduledRotation: {}, clients }), workDir("validate-synth"), { janitor: {} });
     expect(Object.keys(stacks).sort()).toEqual(["kwval-clients", "kwval-janitor", "kwval-scheduled-rotation"]);
+    // The pair's secret is rotated by Secrets Manager's own rotation too: those resources are validated as well.
+    const scheduled = stacks["kwval-scheduled-rotation"]!.json.resource as Record<string, object>;
+    expect(Object.keys(scheduled)).toEqual(expect.arrayContaining(["aws_secretsmanager_secret_rotation", "aws_lambda_permission"]));
     for (const name of ["kwval-janitor", "kwval-scheduled-rotation", "kwval-clients"]) {
       // In the synthesized working directory: the Lambda bundles (assets/) sit beside cdk.tf.json.
       const dir = (dirs[name] = stacks[name]!.workingDirectory);
