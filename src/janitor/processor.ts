@@ -117,7 +117,10 @@ async function processInScope(item: WorkItem, deps: ProcessorDeps, options: Proc
   const verdicts = cache;
   const laterTasks: Array<Promise<unknown>> = [];
   const later = (task: Promise<unknown>) => void laterTasks.push(task.catch(() => undefined));
-  const check = (clientId: string, secret: string): Promise<Verdict> => verdicts.check(clientId, secret, () => checkWithRetries(clientId, secret, deps, sleep, (revoke) => later(revoke())));
+  // Verification tokens are revoked after the critical steps (before the delivery ends), not on the way to containment.
+  const deferRevoke = (revoke: () => Promise<void>) => later(revoke());
+  const check = (clientId: string, secret: string): Promise<Verdict> => verdicts.check(clientId, secret, () => checkWithRetries(clientId, secret, deps, sleep, deferRevoke));
+  const baseVerifier = deps.verifier ?? defaultVerifier(deps, sleep);
   const ctx: DeliveryContext = {
     item,
     deps,
@@ -133,7 +136,7 @@ async function processInScope(item: WorkItem, deps: ProcessorDeps, options: Proc
     ...(deps.slack ? { slack: deps.slack.withDeadline(deadlineMs) } : {}),
     check,
     verdicts,
-    verifier: provenDeadFirst(deps.verifier ?? defaultVerifier(deps, sleep), verdicts),
+    verifier: provenDeadFirst((query) => baseVerifier(query, { deferRevoke }), verdicts),
     later,
   };
 

@@ -67,6 +67,11 @@ export interface LivenessEngineOptions {
   rateLimitRounds?: number;
   /** Candidate ids tried per secret (strongest first); default 25. */
   maxCandidates?: number;
+  /**
+   * Where a live grant's token revocation goes instead of being awaited inline: the janitor runs it after the
+   * delivery's critical steps (the token is still revoked before the delivery ends). Default: revoked at once.
+   */
+  deferRevoke?: (revoke: () => Promise<void>) => void;
   /** Tests: a stand-in for `probeCredentials`. */
   probe?: typeof probeCredentials;
   sleep?: (ms: number) => Promise<void>;
@@ -142,7 +147,7 @@ export function createLivenessEngine(options: LivenessEngineOptions): LivenessEn
         stats.grants++;
         let answer: CredentialProbe;
         try {
-          answer = await probe(clientId, secret, endpoints, { logger, gate, sleep, now, retryPolicy: PROBE_RETRY_POLICY });
+          answer = await probe(clientId, secret, endpoints, { logger, gate, sleep, now, retryPolicy: PROBE_RETRY_POLICY, ...(options.deferRevoke ? { deferRevoke: options.deferRevoke } : {}) });
         } catch (err) {
           answer = { status: "error", reason: err instanceof GenesysApiError ? err.reason : "error" };
         }

@@ -36,6 +36,18 @@ describe("the liveness engine", () => {
     expect(kit.emulator.control.state().liveTokens).toBe(0);
   });
 
+  it("with deferRevoke, hands the live grant's revocation to the caller instead of waiting for it; running it revokes the token", async () => {
+    const kit = await orgKit();
+    const client = kit.client("deferred");
+    const deferred: Array<() => Promise<void>> = [];
+    const engine = engineFor([kit.org("prod")], { deferRevoke: (revoke) => deferred.push(revoke) });
+    expect(await engine.verify({ secret: client.secret, candidates: [{ clientId: client.id, provenance: "key-named" }] })).toMatchObject({ verdict: "live" });
+    expect(deferred).toHaveLength(1);
+    expect(kit.emulator.control.state().liveTokens).toBe(1);
+    await Promise.all(deferred.map((revoke) => revoke()));
+    expect(kit.emulator.control.state().liveTokens).toBe(0);
+  });
+
   it("calls a regenerated secret paired with its own active client dead (structural proof), after one re-check", async () => {
     const kit = await orgKit();
     const client = kit.client("billing");

@@ -14,7 +14,12 @@ import type { DeliveryContext } from "./context.js";
  * then every active client-credentials client of the org; `dead` only with a proof (README "What proves a secret
  * dead"). One engine per query: its cache is the query's.
  */
-export type Verifier = (query: LivenessQuery) => Promise<LivenessVerdict>;
+export type Verifier = (query: LivenessQuery, call?: VerifierCall) => Promise<LivenessVerdict>;
+
+/** Per delivery: where a verification token's revocation goes (after the critical steps), instead of inline. */
+export interface VerifierCall {
+  deferRevoke?: (revoke: () => Promise<void>) => void;
+}
 
 /** Step 2's outcome. */
 export type VerifyOutcome =
@@ -39,13 +44,13 @@ export const PROVEN_PAIRS_BOUND = 10_000;
  */
 export function engineVerifier(genesys: Pick<ProcessorDeps["genesys"], "client">, options: { logger: Logger; sleep?: (ms: number) => Promise<void>; more?: readonly EngineOrg[] }): Verifier {
   const proven = new Map<string, string>();
-  return async (query) => {
+  return async (query, call = {}) => {
     const own = genesys.client();
     const orgs: EngineOrg[] = [{ name: DEFAULT_ORG_NAME, region: own.settings.region, settings: own.settings, client: () => genesys.client() }, ...(options.more ?? []).filter((o) => o.name !== DEFAULT_ORG_NAME)];
     const key = createHash("sha256").update(query.secret).digest("hex");
     const known = proven.get(key);
     const candidates: CandidateClientId[] = known ? [{ clientId: known, provenance: "structural" }, ...query.candidates] : [...query.candidates];
-    const verdict = await createLivenessEngine({ orgs, logger: options.logger, ...(options.sleep ? { sleep: options.sleep } : {}) }).verify({ ...query, candidates });
+    const verdict = await createLivenessEngine({ orgs, logger: options.logger, ...(options.sleep ? { sleep: options.sleep } : {}), ...(call.deferRevoke ? { deferRevoke: call.deferRevoke } : {}) }).verify({ ...query, candidates });
     if (verdict.verdict === "live") {
       proven.delete(key);
       proven.set(key, verdict.clientId);
