@@ -16,7 +16,17 @@ import { createHash } from "node:crypto";
 import type { CandidateClientId, CandidateProvenance } from "../contracts/verdict.js";
 import { silentLogger, type Logger } from "../core/log.js";
 import { registerSecret } from "../core/redact.js";
-import { CHECK_RETRY_POLICY, createGenesysClient, findRegion, GenesysApiError, probeCredentials, RateGate, type CredentialProbe, type GenesysClient, type OAuthClient } from "../genesys/index.js";
+import {
+  CHECK_RETRY_POLICY,
+  createGenesysClient,
+  findRegion,
+  GenesysApiError,
+  probeCredentials,
+  RateGate,
+  type CredentialProbe,
+  type GenesysClient,
+  type OAuthClient,
+} from "../genesys/index.js";
 import type { OrgConfig } from "./orgs.js";
 import { combine, PROVENANCE_RANK, type ClientState, type LivenessVerdict, type OrgFact, type PairFact } from "./verdict.js";
 
