@@ -44,14 +44,39 @@ for (const section of SECTIONS) {
 }
 
 // ---- report --------------------------------------------------------------------------------------------------------
-const machine = { node: process.version, platform: `${process.platform}/${process.arch}`, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? "?", memoryGiB: round(totalmem() / 1024 ** 3), date: new Date().toISOString(), quick: QUICK };
+const machine = {
+  node: process.version,
+  platform: `${process.platform}/${process.arch}`,
+  cpus: cpus().length,
+  cpuModel: cpus()[0]?.model ?? "?",
+  memoryGiB: round(totalmem() / 1024 ** 3),
+  date: new Date().toISOString(),
+  quick: QUICK,
+};
 if (jsonFile) {
   mkdirSync(dirname(jsonFile), { recursive: true });
   writeFileSync(jsonFile, JSON.stringify({ machine, rows, notes }, null, 2) + "\n");
 }
-const table = [["id", "measured", "value", "vs", "ratio", "samples"], ...rows.map((r) => [r.id, r.name, `${r.value} ${r.unit}`, r.baselineValue === null ? r.baseline : `${r.baseline} (${r.baselineValue})`, r.ratio === null ? "-" : `${r.ratio}x`, String(r.samples)])];
+const table = [
+  ["id", "measured", "value", "vs", "ratio", "samples"],
+  ...rows.map((r) => [
+    r.id,
+    r.name,
+    `${r.value} ${r.unit}`,
+    r.baselineValue === null ? r.baseline : `${r.baseline} (${r.baselineValue})`,
+    r.ratio === null ? "-" : `${r.ratio}x`,
+    String(r.samples),
+  ]),
+];
 const widths = table[0]!.map((_, i) => Math.min(90, Math.max(...table.map((r) => r[i]!.length))));
-process.stdout.write(`keyward bench — node ${machine.node}, ${machine.platform}, ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB${QUICK ? ", --quick" : ""}\n\n`);
-for (const r of table) process.stdout.write(r.map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + "…" : c).padEnd(widths[i]!)).join("  ").trimEnd() + "\n");
+process.stdout.write(
+  `keyward bench — node ${machine.node}, ${machine.platform}, ${machine.cpus} cores (${machine.cpuModel}), ${machine.memoryGiB} GiB${QUICK ? ", --quick" : ""}\n\n`,
+);
+for (const r of table)
+  process.stdout.write(
+    r
+      .map((c, i) => (c.length > widths[i]! ? c.slice(0, widths[i]! - 1) + "…" : c).padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd() + "\n",
+  );
 for (const n of notes) process.stdout.write(`note: ${n}\n`);
-

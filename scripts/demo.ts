@@ -63,7 +63,10 @@ function run(file: string, args: string[], env: Record<string, string>, cwd?: st
     const child = spawn(file, args, { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"], ...(cwd ? { cwd } : {}) });
     let out = "";
     let stdout = "";
-    child.stdout.on("data", (d: Buffer) => ((out += d.toString()), (stdout += d.toString())));
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      stdout += d.toString();
+    });
     child.stderr.on("data", (d: Buffer) => (out += d.toString()));
     child.on("error", reject);
     child.on("close", (code) => {
@@ -97,7 +100,13 @@ function terraformForDemo(): { path: string; name: string; version: string; rc: 
  * Runs the Terraform CLI in `cwd` with the sandbox's environment (asynchronously: the emulators answer from this
  * process); prints the command and the lines that matter. `state pull` output is not printed (it is written to a file).
  */
-function terraformRun(tool: { path: string; rc: string }, cwd: string, args: string[], env: Record<string, string>, show: (line: string) => boolean): Promise<{ code: number | null; stdout: string }> {
+function terraformRun(
+  tool: { path: string; rc: string },
+  cwd: string,
+  args: string[],
+  env: Record<string, string>,
+  show: (line: string) => boolean,
+): Promise<{ code: number | null; stdout: string }> {
   say(`$ ${tool.path === "terraform" ? "terraform" : tool.path} ${args.join(" ")}`);
   return new Promise((resolve, reject) => {
     const child = spawn(tool.path, args, {
@@ -123,7 +132,10 @@ function terraformRun(tool: { path: string; rc: string }, cwd: string, args: str
 }
 
 /** The state file Terraform would write for the applied clients stack (format version 4). */
-function terraformState(clients: Array<{ address: string; id: string; name: string; secret: string; exposed: boolean }>, containers: Array<{ name: string; arn: string; clientId: string }>) {
+function terraformState(
+  clients: Array<{ address: string; id: string; name: string; secret: string; exposed: boolean }>,
+  containers: Array<{ name: string; arn: string; clientId: string }>,
+) {
   return {
     version: 4,
     terraform_version: "1.11.4",
@@ -136,14 +148,35 @@ function terraformState(clients: Array<{ address: string; id: string; name: stri
         type: "genesyscloud_oauth_client",
         name: c.address.split(".")[1],
         provider: 'provider["registry.terraform.io/mypurecloud/genesyscloud"]',
-        instances: [{ schema_version: 0, attributes: { id: c.id, name: c.name, authorized_grant_type: "CLIENT-CREDENTIALS", state: "active", expose_client_secret: c.exposed, client_secret: c.exposed ? c.secret : "", access_token_validity_seconds: 86400 }, sensitive_attributes: [[{ type: "get_attr", value: "client_secret" }]], dependencies: [] }],
+        instances: [
+          {
+            schema_version: 0,
+            attributes: {
+              id: c.id,
+              name: c.name,
+              authorized_grant_type: "CLIENT-CREDENTIALS",
+              state: "active",
+              expose_client_secret: c.exposed,
+              client_secret: c.exposed ? c.secret : "",
+              access_token_validity_seconds: 86400,
+            },
+            sensitive_attributes: [[{ type: "get_attr", value: "client_secret" }]],
+            dependencies: [],
+          },
+        ],
       })),
       ...containers.map((s) => ({
         mode: "managed",
         type: "aws_secretsmanager_secret",
         name: s.name.replace(/\W/g, "_"),
         provider: 'provider["registry.terraform.io/hashicorp/aws"]',
-        instances: [{ schema_version: 0, attributes: { id: s.arn, arn: s.arn, name: s.name, recovery_window_in_days: 7, tags: { "keyward:client-id": s.clientId, "managed-by": "keyward" } }, sensitive_attributes: [] }],
+        instances: [
+          {
+            schema_version: 0,
+            attributes: { id: s.arn, arn: s.arn, name: s.name, recovery_window_in_days: 7, tags: { "keyward:client-id": s.clientId, "managed-by": "keyward" } },
+            sensitive_attributes: [],
+          },
+        ],
       })),
     ],
     check_results: null,
@@ -160,7 +193,11 @@ try {
   const env = sandbox.env;
   secrets.add(sandbox.admin.secret).add(sandbox.janitor.secret).add(github.token).add(slack.token).add(siem.token);
   const gateway = { loginBaseUrl: sandbox.genesys.url, apiBaseUrl: sandbox.genesys.url };
-  const sm = new SecretsManagerClient({ endpoint: sandbox.secretsManager.url, region: sandbox.region, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
+  const sm = new SecretsManagerClient({
+    endpoint: sandbox.secretsManager.url,
+    region: sandbox.region,
+    credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+  });
   const stored = async (id: string) => {
     const value = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: id }))).SecretString ?? "{}") as { clientId: string; clientSecret: string };
     secrets.add(value.clientSecret);
@@ -203,7 +240,9 @@ try {
       // provisioner runs the local binary, and each client gets the sandbox's read-only role (a Terraform client may
       // grant only roles it holds: the example's role ids are placeholders, and a role declared in the same stack is
       // held by nobody yet).
-      const example = JSON.parse(readFileSync(join(PROJECT, "stacks", "examples", "clients.json"), "utf8")) as Record<string, unknown> & { clients: Array<Record<string, unknown>> };
+      const example = JSON.parse(readFileSync(join(PROJECT, "stacks", "examples", "clients.json"), "utf8")) as Record<string, unknown> & {
+        clients: Array<Record<string, unknown>>;
+      };
       const genesysUrl = new URL(sandbox.genesys.url);
       const sandboxRaw = (overrides: Record<string, unknown>) => ({
         ...example,
@@ -223,8 +262,16 @@ try {
           writeFileSync(stack.file, JSON.stringify(stack.json, null, 2));
         }
         const init = await terraformRun(tool, stack.workingDirectory, ["init", "-no-color", "-input=false"], env, (l) => /Installed|Terraform has been successfully/.test(l));
-        const applyRun = init.code === 0 ? await terraformRun(tool, stack.workingDirectory, ["apply", "-auto-approve", "-no-color", "-input=false"], env, (l) => /\(local-exec\): rotated|Apply complete/.test(l)) : init;
-        const outputs = applyRun.code === 0 ? (JSON.parse((await terraformRun(tool, stack.workingDirectory, ["output", "-json"], env, () => false)).stdout || "{}") as Record<string, { value: string }>) : {};
+        const applyRun =
+          init.code === 0
+            ? await terraformRun(tool, stack.workingDirectory, ["apply", "-auto-approve", "-no-color", "-input=false"], env, (l) =>
+                /\(local-exec\): rotated|Apply complete/.test(l),
+              )
+            : init;
+        const outputs =
+          applyRun.code === 0
+            ? (JSON.parse((await terraformRun(tool, stack.workingDirectory, ["output", "-json"], env, () => false)).stdout || "{}") as Record<string, { value: string }>)
+            : {};
         const state = applyRun.code === 0 ? (await terraformRun(tool, stack.workingDirectory, ["state", "pull"], env, () => false)).stdout : "";
         return { ok: applyRun.code === 0, outputs, state, parsed, dir: stack.workingDirectory };
       };
@@ -246,19 +293,33 @@ try {
         containers.push({ name: client.secretName, arn, clientId: id });
         written.push(...filesUnder(main.dir));
       }
-      record("apply", rotatedOk, `${applied.length} clients applied by ${tool.name}; the provisioner rotated each: its creation-time secret replaced (the emulator's secret count is 2), the stored secret accepted`);
+      record(
+        "apply",
+        rotatedOk,
+        `${applied.length} clients applied by ${tool.name}; the provisioner rotated each: its creation-time secret replaced (the emulator's secret count is 2), the stored secret accepted`,
+      );
 
       step(4, "keyward audit-state: the state Terraform wrote holds nothing usable");
       writeFile(statePath, main.state);
       const clean = await keyward(["audit-state", statePath], env);
-      record("audit clean state", clean.code === 0 && /no Genesys client secret found/.test(clean.out), "audit-state on the state (expose_client_secret off): exit 0, no secret in it");
+      record(
+        "audit clean state",
+        clean.code === 0 && /no Genesys client secret found/.test(clean.out),
+        "audit-state on the state (expose_client_secret off): exit 0, no secret in it",
+      );
       say("  the same client applied with expose_client_secret = true (which keyward never synthesizes):");
       const crm = example.clients.find((c) => c.name === "CRM Sync") ?? example.clients[0]!;
-      const exposed = await apply(sandboxRaw({ stackPrefix: "keyward-exposed", secretNamePrefix: "keyward/exposed/", clients: [{ ...crm, roles: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] }] }), "exposed", (json) => {
-        for (const client of Object.values((json.resource as Record<string, Record<string, Record<string, unknown>>>).genesyscloud_oauth_client!)) client.expose_client_secret = true;
-      });
+      const exposed = await apply(
+        sandboxRaw({ stackPrefix: "keyward-exposed", secretNamePrefix: "keyward/exposed/", clients: [{ ...crm, roles: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] }] }),
+        "exposed",
+        (json) => {
+          for (const client of Object.values((json.resource as Record<string, Record<string, Record<string, unknown>>>).genesyscloud_oauth_client!))
+            client.expose_client_secret = true;
+        },
+      );
       const exposedState = JSON.parse(exposed.state || "{}") as { resources?: Array<{ type: string; instances: Array<{ attributes: { client_secret?: string } }> }> };
-      for (const r of exposedState.resources ?? []) for (const i of r.instances) if (r.type === "genesyscloud_oauth_client" && i.attributes.client_secret) secrets.add(i.attributes.client_secret);
+      for (const r of exposedState.resources ?? [])
+        for (const i of r.instances) if (r.type === "genesyscloud_oauth_client" && i.attributes.client_secret) secrets.add(i.attributes.client_secret);
       writeFile(exposedPath, exposed.state);
       exposedExpected = exposed.ok ? 1 : -1;
     } else {
@@ -276,7 +337,15 @@ try {
         // The provider creates the client; the creation-time secret stays in its memory (expose_client_secret off).
         const client = await admin.oauthClients.create({ name, authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] });
         secrets.add(client.secret);
-        const container = await sm.send(new CreateSecretCommand({ Name: secretName, Tags: [{ Key: "keyward:client-id", Value: client.id }, { Key: "managed-by", Value: "keyward" }] }));
+        const container = await sm.send(
+          new CreateSecretCommand({
+            Name: secretName,
+            Tags: [
+              { Key: "keyward:client-id", Value: client.id },
+              { Key: "managed-by", Value: "keyward" },
+            ],
+          }),
+        );
         applied.push({ address, id: client.id, name, secret: client.secret, exposed: false });
         containers.push({ name: secretName, arn: container.ARN!, clientId: client.id });
         const resolved = resolveProvisioner(spec, (expr) => (expr === clientRef ? client.id : expr === secretRef ? container.ARN : undefined));
@@ -286,14 +355,32 @@ try {
         const verdicts = [await checkCredentials(client.id, client.secret, gateway), await checkCredentials(client.id, value.clientSecret, gateway)];
         provisionersOk &&= result.code === 0 && verdicts[0] === "dead" && verdicts[1] === "live";
       }
-      record("apply", provisionersOk, `${applied.length} clients created and rotated by the synthesized provisioner: every creation-time secret refused, every stored secret accepted`);
+      record(
+        "apply",
+        provisionersOk,
+        `${applied.length} clients created and rotated by the synthesized provisioner: every creation-time secret refused, every stored secret accepted`,
+      );
 
       step(4, "keyward audit-state: the state holds nothing usable");
       writeFile(statePath, JSON.stringify(terraformState(applied, containers), null, 2));
       const clean = await keyward(["audit-state", statePath], env);
-      record("audit clean state", clean.code === 0 && /no Genesys client secret found/.test(clean.out), "audit-state on the state (expose_client_secret off): exit 0, no secret in it");
+      record(
+        "audit clean state",
+        clean.code === 0 && /no Genesys client secret found/.test(clean.out),
+        "audit-state on the state (expose_client_secret off): exit 0, no secret in it",
+      );
       // The same apply with exposure on would have stored each creation-time secret; the provisioner killed them.
-      writeFile(exposedPath, JSON.stringify(terraformState(applied.map((c) => ({ ...c, exposed: true })), containers), null, 2));
+      writeFile(
+        exposedPath,
+        JSON.stringify(
+          terraformState(
+            applied.map((c) => ({ ...c, exposed: true })),
+            containers,
+          ),
+          null,
+          2,
+        ),
+      );
       exposedExpected = applied.length;
     }
     const exposedAudit = await keyward(["audit-state", exposedPath, "--json"], env, { show: `audit-state ${exposedPath} --json` });
@@ -310,7 +397,10 @@ try {
     const leakedSecret = (await stored(leakedContainer.name)).clientSecret;
     const repo = join(work, "integrations");
     mkdirSync(join(repo, "config"), { recursive: true });
-    const git = (...args: string[]) => execFileSync("git", args, { cwd: repo, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: work }, stdio: ["ignore", "pipe", "pipe"] }).toString().trim();
+    const git = (...args: string[]) =>
+      execFileSync("git", args, { cwd: repo, env: { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: work }, stdio: ["ignore", "pipe", "pipe"] })
+        .toString()
+        .trim();
     git("init", "-q", "-b", "main");
     git("config", "user.email", "dev@acme.example");
     git("config", "user.name", "A Developer");
@@ -332,13 +422,23 @@ try {
       }
     })();
     const liveFinding = scanReport.findings.find((f) => f.verdict === "live");
-    record("scan", scan.code === 1 && liveFinding !== undefined, `scan --git --verify: exit ${scan.code}, ${scanReport.findings.length} finding(s), ${liveFinding ? `live in ${liveFinding.path}` : "none live"}`);
+    record(
+      "scan",
+      scan.code === 1 && liveFinding !== undefined,
+      `scan --git --verify: exit ${scan.code}, ${scanReport.findings.length} finding(s), ${liveFinding ? `live in ${liveFinding.path}` : "none live"}`,
+    );
 
     step(6, "GitHub raises a secret-scanning alert; keyward janitor serve verifies, contains, resolves, tells");
     const REPO = "acme/integrations";
     github.blobs.set(blobSha, leakedFile);
     github.commits.set(commitSha, { email: "dev@acme.example", files: [{ filename: "config/genesys.env", patch: "+…" }] });
-    github.addAlert(REPO, { number: 1, secret: leakedSecret, locations: [{ type: "commit", details: { path: "config/genesys.env", start_line: 3, end_line: 3, start_column: 33, end_column: 76, blob_sha: blobSha, commit_sha: commitSha } }] });
+    github.addAlert(REPO, {
+      number: 1,
+      secret: leakedSecret,
+      locations: [
+        { type: "commit", details: { path: "config/genesys.env", start_line: 3, end_line: 3, start_column: 33, end_column: 76, blob_sha: blobSha, commit_sha: commitSha } },
+      ],
+    });
     slack.users.set("dev@acme.example", "U-DEV");
     const webhookSecret = randomBytes(24).toString("base64url");
     secrets.add(webhookSecret);
@@ -364,7 +464,10 @@ try {
       KEYWARD_LOG_LEVEL: "warn",
     };
     say("$ keyward janitor serve --port 0");
-    janitor = spawn(process.execPath, ["--", BIN, "janitor", "serve", "--port", "0"], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...janitorEnv }, stdio: ["ignore", "pipe", "pipe"] });
+    janitor = spawn(process.execPath, ["--", BIN, "janitor", "serve", "--port", "0"], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...janitorEnv },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let janitorOut = "";
     janitor.stdout!.on("data", (d: Buffer) => (janitorOut += d.toString()));
     janitor.stderr!.on("data", (d: Buffer) => (janitorOut += d.toString()));
@@ -384,7 +487,12 @@ try {
     const accepted = performance.now();
     const response = await fetch(webhook, {
       method: "POST",
-      headers: { "content-type": "application/json", "x-github-event": "secret_scanning_alert", "x-github-delivery": randomUUID(), "x-hub-signature-256": "sha256=" + createHmac("sha256", webhookSecret).update(body).digest("hex") },
+      headers: {
+        "content-type": "application/json",
+        "x-github-event": "secret_scanning_alert",
+        "x-github-delivery": randomUUID(),
+        "x-hub-signature-256": "sha256=" + createHmac("sha256", webhookSecret).update(body).digest("hex"),
+      },
       body,
     });
     say(`  POST signed secret_scanning_alert #1 → ${response.status}`);
@@ -401,14 +509,22 @@ try {
     say(`  leaked secret refused ${containedMs >= 0 ? `${Math.round(containedMs)} ms after the alert was accepted` : "NOT YET"}`);
     say(`  alert #1: ${alert.state}${alert.resolution ? ` (${alert.resolution})` : ""}; Slack DM to the committer: ${dm ? "sent" : "none"}; SIEM events: ${siem.events.length}`);
     if (dm) say(`  DM: ${dm.text.split("\n")[0]!.slice(0, 160)}`);
-    record("janitor", response.status === 202 && containedMs >= 0 && alert.state === "resolved" && alert.resolution === "revoked" && dm !== undefined && siem.events.length === 1, `alert accepted (202), leaked secret refused, alert resolved as revoked, committer told on Slack, one audit event in the SIEM`);
+    record(
+      "janitor",
+      response.status === 202 && containedMs >= 0 && alert.state === "resolved" && alert.resolution === "revoked" && dm !== undefined && siem.events.length === 1,
+      `alert accepted (202), leaked secret refused, alert resolved as revoked, committer told on Slack, one audit event in the SIEM`,
+    );
 
     step(7, "proof");
     const leakedNow = await checkCredentials(leaked.id, leakedSecret, gateway);
     const current = await stored(leakedContainer.name);
     const currentNow = await checkCredentials(leaked.id, current.clientSecret, gateway);
     say(`  the leaked secret: ${leakedNow === "dead" ? "refused" : leakedNow}; the secret now in ${leakedContainer.name}: ${currentNow === "live" ? "accepted" : currentNow}`);
-    record("contained", leakedNow === "dead" && currentNow === "live" && current.clientSecret !== leakedSecret, "the integration keeps working from Secrets Manager; the leaked secret is dead");
+    record(
+      "contained",
+      leakedNow === "dead" && currentNow === "live" && current.clientSecret !== leakedSecret,
+      "the integration keeps working from Secrets Manager; the leaked secret is dead",
+    );
     const finalAudit = await keyward(["audit-state", statePath, exposedPath], env);
     record("final audit", finalAudit.code === 0, "the states hold nothing usable (exit 0)");
     for (const c of containers) await stored(c.name);

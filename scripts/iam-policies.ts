@@ -46,11 +46,20 @@ export function readmePolicies(): Record<string, ReadmePolicy> {
     },
     "rotation-lambda": {
       title: "the scheduled-rotation Lambda (the stack creates this role)",
-      statements: rotationLambdaStatements({ adminSecretArn: namedSecret(P.adminSecret), managedSecretArns: [managed], logGroupArn: logGroup("keyward-rotation"), awsRegion: P.region, rotateAdminClient: true }),
+      statements: rotationLambdaStatements({
+        adminSecretArn: namedSecret(P.adminSecret),
+        managedSecretArns: [managed],
+        logGroupArn: logGroup("keyward-rotation"),
+        awsRegion: P.region,
+        rotateAdminClient: true,
+      }),
     },
     "janitor-receiver": {
       title: "the janitor's receiver Lambda (the stack creates this role)",
-      statements: [...janitorReceiverStatements({ webhookSecretArn: namedSecret(`${P.managedPrefix}janitor/webhook-secret`), queueArn: queue, awsRegion: P.region }), writeOwnLogsStatement(logGroup("keyward-janitor-receiver"))],
+      statements: [
+        ...janitorReceiverStatements({ webhookSecretArn: namedSecret(`${P.managedPrefix}janitor/webhook-secret`), queueArn: queue, awsRegion: P.region }),
+        writeOwnLogsStatement(logGroup("keyward-janitor-receiver")),
+      ],
     },
     "janitor-worker": {
       title: "the janitor's worker Lambda (the stack creates this role)",
@@ -69,7 +78,9 @@ export function readmePolicies(): Record<string, ReadmePolicy> {
     },
     "ci-cli-kms": {
       title: "CI, when the secrets use a customer-managed KMS key: a second policy with the key, through Secrets Manager only",
-      statements: cliStatements({ managedSecretsArnPattern: managed, awsRegion: P.region, createSecret: true, status: true, kmsKeyArn: kmsKey }).filter((s) => s.actions.some((a) => a.startsWith("kms:"))),
+      statements: cliStatements({ managedSecretsArnPattern: managed, awsRegion: P.region, createSecret: true, status: true, kmsKeyArn: kmsKey }).filter((s) =>
+        s.actions.some((a) => a.startsWith("kms:")),
+      ),
     },
   };
 }

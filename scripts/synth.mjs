@@ -32,14 +32,16 @@ if (validate.status !== 0) process.exit(validate.status ?? 1);
 
 function outputDir() {
   const at = args.findIndex((a) => a === "--output" || a === "-o" || a.startsWith("--output="));
-  if (at >= 0) return resolve(project, args[at].startsWith("--output=") ? args[at].slice("--output=".length) : args[at + 1] ?? "");
+  if (at >= 0) return resolve(project, args[at].startsWith("--output=") ? args[at].slice("--output=".length) : (args[at + 1] ?? ""));
   const config = JSON.parse(readFileSync(join(project, "cdktf.json"), "utf8"));
   return resolve(project, config.output ?? "cdktf.out");
 }
 const out = outputDir();
 const CDKTF_ENTRIES = new Set(["manifest.json", "stacks", ".keyward-bundles"]);
 if (existsSync(out) && readdirSync(out).some((entry) => !CDKTF_ENTRIES.has(entry))) {
-  process.stderr.write(`keyward: ${out} is not empty and not a cdktf output directory (entries other than manifest.json, stacks/); not clearing it\n  fix: pick another --output\n`);
+  process.stderr.write(
+    `keyward: ${out} is not empty and not a cdktf output directory (entries other than manifest.json, stacks/); not clearing it\n  fix: pick another --output\n`,
+  );
   process.exit(2);
 }
 rmSync(out, { recursive: true, force: true });

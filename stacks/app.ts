@@ -85,10 +85,7 @@ export function synthStacks(options: BuildStacksOptions & { readonly outdir: str
   return Object.fromEntries(
     Object.entries(manifest.stacks).map(([name, s]) => {
       const file = join(outdir, s.synthesizedStackPath);
-      return [
-        name,
-        { name, workingDirectory: join(outdir, s.workingDirectory), file, json: JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> },
-      ];
+      return [name, { name, workingDirectory: join(outdir, s.workingDirectory), file, json: JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> }];
     }),
   );
 }

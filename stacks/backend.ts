@@ -6,14 +6,7 @@
 // - without one: a local backend with a RELATIVE path (`terraform.<stack>.tfstate` inside the stack's working
 //   directory, `cdktf.out/stacks/<stack>/`), for local experiments only. The state holds no client secret
 //   (that is keyward's point) but it is still infrastructure state: use S3 for anything shared.
-import {
-  DataTerraformRemoteStateLocal,
-  LocalBackend,
-  S3Backend,
-  TerraformStack,
-  type S3BackendConfig,
-  type TerraformRemoteState,
-} from "cdktf";
+import { DataTerraformRemoteStateLocal, LocalBackend, S3Backend, TerraformStack, type S3BackendConfig, type TerraformRemoteState } from "cdktf";
 import type { Construct } from "constructs";
 import { UsageError } from "../src/core/errors.js";
 

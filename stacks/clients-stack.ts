@@ -120,16 +120,12 @@ export class ClientsStack extends TerraformStack {
    * schedule's manifest.
    */
   public get scheduledClients(): ManagedClient[] {
-    return this.config.clients
-      .filter((c) => c.scheduledRotation && c.state !== "inactive" && c.rotation !== "alternating")
-      .map((c) => this.clients.get(c.name)!.managedClient);
+    return this.config.clients.filter((c) => c.scheduledRotation && c.state !== "inactive" && c.rotation !== "alternating").map((c) => this.clients.get(c.name)!.managedClient);
   }
 
   /** The alternating pairs that take part in scheduled rotation: rotated by Secrets Manager's own rotation. */
   public get secretsManagerRotatedClients(): ManagedClient[] {
-    return this.config.clients
-      .filter((c) => c.scheduledRotation && c.state !== "inactive" && c.rotation === "alternating")
-      .map((c) => this.clients.get(c.name)!.managedClient);
+    return this.config.clients.filter((c) => c.scheduledRotation && c.state !== "inactive" && c.rotation === "alternating").map((c) => this.clients.get(c.name)!.managedClient);
   }
 
   private roleGrant(grant: ClientConfig["roles"][number]): { roleId: string; divisionId?: string } {

@@ -23,9 +23,7 @@ export const CONTEXT_KEY = "keyward";
 export const ROTATABLE_GRANT_TYPES: readonly OauthClientGrantType[] = OAUTH_CLIENT_GRANT_TYPES.filter((g) => g !== "TOKEN");
 
 /** CloudWatch Logs retention values (days) the API accepts. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
 export interface GatewayConfig {
   readonly host: string;
@@ -394,11 +392,9 @@ function parseScheduled(c: Checker, raw: unknown, prefix: string, secretNamePref
   const logKmsKeyArn = c.string(s, "logKmsKeyArn", path, { pattern: KMS_KEY_ARN, what: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)" });
   return {
     enabled: c.boolean(s, "enabled", path, true),
-    functionName:
-      c.string(s, "functionName", path, { pattern: FUNCTION_NAME, what: "a Lambda function name (1-64 of A-Z a-z 0-9 _ -)" }) ?? `${prefix}-rotation`,
+    functionName: c.string(s, "functionName", path, { pattern: FUNCTION_NAME, what: "a Lambda function name (1-64 of A-Z a-z 0-9 _ -)" }) ?? `${prefix}-rotation`,
     scheduleExpression:
-      c.string(s, "scheduleExpression", path, { pattern: SCHEDULE, what: 'a schedule expression ("rate(1 day)", "cron(...)", "at(...)")' }) ??
-      DEFAULT_ROTATION_SCHEDULE,
+      c.string(s, "scheduleExpression", path, { pattern: SCHEDULE, what: 'a schedule expression ("rate(1 day)", "cron(...)", "at(...)")' }) ?? DEFAULT_ROTATION_SCHEDULE,
     scheduleExpressionTimezone: c.string(s, "scheduleExpressionTimezone", path),
     adminSecretName,
     adminSecretKmsKeyArn: c.string(s, "adminSecretKmsKeyArn", path, { pattern: KMS_KEY_ARN, what: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)" }),
@@ -443,8 +439,7 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
     c.fail("$.genesysRegion", `unknown Genesys Cloud region "${genesysRegionRaw}" (one of ${GENESYS_REGIONS.map((r) => r.name).join(", ")})`);
   }
   const awsRegion = c.string(top, "awsRegion", "$", { required: true, pattern: AWS_REGION, what: "an AWS region such as eu-west-1" });
-  const secretNamePrefix =
-    top.secretNamePrefix === "" ? "" : (c.string(top, "secretNamePrefix", "$", { pattern: SECRET_NAME, what: "a secret name prefix" }) ?? "keyward/");
+  const secretNamePrefix = top.secretNamePrefix === "" ? "" : (c.string(top, "secretNamePrefix", "$", { pattern: SECRET_NAME, what: "a secret name prefix" }) ?? "keyward/");
   const secretKmsKeyArn = c.string(top, "secretKmsKeyArn", "$", { pattern: KMS_KEY_ARN, what: "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>; not an alias)" });
   const recoveryWindowInDays = c.integer(top, "recoveryWindowInDays", "$", 0, 30);
   if (recoveryWindowInDays !== undefined && recoveryWindowInDays > 0 && recoveryWindowInDays < 7) {
@@ -533,7 +528,10 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
       c.keys(gr, where, ["roleId", "roleName", "divisionId"]);
       const roleId = c.string(gr, "roleId", where, { pattern: UUID, what: "a role id (a UUID)" });
       const roleName = c.string(gr, "roleName", where);
-      const divisionId = c.string(gr, "divisionId", where, { pattern: /^(\*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i, what: 'a division id (a UUID) or "*"' });
+      const divisionId = c.string(gr, "divisionId", where, {
+        pattern: /^(\*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,
+        what: 'a division id (a UUID) or "*"',
+      });
       if ((gr.roleId === undefined) === (gr.roleName === undefined)) {
         c.fail(where, "give exactly one of roleId (an existing role) or roleName (a role declared in roles)");
         return;
@@ -557,7 +555,10 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
     if (grant && grant !== "CLIENT-CREDENTIALS" && !scopes?.length) {
       c.fail(`${path}.scopes`, `${grant} clients need at least one scope (the provider requires it)`);
     }
-    const secretArn = c.string(cl, "secretArn", path, { pattern: SECRET_ARN, what: "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)" });
+    const secretArn = c.string(cl, "secretArn", path, {
+      pattern: SECRET_ARN,
+      what: "a Secrets Manager secret ARN (arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>)",
+    });
     const arnName = secretArn === undefined ? undefined : SECRET_ARN.exec(secretArn)![1]!;
     if (secretArn !== undefined && cl.secretName !== undefined) c.fail(path, "give secretName (a container the stack declares) or secretArn (an existing secret), not both");
     if (arnName !== undefined && !arnName.startsWith(secretNamePrefix)) {

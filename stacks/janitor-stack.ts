@@ -144,7 +144,12 @@ export class JanitorStack extends TerraformStack {
 
     // ---- secrets the janitor reads (values put out of band) -----------------------------------------
     const container = (cid: string, name: string, description: string) =>
-      new SecretsmanagerSecret(this, cid, { name: `${config.secretNamePrefix}janitor/${name}`, description, kmsKeyId: config.secretKmsKeyArn, recoveryWindowInDays: config.recoveryWindowInDays });
+      new SecretsmanagerSecret(this, cid, {
+        name: `${config.secretNamePrefix}janitor/${name}`,
+        description,
+        kmsKeyId: config.secretKmsKeyArn,
+        recoveryWindowInDays: config.recoveryWindowInDays,
+      });
     this.webhookSecret = container("webhook-secret", "webhook-secret", 'GitHub webhook secret: plain text, or {"current","previous"} while rotating');
     this.githubToken = container("github-token", "github-token", "GitHub token with Secret scanning alerts read/write and Contents read");
     this.slackToken = container("slack-token", "slack-token", "Slack bot token (users:read.email, im:write, chat:write)");
@@ -168,7 +173,12 @@ export class JanitorStack extends TerraformStack {
 
     // ---- Lambdas ----------------------------------------------------------------------------------------
     // The policies are generated in one place (stacks/policies.ts), which the README's production guide renders too.
-    const policyBase = { webhookSecretArn: this.webhookSecret.arn, queueArn: this.queue.arn, awsRegion: config.awsRegion, ...(config.secretKmsKeyArn ? { kmsKeyArn: config.secretKmsKeyArn } : {}) };
+    const policyBase = {
+      webhookSecretArn: this.webhookSecret.arn,
+      queueArn: this.queue.arn,
+      awsRegion: config.awsRegion,
+      ...(config.secretKmsKeyArn ? { kmsKeyArn: config.secretKmsKeyArn } : {}),
+    };
     const logLevel = s.logLevel ?? "info";
     const secretTypesEnv: Record<string, string> = s.githubSecretTypes?.length ? { KEYWARD_GITHUB_SECRET_TYPES: s.githubSecretTypes.join(",") } : {};
     this.receiver = new JanitorLambda(this, "receiver", {

@@ -68,10 +68,20 @@ export function rotationLambdaStatements(o: RotationLambdaPolicyOptions): IamPol
   ];
   if (o.adminSecretKmsKeyArn) {
     // Writing the rotated admin document needs a data key as well.
-    statements.push({ sid: "DecryptAdminSecret", actions: o.rotateAdminClient ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"], resources: [o.adminSecretKmsKeyArn], conditions: [viaSecretsManager(o.awsRegion)] });
+    statements.push({
+      sid: "DecryptAdminSecret",
+      actions: o.rotateAdminClient ? ["kms:Decrypt", "kms:GenerateDataKey"] : ["kms:Decrypt"],
+      resources: [o.adminSecretKmsKeyArn],
+      conditions: [viaSecretsManager(o.awsRegion)],
+    });
   }
   if (o.managedSecretsKmsKeyArns?.length) {
-    statements.push({ sid: "EncryptManagedSecrets", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [...new Set(o.managedSecretsKmsKeyArns)], conditions: [viaSecretsManager(o.awsRegion)] });
+    statements.push({
+      sid: "EncryptManagedSecrets",
+      actions: ["kms:Decrypt", "kms:GenerateDataKey"],
+      resources: [...new Set(o.managedSecretsKmsKeyArns)],
+      conditions: [viaSecretsManager(o.awsRegion)],
+    });
   }
   return statements;
 }
@@ -111,7 +121,11 @@ export function janitorWorkerStatements(o: JanitorWorkerPolicyOptions): IamPolic
   return [
     { sid: "ReadOwnSecrets", actions: ["secretsmanager:GetSecretValue"], resources: [o.webhookSecretArn, o.githubTokenArn, o.slackTokenArn, o.ownCredentialsArn] },
     // A rotation takes the secret's lock and promotes its new value with UpdateSecretVersionStage (src/rotation/lock.ts).
-    { sid: "RotateOwnCredentials", actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource"], resources: [o.ownCredentialsArn] },
+    {
+      sid: "RotateOwnCredentials",
+      actions: ["secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource"],
+      resources: [o.ownCredentialsArn],
+    },
     listSecretsStatement("FindManagedSecretsByTag"),
     {
       sid: "RotateManagedClientSecrets",
@@ -142,10 +156,14 @@ export interface CliPolicyOptions {
 export function cliStatements(o: CliPolicyOptions): IamPolicyStatement[] {
   return [
     { sid: "RotateManagedClientSecrets", actions: [...ROTATE_SECRET_ACTIONS], resources: [o.managedSecretsArnPattern] },
-    ...(o.createSecret ? [{ sid: "CreateManagedClientSecrets", actions: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret"], resources: [o.managedSecretsArnPattern] }] : []),
+    ...(o.createSecret
+      ? [{ sid: "CreateManagedClientSecrets", actions: ["secretsmanager:CreateSecret", "secretsmanager:DeleteSecret"], resources: [o.managedSecretsArnPattern] }]
+      : []),
     ...(o.status ? [{ sid: "InventoryManagedClientSecrets", actions: ["secretsmanager:ListSecretVersionIds"], resources: [o.managedSecretsArnPattern] }] : []),
     listSecretsStatement("FindSecretsByClientTag"),
-    ...(o.kmsKeyArn ? [{ sid: "EncryptManagedSecrets", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [o.kmsKeyArn], conditions: [viaSecretsManager(o.awsRegion)] }] : []),
+    ...(o.kmsKeyArn
+      ? [{ sid: "EncryptManagedSecrets", actions: ["kms:Decrypt", "kms:GenerateDataKey"], resources: [o.kmsKeyArn], conditions: [viaSecretsManager(o.awsRegion)] }]
+      : []),
   ];
 }
 

@@ -72,8 +72,8 @@ export function interpolationsIn(value: string): string[] {
  * half-interpolated is ever executed.
  */
 export function resolveInterpolations(value: string, resolve: (expression: string) => string | undefined): string {
-  return value.replace(INTERPOLATION, (_, escape: string, expression: string) => {
-    if (escape) return `\${${expression}}`;
+  return value.replace(INTERPOLATION, (_, escaped: string, expression: string) => {
+    if (escaped) return `\${${expression}}`;
     const resolved = resolve(expression);
     if (resolved === undefined) throw new Error(`no value for Terraform expression \${${expression}}`);
     return resolved;
@@ -82,7 +82,6 @@ export function resolveInterpolations(value: string, resolve: (expression: strin
 
 /** A spec with its environment and triggers resolved through `resolve` (see {@link resolveInterpolations}). */
 export function resolveProvisioner(spec: ProvisionerSpec, resolve: (expression: string) => string | undefined): ProvisionerSpec {
-  const map = (m: Readonly<Record<string, string>>) =>
-    Object.fromEntries(Object.entries(m).map(([k, v]) => [k, resolveInterpolations(v, resolve)]));
+  const map = (m: Readonly<Record<string, string>>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, resolveInterpolations(v, resolve)]));
   return { ...spec, command: resolveInterpolations(spec.command, resolve), environment: map(spec.environment), triggers: map(spec.triggers) };
 }

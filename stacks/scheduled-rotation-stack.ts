@@ -66,8 +66,7 @@ export class ScheduledRotationStack extends TerraformStack {
     const adminKms = scheduled.adminSecretKmsKeyArn ?? config.secretKmsKeyArn;
     this.adminSecret = new SecretsmanagerSecret(this, "admin-credentials", {
       name: scheduled.adminSecretName,
-      description:
-        'keyward admin OAuth client for scheduled rotation: put {"clientId","clientSecret","region"} here (never in Terraform)',
+      description: 'keyward admin OAuth client for scheduled rotation: put {"clientId","clientSecret","region"} here (never in Terraform)',
       kmsKeyId: adminKms,
       recoveryWindowInDays: config.recoveryWindowInDays,
     });

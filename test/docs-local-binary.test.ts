@@ -79,7 +79,11 @@ describe("the rules themselves", () => {
   });
   it("flag a movable or registry-style Action reference, and only that", () => {
     expect(movableUses("uses: keyward/keyward@v1\nuses: acme/keyward@main\nuses: acme/keyward@0123abc")).toHaveLength(3);
-    expect(movableUses("uses: ./\nuses: ./.github/actions/keyward\nuses: acme/keyward@0123456789abcdef0123456789abcdef01234567\nuses: <owner>/<repo>@<full commit sha>\nuses: actions/checkout@v4")).toEqual([]);
+    expect(
+      movableUses(
+        "uses: ./\nuses: ./.github/actions/keyward\nuses: acme/keyward@0123456789abcdef0123456789abcdef01234567\nuses: <owner>/<repo>@<full commit sha>\nuses: actions/checkout@v4",
+      ),
+    ).toEqual([]);
   });
   it("flag keyward run from PATH, not through the local binary", () => {
     expect(barePathRuns("keyward scan .\nterraform state pull | keyward audit-state -\nKEYWARD_X=1 keyward rotate --manifest m.yaml\nexec keyward scan --staged")).toHaveLength(4);
@@ -102,6 +106,12 @@ describe("every document, example and help text", () => {
   });
 
   it("run the local binary in every shell block, run: step, hook entry and hook script", () => {
-    expect(documents.flatMap((f) => shellIn(f, readFileSync(f, "utf8")).flatMap(barePathRuns).map((hit) => `${relative(ROOT, f)}: ${hit}`))).toEqual([]);
+    expect(
+      documents.flatMap((f) =>
+        shellIn(f, readFileSync(f, "utf8"))
+          .flatMap(barePathRuns)
+          .map((hit) => `${relative(ROOT, f)}: ${hit}`),
+      ),
+    ).toEqual([]);
   });
 });

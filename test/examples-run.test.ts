@@ -54,7 +54,13 @@ interface StepRun {
 }
 
 /** Runs one `run:` step as the runner does: workflow, job and step env; the working directory; bash -e -o pipefail. */
-async function runStep(project: UserProject, file: string, job: string, match: (step: WorkflowStep) => boolean, options: { values?: Record<string, string>; env?: Record<string, string> } = {}): Promise<StepRun> {
+async function runStep(
+  project: UserProject,
+  file: string,
+  job: string,
+  match: (step: WorkflowStep) => boolean,
+  options: { values?: Record<string, string>; env?: Record<string, string> } = {},
+): Promise<StepRun> {
   const doc = await workflow(file);
   const step = doc.jobs[job]!.steps.find((s) => s.run !== undefined && match(s));
   if (!step) throw new Error(`${file}: job ${job} has no such run step`);
@@ -68,7 +74,13 @@ async function runStep(project: UserProject, file: string, job: string, match: (
   // Started by a process named Runner.Worker that reads the step's stdout pipe, as on a hosted runner
   // (`keyward rotate --github-output` proves that is where its stdout goes).
   const { code, stdout, stderr } = await runUnderActionsRunner(["bash", "--noprofile", "--norc", "-eo", "pipefail", script], { cwd, env, timeoutMs: 120_000 });
-  outputs.push(stdout.split("\n").filter((l) => !l.startsWith("::add-mask::")).join("\n"), stderr);
+  outputs.push(
+    stdout
+      .split("\n")
+      .filter((l) => !l.startsWith("::add-mask::"))
+      .join("\n"),
+    stderr,
+  );
   return { code, stdout, stderr };
 }
 
@@ -77,7 +89,15 @@ function runnerEnv(project: UserProject): Record<string, string> {
   const { GENESYSCLOUD_OAUTHCLIENT_ID: _id, GENESYSCLOUD_OAUTHCLIENT_SECRET: _secret, ...sandbox } = kit.env;
   void _id;
   void _secret;
-  return { ...project.env, ...sandbox, PATH: `${join(project.dir, ".stubs")}:${project.env.PATH}`, CI: "true", GITHUB_ACTIONS: "true", RUNNER_TEMP: join(project.dir, ".runner-temp"), GITHUB_OUTPUT: join(project.dir, ".runner-temp", "output") };
+  return {
+    ...project.env,
+    ...sandbox,
+    PATH: `${join(project.dir, ".stubs")}:${project.env.PATH}`,
+    CI: "true",
+    GITHUB_ACTIONS: "true",
+    RUNNER_TEMP: join(project.dir, ".runner-temp"),
+    GITHUB_OUTPUT: join(project.dir, ".runner-temp", "output"),
+  };
 }
 
 async function stub(path: string, body: string): Promise<void> {
@@ -90,7 +110,10 @@ async function stub(path: string, body: string): Promise<void> {
 async function project(): Promise<UserProject> {
   const p = await startUserProject();
   const stubs = join(p.dir, ".stubs");
-  await stub(join(stubs, "terraform"), 'case "$1 $2" in\n  "state pull") [ -z "$STUB_STATE_PULL_FAILS" ] || { echo "Error: Failed to load state" >&2; exit 1; }; cat "$STUB_STATE" ;;\n  *) echo "terraform $*" ;;\nesac');
+  await stub(
+    join(stubs, "terraform"),
+    'case "$1 $2" in\n  "state pull") [ -z "$STUB_STATE_PULL_FAILS" ] || { echo "Error: Failed to load state" >&2; exit 1; }; cat "$STUB_STATE" ;;\n  *) echo "terraform $*" ;;\nesac',
+  );
   await stub(join(stubs, "npm"), 'echo "npm $* (stub)"');
   await stub(join(p.dir, "node_modules", ".bin", "cdktf"), 'echo "cdktf $* (stub)"');
   await mkdir(join(p.dir, ".runner-temp"), { recursive: true });
@@ -108,7 +131,8 @@ describe("the example workflows run every run: block with `shell: bash` (bash -e
   it.each(["deploy.yml", "rotate-scheduled.yml", "scan.yml"])("%s", async (file) => {
     const doc = await workflow(file);
     expect(doc.defaults?.run?.shell).toBe("bash");
-    for (const job of Object.values(doc.jobs)) for (const step of job.steps) expect({ step: step.name ?? step.run, shell: step.shell ?? "bash" }).toEqual({ step: step.name ?? step.run, shell: "bash" });
+    for (const job of Object.values(doc.jobs))
+      for (const step of job.steps) expect({ step: step.name ?? step.run, shell: step.shell ?? "bash" }).toEqual({ step: step.name ?? step.run, shell: "bash" });
   });
 });
 
@@ -126,7 +150,14 @@ describe("deploy.yml, as Actions runs it", () => {
     type: "genesyscloud_oauth_client",
     name: "billing",
     provider: 'provider["registry.terraform.io/mypurecloud/genesyscloud"]',
-    instances: [{ schema_version: 0, attributes: { id, name: "Billing Export", authorized_grant_type: "CLIENT-CREDENTIALS", state: "active", expose_client_secret: secret !== "", client_secret: secret }, sensitive_attributes: [], dependencies: [] }],
+    instances: [
+      {
+        schema_version: 0,
+        attributes: { id, name: "Billing Export", authorized_grant_type: "CLIENT-CREDENTIALS", state: "active", expose_client_secret: secret !== "", client_secret: secret },
+        sensitive_attributes: [],
+        dependencies: [],
+      },
+    ],
   });
   const audit = (env: Record<string, string>) => runStep(p, "deploy.yml", "deploy", (s) => /audit-state/.test(s.run!), { env });
 
@@ -199,7 +230,9 @@ describe("rotate-scheduled.yml, as Actions runs it", () => {
   it("hands one client's secret, masked, to the next step", async () => {
     const reporting = await kit.createClient(`reporting-${randomUUID()}`);
     await kit.sm.send(new CreateSecretCommand({ Name: "keyward/clients/reporting" }));
-    const rotated = await runStep(p, "rotate-scheduled.yml", "rotate-and-hand-over", (s) => /--github-output/.test(s.run!), { values: { ...secretsValues(), "vars.REPORTING_CLIENT_ID": reporting.id } });
+    const rotated = await runStep(p, "rotate-scheduled.yml", "rotate-and-hand-over", (s) => /--github-output/.test(s.run!), {
+      values: { ...secretsValues(), "vars.REPORTING_CLIENT_ID": reporting.id },
+    });
     expect({ code: rotated.code, stderr: rotated.stderr }).toEqual({ code: 0, stderr: expect.any(String) });
     const output = await readFile(join(p.dir, ".runner-temp", "output"), "utf8");
     const secret = /^client_secret<<(\S+)\n([\s\S]*?)\n\1$/m.exec(output)?.[2];
@@ -208,7 +241,9 @@ describe("rotate-scheduled.yml, as Actions runs it", () => {
     expect(rotated.stdout).toContain(`::add-mask::${secret}`);
     expect(await kit.check(reporting.id, secret!)).toBe("live");
     await stub(join(p.dir, "deploy-reporting.sh"), '[ -n "$CLIENT_SECRET" ] && echo "deployed with a secret of ${#CLIENT_SECRET} characters"');
-    const used = await runStep(p, "rotate-scheduled.yml", "rotate-and-hand-over", (s) => s.run === "./deploy-reporting.sh", { values: { "steps.rotate.outputs.client_secret": secret! } });
+    const used = await runStep(p, "rotate-scheduled.yml", "rotate-and-hand-over", (s) => s.run === "./deploy-reporting.sh", {
+      values: { "steps.rotate.outputs.client_secret": secret! },
+    });
     expect(used).toMatchObject({ code: 0, stdout: `deployed with a secret of ${secret!.length} characters\n` });
   });
 });
@@ -235,8 +270,14 @@ describe("scan.yml, as Actions runs it", () => {
     const p = await project();
     try {
       const match = (s: WorkflowStep) => /echo "findings=/.test(s.run!);
-      expect(await runStep(p, "scan.yml", "keyward", match, { values: { "steps.scan.outputs.findings": "2", "steps.scan.outputs.new-findings": "1" } })).toMatchObject({ code: 0, stdout: "findings=2 new=1\n" });
-      expect(await runStep(p, "scan.yml", "keyward", match, { values: { "steps.scan.outputs.findings": "", "steps.scan.outputs.new-findings": "" } })).toMatchObject({ code: 0, stdout: "findings=none new=none\n" });
+      expect(await runStep(p, "scan.yml", "keyward", match, { values: { "steps.scan.outputs.findings": "2", "steps.scan.outputs.new-findings": "1" } })).toMatchObject({
+        code: 0,
+        stdout: "findings=2 new=1\n",
+      });
+      expect(await runStep(p, "scan.yml", "keyward", match, { values: { "steps.scan.outputs.findings": "", "steps.scan.outputs.new-findings": "" } })).toMatchObject({
+        code: 0,
+        stdout: "findings=none new=none\n",
+      });
     } finally {
       await p.close();
     }
@@ -264,7 +305,9 @@ describe("scan.yml, as Actions runs it", () => {
 
 describe("the pre-commit examples, in a repository that installed keyward", () => {
   const hookCommands = async () => {
-    const config = parse(await readFile(join(EXAMPLES, "pre-commit", ".pre-commit-config.yaml"), "utf8")) as { repos: Array<{ repo: string; hooks: Array<{ entry: string; language: string; pass_filenames: boolean }> }> };
+    const config = parse(await readFile(join(EXAMPLES, "pre-commit", ".pre-commit-config.yaml"), "utf8")) as {
+      repos: Array<{ repo: string; hooks: Array<{ entry: string; language: string; pass_filenames: boolean }> }>;
+    };
     expect(config.repos[0]).toMatchObject({ repo: "local", hooks: [{ language: "system", pass_filenames: false }] });
     return { framework: config.repos[0]!.hooks[0]!.entry };
   };
@@ -276,8 +319,22 @@ describe("the pre-commit examples, in a repository that installed keyward", () =
     try {
       await cp(join(EXAMPLES, "pre-commit", "pre-commit"), join(p.dir, ".git", "hooks", "pre-commit"));
       const { framework } = await hookCommands();
-      const hook = () => run(join(p.dir, ".git", "hooks", "pre-commit"), [], { cwd: p.dir, env: p.env }).then(() => 0, (e: { code: number; stdout: string; stderr: string }) => (outputs.push(e.stdout, e.stderr), e.code));
-      const entry = () => run("sh", ["-c", framework], { cwd: p.dir, env: p.env }).then(() => 0, (e: { code: number; stdout: string; stderr: string }) => (outputs.push(e.stdout, e.stderr), e.code));
+      const hook = () =>
+        run(join(p.dir, ".git", "hooks", "pre-commit"), [], { cwd: p.dir, env: p.env }).then(
+          () => 0,
+          (e: { code: number; stdout: string; stderr: string }) => {
+            outputs.push(e.stdout, e.stderr);
+            return e.code;
+          },
+        );
+      const entry = () =>
+        run("sh", ["-c", framework], { cwd: p.dir, env: p.env }).then(
+          () => 0,
+          (e: { code: number; stdout: string; stderr: string }) => {
+            outputs.push(e.stdout, e.stderr);
+            return e.code;
+          },
+        );
       await writeFile(join(p.dir, "notes.md"), "nothing secret\n");
       await git("add", "notes.md");
       expect([await hook(), await entry()]).toEqual([0, 0]);

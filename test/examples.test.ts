@@ -39,7 +39,15 @@ const all = files(EXAMPLES);
 describe("the pipeline examples", () => {
   it("exist for deploy + rotation, scheduled rotation, scanning with the Action, and a pre-commit hook", () => {
     const names = all.map((f) => relative(EXAMPLES, f)).sort();
-    expect(names).toEqual(expect.arrayContaining(["github-actions/deploy.yml", "github-actions/rotate-scheduled.yml", "github-actions/scan.yml", "pre-commit/pre-commit", "pre-commit/.pre-commit-config.yaml"]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        "github-actions/deploy.yml",
+        "github-actions/rotate-scheduled.yml",
+        "github-actions/scan.yml",
+        "pre-commit/pre-commit",
+        "pre-commit/.pre-commit-config.yaml",
+      ]),
+    );
   });
 
   it.each(all.map((f) => [relative(EXAMPLES, f), f]))("%s uses only keyward commands and flags that exist", async (_name, file) => {
@@ -52,18 +60,21 @@ describe("the pipeline examples", () => {
     }
   });
 
-  it.each(all.filter((f) => /\.ya?ml$/.test(f)).map((f) => [relative(EXAMPLES, f), f]))("%s names only documented keyward and Genesys variables, and only inputs the Action declares", (_name, file) => {
-    const text = readFileSync(file, "utf8");
-    for (const name of new Set(text.match(/\b(KEYWARD|GENESYSCLOUD)_[A-Z_]+\b/g) ?? [])) expect({ name, documented: readme.includes(name) }).toEqual({ name, documented: true });
-    const doc = parse(text) as { jobs?: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
-    for (const job of Object.values(doc.jobs ?? {})) {
-      for (const step of job.steps ?? []) {
-        if (!step.uses || !/^(\.\/?|[^/]+\/keyward@)/.test(step.uses)) continue;
-        const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as { inputs: Record<string, unknown> };
-        for (const input of Object.keys(step.with ?? {})) expect({ input, declared: input in action.inputs }).toEqual({ input, declared: true });
+  it.each(all.filter((f) => /\.ya?ml$/.test(f)).map((f) => [relative(EXAMPLES, f), f]))(
+    "%s names only documented keyward and Genesys variables, and only inputs the Action declares",
+    (_name, file) => {
+      const text = readFileSync(file, "utf8");
+      for (const name of new Set(text.match(/\b(KEYWARD|GENESYSCLOUD)_[A-Z_]+\b/g) ?? [])) expect({ name, documented: readme.includes(name) }).toEqual({ name, documented: true });
+      const doc = parse(text) as { jobs?: Record<string, { steps?: Array<{ uses?: string; with?: Record<string, unknown> }> }> };
+      for (const job of Object.values(doc.jobs ?? {})) {
+        for (const step of job.steps ?? []) {
+          if (!step.uses || !/^(\.\/?|[^/]+\/keyward@)/.test(step.uses)) continue;
+          const action = parse(readFileSync(join(ROOT, "action.yml"), "utf8")) as { inputs: Record<string, unknown> };
+          for (const input of Object.keys(step.with ?? {})) expect({ input, declared: input in action.inputs }).toEqual({ input, declared: true });
+        }
       }
-    }
-  });
+    },
+  );
 
   it("includes a pre-commit hook that is executable", () => {
     const hook = join(EXAMPLES, "pre-commit", "pre-commit");

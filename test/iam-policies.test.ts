@@ -15,7 +15,13 @@ const README = readFileSync(join(process.cwd(), "README.md"), "utf8");
 type Statement = IamPolicyJson["Statement"][number];
 
 /** What a statement grants, without its resources: Sid, effect, actions and each condition's operator and key. */
-const grant = (s: Statement) => ({ sid: s.Sid, effect: s.Effect, actions: s.Action, conditions: Object.entries(s.Condition ?? {}).flatMap(([op, byKey]) => Object.keys(byKey).map((key) => `${op} ${key}`)), resources: (s.Resource ?? []).length > 0 });
+const grant = (s: Statement) => ({
+  sid: s.Sid,
+  effect: s.Effect,
+  actions: s.Action,
+  conditions: Object.entries(s.Condition ?? {}).flatMap(([op, byKey]) => Object.keys(byKey).map((key) => `${op} ${key}`)),
+  resources: (s.Resource ?? []).length > 0,
+});
 const readmeBlock = (name: string) => JSON.parse(new RegExp(`<!-- iam-policy: ${name} -->\\n\`\`\`json\\n([\\s\\S]*?)\\n\`\`\``).exec(README)![1]!) as IamPolicyJson;
 
 describe("the README's IAM policies", () => {
@@ -52,7 +58,10 @@ describe("the stacks deploy the README's policies", () => {
     try {
       // With a customer-managed key, so the KMS statements are deployed too.
       const stacks = synthStacks({ config: exampleConfig({ secretKmsKeyArn: KMS }), backend: LOCAL_STATE, outdir, janitor: {} });
-      const policies = (stack: string) => Object.values(((stacks[stack]!.json as { resource: Record<string, unknown> }).resource.aws_iam_role_policy ?? {}) as Record<string, { name: string; role: string; policy: string }>);
+      const policies = (stack: string) =>
+        Object.values(
+          ((stacks[stack]!.json as { resource: Record<string, unknown> }).resource.aws_iam_role_policy ?? {}) as Record<string, { name: string; role: string; policy: string }>,
+        );
       const byRole = (stack: string, role: RegExp) => JSON.parse(policies(stack).find((p) => role.test(p.role))!.policy) as IamPolicyJson;
       deployed = {
         "rotation-lambda": byRole("keyward-scheduled-rotation", /rotation-lambda_role/),
@@ -78,7 +87,9 @@ describe("the stacks deploy the README's policies", () => {
 
   it("with a CMK, grant CI the key exactly as the README's second policy does", () => {
     const kms = readmeBlock("ci-cli-kms").Statement;
-    expect(kms.map(grant)).toEqual([{ sid: "EncryptManagedSecrets", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], conditions: ["StringEquals kms:ViaService"], resources: true }]);
+    expect(kms.map(grant)).toEqual([
+      { sid: "EncryptManagedSecrets", effect: "Allow", actions: ["kms:Decrypt", "kms:GenerateDataKey"], conditions: ["StringEquals kms:ViaService"], resources: true },
+    ]);
     expect(deployed["rotation-lambda"]!.Statement.find((s) => s.Sid === "EncryptManagedSecrets")!.Action).toEqual(kms[0]!.Action);
   });
 });

@@ -42,7 +42,15 @@ describe("the README's rotate usage", () => {
 
   it("documents every environment variable the rotate path reads", async () => {
     const config = section(await readme(), "Configuration");
-    for (const name of ["KEYWARD_HTTP_TIMEOUT_SECONDS", "KEYWARD_DEADLINE_SECONDS", "KEYWARD_LOG_LEVEL", "KEYWARD_ALLOW_INSECURE_GATEWAY", "KEYWARD_ALLOW_INSECURE_AWS_ENDPOINT", "AWS_ENDPOINT_URL_SECRETS_MANAGER", "AWS_ENDPOINT_URL"]) {
+    for (const name of [
+      "KEYWARD_HTTP_TIMEOUT_SECONDS",
+      "KEYWARD_DEADLINE_SECONDS",
+      "KEYWARD_LOG_LEVEL",
+      "KEYWARD_ALLOW_INSECURE_GATEWAY",
+      "KEYWARD_ALLOW_INSECURE_AWS_ENDPOINT",
+      "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+      "AWS_ENDPOINT_URL",
+    ]) {
       expect(config).toContain(name);
     }
   });

@@ -29,7 +29,9 @@ describe("the README", () => {
     const file = join(process.cwd(), `.readme-snippet-${process.pid}.mjs`);
     try {
       await writeFile(file, snippet!);
-      const { stdout } = await run(process.execPath, [file], { env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...sandbox.env } });
+      const { stdout } = await run(process.execPath, [file], {
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...sandbox.env },
+      });
       expect(stdout).toContain("keyward-sandbox-admin");
       expect(stdout).toContain("keyward/janitor/genesys");
       expect(stdout).not.toContain(sandbox.admin.secret);
@@ -58,7 +60,8 @@ describe("the README's sandbox snippet", () => {
     expect(block).toContain("npx --no-install keyward sandbox --env-out");
     return block;
   }
-  const runSnippet = async (script: string) => run("sh", ["-e", "-c", `${script}wait   # (test only) until the sandbox has cleaned up and npx exited\n`], { cwd: project.dir, env: project.env, timeout: 90_000 });
+  const runSnippet = async (script: string) =>
+    run("sh", ["-e", "-c", `${script}wait   # (test only) until the sandbox has cleaned up and npx exited\n`], { cwd: project.dir, env: project.env, timeout: 90_000 });
 
   it("runs as written in a project that installed keyward: waits for the env file, rotates (dry run) with it, stops the sandbox and its file", async () => {
     const { stdout, stderr } = await runSnippet(await snippet());
@@ -71,7 +74,11 @@ describe("the README's sandbox snippet", () => {
     const gone = spawn(process.execPath, ["-e", "0"], { stdio: "ignore" });
     await new Promise((resolve) => gone.once("exit", resolve));
     // What a sandbox killed with SIGKILL leaves: complete, but its credentials and pid are dead.
-    await writeFile(join(project.dir, ".keyward-sandbox.env"), renderEnvFile({ GENESYSCLOUD_OAUTHCLIENT_ID: "00000000-0000-4000-8000-000000000000", GENESYSCLOUD_OAUTHCLIENT_SECRET: "dead", KEYWARD_SANDBOX_PID: String(gone.pid) }), { mode: 0o600 });
+    await writeFile(
+      join(project.dir, ".keyward-sandbox.env"),
+      renderEnvFile({ GENESYSCLOUD_OAUTHCLIENT_ID: "00000000-0000-4000-8000-000000000000", GENESYSCLOUD_OAUTHCLIENT_SECRET: "dead", KEYWARD_SANDBOX_PID: String(gone.pid) }),
+      { mode: 0o600 },
+    );
     const { stdout, stderr } = await runSnippet(await snippet());
     expect(stderr).toMatch(/replacing .*\.keyward-sandbox\.env: the sandbox that wrote it \(pid \d+\) is gone/);
     expect(stdout).not.toContain("00000000-0000-4000-8000-000000000000");
@@ -102,20 +109,36 @@ describe("the README's local janitor recipe", () => {
     terminal.stderr!.on("data", (d: Buffer) => (err += d.toString()));
     const ended = new Promise<number | null>((resolve) => terminal.once("exit", (code) => resolve(code)));
     try {
-      await until(() => /janitor listening/.test(err), () => `the janitor did not start: ${err}`, ended);
+      await until(
+        () => /janitor listening/.test(err),
+        () => `the janitor did not start: ${err}`,
+        ended,
+      );
       expect(err).not.toMatch(/deprecated|not both/);
       const second = await run("sh", ["-e", "-c", leak], { cwd: project.dir, env: project.env, timeout: 90_000 }).then(
         (r) => ({ code: 0, ...r }),
         (e: { code: number; stdout: string; stderr: string }) => e,
       );
       expect({ code: second.code, stderr: second.stderr }).toEqual({ code: 1, stderr: expect.any(String) });
-      const pair = Object.fromEntries((await readFile(join(project.dir, "leak.env"), "utf8")).trim().split("\n").map((l) => l.split("=") as [string, string]));
+      const pair = Object.fromEntries(
+        (await readFile(join(project.dir, "leak.env"), "utf8"))
+          .trim()
+          .split("\n")
+          .map((l) => l.split("=") as [string, string]),
+      );
       const controlUrl = /"controlUrl":"([^"]+)"/.exec(out)![1]!;
       // Contained: the leaked pair no longer gets a token, and the janitor wrote its audit event.
-      await until(async () => {
-        const check = await fetch(`${controlUrl}/genesys/secret-check`, { method: "POST", body: JSON.stringify({ clientId: pair.GENESYSCLOUD_OAUTHCLIENT_ID, secret: pair.GENESYSCLOUD_OAUTHCLIENT_SECRET }) });
-        return !((await check.json()) as { valid: boolean }).valid && /"outcome":"contained"/.test(out);
-      }, () => `the leak was not contained: ${out}\n${err}`, ended);
+      await until(
+        async () => {
+          const check = await fetch(`${controlUrl}/genesys/secret-check`, {
+            method: "POST",
+            body: JSON.stringify({ clientId: pair.GENESYSCLOUD_OAUTHCLIENT_ID, secret: pair.GENESYSCLOUD_OAUTHCLIENT_SECRET }),
+          });
+          return !((await check.json()) as { valid: boolean }).valid && /"outcome":"contained"/.test(out);
+        },
+        () => `the leak was not contained: ${out}\n${err}`,
+        ended,
+      );
       expect(leakedSecrets([out, err, second.stdout, second.stderr], [pair.GENESYSCLOUD_OAUTHCLIENT_SECRET!])).toEqual([]);
     } finally {
       // The whole group: the shell may have exited already while the sandbox it started in the background runs on.
@@ -125,7 +148,14 @@ describe("the README's local janitor recipe", () => {
         // ESRCH: nothing left in the group
       }
       await ended;
-      await until(async () => !(await readFile(join(project.dir, ".keyward-sandbox.env")).then(() => true, () => false)), () => "the sandbox did not delete its env file");
+      await until(
+        async () =>
+          !(await readFile(join(project.dir, ".keyward-sandbox.env")).then(
+            () => true,
+            () => false,
+          )),
+        () => "the sandbox did not delete its env file",
+      );
       await project.close();
     }
   }, 180_000);

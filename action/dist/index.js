@@ -7576,7 +7576,8 @@ function parseBaseline(text2) {
 }
 var BASELINE_SHAPES = 'a keyward scan JSON report ({"schema": "keyward.scan/v2", "findings": [...]}), {"fingerprints": [...]}, a JSON list of fingerprints, or one fingerprint a line';
 function baselineObject(doc) {
-  if (doc === null || typeof doc !== "object") throw new UsageError(`--baseline: not a baseline (a JSON ${doc === null ? "null" : typeof doc})`, { hint: `give ${BASELINE_SHAPES}` });
+  if (doc === null || typeof doc !== "object")
+    throw new UsageError(`--baseline: not a baseline (a JSON ${doc === null ? "null" : typeof doc})`, { hint: `give ${BASELINE_SHAPES}` });
   const obj = doc;
   if (obj.schema !== void 0 && !(typeof obj.schema === "string" && obj.schema.startsWith("keyward.scan/"))) {
     throw new UsageError(`--baseline: a report of schema ${JSON.stringify(obj.schema)} is not a scan report`, { hint: `give ${BASELINE_SHAPES}` });
@@ -7586,11 +7587,14 @@ function baselineObject(doc) {
   }
   if (obj.findings === void 0 && obj.fingerprints === void 0) {
     const keys = Object.keys(obj).slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40)));
-    throw new UsageError(`--baseline: the JSON object has neither "findings" nor "fingerprints"${keys.length ? ` (its keys: ${keys.join(", ")})` : ""}`, { hint: `give ${BASELINE_SHAPES}` });
+    throw new UsageError(`--baseline: the JSON object has neither "findings" nor "fingerprints"${keys.length ? ` (its keys: ${keys.join(", ")})` : ""}`, {
+      hint: `give ${BASELINE_SHAPES}`
+    });
   }
   const findings = obj.findings ?? [];
   for (const f of findings) {
-    if (f === null || typeof f !== "object" || !("fingerprint" in f)) throw new UsageError("--baseline: a finding in the report has no fingerprint", { hint: `give ${BASELINE_SHAPES}` });
+    if (f === null || typeof f !== "object" || !("fingerprint" in f))
+      throw new UsageError("--baseline: a finding in the report has no fingerprint", { hint: `give ${BASELINE_SHAPES}` });
   }
   return [...obj.fingerprints ?? [], ...findings.map((f) => f.fingerprint)];
 }
@@ -7916,7 +7920,9 @@ function failsScan(finding) {
   return finding.baseline === "new" && !finding.example;
 }
 function sortFindings(findings) {
-  return findings.sort((a, b) => (a.commit ?? "").localeCompare(b.commit ?? "") || a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return findings.sort(
+    (a, b) => (a.commit ?? "").localeCompare(b.commit ?? "") || a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId)
+  );
 }
 
 // src/scan/janitor.ts
@@ -8000,7 +8006,11 @@ async function postLiveFindings(findings, options) {
       status = res.status;
       await res.arrayBuffer().catch(() => void 0);
     } catch (err) {
-      throw new KeywardError(`--post-to-janitor: cannot reach ${options.url.host} (${err.name})`, { reason: "janitor-unreachable", exitCode: ExitCode.Usage, retryable: true });
+      throw new KeywardError(`--post-to-janitor: cannot reach ${options.url.host} (${err.name})`, {
+        reason: "janitor-unreachable",
+        exitCode: ExitCode.Usage,
+        retryable: true
+      });
     }
     if (status < 200 || status >= 300) {
       throw new KeywardError(`--post-to-janitor: the janitor answered HTTP ${status} for finding ${finding.fingerprint}`, {
@@ -8138,13 +8148,20 @@ function renderSarif(findings, version) {
               fullDescription: { text: r.description },
               help: { text: `${r.description} Revoke it: regenerate the client's secret in Genesys Cloud (keyward rotate), then remove it from the code and its history.` },
               defaultConfiguration: { level: "error" },
-              properties: { tags: ["security", "secret", "genesys-cloud"], precision: r.confidence === "high" ? "high" : "medium", "security-severity": r.confidence === "high" ? "9.0" : "7.5" }
+              properties: {
+                tags: ["security", "secret", "genesys-cloud"],
+                precision: r.confidence === "high" ? "high" : "medium",
+                "security-severity": r.confidence === "high" ? "9.0" : "7.5"
+              }
             }))
           }
         },
         results: findings.map((f) => ({
           ruleId: f.ruleId,
-          ruleIndex: Math.max(0, rules.findIndex((r) => r.id === f.ruleId)),
+          ruleIndex: Math.max(
+            0,
+            rules.findIndex((r) => r.id === f.ruleId)
+          ),
           level: f.baseline === "baselined" || f.example ? "note" : "error",
           message: { text: describeFinding(f) },
           locations: [
@@ -8156,7 +8173,17 @@ function renderSarif(findings, version) {
             }
           ],
           partialFingerprints: { "keywardSecret/v1": f.fingerprint },
-          properties: { verdict: f.verdict, baseline: f.baseline, commit: f.commit, clientId: f.clientId, candidates: f.candidates, confidence: f.confidence, decoded: f.decoded, example: f.example, occurrences: f.occurrences }
+          properties: {
+            verdict: f.verdict,
+            baseline: f.baseline,
+            commit: f.commit,
+            clientId: f.clientId,
+            candidates: f.candidates,
+            confidence: f.confidence,
+            decoded: f.decoded,
+            example: f.example,
+            occurrences: f.occurrences
+          }
         }))
       }
     ]
@@ -8198,7 +8225,10 @@ function keyBefore(text2, start) {
   const at2 = (k = 0) => i - 1 - k >= lineStart ? text2[i - 1 - k] : "";
   const skipSpaces = () => {
     let n = 0;
-    while (at2() === " " || at2() === "	") back(), n++;
+    while (at2() === " " || at2() === "	") {
+      back();
+      n++;
+    }
     return n;
   };
   const skipQuote = () => {
@@ -8210,7 +8240,7 @@ function keyBefore(text2, start) {
     return false;
   };
   skipQuote();
-  let spaces = skipSpaces();
+  const spaces = skipSpaces();
   let sep2;
   if (at2() === "(") {
     sep2 = "(";
@@ -8394,7 +8424,12 @@ function detect(text2, rules) {
   for (const region of mergeWindows(regions, text2.length).slice(0, MAX_REGIONS)) {
     const slice = text2.slice(region[0], region[1]);
     for (const layer of decodeLayers(slice)) {
-      const view = { text: layer.text, sourceOffset: (i) => layer.sourceOffset(i), toSource: (i) => region[0] + layer.sourceOffset(i), encodingsAt: (i) => layer.encodingsAt(i) };
+      const view = {
+        text: layer.text,
+        sourceOffset: (i) => layer.sourceOffset(i),
+        toSource: (i) => region[0] + layer.sourceOffset(i),
+        encodingsAt: (i) => layer.encodingsAt(i)
+      };
       scanView(view, rules, found);
     }
   }
@@ -8444,7 +8479,8 @@ function worthALook(bytes, rules) {
   });
   if (found) return true;
   for (let i = buffer.indexOf(37); i >= 0; i = buffer.indexOf(37, i + 1)) {
-    if (i + 2 < bytes.length && isHex(bytes[i + 1]) && isHex(bytes[i + 2]) && isRelevantEscape(buffer.toString("latin1", i + 1, i + 3).toLowerCase(), buffer.toString("latin1", Math.max(0, i - 5), i))) return true;
+    if (i + 2 < bytes.length && isHex(bytes[i + 1]) && isHex(bytes[i + 2]) && isRelevantEscape(buffer.toString("latin1", i + 1, i + 3).toLowerCase(), buffer.toString("latin1", Math.max(0, i - 5), i)))
+      return true;
   }
   return false;
 }
@@ -8628,7 +8664,7 @@ function evaluateSecret(view, s, secret, rules) {
 }
 function isCredentialDocument(text2, key, scope, candidates, rules) {
   const [idKey, secretKey, ...others] = rules.doc.keys.credential_document;
-  if (!scope || scope.kind !== "object" || key !== secretKey) return false;
+  if (scope?.kind !== "object" || key !== secretKey) return false;
   if (!candidates.some((c) => c.provenance === "structural")) return false;
   const body = text2.slice(scope.start, scope.end);
   return [idKey, ...others].every((k) => new RegExp(`\\\\?["']${k}\\\\?["']\\s*:`).test(body));
@@ -9152,7 +9188,11 @@ async function* runPatch(repo, args, input2, result) {
     yield added;
   }
   const code = await exited.catch((err) => {
-    throw new KeywardError(`cannot run git: ${err.code ?? err.message}`, { reason: "git-missing", exitCode: ExitCode.Usage, hint: "install git, or scan files without --git/--staged" });
+    throw new KeywardError(`cannot run git: ${err.code ?? err.message}`, {
+      reason: "git-missing",
+      exitCode: ExitCode.Usage,
+      hint: "install git, or scan files without --git/--staged"
+    });
   });
   result.code = code;
   result.stderr = stderr;
@@ -9187,7 +9227,11 @@ async function* readGitAdditions(repo, selection, onUnreadable = () => void 0) {
   if (selection.kind === "staged" || !UNREADABLE.test(result.stderr)) throw gitFailed(selection, result);
   const list = await runText(repo, [...COMMON, ...revListArgs(selection)]);
   if (list.code !== 0) {
-    onUnreadable({ commit: result.lastCommit, path: null, message: `${lastLine(result.stderr)}; the history walk itself failed (${lastLine(list.stderr)}), so commits beyond it were not scanned` });
+    onUnreadable({
+      commit: result.lastCommit,
+      path: null,
+      message: `${lastLine(result.stderr)}; the history walk itself failed (${lastLine(list.stderr)}), so commits beyond it were not scanned`
+    });
     return;
   }
   let remaining = list.stdout.split("\n").filter(Boolean);
@@ -9360,7 +9404,9 @@ async function runScan(request) {
     const onUnreadable = (u) => {
       stats.skipped.objects++;
       stats.incomplete = true;
-      request.onWarning?.(`keyward scan: warning: git could not read ${u.path ? `${u.path} in ` : ""}${u.commit ? `commit ${u.commit.slice(0, 12)}` : "the history"} (${u.message}); skipped, the scan goes on`);
+      request.onWarning?.(
+        `keyward scan: warning: git could not read ${u.path ? `${u.path} in ` : ""}${u.commit ? `commit ${u.commit.slice(0, 12)}` : "the history"} (${u.message}); skipped, the scan goes on`
+      );
     };
     for await (const added of readGitAdditions(repo, request.git, onUnreadable)) {
       if (added.commit) commits.add(added.commit);
@@ -9640,9 +9686,12 @@ function genesysSettingsFromEnv(env = process.env) {
   if (gateway && read(env, ALLOW_INSECURE_GATEWAY_ENV) !== "true") {
     for (const base of [endpoints.loginBaseUrl, endpoints.apiBaseUrl]) {
       if (isInsecureRemote(new URL(base))) {
-        throw new UsageError(`The gateway URL ${new URL(base).origin} is plain http to a host that is not this machine: the admin client secret would cross the network unencrypted.`, {
-          hint: `Use https for a remote gateway (${GENESYS_ENV.gatewayProtocol}=https, or unset it), or a loopback host; if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`
-        });
+        throw new UsageError(
+          `The gateway URL ${new URL(base).origin} is plain http to a host that is not this machine: the admin client secret would cross the network unencrypted.`,
+          {
+            hint: `Use https for a remote gateway (${GENESYS_ENV.gatewayProtocol}=https, or unset it), or a loopback host; if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`
+          }
+        );
       }
     }
   }
@@ -10028,17 +10077,7 @@ function numberHeader(headers, name) {
 }
 
 // src/genesys/network-failure.ts
-var CONNECT_CODES = /* @__PURE__ */ new Set([
-  "ECONNREFUSED",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "EHOSTDOWN",
-  "ENETDOWN",
-  "EADDRNOTAVAIL",
-  "UND_ERR_CONNECT_TIMEOUT"
-]);
+var CONNECT_CODES = /* @__PURE__ */ new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENETDOWN", "EADDRNOTAVAIL", "UND_ERR_CONNECT_TIMEOUT"]);
 var PERMANENT_CODE = /^(ERR_TLS_|ERR_SSL_|ERR_OSSL|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_INVALID_|UND_ERR_INVALID_ARG|UND_ERR_NOT_SUPPORTED)/;
 function classifyException(err) {
   if (isTimeout(err)) return { failure: { kind: "timeout" }, code: "TimeoutError" };
@@ -10141,7 +10180,8 @@ var Transport = class {
         this.gate.observe(response.headers);
         const correlationId = response.headers.get("inin-correlation-id")?.trim() || void 0;
         const text2 = await readLimited(response, this.maxBodyBytes);
-        if (text2 === void 0) throw invalidResponseError(ctx, response.status, `its body is larger than ${Math.round(this.maxBodyBytes / 1024)} KiB (refused unread)`, correlationId);
+        if (text2 === void 0)
+          throw invalidResponseError(ctx, response.status, `its body is larger than ${Math.round(this.maxBodyBytes / 1024)} KiB (refused unread)`, correlationId);
         const parsed = parseJson(text2);
         const status = response.status;
         this.logger.debug("genesys response", { ...fields, status, attempt, correlationId, durationMs: this.now() - started });
@@ -10241,7 +10281,13 @@ async function requestClientCredentialsToken(transport, loginBaseUrl, clientId, 
   const accessToken = typeof body?.access_token === "string" ? body.access_token : "";
   registerSecret(accessToken);
   if (accessToken === "") {
-    throw invalidResponseError(ctx, response.status, "it holds no access_token", response.correlationId, "The token endpoint answered without a token: check GENESYSCLOUD_REGION and the GENESYSCLOUD_GATEWAY_* variables point at Genesys Cloud.");
+    throw invalidResponseError(
+      ctx,
+      response.status,
+      "it holds no access_token",
+      response.correlationId,
+      "The token endpoint answered without a token: check GENESYSCLOUD_REGION and the GENESYSCLOUD_GATEWAY_* variables point at Genesys Cloud."
+    );
   }
   const declared = Number(body?.expires_in);
   const expiresIn = Number.isFinite(declared) && declared > 0 ? declared : FALLBACK_EXPIRES_IN_SECONDS;
@@ -10583,7 +10629,11 @@ async function probeCredentials(clientId, secret, target, options = {}) {
     const refused = isInvalidClient(err);
     logger.debug("genesys credential check", { clientId, result: refused ? "dead" : "unknown", reason: err.reason, httpStatus: err.status, correlationId: err.correlationId });
     if (refused) return { status: "refused" };
-    return { status: "error", reason: err.code === "unauthorized_client" ? "unauthorized-client" : err.reason, ...err.retryAfterSeconds !== void 0 ? { retryAfterSeconds: err.retryAfterSeconds } : {} };
+    return {
+      status: "error",
+      reason: err.code === "unauthorized_client" ? "unauthorized-client" : err.reason,
+      ...err.retryAfterSeconds !== void 0 ? { retryAfterSeconds: err.retryAfterSeconds } : {}
+    };
   }
   logger.debug("genesys credential check", { clientId, result: "live" });
   if (options.revoke !== false && endpoints.apiBaseUrl !== void 0) {
@@ -10660,7 +10710,13 @@ function combine(input2) {
   const structural = input2.pairs.filter((p) => p.provenance === "structural" && p.grant === "refused" && inApplicable(p));
   const proof = structural.find((p) => p.state === "active");
   if (proof) {
-    return { verdict: "dead", proof: "structural-refused-active", orgs: [proof.org], clientId: proof.clientId, detail: `refused for its own client ${proof.clientId}, which is active in org ${proof.org}` };
+    return {
+      verdict: "dead",
+      proof: "structural-refused-active",
+      orgs: [proof.org],
+      clientId: proof.clientId,
+      detail: `refused for its own client ${proof.clientId}, which is active in org ${proof.org}`
+    };
   }
   for (const clientId of new Set(structural.map((p) => p.clientId))) {
     const everywhereAbsent = applicable.every((o) => o.credentials && structural.some((p) => p.clientId === clientId && p.org === o.org && p.state === "absent"));
@@ -10761,7 +10817,14 @@ function createLivenessEngine(options) {
         stats.grants++;
         let answer;
         try {
-          answer = await probe(clientId, secret, endpoints, { logger, gate, sleep, now, retryPolicy: PROBE_RETRY_POLICY });
+          answer = await probe(clientId, secret, endpoints, {
+            logger,
+            gate,
+            sleep,
+            now,
+            retryPolicy: PROBE_RETRY_POLICY,
+            ...options.deferRevoke ? { deferRevoke: options.deferRevoke } : {}
+          });
         } catch (err) {
           answer = { status: "error", reason: err instanceof GenesysApiError ? err.reason : "error" };
         }
@@ -11110,16 +11173,23 @@ async function loadOrgsFile(path, env, options) {
   try {
     text2 = (options.readFile ?? ((p) => readFileSync2(p, "utf8")))(path);
   } catch (err) {
-    throw new UsageError(`${where}: cannot read the file (${err.code ?? "error"})`, { hint: `set ${ORGS_FILE_ENV} to the path of a JSON or YAML file {orgs: [{name, region, credentials}]}`, cause: err });
+    throw new UsageError(`${where}: cannot read the file (${err.code ?? "error"})`, {
+      hint: `set ${ORGS_FILE_ENV} to the path of a JSON or YAML file {orgs: [{name, region, credentials}]}`,
+      cause: err
+    });
   }
   let doc;
   try {
     doc = /\.ya?ml$/i.test(path) ? (0, import_yaml.parse)(text2) : JSON.parse(text2);
   } catch (err) {
-    throw new UsageError(`${where}: not valid ${/\.ya?ml$/i.test(path) ? "YAML" : "JSON"} (${err.message.split("\n")[0]})`, { hint: 'README "Several orgs" shows the format', cause: err });
+    throw new UsageError(`${where}: not valid ${/\.ya?ml$/i.test(path) ? "YAML" : "JSON"} (${err.message.split("\n")[0]})`, {
+      hint: 'README "Several orgs" shows the format',
+      cause: err
+    });
   }
   const orgs = doc?.orgs;
-  if (!Array.isArray(orgs) || orgs.length === 0) throw new UsageError(`${where}: expected {"orgs": [...]} with at least one org`, { hint: 'README "Several orgs" shows the format' });
+  if (!Array.isArray(orgs) || orgs.length === 0)
+    throw new UsageError(`${where}: expected {"orgs": [...]} with at least one org`, { hint: 'README "Several orgs" shows the format' });
   const problems = [];
   const seen = /* @__PURE__ */ new Set();
   const specs = orgs.map((raw, i) => {
@@ -11131,7 +11201,8 @@ async function loadOrgsFile(path, env, options) {
     }
     return spec;
   });
-  if (problems.length) throw new UsageError(`${where}: ${problems.join("; ")}`, { hint: 'README "Several orgs" shows the format; credentials are named, never written into the file' });
+  if (problems.length)
+    throw new UsageError(`${where}: ${problems.join("; ")}`, { hint: 'README "Several orgs" shows the format; credentials are named, never written into the file' });
   const out = [];
   for (const spec of specs) {
     const creds = spec.credentials;
@@ -11148,13 +11219,17 @@ async function loadOrgsFile(path, env, options) {
       clientId = env[creds.clientIdEnv]?.trim();
       clientSecret = env[creds.clientSecretEnv]?.trim();
       const missing = [!clientId && creds.clientIdEnv, !clientSecret && creds.clientSecretEnv].filter(Boolean);
-      if (missing.length) throw new UsageError(`${where}: org ${spec.name} names ${missing.join(" and ")}, which ${missing.length > 1 ? "are" : "is"} not set`, { hint: `set ${missing.join(" and ")} (or remove the org's credentials: nothing can then be proven dead there)` });
+      if (missing.length)
+        throw new UsageError(`${where}: org ${spec.name} names ${missing.join(" and ")}, which ${missing.length > 1 ? "are" : "is"} not set`, {
+          hint: `set ${missing.join(" and ")} (or remove the org's credentials: nothing can then be proven dead there)`
+        });
       if (clientSecret) registerSecret(clientSecret);
       source = `env:${creds.clientIdEnv}`;
     }
     const region = spec.region ?? doc2?.region;
     const gateway = spec.gateway ?? doc2?.gateway;
-    if (!region && !gateway) throw new UsageError(`${where}: org ${spec.name} has no region`, { hint: "give each org its region (e.g. us-east-1), and a gateway only for a proxy or an emulator" });
+    if (!region && !gateway)
+      throw new UsageError(`${where}: org ${spec.name} has no region`, { hint: "give each org its region (e.g. us-east-1), and a gateway only for a proxy or an emulator" });
     const settings = genesysSettingsFromEnv({
       [GENESYS_ENV.region]: region,
       ...gatewayToEnv(gateway),
@@ -11170,7 +11245,11 @@ function checkOrg(raw, at2, problems) {
     problems.push(`${at2} must be an object`);
     return void 0;
   }
-  for (const key of Object.keys(raw)) if (!ORG_KEYS.has(key)) problems.push(INLINE_SECRET.test(key) ? `${at2}.${key}: never write a secret into the orgs file (name an environment variable or a Secrets Manager ARN under credentials)` : `${at2}.${key} is not an org field (name, region, gateway, credentials)`);
+  for (const key of Object.keys(raw))
+    if (!ORG_KEYS.has(key))
+      problems.push(
+        INLINE_SECRET.test(key) ? `${at2}.${key}: never write a secret into the orgs file (name an environment variable or a Secrets Manager ARN under credentials)` : `${at2}.${key} is not an org field (name, region, gateway, credentials)`
+      );
   const name = raw.name;
   if (typeof name !== "string" || !NAME.test(name)) problems.push(`${at2}.name must be 1-64 letters, digits, '.', '_' or '-'`);
   if (raw.region !== void 0 && (typeof raw.region !== "string" || !raw.region.trim())) problems.push(`${at2}.region must be a region name such as us-east-1`);
@@ -11178,7 +11257,8 @@ function checkOrg(raw, at2, problems) {
   if (raw.gateway !== void 0) {
     if (!isObject(raw.gateway) || typeof raw.gateway.host !== "string") problems.push(`${at2}.gateway must be an object with a host`);
     else {
-      for (const key of Object.keys(raw.gateway)) if (!GATEWAY_KEYS.has(key)) problems.push(`${at2}.gateway.${key} is not a gateway field (host, port, protocol, pathName, pathValue)`);
+      for (const key of Object.keys(raw.gateway))
+        if (!GATEWAY_KEYS.has(key)) problems.push(`${at2}.gateway.${key} is not a gateway field (host, port, protocol, pathName, pathValue)`);
       gateway = Object.fromEntries(Object.entries(raw.gateway).map(([k, v]) => [k, String(v)]));
     }
   }
@@ -11187,7 +11267,11 @@ function checkOrg(raw, at2, problems) {
     const c = raw.credentials;
     if (!isObject(c)) problems.push(`${at2}.credentials must be an object`);
     else {
-      for (const key of Object.keys(c)) if (!CREDENTIAL_KEYS.has(key)) problems.push(INLINE_SECRET.test(key) || key === "clientId" ? `${at2}.credentials.${key}: never write credentials into the orgs file (use clientIdEnv/clientSecretEnv or secretArn)` : `${at2}.credentials.${key} is not a credentials field (clientIdEnv, clientSecretEnv, secretArn)`);
+      for (const key of Object.keys(c))
+        if (!CREDENTIAL_KEYS.has(key))
+          problems.push(
+            INLINE_SECRET.test(key) || key === "clientId" ? `${at2}.credentials.${key}: never write credentials into the orgs file (use clientIdEnv/clientSecretEnv or secretArn)` : `${at2}.credentials.${key} is not a credentials field (clientIdEnv, clientSecretEnv, secretArn)`
+          );
       if (typeof c.secretArn === "string" && c.secretArn.trim()) {
         if (c.clientIdEnv !== void 0 || c.clientSecretEnv !== void 0) problems.push(`${at2}.credentials: give secretArn or clientIdEnv/clientSecretEnv, not both`);
         credentials = { secretArn: c.secretArn.trim() };
@@ -11199,9 +11283,15 @@ function checkOrg(raw, at2, problems) {
   return { name: String(name), ...typeof raw.region === "string" ? { region: raw.region.trim() } : {}, ...gateway ? { gateway } : {}, ...credentials ? { credentials } : {} };
 }
 async function readCredentialDocument(secretId, what, options) {
-  if (!options.readDocument) throw new UsageError(`${what}: a Secrets Manager credential document cannot be read here`, { hint: "give the org's credentials as environment variables here (clientIdEnv/clientSecretEnv, or GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET)" });
+  if (!options.readDocument)
+    throw new UsageError(`${what}: a Secrets Manager credential document cannot be read here`, {
+      hint: "give the org's credentials as environment variables here (clientIdEnv/clientSecretEnv, or GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET)"
+    });
   const doc = parseStoredCredentials(await options.readDocument(secretId));
-  if (!doc) throw new UsageError(`${what}: secret ${secretId} does not hold a keyward credential document ({clientId, clientSecret, region})`, { hint: `store the org's client as README "Secret value format" shows` });
+  if (!doc)
+    throw new UsageError(`${what}: secret ${secretId} does not hold a keyward credential document ({clientId, clientSecret, region})`, {
+      hint: `store the org's client as README "Secret value format" shows`
+    });
   return doc;
 }
 var isObject = (v) => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -11285,7 +11375,9 @@ function annotation(f) {
 `;
 }
 function stepSummary(findings, summary) {
-  const rows = findings.map((f) => `| \`${f.path}:${f.line}\` | ${f.ruleId}${f.example ? " (example)" : ""} | \`${f.secretPrefix}\` | \`${f.fingerprint}\` | ${f.clientId ?? ""} | ${f.commit ? `\`${f.commit.slice(0, 12)}\`` : ""} | ${f.verdict} | ${f.baseline} |`);
+  const rows = findings.map(
+    (f) => `| \`${f.path}:${f.line}\` | ${f.ruleId}${f.example ? " (example)" : ""} | \`${f.secretPrefix}\` | \`${f.fingerprint}\` | ${f.clientId ?? ""} | ${f.commit ? `\`${f.commit.slice(0, 12)}\`` : ""} | ${f.verdict} | ${f.baseline} |`
+  );
   const table = findings.length === 0 ? "No Genesys Cloud credential found.\n" : ["| location | rule | secret | fingerprint | client id | commit | verdict | baseline |", "|---|---|---|---|---|---|---|---|", ...rows].join("\n") + "\n";
   return `## keyward scan
 
@@ -11297,7 +11389,8 @@ function selectionFor(eventName, event) {
   if (eventName === "push") {
     const e = event;
     if (e.after && !ZERO_SHA.test(e.after)) {
-      if (e.before && !ZERO_SHA.test(e.before)) return { selection: { kind: "range", range: `${e.before}..${e.after}` }, fetch: [e.before, e.after], depth: (e.commits?.length ?? 0) + 1 };
+      if (e.before && !ZERO_SHA.test(e.before))
+        return { selection: { kind: "range", range: `${e.before}..${e.after}` }, fetch: [e.before, e.after], depth: (e.commits?.length ?? 0) + 1 };
       const commits = (e.commits ?? []).map((c) => c.id).filter(Boolean);
       return { selection: { kind: "commits", commits: commits.length ? commits : [e.after] }, fetch: commits.length ? commits : [e.after], depth: 1 };
     }
@@ -11305,7 +11398,8 @@ function selectionFor(eventName, event) {
   }
   if (eventName === "pull_request" || eventName === "pull_request_target") {
     const pr = event.pull_request;
-    if (pr?.base?.sha && pr.head?.sha) return { selection: { kind: "range", range: `${pr.base.sha}..${pr.head.sha}` }, fetch: [pr.base.sha, pr.head.sha], depth: (pr.commits ?? 50) + 1 };
+    if (pr?.base?.sha && pr.head?.sha)
+      return { selection: { kind: "range", range: `${pr.base.sha}..${pr.head.sha}` }, fetch: [pr.base.sha, pr.head.sha], depth: (pr.commits ?? 50) + 1 };
   }
   return { selection: void 0, fetch: [], depth: 0 };
 }
@@ -11342,7 +11436,9 @@ function boolInput(env, name, fallback) {
   if (value === void 0) return fallback;
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
-  throw new UsageError(`input ${name}: "${value.slice(0, 40)}" is not a boolean (YAML 1.2 core schema)`, { hint: `set ${name} to true or false (also accepted: True, TRUE, False, FALSE)` });
+  throw new UsageError(`input ${name}: "${value.slice(0, 40)}" is not a boolean (YAML 1.2 core schema)`, {
+    hint: `set ${name} to true or false (also accepted: True, TRUE, False, FALSE)`
+  });
 }
 function setOutput(env, name, value) {
   if (!env.GITHUB_OUTPUT) return;
@@ -11366,10 +11462,18 @@ async function runAction(env, io) {
   const sarifPath = isAbsolute(sarifInput) ? sarifInput : join2(workspace, sarifInput);
   const baselineInput = input(env, "baseline");
   if (selection) ensureHistory(workspace, fetch2, depth, io);
-  io.log(`keyward: scanning ${selection?.kind === "range" ? `commits ${selection.range}` : selection?.kind === "commits" ? `${selection.commits.length} pushed commit(s)` : "the work tree"}
-`);
-  const outcome = await runScan({ cwd: workspace, paths: selection ? [workspace] : ["."], git: selection, jobs: 1, onWarning: (message) => io.log(`::warning::${escapeCommandValue(message)}
-`) });
+  io.log(
+    `keyward: scanning ${selection?.kind === "range" ? `commits ${selection.range}` : selection?.kind === "commits" ? `${selection.commits.length} pushed commit(s)` : "the work tree"}
+`
+  );
+  const outcome = await runScan({
+    cwd: workspace,
+    paths: selection ? [workspace] : ["."],
+    git: selection,
+    jobs: 1,
+    onWarning: (message) => io.log(`::warning::${escapeCommandValue(message)}
+`)
+  });
   for (const line of maskCommands(outcome.findings)) io.raw(line);
   if (baselineInput) applyBaseline(outcome.findings, await readBaseline(isAbsolute(baselineInput) ? baselineInput : join2(workspace, baselineInput)));
   if (verify) await verifyFindings(outcome.findings, env);

@@ -3,7 +3,7 @@ import { spawnSync } from "node:child_process";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { createGenesysClient } from "../../src/genesys/index.js";
+import type { createGenesysClient } from "../../src/genesys/index.js";
 import { BUILTIN_ROLES } from "../../src/sandbox/genesys/index.js";
 import { startSandbox, type Sandbox } from "../../src/sandbox/sandbox.js";
 
@@ -53,8 +53,14 @@ export async function withSandbox<T>(fn: (s: Sandbox) => Promise<T>): Promise<T>
     await sandbox.close();
   }
 }
-export const smClient = (s: Sandbox) => new SecretsManagerClient({ endpoint: s.secretsManager.url, region: s.region, credentials: { accessKeyId: s.env.AWS_ACCESS_KEY_ID!, secretAccessKey: s.env.AWS_SECRET_ACCESS_KEY! } });
-export const mkClient = (admin: ReturnType<typeof createGenesysClient>, name: string) => admin.oauthClients.create({ name, authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] });
+export const smClient = (s: Sandbox) =>
+  new SecretsManagerClient({
+    endpoint: s.secretsManager.url,
+    region: s.region,
+    credentials: { accessKeyId: s.env.AWS_ACCESS_KEY_ID!, secretAccessKey: s.env.AWS_SECRET_ACCESS_KEY! },
+  });
+export const mkClient = (admin: ReturnType<typeof createGenesysClient>, name: string) =>
+  admin.oauthClients.create({ name, authorizedGrantType: "CLIENT-CREDENTIALS", roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }] });
 
 /** One section of the bench: its row id and what it runs. */
 export interface BenchSection {

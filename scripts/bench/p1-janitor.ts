@@ -29,7 +29,19 @@ export const section: BenchSection = {
       slack.users.set("dev@acme.example", "U-DEV");
       const webhookSecret = randomBytes(24).toString("base64url");
       const REPO = "acme/bench";
-      const janitorArn = (await sm.send(new CreateSecretCommand({ Name: "keyward/janitor/bench", SecretString: serializeStoredCredentials({ clientId: s.janitor.id, clientSecret: s.janitor.secret, region: s.region, gateway: { host: "127.0.0.1", port: String(s.genesys.port), protocol: "http" } }) }))).ARN!;
+      const janitorArn = (
+        await sm.send(
+          new CreateSecretCommand({
+            Name: "keyward/janitor/bench",
+            SecretString: serializeStoredCredentials({
+              clientId: s.janitor.id,
+              clientSecret: s.janitor.secret,
+              region: s.region,
+              gateway: { host: "127.0.0.1", port: String(s.genesys.port), protocol: "http" },
+            }),
+          }),
+        )
+      ).ARN!;
       const config = loadJanitorConfig({
         KEYWARD_WEBHOOK_SECRET: webhookSecret,
         GITHUB_TOKEN: github.token,
@@ -59,11 +71,31 @@ export const section: BenchSection = {
           const n = ++alert;
           numbers.set(c.id, n);
           github.blobs.set(`blob${n}`, `# Genesys Cloud\nGENESYSCLOUD_OAUTHCLIENT_ID=${c.id}\nGENESYSCLOUD_OAUTHCLIENT_SECRET=${c.secret}\n`);
-          github.commits.set(`c0ffee${String(n).padStart(6, "0")}`, { email: "dev@acme.example", files: [{ filename: "config/genesys.env", patch: "+GENESYSCLOUD_OAUTHCLIENT_SECRET=…" }] });
-          github.addAlert(REPO, { number: n, secret: c.secret, locations: [{ type: "commit", details: { path: "config/genesys.env", start_line: 3, end_line: 3, blob_sha: `blob${n}`, commit_sha: `c0ffee${String(n).padStart(6, "0")}` } }] });
+          github.commits.set(`c0ffee${String(n).padStart(6, "0")}`, {
+            email: "dev@acme.example",
+            files: [{ filename: "config/genesys.env", patch: "+GENESYSCLOUD_OAUTHCLIENT_SECRET=…" }],
+          });
+          github.addAlert(REPO, {
+            number: n,
+            secret: c.secret,
+            locations: [
+              { type: "commit", details: { path: "config/genesys.env", start_line: 3, end_line: 3, blob_sha: `blob${n}`, commit_sha: `c0ffee${String(n).padStart(6, "0")}` } },
+            ],
+          });
         }
         for (const [i, c] of managed.entries()) {
-          await sm.send(new CreateSecretCommand({ Name: `keyward/clients/bench-${i}`, SecretString: serializeStoredCredentials({ clientId: c.id, clientSecret: c.secret, region: s.region, gateway: { host: "127.0.0.1", port: String(s.genesys.port), protocol: "http" } }), Tags: [{ Key: "keyward:client-id", Value: c.id }] }));
+          await sm.send(
+            new CreateSecretCommand({
+              Name: `keyward/clients/bench-${i}`,
+              SecretString: serializeStoredCredentials({
+                clientId: c.id,
+                clientSecret: c.secret,
+                region: s.region,
+                gateway: { host: "127.0.0.1", port: String(s.genesys.port), protocol: "http" },
+              }),
+              Tags: [{ Key: "keyward:client-id", Value: c.id }],
+            }),
+          );
         }
         await runtime.targets.refresh();
         github.defaultPerPage = 100;
@@ -86,7 +118,16 @@ export const section: BenchSection = {
           const body = JSON.stringify({ action: "created", alert: { number: numbers.get(c.id)!, secret_type: "keyward_genesys_client_secret" }, repository: { full_name: REPO } });
           const t0 = performance.now();
           const refused = new Promise<number>((done) => watching.set(c.id, { c, t0, done }));
-          const res = await fetch(`${server.url}/api/github/webhooks`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "secret_scanning_alert", "x-github-delivery": randomUUID(), "x-hub-signature-256": "sha256=" + createHmac("sha256", webhookSecret).update(body).digest("hex") }, body });
+          const res = await fetch(`${server.url}/api/github/webhooks`, {
+            method: "POST",
+            headers: {
+              "content-type": "application/json",
+              "x-github-event": "secret_scanning_alert",
+              "x-github-delivery": randomUUID(),
+              "x-hub-signature-256": "sha256=" + createHmac("sha256", webhookSecret).update(body).digest("hex"),
+            },
+            body,
+          });
           await res.text();
           return refused;
         };
@@ -107,11 +148,52 @@ export const section: BenchSection = {
           const floor = path.length * RTT;
           const what = label === "unmanaged" ? "unmanaged client (revoke)" : "managed client (rotate; 3-call path)";
           notes.push(`P1 critical path, ${what}: ${path.join(" → ")} = ${path.length} calls × ${RTT} ms = ${floor} ms floor`);
-          add({ id: "P1", name: `${what}: one leak alone, delivery → leaked secret refused`, value: round(alone), unit: "ms", baseline: `floor: ${path.length} sequential calls × ${RTT} ms (goal ≤ 1.2x)`, baselineValue: floor, samples: 1 });
-          add({ id: "P1", name: `${what}: ${CONCURRENT} leaks at a time, p50`, value: round(percentile(ok, 50)), unit: "ms", baseline: `floor: ${path.length} sequential calls × ${RTT} ms`, baselineValue: floor, samples: ok.length });
-          add({ id: "P1", name: `${what}: ${CONCURRENT} leaks at a time, p99`, value: round(percentile(ok, 99)), unit: "ms", baseline: `floor: ${path.length} sequential calls × ${RTT} ms (goal ≤ 1.5x)`, baselineValue: floor, samples: ok.length });
-          add({ id: "P1", name: `${what}: calls per delivery (Genesys + GitHub, all of them; ${path.length} on the critical path)`, value: perDelivery, unit: "count", baseline: "calls on the critical path", baselineValue: path.length, samples: 1 });
-          add({ id: "P1", name: `${what}: leaks not contained within 30 s`, value: latencies.length - 1 - ok.length + (Number.isFinite(alone) ? 0 : 1), unit: "count", baseline: "must be 0", baselineValue: null, ratio: null, samples: latencies.length });
+          add({
+            id: "P1",
+            name: `${what}: one leak alone, delivery → leaked secret refused`,
+            value: round(alone),
+            unit: "ms",
+            baseline: `floor: ${path.length} sequential calls × ${RTT} ms (goal ≤ 1.2x)`,
+            baselineValue: floor,
+            samples: 1,
+          });
+          add({
+            id: "P1",
+            name: `${what}: ${CONCURRENT} leaks at a time, p50`,
+            value: round(percentile(ok, 50)),
+            unit: "ms",
+            baseline: `floor: ${path.length} sequential calls × ${RTT} ms`,
+            baselineValue: floor,
+            samples: ok.length,
+          });
+          add({
+            id: "P1",
+            name: `${what}: ${CONCURRENT} leaks at a time, p99`,
+            value: round(percentile(ok, 99)),
+            unit: "ms",
+            baseline: `floor: ${path.length} sequential calls × ${RTT} ms (goal ≤ 1.5x)`,
+            baselineValue: floor,
+            samples: ok.length,
+          });
+          add({
+            id: "P1",
+            name: `${what}: calls per delivery (Genesys + GitHub, all of them; ${path.length} on the critical path)`,
+            value: perDelivery,
+            unit: "count",
+            baseline: "calls on the critical path",
+            baselineValue: path.length,
+            samples: 1,
+          });
+          add({
+            id: "P1",
+            name: `${what}: leaks not contained within 30 s`,
+            value: latencies.length - 1 - ok.length + (Number.isFinite(alone) ? 0 : 1),
+            unit: "count",
+            baseline: "must be 0",
+            baselineValue: null,
+            ratio: null,
+            samples: latencies.length,
+          });
         };
         await scenario("unmanaged", unmanaged);
         await scenario("managed", managed);

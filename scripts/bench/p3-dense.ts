@@ -68,7 +68,9 @@ export const section: BenchSection = {
     const tree = corpus.dir;
     const mb = corpus.bytes / 1024 / 1024;
     const loadBefore = loadavg()[0]!;
-    notes.push(`P3 dense corpus: ${round(mb)} MB in ${corpus.files} files, ${corpus.planted.length} planted pairs; load average ${round(loadBefore, 2)} on ${cpus().length} cores before the runs`);
+    notes.push(
+      `P3 dense corpus: ${round(mb)} MB in ${corpus.files} files, ${corpus.planted.length} planted pairs; load average ${round(loadBefore, 2)} on ${cpus().length} cores before the runs`,
+    );
 
     // The tools, each given keyward's exported rules.
     execFileSync(process.execPath, ["--", BIN, "patterns", "--format", "gitleaks", "--output", join(work, "gitleaks.toml")]);
@@ -81,13 +83,32 @@ export const section: BenchSection = {
     const trufflehog = ensureTool("trufflehog") as { path?: string; reason?: string };
     if (!trufflehog.path) notes.push(`P3 dense: TruffleHog: ${trufflehog.reason}; its rows are missing`);
 
-    const fingerprints = (out: string) => (JSON.parse(out || '{"findings":[]}') as { findings: Array<{ fingerprint: string; example: boolean }> }).findings.filter((f) => !f.example).map((f) => f.fingerprint);
+    const fingerprints = (out: string) =>
+      (JSON.parse(out || '{"findings":[]}') as { findings: Array<{ fingerprint: string; example: boolean }> }).findings.filter((f) => !f.example).map((f) => f.fingerprint);
     const kinds: Array<{ name: string; threads: number; run: () => Timed; reported: (t: Timed) => string[]; key?: (s: string) => string }> = [
-      { name: "keyward scan", threads: 1, run: () => timed(process.execPath, ["--", BIN, "scan", tree, "--format", "json", "--jobs", "1"]), reported: (t) => fingerprints(t.out), key: (s) => fingerprintOf(s) },
-      { name: "keyward scan", threads: 2, run: () => timed(process.execPath, ["--", BIN, "scan", tree, "--format", "json", "--jobs", "2"]), reported: (t) => fingerprints(t.out), key: (s) => fingerprintOf(s) },
+      {
+        name: "keyward scan",
+        threads: 1,
+        run: () => timed(process.execPath, ["--", BIN, "scan", tree, "--format", "json", "--jobs", "1"]),
+        reported: (t) => fingerprints(t.out),
+        key: (s) => fingerprintOf(s),
+      },
+      {
+        name: "keyward scan",
+        threads: 2,
+        run: () => timed(process.execPath, ["--", BIN, "scan", tree, "--format", "json", "--jobs", "2"]),
+        reported: (t) => fingerprints(t.out),
+        key: (s) => fingerprintOf(s),
+      },
     ];
     if (rg) {
-      for (const j of [1, 2]) kinds.push({ name: "ripgrep, the seed's context regex", threads: j, run: () => timed(rg!, ["-j", String(j), "-o", "--no-filename", "--no-line-number", SEED_REGEX, tree]), reported: (t) => [...t.out.matchAll(/['"]([A-Za-z0-9_-]{43})['"]$/gm)].map((m) => m[1]!) });
+      for (const j of [1, 2])
+        kinds.push({
+          name: "ripgrep, the seed's context regex",
+          threads: j,
+          run: () => timed(rg!, ["-j", String(j), "-o", "--no-filename", "--no-line-number", SEED_REGEX, tree]),
+          reported: (t) => [...t.out.matchAll(/['"]([A-Za-z0-9_-]{43})['"]$/gm)].map((m) => m[1]!),
+        });
     }
     if (gitleaks.path) {
       for (const j of [1, 2]) {
@@ -97,7 +118,26 @@ export const section: BenchSection = {
           threads: j,
           run: () => {
             rmSync(report, { force: true });
-            return timed(gitleaks.path!, ["dir", tree, "--config", join(work, "gitleaks.toml"), "--no-banner", "--report-format", "json", "--report-path", report, "--max-decode-depth", "0", "--exit-code", "0"], { ...process.env, GOMAXPROCS: String(j) }, report);
+            return timed(
+              gitleaks.path!,
+              [
+                "dir",
+                tree,
+                "--config",
+                join(work, "gitleaks.toml"),
+                "--no-banner",
+                "--report-format",
+                "json",
+                "--report-path",
+                report,
+                "--max-decode-depth",
+                "0",
+                "--exit-code",
+                "0",
+              ],
+              { ...process.env, GOMAXPROCS: String(j) },
+              report,
+            );
           },
           reported: (t) => (JSON.parse(t.out || "[]") as Array<{ Secret: string }>).map((f) => f.Secret),
         });
@@ -108,9 +148,30 @@ export const section: BenchSection = {
         kinds.push({
           name: "TruffleHog, keyward's exported rules",
           threads: j,
-          run: () => timed(trufflehog.path!, ["filesystem", tree, "--config", join(work, "trufflehog.yaml"), "--include-detectors=CustomRegex", "--no-verification", "--json", "--concurrency", String(j), "--no-update"], { ...process.env, GOMAXPROCS: String(j) }),
+          run: () =>
+            timed(
+              trufflehog.path!,
+              [
+                "filesystem",
+                tree,
+                "--config",
+                join(work, "trufflehog.yaml"),
+                "--include-detectors=CustomRegex",
+                "--no-verification",
+                "--json",
+                "--concurrency",
+                String(j),
+                "--no-update",
+              ],
+              { ...process.env, GOMAXPROCS: String(j) },
+            ),
           // A detector with two regexes reports their matches concatenated in Raw (in either order).
-          reported: (t) => t.out.split("\n").filter(Boolean).map((l) => (JSON.parse(l) as { Raw?: string }).Raw ?? "").map((raw) => corpus.planted.find((p) => raw.includes(p.secret))?.secret ?? raw),
+          reported: (t) =>
+            t.out
+              .split("\n")
+              .filter(Boolean)
+              .map((l) => (JSON.parse(l) as { Raw?: string }).Raw ?? "")
+              .map((raw) => corpus.planted.find((p) => raw.includes(p.secret))?.secret ?? raw),
         });
       }
     }
@@ -131,19 +192,48 @@ export const section: BenchSection = {
     const rg1 = results.find((r) => r.name.startsWith("ripgrep") && r.threads === 1);
     const kw1 = results.find((r) => r.name === "keyward scan" && r.threads === 1)!;
     for (const r of results) {
-      const base = r.name === "keyward scan" && r.threads === 2 ? { name: "keyward scan, 1 job", value: kw1.mbs } : rg1 ? { name: "ripgrep -j1, the seed's regex", value: rg1.mbs } : { name: "keyward scan, 1 job", value: kw1.mbs };
-      add({ id: "P3", name: `dense ${round(mb)} MB: ${r.name}, ${r.threads} thread(s): recall ${r.recall}%, precision ${r.precision}% of ${corpus.planted.length} planted (wall)`, value: r.mbs, unit: "MB/s", baseline: base.name, baselineValue: base.value, samples: r.runs });
+      const base =
+        r.name === "keyward scan" && r.threads === 2
+          ? { name: "keyward scan, 1 job", value: kw1.mbs }
+          : rg1
+            ? { name: "ripgrep -j1, the seed's regex", value: rg1.mbs }
+            : { name: "keyward scan, 1 job", value: kw1.mbs };
+      add({
+        id: "P3",
+        name: `dense ${round(mb)} MB: ${r.name}, ${r.threads} thread(s): recall ${r.recall}%, precision ${r.precision}% of ${corpus.planted.length} planted (wall)`,
+        value: r.mbs,
+        unit: "MB/s",
+        baseline: base.name,
+        baselineValue: base.value,
+        samples: r.runs,
+      });
     }
     // The same runs by CPU time (user + system): single-threaded tools compared without the machine's load.
     const rgCpu = rg1?.cpuMbs;
     for (const r of results.filter((x) => x.threads === 1 && x.cpuMbs > 0)) {
-      add({ id: "P3", name: `dense ${round(mb)} MB: ${r.name}, 1 thread, by CPU time (${round(r.cpu, 2)} s)`, value: r.cpuMbs, unit: "MB/s", baseline: rgCpu ? "ripgrep -j1 by CPU time" : "-", baselineValue: rgCpu ?? null, samples: r.runs });
+      add({
+        id: "P3",
+        name: `dense ${round(mb)} MB: ${r.name}, 1 thread, by CPU time (${round(r.cpu, 2)} s)`,
+        value: r.cpuMbs,
+        unit: "MB/s",
+        baseline: rgCpu ? "ripgrep -j1 by CPU time" : "-",
+        baselineValue: rgCpu ?? null,
+        samples: r.runs,
+      });
     }
 
     // The same tree as a history: the files arrive in commits of a few hundred, then a regeneration rewrites a
     // tenth of them (like an SDK release), so the patches hold both additions and small hunks.
     const repo = join(dir, "history");
-    const gitEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: "1", HOME: dir, GIT_AUTHOR_NAME: "bench", GIT_AUTHOR_EMAIL: "bench@example.com", GIT_COMMITTER_NAME: "bench", GIT_COMMITTER_EMAIL: "bench@example.com" };
+    const gitEnv = {
+      ...process.env,
+      GIT_CONFIG_NOSYSTEM: "1",
+      HOME: dir,
+      GIT_AUTHOR_NAME: "bench",
+      GIT_AUTHOR_EMAIL: "bench@example.com",
+      GIT_COMMITTER_NAME: "bench",
+      GIT_COMMITTER_EMAIL: "bench@example.com",
+    };
     const git = (...a: string[]) => execFileSync("git", a, { cwd: repo, env: gitEnv, maxBuffer: 1024 * 1024 * 1024, stdio: ["ignore", "pipe", "pipe"] });
     execFileSync("git", ["init", "-q", "-b", "main", repo], { env: gitEnv });
     // No background gc while the history is written and timed (it would also race the clean-up).
@@ -180,7 +270,15 @@ export const section: BenchSection = {
       historyFindings = score(fingerprints(k.out), corpus.planted, (s) => fingerprintOf(s)).recall;
     }
     const patchMb = patchBytes / 1024 / 1024;
-    add({ id: "P3", name: `dense history: keyward scan --git, ${Math.ceil(corpus.paths.length / perCommit) + 1} commits, ${round(patchMb)} MB of patch text, recall ${historyFindings}% (wall time; ratio ≤ 1.2 is the goal)`, value: round(median(ours), 2), unit: "s", baseline: "git log -p -U0 alone, same arguments", baselineValue: round(median(floor), 2), samples: RUNS });
+    add({
+      id: "P3",
+      name: `dense history: keyward scan --git, ${Math.ceil(corpus.paths.length / perCommit) + 1} commits, ${round(patchMb)} MB of patch text, recall ${historyFindings}% (wall time; ratio ≤ 1.2 is the goal)`,
+      value: round(median(ours), 2),
+      unit: "s",
+      baseline: "git log -p -U0 alone, same arguments",
+      baselineValue: round(median(floor), 2),
+      samples: RUNS,
+    });
     notes.push(`P3 dense: load average ${round(loadavg()[0]!, 2)} after the runs (before: ${round(loadBefore, 2)}); ${cpus().length} cores`);
     rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     rmSync(work, { recursive: true, force: true, maxRetries: 5 });

@@ -68,7 +68,13 @@ export const section: BenchSection = {
       const r = runTool("keyward scan", process.execPath, ["--", BIN, "scan", dir, "--format", "json", "--jobs", String(jobs)]);
       // keyward's JSON never holds the secret: recall is counted from its findings against the planted count.
       const findings = (JSON.parse(r.out || '{"findings":[]}') as { findings: unknown[] }).findings.length;
-      results.push({ name: "keyward scan", threads: jobs, mbs: round(mb / r.seconds), recall: round((Math.min(findings, planted.size) / planted.size) * 100), precision: findings === 0 ? 100 : round((Math.min(findings, planted.size) / findings) * 100) });
+      results.push({
+        name: "keyward scan",
+        threads: jobs,
+        mbs: round(mb / r.seconds),
+        recall: round((Math.min(findings, planted.size) / planted.size) * 100),
+        precision: findings === 0 ? 100 : round((Math.min(findings, planted.size) / findings) * 100),
+      });
     }
     let rg = spawnSync("rg", ["--version"]).status === 0 ? "rg" : undefined;
     if (!rg && spawnSync("apt-get", ["install", "-y", "-qq", "ripgrep"], { stdio: "ignore" }).status === 0) rg = "rg";
@@ -87,7 +93,13 @@ export const section: BenchSection = {
       if (gitleaks.built) notes.push(`gitleaks built from its Go module in ${gitleaks.seconds} s (cached afterwards)`);
       for (const j of [1, 2]) {
         const report = join(exported, `gitleaks-${j}.json`);
-        const r = runTool("gitleaks", gitleaks.path, ["dir", dir, "--config", join(exported, "gitleaks.toml"), "--no-banner", "--report-format", "json", "--report-path", report, "--max-decode-depth", "0"], { ...process.env, GOMAXPROCS: String(j) }, report);
+        const r = runTool(
+          "gitleaks",
+          gitleaks.path,
+          ["dir", dir, "--config", join(exported, "gitleaks.toml"), "--no-banner", "--report-format", "json", "--report-path", report, "--max-decode-depth", "0"],
+          { ...process.env, GOMAXPROCS: String(j) },
+          report,
+        );
         const secrets = (JSON.parse(r.out || "[]") as Array<{ Secret?: string; Match?: string }>).map((f) => f.Secret ?? f.Match ?? "").join("\n");
         results.push({ name: "gitleaks, keyward's exported rule", threads: j, mbs: round(mb / r.seconds), ...found(secrets) });
       }
@@ -96,16 +108,51 @@ export const section: BenchSection = {
     if (trufflehog.path) {
       if (trufflehog.built) notes.push(`TruffleHog built from its Go module in ${trufflehog.seconds} s (cached afterwards)`);
       for (const j of [1, 2]) {
-        const r = runTool("trufflehog", trufflehog.path, ["filesystem", dir, "--config", join(exported, "trufflehog.yaml"), "--include-detectors=CustomRegex", "--no-verification", "--json", "--concurrency", String(j), "--no-update"], { ...process.env, GOMAXPROCS: String(j) });
+        const r = runTool(
+          "trufflehog",
+          trufflehog.path,
+          [
+            "filesystem",
+            dir,
+            "--config",
+            join(exported, "trufflehog.yaml"),
+            "--include-detectors=CustomRegex",
+            "--no-verification",
+            "--json",
+            "--concurrency",
+            String(j),
+            "--no-update",
+          ],
+          { ...process.env, GOMAXPROCS: String(j) },
+        );
         // A detector with two regexes reports their matches concatenated in Raw (in either order): a Raw holding a
         // planted secret counts as that secret.
-        const secrets = r.out.split("\n").filter(Boolean).map((l) => { try { const raw = (JSON.parse(l) as { Raw?: string }).Raw ?? ""; return [...planted].find((p) => raw.includes(p)) ?? raw; } catch { return ""; } }).join("\n");
+        const secrets = r.out
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => {
+            try {
+              const raw = (JSON.parse(l) as { Raw?: string }).Raw ?? "";
+              return [...planted].find((p) => raw.includes(p)) ?? raw;
+            } catch {
+              return "";
+            }
+          })
+          .join("\n");
         results.push({ name: "TruffleHog, keyward's exported rule", threads: j, mbs: round(mb / r.seconds), ...found(secrets) });
       }
     } else notes.push(`TruffleHog: ${trufflehog.reason}; its rows are missing`);
     const keyward1 = results.find((r) => r.name === "keyward scan" && r.threads === 1)!.mbs;
     for (const r of results) {
-      add({ id: "P3", name: `${r.name}, ${r.threads} thread(s), ${round(mb)} MB corpus: recall ${r.recall}%, precision ${r.precision}% of ${planted.size} planted`, value: r.mbs, unit: "MB/s", baseline: "keyward scan, 1 thread", baselineValue: keyward1, samples: 1 });
+      add({
+        id: "P3",
+        name: `${r.name}, ${r.threads} thread(s), ${round(mb)} MB corpus: recall ${r.recall}%, precision ${r.precision}% of ${planted.size} planted`,
+        value: r.mbs,
+        unit: "MB/s",
+        baseline: "keyward scan, 1 thread",
+        baselineValue: keyward1,
+        samples: 1,
+      });
     }
     // Git history: patch text scanned by keyward against `git log -p -U0` producing it.
     const repo = mkdtempSync(join(tmpdir(), "keyward-history-"));
@@ -116,7 +163,8 @@ export const section: BenchSection = {
     git("config", "gc.auto", "0");
     const commits = QUICK ? 20 : 60;
     for (let c = 0; c < commits; c++) {
-      for (let f = 0; f < 5; f++) writeFileSync(join(repo, `m${c}-${f}.js`), readFileSync(join(dir, `f${(c * 5 + f) % file}.${["js", "py", "json", "min.js", "ipynb"][((c * 5 + f) % file) % 5]}`), "utf8"));
+      for (let f = 0; f < 5; f++)
+        writeFileSync(join(repo, `m${c}-${f}.js`), readFileSync(join(dir, `f${(c * 5 + f) % file}.${["js", "py", "json", "min.js", "ipynb"][((c * 5 + f) % file) % 5]}`), "utf8"));
       git("add", ".");
       git("commit", "-q", "-m", `c${c}`);
     }
@@ -125,7 +173,15 @@ export const section: BenchSection = {
     const floorS = (performance.now() - t0) / 1000;
     const patchMb = patch.length / 1024 / 1024;
     const r = runTool("keyward scan --git", process.execPath, ["--", BIN, "scan", "--git", repo, "--format", "json"]);
-    add({ id: "P3", name: `keyward scan --git, ${commits} commits, ${round(patchMb)} MB of patch text`, value: round(patchMb / r.seconds), unit: "MB/s", baseline: "git log -p -U0 alone", baselineValue: round(patchMb / floorS), samples: 1 });
+    add({
+      id: "P3",
+      name: `keyward scan --git, ${commits} commits, ${round(patchMb)} MB of patch text`,
+      value: round(patchMb / r.seconds),
+      unit: "MB/s",
+      baseline: "git log -p -U0 alone",
+      baselineValue: round(patchMb / floorS),
+      samples: 1,
+    });
     rmSync(repo, { recursive: true, force: true });
     rmSync(dir, { recursive: true, force: true });
     rmSync(exported, { recursive: true, force: true });

@@ -25,13 +25,26 @@ export const section: BenchSection = {
       const samples: number[] = [];
       for (let i = 0; i < runs; i++) {
         const t0 = performance.now();
-        await new Promise<void>((resolve) => spawn(process.execPath, ["--", BIN, "rotate", "--client-id", client.id, "--secret-id", "bench/cold"], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...s.env }, stdio: "ignore" }).on("close", () => resolve()));
+        await new Promise<void>((resolve) =>
+          spawn(process.execPath, ["--", BIN, "rotate", "--client-id", client.id, "--secret-id", "bench/cold"], {
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, ...s.env },
+            stdio: "ignore",
+          }).on("close", () => resolve()),
+        );
         samples.push(performance.now() - t0);
       }
       return round(median(samples));
     });
     add({ id: "P4", name: "cold start: keyward --version", value: version, unit: "ms", baseline: "node -e 0", baselineValue: floor, samples: runs });
     add({ id: "P4", name: "cold start: keyward scan one small file", value: scan, unit: "ms", baseline: "node -e 0", baselineValue: floor, samples: runs });
-    add({ id: "P4", name: "keyward rotate, one client, against the sandbox (whole process)", value: rotate, unit: "ms", baseline: "node -e 0", baselineValue: floor, samples: runs });
+    add({
+      id: "P4",
+      name: "keyward rotate, one client, against the sandbox (whole process)",
+      value: rotate,
+      unit: "ms",
+      baseline: "node -e 0",
+      baselineValue: floor,
+      samples: runs,
+    });
   },
 };

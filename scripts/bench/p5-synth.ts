@@ -14,7 +14,15 @@ export const section: BenchSection = {
     const floor = time([process.execPath, "-e", "0"], env);
     const synth = time([process.execPath, "node_modules/cdktf-cli/bundle/bin/cdktf", "synth"], env) ?? time(["npx", "--no-install", "cdktf", "synth"], env);
     if (synth && floor) {
-      add({ id: "P5", name: "cdktf synth (3 stacks), wall time", value: synth.seconds * 1000, unit: "ms", baseline: "node -e 0", baselineValue: floor.seconds * 1000 || 1, samples: 1 });
+      add({
+        id: "P5",
+        name: "cdktf synth (3 stacks), wall time",
+        value: synth.seconds * 1000,
+        unit: "ms",
+        baseline: "node -e 0",
+        baselineValue: floor.seconds * 1000 || 1,
+        samples: 1,
+      });
       add({ id: "P5", name: "cdktf synth, peak memory (largest process)", value: synth.maxRssMb, unit: "MiB", baseline: "node -e 0", baselineValue: floor.maxRssMb, samples: 1 });
     } else notes.push("cdktf synth: /usr/bin/time did not report; rows missing");
     if (!QUICK) {

@@ -37,7 +37,17 @@ export const section: BenchSection = {
           type: "null_resource",
           name: `r${i}`,
           provider: 'provider["registry.terraform.io/hashicorp/null"]',
-          instances: [{ schema_version: 0, attributes: { id: String(1000 + i), triggers: i % every === 0 ? { leaked: randomBytes(32).toString("base64url") } : { epoch: String(i), noise: randomBytes(24).toString("hex") } }, sensitive_attributes: [], dependencies: [] }],
+          instances: [
+            {
+              schema_version: 0,
+              attributes: {
+                id: String(1000 + i),
+                triggers: i % every === 0 ? { leaked: randomBytes(32).toString("base64url") } : { epoch: String(i), noise: randomBytes(24).toString("hex") },
+              },
+              sensitive_attributes: [],
+              dependencies: [],
+            },
+          ],
         })),
         check_results: null,
       };
@@ -48,7 +58,10 @@ export const section: BenchSection = {
         const grantsBefore = Object.values(s.genesys.control.state().requests["POST /oauth/token"] ?? {}).reduce((a, b) => a + b, 0);
         const t0 = performance.now();
         const { code, stdout } = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
-          const child = spawn(process.execPath, ["--", BIN, "audit-state", path, "--format", "json"], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...s.env }, stdio: ["ignore", "pipe", "ignore"] });
+          const child = spawn(process.execPath, ["--", BIN, "audit-state", path, "--format", "json"], {
+            env: { PATH: process.env.PATH, HOME: process.env.HOME, ...s.env },
+            stdio: ["ignore", "pipe", "ignore"],
+          });
           let out = "";
           child.stdout.on("data", (d: Buffer) => (out += d.toString()));
           child.on("error", reject);
@@ -59,9 +72,35 @@ export const section: BenchSection = {
         const report = JSON.parse(stdout) as { findings: Array<{ verdict: string }>; stats: { grants: number } };
         const dead = report.findings.filter((f) => f.verdict === "dead").length;
         const floor = secrets * active * 2;
-        add({ id: "P6", name: `audit-state wall time: ${resources} resources, ${secrets} unpaired secrets, org of ${active} active clients`, value: round(wall), unit: "ms", baseline: "none (reported)", baselineValue: null, ratio: null, samples: 1 });
-        add({ id: "P6", name: "audit-state token grants made (emulator count; incl. the org's own token)", value: grants, unit: "grants", baseline: `fewest for the proof (${secrets} secrets × ${active} clients × 2, each refusal re-checked)`, baselineValue: floor, samples: 1 });
-        add({ id: "P6", name: "audit-state secrets proven dead (exit code in note)", value: dead, unit: "count", baseline: `of ${secrets}`, baselineValue: null, ratio: null, samples: 1 });
+        add({
+          id: "P6",
+          name: `audit-state wall time: ${resources} resources, ${secrets} unpaired secrets, org of ${active} active clients`,
+          value: round(wall),
+          unit: "ms",
+          baseline: "none (reported)",
+          baselineValue: null,
+          ratio: null,
+          samples: 1,
+        });
+        add({
+          id: "P6",
+          name: "audit-state token grants made (emulator count; incl. the org's own token)",
+          value: grants,
+          unit: "grants",
+          baseline: `fewest for the proof (${secrets} secrets × ${active} clients × 2, each refusal re-checked)`,
+          baselineValue: floor,
+          samples: 1,
+        });
+        add({
+          id: "P6",
+          name: "audit-state secrets proven dead (exit code in note)",
+          value: dead,
+          unit: "count",
+          baseline: `of ${secrets}`,
+          baselineValue: null,
+          ratio: null,
+          samples: 1,
+        });
         notes.push(`P6: audit-state exit ${code}; engine counted ${report.stats.grants} grants; ${round(grants / Math.max(1, wall / 1000))} grants/s on loopback`);
       } finally {
         rmSync(dir, { recursive: true, force: true });

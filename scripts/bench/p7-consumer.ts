@@ -48,9 +48,35 @@ export const section: BenchSection = {
       const single = await mkClient(admin, "bench-p7-single");
       const alternating = await measure({ clientId: a.id, standbyClientId: b.id, secretId: "bench/p7/alternating" });
       const singleRun = await measure({ clientId: single.id, secretId: "bench/p7/single" });
-      add({ id: "P7", name: `alternating clients: refused grants per rotation (${rotations} rotations)`, value: round(alternating.refused / rotations, 2), unit: "per rotation", baseline: "must be 0", baselineValue: null, ratio: null, samples: rotations });
-      add({ id: "P7", name: `single client: refused grants per rotation (${rotations} rotations)`, value: round(singleRun.refused / rotations, 2), unit: "per rotation", baseline: "the cutover: at least 1", baselineValue: null, ratio: null, samples: rotations });
-      add({ id: "P7", name: "alternating rotation wall time (p50)", value: round(median(alternating.wall)), unit: "ms", baseline: "single-client rotation p50", baselineValue: round(median(singleRun.wall)), samples: rotations });
+      add({
+        id: "P7",
+        name: `alternating clients: refused grants per rotation (${rotations} rotations)`,
+        value: round(alternating.refused / rotations, 2),
+        unit: "per rotation",
+        baseline: "must be 0",
+        baselineValue: null,
+        ratio: null,
+        samples: rotations,
+      });
+      add({
+        id: "P7",
+        name: `single client: refused grants per rotation (${rotations} rotations)`,
+        value: round(singleRun.refused / rotations, 2),
+        unit: "per rotation",
+        baseline: "the cutover: at least 1",
+        baselineValue: null,
+        ratio: null,
+        samples: rotations,
+      });
+      add({
+        id: "P7",
+        name: "alternating rotation wall time (p50)",
+        value: round(median(alternating.wall)),
+        unit: "ms",
+        baseline: "single-client rotation p50",
+        baselineValue: round(median(singleRun.wall)),
+        samples: rotations,
+      });
     });
   },
 };

@@ -21,7 +21,13 @@ export function splunkHecSink(url: string, token: string, fetchFn: FetchLike = f
     name: "splunk",
     async write(event) {
       const body = JSON.stringify({ time: Date.parse(event.time) / 1000, source: "keyward-janitor", sourcetype: "keyward:janitor:audit", event: JSON.parse(serialize(event)) });
-      const res = await fetchFn(url, { method: "POST", headers: { authorization: `Splunk ${token}`, "content-type": "application/json" }, body, redirect: "manual", signal: AbortSignal.timeout(3_000) });
+      const res = await fetchFn(url, {
+        method: "POST",
+        headers: { authorization: `Splunk ${token}`, "content-type": "application/json" },
+        body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(3_000),
+      });
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`splunk HEC answered ${res.status}${isRedirect(res) ? " (a redirect: not followed, the token stays here)" : ""}`);
     },
@@ -37,7 +43,13 @@ export function datadogSink(apiKey: string, url: string = DEFAULT_DATADOG_URL, f
     name: "datadog",
     async write(event) {
       const body = JSON.stringify([{ ddsource: "keyward", service: "keyward-janitor", ddtags: `schema:${event.schema},outcome:${event.outcome}`, message: serialize(event) }]);
-      const res = await fetchFn(url, { method: "POST", headers: { "dd-api-key": apiKey, "content-type": "application/json" }, body, redirect: "manual", signal: AbortSignal.timeout(3_000) });
+      const res = await fetchFn(url, {
+        method: "POST",
+        headers: { "dd-api-key": apiKey, "content-type": "application/json" },
+        body,
+        redirect: "manual",
+        signal: AbortSignal.timeout(3_000),
+      });
       await res.arrayBuffer();
       if (!res.ok) throw new Error(`datadog answered ${res.status}${isRedirect(res) ? " (a redirect: not followed, the key stays here)" : ""}`);
     },

@@ -24,11 +24,16 @@ export const spec = defineCommand({
     "  Reads Terraform state (v4, as `terraform state pull` prints it), `terraform show -json` of a state or a saved plan,\n" +
     "  and cdktf's cdk.tf.json / cdk.tf; finds every Genesys client secret in them (every place, map keys and decoded\n" +
     "  values included) and proves each live or dead with token grants (each token revoked at once) in the configured\n" +
-    "  org(s). Proving a secret dead needs the org's credentials (README \"What proves a secret dead\").",
+    '  org(s). Proving a secret dead needs the org\'s credentials (README "What proves a secret dead").',
   positionals: { name: "FILE|-", description: "state, plan or stack files (at least one); - reads standard input (once)" },
   flags: {
     format: formatFlag(["json"], `report on stdout: text, or the JSON report (schema ${REPORT_SCHEMAS.auditState})`),
-    verify: { type: "boolean", negatable: true, default: true, description: "check each secret found with token grants; --no-verify lists candidates without contacting Genesys Cloud" },
+    verify: {
+      type: "boolean",
+      negatable: true,
+      default: true,
+      description: "check each secret found with token grants; --no-verify lists candidates without contacting Genesys Cloud",
+    },
   },
   env: [...GENESYS_ADMIN_ENV, ...LIVENESS_ENV, ...LOG_ENV],
   exitCodes: [
@@ -65,14 +70,19 @@ export interface AuditFinding {
 }
 
 /** `keyward audit-state`: proves that no live Genesys secret sits in a state, plan or synthesized stack. */
-export async function run(args: string[], io: CliIo, options: { detector?: Detector; decoder?: Decoder; readStdin?: () => Promise<string>; engine?: LivenessEngine } = {}): Promise<number> {
+export async function run(
+  args: string[],
+  io: CliIo,
+  options: { detector?: Detector; decoder?: Decoder; readStdin?: () => Promise<string>; engine?: LivenessEngine } = {},
+): Promise<number> {
   const parsed = parseCommand(spec, args);
   if (parsed.help) {
     io.stdout(renderHelp(spec));
     return ExitCode.Ok;
   }
   const { values, positionals } = parsed;
-  if (positionals.length === 0) throw new UsageError("audit-state: name at least one file, or - for standard input", { hint: "e.g. `terraform state pull | keyward audit-state -`" });
+  if (positionals.length === 0)
+    throw new UsageError("audit-state: name at least one file, or - for standard input", { hint: "e.g. `terraform state pull | keyward audit-state -`" });
   if (positionals.filter((p) => p === "-").length > 1) throw new UsageError("audit-state: standard input (-) can be named once");
   const level = logLevelFromEnv(io.env);
   const verify = values.verify;
@@ -92,12 +102,20 @@ export async function run(args: string[], io: CliIo, options: { detector?: Detec
   for (const s of secrets) registerSecret(s);
 
   // 2. Each secret through the one engine, in the configured orgs.
-  const engine = verify ? (options.engine ?? (await livenessEngineFromEnv(io.env, { logger, readDocument: secretsManagerDocuments(io.env, logger), warn: (line) => io.stderr(`keyward: ${line}\n`) }))) : undefined;
+  const engine = verify
+    ? (options.engine ?? (await livenessEngineFromEnv(io.env, { logger, readDocument: secretsManagerDocuments(io.env, logger), warn: (line) => io.stderr(`keyward: ${line}\n`) })))
+    : undefined;
   const findings: AuditFinding[] = await Promise.all(
     inputs.flatMap((input) => {
       const others = [...new Set(inputs.filter((i) => i !== input).flatMap((i) => i.uuids))].slice(0, OTHER_INPUT_CANDIDATES);
       return input.candidates.map(async (c): Promise<AuditFinding> => {
-        const base = { file: input.file, format: input.format, location: redactLocation(c.location, secrets, fingerprintKey), how: c.how, fingerprint: fingerprintOf(c.secret, fingerprintKey) };
+        const base = {
+          file: input.file,
+          format: input.format,
+          location: redactLocation(c.location, secrets, fingerprintKey),
+          how: c.how,
+          fingerprint: fingerprintOf(c.secret, fingerprintKey),
+        };
         if (!engine) return { ...base, clientId: c.clientIds[0]?.clientId ?? null, org: null, provenance: c.clientIds[0]?.provenance ?? null, verdict: "unverified" };
         const candidates: CandidateClientId[] = [...c.clientIds, ...others.map((id) => ({ clientId: id, provenance: "input" as const }))];
         return { ...base, ...describe(await engine.verify({ secret: c.secret, candidates, region: c.region }), c.clientIds[0]) };
@@ -109,7 +127,21 @@ export async function run(args: string[], io: CliIo, options: { detector?: Detec
   const stats = engine?.stats();
   if (values.format === "json") {
     const orgs = engine?.orgs.map((o) => ({ name: o.name, region: o.region ?? null, credentials: o.settings.credentials !== undefined || o.client !== undefined }));
-    io.stdout(JSON.stringify({ schema: REPORT_SCHEMAS.auditState, exitCode, verified: verify, ...(orgs ? { orgs } : {}), inputs: inputs.map((i) => ({ file: i.file, format: i.format, resources: i.resources, candidates: i.candidates.length })), findings, ...(stats ? { stats } : {}) }, null, 2) + "\n");
+    io.stdout(
+      JSON.stringify(
+        {
+          schema: REPORT_SCHEMAS.auditState,
+          exitCode,
+          verified: verify,
+          ...(orgs ? { orgs } : {}),
+          inputs: inputs.map((i) => ({ file: i.file, format: i.format, resources: i.resources, candidates: i.candidates.length })),
+          findings,
+          ...(stats ? { stats } : {}),
+        },
+        null,
+        2,
+      ) + "\n",
+    );
   } else {
     io.stdout(formatAudit(inputs, findings, verify, stats) + "\n");
   }
@@ -152,7 +184,10 @@ export function formatAudit(inputs: Array<{ file: string; format: StateFormat; r
           ? `${other} secret(s) could not be proven dead (see each line; README "What proves a secret dead"); ${dead} dead`
           : `${dead} secret(s) found, every one dead: the input holds nothing usable`,
   );
-  if (stats) lines.push(`verification: ${stats.grants} token grant(s) (${stats.rechecks} re-checks, ${stats.cacheHits} answered from cache), ${stats.lookups} client look-up(s), ${stats.listings} org listing(s)`);
+  if (stats)
+    lines.push(
+      `verification: ${stats.grants} token grant(s) (${stats.rechecks} re-checks, ${stats.cacheHits} answered from cache), ${stats.lookups} client look-up(s), ${stats.listings} org listing(s)`,
+    );
   return lines.join("\n");
 }
 
@@ -177,18 +212,27 @@ export function redactLocation(location: string, secrets: ReadonlySet<string>, f
 }
 
 async function readInput(file: string): Promise<string> {
-  let info;
+  let info: Awaited<ReturnType<typeof stat>>;
   try {
     info = await stat(file);
   } catch (err) {
-    throw new UsageError(`audit-state: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { hint: "check the path (use - to read standard input)", cause: err });
+    throw new UsageError(`audit-state: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      hint: "check the path (use - to read standard input)",
+      cause: err,
+    });
   }
-  if (info.isDirectory()) throw new UsageError(`audit-state: ${file} is a directory`, { hint: "name the state or plan file itself (e.g. terraform.tfstate, plan.json, cdktf.out/stacks/<stack>/cdk.tf.json)" });
+  if (info.isDirectory())
+    throw new UsageError(`audit-state: ${file} is a directory`, {
+      hint: "name the state or plan file itself (e.g. terraform.tfstate, plan.json, cdktf.out/stacks/<stack>/cdk.tf.json)",
+    });
   if (info.size > MAX_INPUT_BYTES) throw new UsageError(`audit-state: ${file} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB`);
   try {
     return (await readFile(file)).toString("utf8");
   } catch (err) {
-    throw new UsageError(`audit-state: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { hint: "check the path (use - to read standard input)", cause: err });
+    throw new UsageError(`audit-state: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
+      hint: "check the path (use - to read standard input)",
+      cause: err,
+    });
   }
 }
 

@@ -188,7 +188,11 @@ export function parseCommand<F extends Record<string, FlagSpec>>(spec: CommandSp
     if (!hit) throw unknownFlag(spec, written, lookup);
     const flag = spec.flags[hit.name]!;
     if (hit.kind === "preset" || hit.kind === "negated" || flag.type === "boolean") {
-      if (inline !== undefined) throw usage(`${written} takes no value (got "${inline}")`, hit.kind === "negated" ? `write ${written} alone` : `write ${written} alone, or --no-${hit.name} where it can be turned off`);
+      if (inline !== undefined)
+        throw usage(
+          `${written} takes no value (got "${inline}")`,
+          hit.kind === "negated" ? `write ${written} alone` : `write ${written} alone, or --no-${hit.name} where it can be turned off`,
+        );
       if (hit.kind === "preset") set(hit.name, hit.value, written);
       else set(hit.name, hit.kind !== "negated", written);
       continue;
@@ -197,7 +201,10 @@ export function parseCommand<F extends Record<string, FlagSpec>>(spec: CommandSp
     if (value === undefined) {
       const next = args[i + 1];
       if (next === undefined || (next.startsWith("-") && next !== "-" && !/^-\d/.test(next))) {
-        throw usage(`${written} needs a value (${placeholder(flag)})`, next === undefined ? `write ${written} ${placeholder(flag)}` : `write ${written} ${placeholder(flag)}; a value that starts with "-" goes as ${written}=${next}`);
+        throw usage(
+          `${written} needs a value (${placeholder(flag)})`,
+          next === undefined ? `write ${written} ${placeholder(flag)}` : `write ${written} ${placeholder(flag)}; a value that starts with "-" goes as ${written}=${next}`,
+        );
       }
       value = next;
       i++;
@@ -244,10 +251,12 @@ function convert(spec: CommandSpec, written: string, flag: FlagSpec, value: stri
 function checkPositionals(spec: CommandSpec, positionals: string[]): void {
   const p = spec.positionals;
   if (!p) {
-    if (positionals.length > 0) throw new UsageError(`${spec.name}: unexpected argument "${positionals[0]}"`, { hint: `\`${spec.name}\` takes flags only: run \`keyward help ${spec.name}\`` });
+    if (positionals.length > 0)
+      throw new UsageError(`${spec.name}: unexpected argument "${positionals[0]}"`, { hint: `\`${spec.name}\` takes flags only: run \`keyward help ${spec.name}\`` });
     return;
   }
-  if (p.max !== undefined && positionals.length > p.max) throw new UsageError(`${spec.name}: too many arguments (at most ${p.max} ${p.name})`, { hint: `run \`keyward help ${spec.name}\`` });
+  if (p.max !== undefined && positionals.length > p.max)
+    throw new UsageError(`${spec.name}: too many arguments (at most ${p.max} ${p.name})`, { hint: `run \`keyward help ${spec.name}\`` });
   if (p.min !== undefined && positionals.length < p.min) throw new UsageError(`${spec.name}: ${p.name} is missing`, { hint: `run \`keyward help ${spec.name}\`` });
 }
 
@@ -269,7 +278,10 @@ function flagLookup(spec: CommandSpec): Map<string, Hit> {
 function unknownFlag(spec: CommandSpec, written: string, lookup: Map<string, Hit>): UsageError {
   const replacement = Object.entries(spec.flags).find(([, flag]) => flag.insteadOf?.some((old) => `--${old}` === written));
   if (replacement) return new UsageError(`${spec.name}: unknown flag ${written}`, { hint: `use --${replacement[0]}` });
-  const near = [...lookup.keys()].filter((k) => k.startsWith("--")).map((k) => [k, distance(written, k)] as const).sort((a, b) => a[1] - b[1])[0];
+  const near = [...lookup.keys()]
+    .filter((k) => k.startsWith("--"))
+    .map((k) => [k, distance(written, k)] as const)
+    .sort((a, b) => a[1] - b[1])[0];
   const suggestion = near && near[1] <= Math.max(2, Math.floor(written.length / 4)) ? `did you mean ${near[0]}? ` : "";
   return new UsageError(`${spec.name}: unknown flag ${written}`, { hint: `${suggestion}run \`keyward help ${spec.name}\` for its flags` });
 }

@@ -37,4 +37,3 @@ export function processIo(): CliIo {
     exit: (code) => process.exit(code),
   };
 }
-

@@ -34,13 +34,16 @@ export const spec = defineCommand({
     { name: "KEYWARD_SLACK_DM_DOMAINS", description: "email domains a DM may go to (confirmed Slack email = commit author); else the fallback channel" },
     { name: "KEYWARD_GITHUB_SECRET_TYPES", description: "the alert secret_type values acted on (default: keyward's patterns); others are ignored" },
     { name: "KEYWARD_MANAGED_SECRET_PREFIX", description: "managed secrets: named under it (default keyward/) and tagged keyward:client-id" },
-    { name: "KEYWARD_JANITOR_MAX_ATTEMPTS, KEYWARD_JANITOR_DELIVERY_BUDGET_SECONDS, KEYWARD_JANITOR_CONCURRENCY", description: "tries per delivery (5), seconds per try (300), deliveries at once (4)" },
+    {
+      name: "KEYWARD_JANITOR_MAX_ATTEMPTS, KEYWARD_JANITOR_DELIVERY_BUDGET_SECONDS, KEYWARD_JANITOR_CONCURRENCY",
+      description: "tries per delivery (5), seconds per try (300), deliveries at once (4)",
+    },
     { name: "KEYWARD_GITHUB_MAX_RESPONSE_BYTES", description: "largest GitHub answer read (16 MiB)" },
     { name: "KEYWARD_SPLUNK_HEC_URL, _TOKEN; KEYWARD_DATADOG_API_KEY, _URL", description: "optional SIEM sinks" },
     ...GENESYS_ADMIN_ENV.map((e) => (e.name.startsWith("GENESYSCLOUD_OAUTHCLIENT") ? { ...e, description: "the janitor's own Genesys client" } : e)),
     { name: ADMIN_SECRET_ARN_ENV, description: "instead: the janitor's credential document in Secrets Manager (KEYWARD_JANITOR_CREDENTIALS_ARN is the deprecated name)" },
-    { name: "KEYWARD_POLICY_FILE", description: "the policy file (README \"Policy file\")" },
-    { name: "KEYWARD_ORGS_FILE", description: "more orgs to verify a leak in, besides the janitor's own (README \"Several orgs\")" },
+    { name: "KEYWARD_POLICY_FILE", description: 'the policy file (README "Policy file")' },
+    { name: "KEYWARD_ORGS_FILE", description: 'more orgs to verify a leak in, besides the janitor\'s own (README "Several orgs")' },
     { name: "KEYWARD_FINGERPRINT_KEY", description: "key of the audit event's kwf1_ fingerprint (the same value as scan and audit-state)" },
     ...AWS_ENV,
     ...LOG_ENV,
@@ -67,7 +70,8 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   }
   const { values, positionals } = parsed;
   const sub = positionals[0];
-  if (sub !== "serve" && sub !== "sweep") throw new UsageError(`janitor: unknown subcommand "${sub}"`, { hint: "the subcommands are `keyward janitor serve` and `keyward janitor sweep`" });
+  if (sub !== "serve" && sub !== "sweep")
+    throw new UsageError(`janitor: unknown subcommand "${sub}"`, { hint: "the subcommands are `keyward janitor serve` and `keyward janitor sweep`" });
   const logger = createLogger({ level: logLevelFromEnv(io.env) ?? "info", write: (line) => io.stderr(line + "\n") });
   const config = loadJanitorConfig(io.env, { warn: (line) => logger.warn(line) });
   if (sub === "sweep") {
@@ -84,10 +88,17 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   const host = values.host ?? "127.0.0.1";
 
   const runtime = await createJanitorRuntime(config, { logger, auditWrite: (line) => io.stdout(line + "\n") });
-  const queue = new InProcessQueue({ process: (item, o) => processWorkItem(item, runtime.processorDeps, o), logger, concurrency: config.concurrency, maxAttempts: config.maxAttempts });
-  const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger, secretTypes: config.secretTypes }, { port, host }).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`janitor serve: cannot listen on ${host}:${port}: ${err.code ?? err.message}`, { cause: err });
+  const queue = new InProcessQueue({
+    process: (item, o) => processWorkItem(item, runtime.processorDeps, o),
+    logger,
+    concurrency: config.concurrency,
+    maxAttempts: config.maxAttempts,
   });
+  const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger, secretTypes: config.secretTypes }, { port, host }).catch(
+    (err: NodeJS.ErrnoException) => {
+      throw new UsageError(`janitor serve: cannot listen on ${host}:${port}: ${err.code ?? err.message}`, { cause: err });
+    },
+  );
   if (!isLoopbackHost(host)) logger.warn("listening beyond loopback: put TLS in front (keyward_finding deliveries carry the candidate pair)", { host });
   io.stderr(JSON.stringify({ msg: "janitor listening", url: server.url, webhook: `${server.url}/api/github/webhooks`, dryRun: config.policy.dryRun }) + "\n");
 

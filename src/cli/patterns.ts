@@ -12,11 +12,18 @@ export const spec = defineCommand({
   summary: "export keyward's Genesys rules for GitHub secret scanning, gitleaks or TruffleHog",
   usage: ["patterns --format github|gitleaks|trufflehog [--output FILE]"],
   flags: {
-    format: { type: "choice", choices: ["github", "gitleaks", "trufflehog"], description: "GitHub custom patterns (patterns.yml), a gitleaks config or TruffleHog custom detectors (required)" },
+    format: {
+      type: "choice",
+      choices: ["github", "gitleaks", "trufflehog"],
+      description: "GitHub custom patterns (patterns.yml), a gitleaks config or TruffleHog custom detectors (required)",
+    },
     output: { type: "string", value: "FILE", short: "o", description: "write to FILE instead of stdout" },
   },
   env: [],
-  exitCodes: [{ code: 0, meaning: "written" }, { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; --output not writable` }],
+  exitCodes: [
+    { code: 0, meaning: "written" },
+    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; --output not writable` },
+  ],
 });
 
 /** `keyward patterns`: keyward's Genesys rules as GitHub custom patterns, a gitleaks config or TruffleHog detectors. */

@@ -36,12 +36,29 @@ export const spec = defineCommand({
     "rotate --manifest <file.json|file.yaml> [--concurrency N] [--create-secret] [--dry-run] [--format text|json] [--take-over] [--rotate-self]   (entries: {clientId | clientName, standbyClientId?, secretId})",
   ],
   flags: {
-    "client-id": { type: "string", value: "<uuid>", description: "the OAuth client to rotate, by id", emptyHint: 'pass the client\'s UUID; when it comes from a variable ("$GENESYSCLOUD_OAUTHCLIENT_ID"), check that the variable is set (source the sandbox\'s env file first)' },
+    "client-id": {
+      type: "string",
+      value: "<uuid>",
+      description: "the OAuth client to rotate, by id",
+      emptyHint: "pass the client's UUID; when it comes from a variable (\"$GENESYSCLOUD_OAUTHCLIENT_ID\"), check that the variable is set (source the sandbox's env file first)",
+    },
     "client-name": { type: "string", value: "<exact name>", description: "the OAuth client to rotate, by its exact, unambiguous name" },
-    "standby-client-id": { type: "string", value: "<uuid>", description: "alternating rotation: the pair's second client; the one not at AWSCURRENT is regenerated and made current" },
+    "standby-client-id": {
+      type: "string",
+      value: "<uuid>",
+      description: "alternating rotation: the pair's second client; the one not at AWSCURRENT is regenerated and made current",
+    },
     "secret-id": { type: "string", value: "<name|arn>", description: "the Secrets Manager secret that receives the credential document" },
     manifest: { type: "string", value: "<file.json|file.yaml>", description: "rotate a fleet: a list of {clientId | clientName, secretId}" },
-    concurrency: { type: "integer", value: "N", min: 1, max: 64, aliases: ["jobs"], default: 4, description: "clients rotated at once with --manifest (one admin token, one rate budget)" },
+    concurrency: {
+      type: "integer",
+      value: "N",
+      min: 1,
+      max: 64,
+      aliases: ["jobs"],
+      default: 4,
+      description: "clients rotated at once with --manifest (one admin token, one rate budget)",
+    },
     "create-secret": { type: "boolean", description: "create the secret by name when it does not exist (last, after every other guard)" },
     "dry-run": { type: "boolean", description: "run the guards and print the plan; change nothing" },
     format: formatFlag(["json"], `report on stdout: text, or the JSON report (schema ${REPORT_SCHEMAS.rotate})`),
@@ -50,13 +67,23 @@ export const spec = defineCommand({
     "rotate-self": { type: "boolean", description: "allow rotating the admin client keyward acts as (its current secret stops working)" },
   },
   env: [
-    { name: ADMIN_SECRET_ARN_ENV, description: "the admin client's credential document in Secrets Manager, read at run time (wins over GENESYSCLOUD_OAUTHCLIENT_*; --rotate-self writes the new secret back there)" },
+    {
+      name: ADMIN_SECRET_ARN_ENV,
+      description:
+        "the admin client's credential document in Secrets Manager, read at run time (wins over GENESYSCLOUD_OAUTHCLIENT_*; --rotate-self writes the new secret back there)",
+    },
     ...GENESYS_ADMIN_ENV,
     ...AWS_ENV,
     ...HTTP_ENV,
     { name: DEADLINE_ENV, description: "the run's overall deadline in seconds (10-86400, default 3600)" },
-    { name: CRITICAL_BUDGET_ENV, description: "longest time from a regenerate to its new value at AWSCURRENT, in seconds (default 120, or the worst case of the timeouts if larger)" },
-    { name: "GITHUB_ACTIONS, GITHUB_OUTPUT", description: "the Actions runner and its output file (--github-output); on a runner every printed value is escaped for workflow commands" },
+    {
+      name: CRITICAL_BUDGET_ENV,
+      description: "longest time from a regenerate to its new value at AWSCURRENT, in seconds (default 120, or the worst case of the timeouts if larger)",
+    },
+    {
+      name: "GITHUB_ACTIONS, GITHUB_OUTPUT",
+      description: "the Actions runner and its output file (--github-output); on a runner every printed value is escaped for workflow commands",
+    },
     ...LOG_ENV,
   ],
   exitCodes: [
@@ -108,7 +135,8 @@ async function rotate(args: string[], io: CliIo, onRunner: boolean): Promise<num
     if (!values["secret-id"]) throw new UsageError("rotate: --secret-id <name|arn> is required", { hint: "run `keyward help rotate`" });
     if (given.has("concurrency")) throw new UsageError("rotate: --concurrency applies to --manifest only");
     if (values["client-id"] !== undefined && !UUID.test(values["client-id"])) throw new UsageError(`rotate: --client-id "${values["client-id"]}" is not a UUID`);
-    if (values["standby-client-id"] !== undefined && !UUID.test(values["standby-client-id"])) throw new UsageError(`rotate: --standby-client-id "${values["standby-client-id"]}" is not a UUID`);
+    if (values["standby-client-id"] !== undefined && !UUID.test(values["standby-client-id"]))
+      throw new UsageError(`rotate: --standby-client-id "${values["standby-client-id"]}" is not a UUID`);
   }
   const concurrency = values.concurrency;
 
@@ -119,7 +147,9 @@ async function rotate(args: string[], io: CliIo, onRunner: boolean): Promise<num
     });
   }
   const github: GithubOutput | undefined =
-    values["github-output"] === undefined ? undefined : createGithubOutput(values["github-output"], io.env, io.maskCommand, io.stdoutToRunner?.() ?? { ok: false, why: "this process cannot tell where its stdout goes" });
+    values["github-output"] === undefined
+      ? undefined
+      : createGithubOutput(values["github-output"], io.env, io.maskCommand, io.stdoutToRunner?.() ?? { ok: false, why: "this process cannot tell where its stdout goes" });
   const level = logLevelFromEnv(io.env);
   const timeoutMs = secondsFromEnv(io.env, HTTP_TIMEOUT_ENV, DEFAULT_TIMEOUT_MS / 1000, 1, 600) * 1000;
   const deadlineSeconds = secondsFromEnv(io.env, DEADLINE_ENV, DEFAULT_DEADLINE_SECONDS, 10, 86_400);
@@ -145,13 +175,18 @@ async function rotate(args: string[], io: CliIo, onRunner: boolean): Promise<num
   const minimumBudgetMs = minimumCriticalBudgetMs(rotationWorstCases(deps));
   const budgetSeconds = secondsFromEnv(io.env, CRITICAL_BUDGET_ENV, Math.ceil(Math.max(DEFAULT_ROTATION_POLICY.criticalBudgetMs, minimumBudgetMs) / 1000), 1, 86_400);
   if (budgetSeconds * 1000 < minimumBudgetMs) {
-    throw new UsageError(`${CRITICAL_BUDGET_ENV}=${budgetSeconds} is below ${Math.ceil(minimumBudgetMs / 1000)} s, the worst case of one regenerate, store, check and promote with these timeouts`, {
-      hint: `raise ${CRITICAL_BUDGET_ENV} to at least ${Math.ceil(minimumBudgetMs / 1000)}, or lower ${HTTP_TIMEOUT_ENV}`,
-    });
+    throw new UsageError(
+      `${CRITICAL_BUDGET_ENV}=${budgetSeconds} is below ${Math.ceil(minimumBudgetMs / 1000)} s, the worst case of one regenerate, store, check and promote with these timeouts`,
+      {
+        hint: `raise ${CRITICAL_BUDGET_ENV} to at least ${Math.ceil(minimumBudgetMs / 1000)}, or lower ${HTTP_TIMEOUT_ENV}`,
+      },
+    );
   }
   const policy = { ...DEFAULT_ROTATION_POLICY, criticalBudgetMs: budgetSeconds * 1000 };
   const critical = worstCaseCriticalMs(policy);
-  const guard = io.exit ? guardSignals({ write: io.stderr, exit: io.exit, budgetMs: critical, latestStart: () => deadline - critical, detail: `${DEADLINE_ENV}=${deadlineSeconds}` }) : undefined;
+  const guard = io.exit
+    ? guardSignals({ write: io.stderr, exit: io.exit, budgetMs: critical, latestStart: () => deadline - critical, detail: `${DEADLINE_ENV}=${deadlineSeconds}` })
+    : undefined;
   const stopPauseNotes = genesys.gate.onPause((untilMs, reason) => {
     const seconds = Math.max(1, Math.ceil((untilMs - Date.now()) / 1000));
     io.stderr(`${io.stderrIsTty ? "\r\x1b[K" : ""}rate limited by Genesys Cloud (${reason === "429" ? "429 Too Many Requests" : reason}): every worker waits ${seconds} s\n`);
@@ -232,11 +267,16 @@ function escapeResult(r: RotationResult): RotationResult {
 
 /** The same error with its message and fix escaped for workflow commands. */
 function escapedError(err: KeywardError): KeywardError {
-  return new KeywardError(escapeCommandValue(err.message), { reason: err.reason, exitCode: err.exitCode, retryable: err.retryable, ...(err.hint ? { hint: escapeCommandValue(err.hint) } : {}), cause: err });
+  return new KeywardError(escapeCommandValue(err.message), {
+    reason: err.reason,
+    exitCode: err.exitCode,
+    retryable: err.retryable,
+    ...(err.hint ? { hint: escapeCommandValue(err.hint) } : {}),
+    cause: err,
+  });
 }
 
 /** After a stop request, a run whose rotations in flight all finished says so with exit 6 (failures keep their code). */
 function interruptedCode(code: number, signal: string | undefined): number {
   return signal !== undefined && code === ExitCode.Ok ? ExitCode.Interrupted : code;
 }
-

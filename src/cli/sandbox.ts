@@ -10,7 +10,6 @@ import type { CliIo } from "./io.js";
 
 export const DEFAULT_ENV_FILE = ".keyward-sandbox.env";
 
-
 /** `keyward sandbox`'s grammar (parser and help are generated from it). */
 export const spec = defineCommand({
   name: "sandbox",
@@ -22,13 +21,22 @@ export const spec = defineCommand({
     "  or SIGHUP, then deletes the env file.",
   flags: {
     port: { type: "integer", value: "N", min: 0, max: 65533, default: 0, defaultText: "free ports", description: "first of the three loopback ports" },
-    "env-out": { type: "string", value: "PATH", defaultText: DEFAULT_ENV_FILE, insteadOf: ["env-file"], description: "env file to write (mode 0600; deleted when the sandbox stops)" },
+    "env-out": {
+      type: "string",
+      value: "PATH",
+      defaultText: DEFAULT_ENV_FILE,
+      insteadOf: ["env-file"],
+      description: "env file to write (mode 0600; deleted when the sandbox stops)",
+    },
     force: { type: "boolean", description: "overwrite an existing env file" },
   },
   env: [],
   exitCodes: [
     { code: 0, meaning: "stopped by SIGINT, SIGTERM or SIGHUP" },
-    { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; a taken port, an existing env file (without --force; a gone sandbox's file is replaced), a running sandbox's env file, a missing directory` },
+    {
+      ...USAGE_EXIT,
+      meaning: `${USAGE_EXIT.meaning}; a taken port, an existing env file (without --force; a gone sandbox's file is replaced), a running sandbox's env file, a missing directory`,
+    },
   ],
 });
 
@@ -60,7 +68,10 @@ export async function run(args: string[], io: CliIo): Promise<number> {
   if (stalePid !== undefined) io.stderr(`keyward sandbox: replacing ${envFile}: the sandbox that wrote it (pid ${stalePid}) is gone\n`);
 
   const sandbox = await startSandbox({ port }).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`sandbox: cannot listen on 127.0.0.1 port ${port}..${port + 2}: ${err.code ?? err.message}`, { hint: "pick another --port, or omit it to use free ports", cause: err });
+    throw new UsageError(`sandbox: cannot listen on 127.0.0.1 port ${port}..${port + 2}: ${err.code ?? err.message}`, {
+      hint: "pick another --port, or omit it to use free ports",
+      cause: err,
+    });
   });
   // Listen before writing: whoever waits for the file may use it the moment it appears.
   let stopped: (signal: string) => void = () => {};

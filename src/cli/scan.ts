@@ -34,15 +34,33 @@ export const spec = defineCommand({
     format: formatFlag(["json", "sarif"], `report format: text, JSON (schema ${REPORT_SCHEMAS.scan}) or SARIF 2.1.0`),
     output: { type: "string", value: "FILE", short: "o", description: "write the report to FILE instead of stdout (checked before the scan)" },
     verify: { type: "boolean", negatable: true, default: false, description: "try each client id + secret pair with one token grant (live, dead or unknown)" },
-    baseline: { type: "string", value: "FILE", description: "findings whose fingerprints FILE lists are not new (an earlier JSON report, {\"fingerprints\": [...]} or one a line)" },
-    concurrency: { type: "integer", value: "N", min: 1, max: 64, aliases: ["jobs"], short: "j", default: defaultJobs, defaultText: "the number of cores, at most 8", description: "files scanned at once (worker threads)" },
+    baseline: { type: "string", value: "FILE", description: 'findings whose fingerprints FILE lists are not new (an earlier JSON report, {"fingerprints": [...]} or one a line)' },
+    concurrency: {
+      type: "integer",
+      value: "N",
+      min: 1,
+      max: 64,
+      aliases: ["jobs"],
+      short: "j",
+      default: defaultJobs,
+      defaultText: "the number of cores, at most 8",
+      description: "files scanned at once (worker threads)",
+    },
     "post-to-janitor": { type: "string", value: "URL", description: "post each new verified-live finding to the janitor's webhook (needs --verify)" },
-    ignore: { type: "boolean", negatable: true, default: true, description: "leave out what .gitignore leaves out (--no-ignore scans ignored files too, e.g. .env, *.tfstate); a path named on the command line is always scanned" },
+    ignore: {
+      type: "boolean",
+      negatable: true,
+      default: true,
+      description: "leave out what .gitignore leaves out (--no-ignore scans ignored files too, e.g. .env, *.tfstate); a path named on the command line is always scanned",
+    },
   },
   env: [
     { name: "GENESYSCLOUD_REGION", description: "--verify: the org's region (with no org configured at all, every region is tried)" },
     { name: "GENESYSCLOUD_GATEWAY_*", description: "--verify: send token grants through a gateway (the sandbox)" },
-    { name: "GENESYSCLOUD_OAUTHCLIENT_ID, _SECRET | KEYWARD_ADMIN_SECRET_ARN", description: "--verify: the org's credentials: nothing is proven dead without them (README \"What proves a secret dead\")" },
+    {
+      name: "GENESYSCLOUD_OAUTHCLIENT_ID, _SECRET | KEYWARD_ADMIN_SECRET_ARN",
+      description: '--verify: the org\'s credentials: nothing is proven dead without them (README "What proves a secret dead")',
+    },
     { name: "KEYWARD_ORGS_FILE, KEYWARD_VERIFY_MAX_GRANTS", description: "--verify: several orgs; the grant budget of one run" },
     { name: "KEYWARD_FINGERPRINT_KEY", description: "key of the kwf1_ fingerprints (baselines need the same key)" },
     { name: WEBHOOK_SECRET_ENV, description: "--post-to-janitor: the janitor's webhook secret" },
@@ -52,7 +70,10 @@ export const spec = defineCommand({
     { code: 0, meaning: "clean, or only baselined findings" },
     { code: 1, meaning: "new findings (documentation examples and baselined findings do not count)" },
     { ...USAGE_EXIT, meaning: `${USAGE_EXIT.meaning}; not a repository, unknown revision, unwritable --output, janitor refused` },
-    { code: ExitCode.Incomplete, meaning: "incomplete: part of the history could not be read (unreadable git objects, warned on stderr and skipped) and nothing new was found in the rest" },
+    {
+      code: ExitCode.Incomplete,
+      meaning: "incomplete: part of the history could not be read (unreadable git objects, warned on stderr and skipped) and nothing new was found in the rest",
+    },
   ],
 });
 
@@ -78,7 +99,8 @@ export function parseScanArgs(args: string[]): ScanCommand {
   if (parsed.help) throw new HelpRequested();
   const { values, positionals } = parsed;
   const format = values.format;
-  if (values.since !== undefined && values.range !== undefined) throw new UsageError("scan: --since and --range cannot be combined", { hint: "use --range A..B, or --since REV for REV..HEAD" });
+  if (values.since !== undefined && values.range !== undefined)
+    throw new UsageError("scan: --since and --range cannot be combined", { hint: "use --range A..B, or --since REV for REV..HEAD" });
   if (values.range !== undefined && !/^[^\s.][^\s]*\.\.\.?[^\s.][^\s]*$/.test(values.range)) throw new UsageError(`scan: --range must look like A..B, got "${values.range}"`);
   for (const rev of [values.since, values.range]) if (rev?.startsWith("-")) throw new UsageError(`scan: a revision cannot start with "-": ${rev}`);
   const history = values.git || values.since !== undefined || values.range !== undefined;
@@ -120,7 +142,8 @@ async function scan(args: string[], io: CliIo): Promise<number> {
     throw err;
   }
   const webhookSecret = io.env[WEBHOOK_SECRET_ENV];
-  if (command.janitorUrl && !webhookSecret) throw new UsageError(`scan: --post-to-janitor needs ${WEBHOOK_SECRET_ENV}`, { hint: `set ${WEBHOOK_SECRET_ENV} to the janitor's webhook secret` });
+  if (command.janitorUrl && !webhookSecret)
+    throw new UsageError(`scan: --post-to-janitor needs ${WEBHOOK_SECRET_ENV}`, { hint: `set ${WEBHOOK_SECRET_ENV} to the janitor's webhook secret` });
   // Everything that can be wrong with the command line is found before the scan, not after it.
   if (command.output !== undefined) await checkWritable(command.output);
   const baseline = command.baseline === undefined ? new Set<string>() : await readBaseline(command.baseline);
@@ -136,7 +159,15 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   const progress = io.stderrIsTty ? (n: number) => io.stderr(`\rkeyward scan: ${n} scanned…`) : undefined;
   let outcome: ScanOutcome;
   try {
-    outcome = await runScan({ cwd: process.cwd(), paths: command.paths, git: command.git, jobs: command.jobs, noIgnore: command.noIgnore, onWarning: (message) => io.stderr(`${message}\n`), ...(progress ? { onProgress: progress } : {}) });
+    outcome = await runScan({
+      cwd: process.cwd(),
+      paths: command.paths,
+      git: command.git,
+      jobs: command.jobs,
+      noIgnore: command.noIgnore,
+      onWarning: (message) => io.stderr(`${message}\n`),
+      ...(progress ? { onProgress: progress } : {}),
+    });
   } catch (err) {
     if (err instanceof KeywardError) throw err;
     if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new UsageError(`scan: ${(err as Error).message}`);
@@ -153,10 +184,12 @@ async function scan(args: string[], io: CliIo): Promise<number> {
   const report = render(command.format, outcome);
   if (command.output) {
     await writeFile(command.output, report, "utf8").catch((err: NodeJS.ErrnoException) => {
-      throw new UsageError(`scan: cannot write the report to ${command.output} (${err.code ?? err.message})`, { hint: "pick a writable --output path (its directory must exist)", cause: err });
+      throw new UsageError(`scan: cannot write the report to ${command.output} (${err.code ?? err.message})`, {
+        hint: "pick a writable --output path (its directory must exist)",
+        cause: err,
+      });
     });
-  }
-  else io.stdout(report);
+  } else io.stdout(report);
   if (command.output) io.stderr(`${summaryLine(outcome.findings, outcome.stats)}; report in ${command.output}\n`);
 
   let exit: number = outcome.findings.some(failsScan) ? ExitCode.Failed : outcome.stats.incomplete ? ExitCode.Incomplete : ExitCode.Ok;
@@ -174,7 +207,8 @@ async function scan(args: string[], io: CliIo): Promise<number> {
 
 /** Refuses an --output path whose directory is missing or not writable, or that is a directory or a read-only file. */
 async function checkWritable(path: string): Promise<void> {
-  const refuse = (why: string) => new UsageError(`scan: cannot write the report to ${path}: ${why}`, { hint: "pick a writable --output path (its directory must exist); nothing was scanned" });
+  const refuse = (why: string) =>
+    new UsageError(`scan: cannot write the report to ${path}: ${why}`, { hint: "pick a writable --output path (its directory must exist); nothing was scanned" });
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw refuse("it is a directory");
   const target = existing ? path : dirname(resolve(path));
@@ -201,4 +235,3 @@ export async function repositoryName(env: NodeJS.ProcessEnv, cwd = process.cwd()
     return null;
   }
 }
-

@@ -19,7 +19,13 @@ export interface SignalGuard {
  * - a second signal, or the budget running out: print, for each rotation in flight, that its new secret was
  *   regenerated but is not stored and how to recover, and exit 3.
  */
-export function guardSignals(options: { write: (text: string) => void; exit: (code: number) => never; budgetMs: number; latestStart?: () => number; detail?: string }): SignalGuard {
+export function guardSignals(options: {
+  write: (text: string) => void;
+  exit: (code: number) => never;
+  budgetMs: number;
+  latestStart?: () => number;
+  detail?: string;
+}): SignalGuard {
   const state = new InterruptState({ ...(options.latestStart ? { latestStart: options.latestStart } : {}), ...(options.detail ? { detail: options.detail } : {}) });
   let timer: NodeJS.Timeout | undefined;
   const abort = (why: string) => {

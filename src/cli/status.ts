@@ -24,14 +24,21 @@ export const spec = defineCommand({
     "  Without --verify no secret value is read.",
   flags: {
     "max-age": { type: "integer", value: "DAYS", min: 0, max: 36_500, description: "a secret last rotated more than DAYS days ago (or never) is stale: exit 1" },
-    verify: { type: "boolean", negatable: true, default: false, description: "read each document and prove it authenticates; one that does not (or cannot be shown to) fails the run" },
+    verify: {
+      type: "boolean",
+      negatable: true,
+      default: false,
+      description: "read each document and prove it authenticates; one that does not (or cannot be shown to) fails the run",
+    },
     format: formatFlag(["json"], `report on stdout: text, or the JSON report (schema ${REPORT_SCHEMAS.status})`),
     concurrency: { type: "integer", value: "N", min: 1, max: 16, aliases: ["jobs"], default: 4, description: "secrets inspected at once" },
   },
   env: [
     { name: MANAGED_SECRET_PREFIX_ENV, description: "the managed secrets' name prefix (the stacks' secretNamePrefix; default keyward/)" },
     { name: ADMIN_SECRET_ARN_ENV, description: "the admin client's credential document in Secrets Manager, read at run time (wins over GENESYSCLOUD_OAUTHCLIENT_*)" },
-    ...GENESYS_ADMIN_ENV.map((e) => (e.name.startsWith("GENESYSCLOUD_OAUTHCLIENT_ID") ? { ...e, description: `${e.description}; optional here: client names and states are looked up with it` } : e)),
+    ...GENESYS_ADMIN_ENV.map((e) =>
+      e.name.startsWith("GENESYSCLOUD_OAUTHCLIENT_ID") ? { ...e, description: `${e.description}; optional here: client names and states are looked up with it` } : e,
+    ),
     ...AWS_ENV,
     ...HTTP_ENV,
     ...LOG_ENV,
@@ -86,10 +93,22 @@ export async function run(args: string[], io: CliIo): Promise<number> {
 
   const nowMs = Date.now();
   const entries = await takeInventory(
-    { store, ...(clients ? { clients } : {}), check: (doc) => checkCredentials(doc.clientId, doc.clientSecret, endpointsFor(doc, settings), { logger, timeoutMs }), now: () => nowMs, logger },
+    {
+      store,
+      ...(clients ? { clients } : {}),
+      check: (doc) => checkCredentials(doc.clientId, doc.clientSecret, endpointsFor(doc, settings), { logger, timeoutMs }),
+      now: () => nowMs,
+      logger,
+    },
     { prefix, verify: values.verify, ...(values["max-age"] !== undefined ? { maxAgeDays: values["max-age"] } : {}), concurrency: values.concurrency },
   );
-  const report = statusReport(entries, { nowMs, prefix, ...(values["max-age"] !== undefined ? { maxAgeDays: values["max-age"] } : {}), verified: values.verify, clientsChecked: clients !== undefined });
+  const report = statusReport(entries, {
+    nowMs,
+    prefix,
+    ...(values["max-age"] !== undefined ? { maxAgeDays: values["max-age"] } : {}),
+    verified: values.verify,
+    clientsChecked: clients !== undefined,
+  });
   io.stdout((values.format === "json" ? JSON.stringify(report, null, 2) : formatStatus(report)) + "\n");
   return report.exitCode;
 }

@@ -5,6 +5,7 @@ export function secondsFromEnv(env: Record<string, string | undefined>, name: st
   const raw = env[name]?.trim();
   if (!raw) return fallback;
   const value = /^\d+(\.\d+)?$/.test(raw) ? Number(raw) : NaN;
-  if (!(value >= min && value <= max)) throw new UsageError(`${name}="${raw}" is not a number of seconds from ${min} to ${max}.`, { hint: `set ${name} to seconds (default ${fallback}), or unset it` });
+  if (!(value >= min && value <= max))
+    throw new UsageError(`${name}="${raw}" is not a number of seconds from ${min} to ${max}.`, { hint: `set ${name} to seconds (default ${fallback}), or unset it` });
   return value;
 }

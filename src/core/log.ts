@@ -48,7 +48,9 @@ export function logLevelFromEnv(env: Record<string, string | undefined>): LogLev
   if (!raw) return undefined;
   const level = parseLevel(raw.toLowerCase());
   if (!level) {
-    throw new UsageError(`KEYWARD_LOG_LEVEL="${raw}" is not a log level.`, { hint: `set KEYWARD_LOG_LEVEL to one of ${Object.keys(ORDER).join(", ")}, or unset it (default warn)` });
+    throw new UsageError(`KEYWARD_LOG_LEVEL="${raw}" is not a log level.`, {
+      hint: `set KEYWARD_LOG_LEVEL to one of ${Object.keys(ORDER).join(", ")}, or unset it (default warn)`,
+    });
   }
   return level;
 }

@@ -20,4 +20,3 @@ export function decideRateLimitWait(input: { retryAfterMs: number; waitsSoFar: n
   if (input.retryAfterMs > policy.maxWaitMs) return false;
   return input.nowMs + input.retryAfterMs < input.deadlineMs;
 }
-

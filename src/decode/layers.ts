@@ -67,7 +67,9 @@ export class DecodedLayer implements TextView {
 
   /** The source spans (start, end in the root text) that this layer decoded, with the encoding of each. */
   get spans(): Array<{ start: number; end: number; encoding: Encoding }> {
-    return this.segments.filter((s) => s.encoding !== null).map((s) => ({ start: this.parent.sourceOffset(s.parentStart), end: this.parent.sourceOffset(s.parentEnd), encoding: s.encoding! }));
+    return this.segments
+      .filter((s) => s.encoding !== null)
+      .map((s) => ({ start: this.parent.sourceOffset(s.parentStart), end: this.parent.sourceOffset(s.parentEnd), encoding: s.encoding! }));
   }
 
   private segmentAt(index: number): Segment | undefined {

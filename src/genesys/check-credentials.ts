@@ -47,10 +47,7 @@ export const TOKENS_ME_ROUTE = "/api/v2/tokens/me";
  * - `error`: anything else after the short retries; `reason` says what (`token-rate-limited`, `rate-limited`,
  *   `server-error`, `unreachable`, `timeout`, …), `retryAfterSeconds` how long the server asked to wait.
  */
-export type CredentialProbe =
-  | { status: "live" }
-  | { status: "refused" }
-  | { status: "error"; reason: string; retryAfterSeconds?: number };
+export type CredentialProbe = { status: "live" } | { status: "refused" } | { status: "error"; reason: string; retryAfterSeconds?: number };
 
 /**
  * Does this client secret still authenticate? One client-credentials grant:
@@ -60,23 +57,13 @@ export type CredentialProbe =
  *   anything unexpected from Genesys Cloud) → `unknown`. Never `dead` unless Genesys Cloud said so.
  * The secret is registered for redaction before anything is sent. Configuration errors (unknown region) throw.
  */
-export async function checkCredentials(
-  clientId: string,
-  secret: string,
-  target: CredentialTarget,
-  options: CheckCredentialsOptions = {},
-): Promise<CredentialStatus> {
+export async function checkCredentials(clientId: string, secret: string, target: CredentialTarget, options: CheckCredentialsOptions = {}): Promise<CredentialStatus> {
   const probe = await probeCredentials(clientId, secret, target, options);
   return probe.status === "refused" ? "dead" : probe.status === "live" ? "live" : "unknown";
 }
 
 /** `checkCredentials` with the detail of a failure (see {@link CredentialProbe}). */
-export async function probeCredentials(
-  clientId: string,
-  secret: string,
-  target: CredentialTarget,
-  options: CheckCredentialsOptions = {},
-): Promise<CredentialProbe> {
+export async function probeCredentials(clientId: string, secret: string, target: CredentialTarget, options: CheckCredentialsOptions = {}): Promise<CredentialProbe> {
   registerClientSecret(clientId, secret);
   const endpoints = typeof target === "string" ? resolveEndpoints({ region: target }) : target;
   const logger = options.logger ?? silentLogger;
@@ -99,7 +86,11 @@ export async function probeCredentials(
     const refused = isInvalidClient(err);
     logger.debug("genesys credential check", { clientId, result: refused ? "dead" : "unknown", reason: err.reason, httpStatus: err.status, correlationId: err.correlationId });
     if (refused) return { status: "refused" };
-    return { status: "error", reason: err.code === "unauthorized_client" ? "unauthorized-client" : err.reason, ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}) };
+    return {
+      status: "error",
+      reason: err.code === "unauthorized_client" ? "unauthorized-client" : err.reason,
+      ...(err.retryAfterSeconds !== undefined ? { retryAfterSeconds: err.retryAfterSeconds } : {}),
+    };
   }
   logger.debug("genesys credential check", { clientId, result: "live" });
   if (options.revoke !== false && endpoints.apiBaseUrl !== undefined) {

@@ -144,11 +144,7 @@ export function errorFromStatus(
 export const HTTP_TIMEOUT_ENV = "KEYWARD_HTTP_TIMEOUT_SECONDS";
 
 /** The error for a network failure or timeout (status 0). `code` is a short identifier such as `ECONNREFUSED`. */
-export function errorFromException(
-  ctx: RequestContext,
-  failure: Exclude<AttemptFailure, { kind: "status" }>,
-  code: string,
-): GenesysApiError {
+export function errorFromException(ctx: RequestContext, failure: Exclude<AttemptFailure, { kind: "status" }>, code: string): GenesysApiError {
   const reason = reasonFor(failure, ctx.endpoint);
   const message =
     failure.kind === "timeout"
@@ -168,13 +164,7 @@ export function errorFromException(
 }
 
 /** A 2xx (or 3xx) response keyward cannot use: unparseable, or missing a field it needs. */
-export function invalidResponseError(
-  ctx: RequestContext,
-  status: number,
-  problem: string,
-  correlationId: string | undefined,
-  hint?: string,
-): GenesysApiError {
+export function invalidResponseError(ctx: RequestContext, status: number, problem: string, correlationId: string | undefined, hint?: string): GenesysApiError {
   return new GenesysApiError(`${subject(ctx)} returned ${status} but ${problem}${correlationSuffix(correlationId)}`, {
     reason: "invalid-response",
     status,

@@ -19,7 +19,6 @@ export const GENESYS_ENV = {
 /** keyward's own opt-in for a plain-http gateway that is not on this machine (the admin secret would cross the network in clear). */
 export const ALLOW_INSECURE_GATEWAY_ENV = "KEYWARD_ALLOW_INSECURE_GATEWAY";
 
-
 /** The admin OAuth client (client-credentials grant) keyward acts as. */
 export interface GenesysCredentials {
   clientId: string;
@@ -61,9 +60,12 @@ export function genesysSettingsFromEnv(env: Env = process.env): GenesysSettings 
   if (gateway && read(env, ALLOW_INSECURE_GATEWAY_ENV) !== "true") {
     for (const base of [endpoints.loginBaseUrl, endpoints.apiBaseUrl]) {
       if (isInsecureRemote(new URL(base))) {
-        throw new UsageError(`The gateway URL ${new URL(base).origin} is plain http to a host that is not this machine: the admin client secret would cross the network unencrypted.`, {
-          hint: `Use https for a remote gateway (${GENESYS_ENV.gatewayProtocol}=https, or unset it), or a loopback host; if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`,
-        });
+        throw new UsageError(
+          `The gateway URL ${new URL(base).origin} is plain http to a host that is not this machine: the admin client secret would cross the network unencrypted.`,
+          {
+            hint: `Use https for a remote gateway (${GENESYS_ENV.gatewayProtocol}=https, or unset it), or a loopback host; if a plain-http hop is really intended, set ${ALLOW_INSECURE_GATEWAY_ENV}=true.`,
+          },
+        );
       }
     }
   }

@@ -48,7 +48,13 @@ export async function requestClientCredentialsToken(
   const accessToken = typeof body?.access_token === "string" ? body.access_token : "";
   registerSecret(accessToken);
   if (accessToken === "") {
-    throw invalidResponseError(ctx, response.status, "it holds no access_token", response.correlationId, "The token endpoint answered without a token: check GENESYSCLOUD_REGION and the GENESYSCLOUD_GATEWAY_* variables point at Genesys Cloud.");
+    throw invalidResponseError(
+      ctx,
+      response.status,
+      "it holds no access_token",
+      response.correlationId,
+      "The token endpoint answered without a token: check GENESYSCLOUD_REGION and the GENESYSCLOUD_GATEWAY_* variables point at Genesys Cloud.",
+    );
   }
   const declared = Number(body?.expires_in);
   const expiresIn = Number.isFinite(declared) && declared > 0 ? declared : FALLBACK_EXPIRES_IN_SECONDS;

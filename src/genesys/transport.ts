@@ -4,14 +4,7 @@ import { isTokenRateLimit, summarizeErrorBody } from "./error-body.js";
 import { errorFromException, errorFromStatus, GenesysApiError, invalidResponseError, type RequestContext } from "./errors.js";
 import { classifyException } from "./network-failure.js";
 import { RateGate } from "./rate-gate.js";
-import {
-  decideRetry,
-  DEFAULT_RETRY_POLICY,
-  parseRetryAfter,
-  retryAfterFromMessage,
-  type AttemptFailure,
-  type RetryPolicy,
-} from "./retry.js";
+import { decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfter, retryAfterFromMessage, type AttemptFailure, type RetryPolicy } from "./retry.js";
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "DELETE";
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -159,7 +152,8 @@ export class Transport {
         this.gate.observe(response.headers);
         const correlationId = response.headers.get("inin-correlation-id")?.trim() || undefined;
         const text = await readLimited(response, this.maxBodyBytes);
-        if (text === undefined) throw invalidResponseError(ctx, response.status, `its body is larger than ${Math.round(this.maxBodyBytes / 1024)} KiB (refused unread)`, correlationId);
+        if (text === undefined)
+          throw invalidResponseError(ctx, response.status, `its body is larger than ${Math.round(this.maxBodyBytes / 1024)} KiB (refused unread)`, correlationId);
         const parsed = parseJson(text);
         const status = response.status;
         this.logger.debug("genesys response", { ...fields, status, attempt, correlationId, durationMs: this.now() - started });

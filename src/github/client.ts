@@ -84,7 +84,12 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
   const shared: Shared = {
     baseUrl,
     token: options.token,
-    fetch: guardedFetch({ baseUrl, maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, timeoutMs: options.timeoutMs ?? 10_000, ...(options.fetch ? { fetch: options.fetch } : {}) }),
+    fetch: guardedFetch({
+      baseUrl,
+      maxBytes: options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
+      timeoutMs: options.timeoutMs ?? 10_000,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
     limiters: {
       global: requestLimiter(limits.maxConcurrent ?? 10, 0),
       write: requestLimiter(1, limits.writeSpacingMs ?? 1_000),
@@ -106,7 +111,8 @@ const deadlines = new AsyncLocalStorage<number>();
 
 function octokitFor(shared: Shared): KOctokit {
   const deadline = () => deadlines.getStore() ?? shared.now() + DEFAULT_BUDGET_MS;
-  const wait = (retryAfterSeconds: number, waitsSoFar: number) => decideRateLimitWait({ retryAfterMs: retryAfterSeconds * 1000, waitsSoFar, nowMs: shared.now(), deadlineMs: deadline(), policy: shared.waitPolicy });
+  const wait = (retryAfterSeconds: number, waitsSoFar: number) =>
+    decideRateLimitWait({ retryAfterMs: retryAfterSeconds * 1000, waitsSoFar, nowMs: shared.now(), deadlineMs: deadline(), policy: shared.waitPolicy });
   const octokit: KOctokit = new KeywardOctokit({
     auth: shared.token,
     baseUrl: shared.baseUrl,
@@ -138,7 +144,12 @@ function clientFor(shared: Shared, octokit: KOctokit, deadlineMs: number | undef
         return await deadlines.run(deadline(), run);
       } catch (err) {
         const mapped = toGitHubError(operation, err, shared.now());
-        if (mapped.reason === "github-rate-limited" && mapped.retryAfterMs !== undefined && decideRateLimitWait({ retryAfterMs: mapped.retryAfterMs, waitsSoFar: waits, nowMs: shared.now(), deadlineMs: deadline(), policy: shared.waitPolicy }) && isBare429(err)) {
+        if (
+          mapped.reason === "github-rate-limited" &&
+          mapped.retryAfterMs !== undefined &&
+          decideRateLimitWait({ retryAfterMs: mapped.retryAfterMs, waitsSoFar: waits, nowMs: shared.now(), deadlineMs: deadline(), policy: shared.waitPolicy }) &&
+          isBare429(err)
+        ) {
           await shared.sleep(mapped.retryAfterMs);
           continue;
         }
@@ -195,7 +206,9 @@ function clientFor(shared: Shared, octokit: KOctokit, deadlineMs: number | undef
       };
     },
     async updateAlert(repo, n, update) {
-      await call("update alert", () => octokit.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { ...split(repo), alert_number: n, ...update } as never));
+      await call("update alert", () =>
+        octokit.request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { ...split(repo), alert_number: n, ...update } as never),
+      );
     },
     async createCommitComment(repo, sha, body) {
       await call("create commit comment", () => octokit.request("POST /repos/{owner}/{repo}/commits/{commit_sha}/comments", { ...split(repo), commit_sha: sha, body }));

@@ -54,7 +54,7 @@ function reasonOfStatus(status: number): GitHubFailureReason {
   }
 }
 
-const TOKEN_HINT = "check GITHUB_TOKEN: it needs the \"Secret scanning alerts\" read/write permission (and Contents: read) on the repository";
+const TOKEN_HINT = 'check GITHUB_TOKEN: it needs the "Secret scanning alerts" read/write permission (and Contents: read) on the repository';
 const HINTS: Partial<Record<GitHubFailureReason, string>> = {
   "github-unauthorized": TOKEN_HINT,
   "github-forbidden": TOKEN_HINT,

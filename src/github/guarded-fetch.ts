@@ -84,5 +84,8 @@ async function capBody(res: Response, maxBytes: number): Promise<Response> {
 }
 
 function refuse(refusal: Refusal): Response {
-  return new Response(JSON.stringify({ message: `keyward refused the request: ${refusal}` }), { status: 400, headers: { "content-type": "application/json", [REFUSAL_HEADER]: refusal } });
+  return new Response(JSON.stringify({ message: `keyward refused the request: ${refusal}` }), {
+    status: 400,
+    headers: { "content-type": "application/json", [REFUSAL_HEADER]: refusal },
+  });
 }

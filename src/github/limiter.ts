@@ -23,7 +23,11 @@ export function requestLimiter(maxConcurrent: number, spacingMs: number): Reques
     while (queue.length && running < maxConcurrent) {
       const wait = lastStart + spacingMs - performance.now();
       if (wait > 0) {
-        if (!timer) timer = setTimeout(() => ((timer = undefined), pump()), wait);
+        if (!timer)
+          timer = setTimeout(() => {
+            timer = undefined;
+            pump();
+          }, wait);
         return;
       }
       lastStart = performance.now();

@@ -69,8 +69,15 @@ export async function takeInventory(deps: InventoryDeps, options: InventoryOptio
         const inspected = await inspectSecret(deps, m, options.verify);
         const client = clients.get(m.clientId) ?? { state: "not-checked" as const };
         // No version at AWSCURRENT: never rotated into, whatever else changed the secret (its tags, its description).
-        const rotation = inspected.document === "no-value" ? lastRotation({}) : lastRotation({ currentVersionCreated: inspected.currentVersionCreated, lastRotatedDate: m.listing.lastRotatedDate, lastChangedDate: m.listing.lastChangedDate });
-        const judgement = judgeSecret({ clientState: client.state, document: inspected.document, ...(rotation.date ? { lastRotation: rotation.date } : {}) }, now, options.maxAgeDays);
+        const rotation =
+          inspected.document === "no-value"
+            ? lastRotation({})
+            : lastRotation({ currentVersionCreated: inspected.currentVersionCreated, lastRotatedDate: m.listing.lastRotatedDate, lastChangedDate: m.listing.lastChangedDate });
+        const judgement = judgeSecret(
+          { clientState: client.state, document: inspected.document, ...(rotation.date ? { lastRotation: rotation.date } : {}) },
+          now,
+          options.maxAgeDays,
+        );
         const entry: InventoryEntry = {
           secretName: m.listing.name,
           secretArn: m.listing.arn,
@@ -117,7 +124,11 @@ export async function lookUpClients(deps: Pick<InventoryDeps, "clients" | "logge
 }
 
 /** Step 3: the current version's date and, with `verify`, what the document at AWSCURRENT is worth. */
-export async function inspectSecret(deps: Pick<InventoryDeps, "store" | "check" | "logger">, m: { listing: SecretListing; clientId: string }, verify: boolean): Promise<{ currentVersionCreated?: Date; document: DocumentStatus; notes: string[] }> {
+export async function inspectSecret(
+  deps: Pick<InventoryDeps, "store" | "check" | "logger">,
+  m: { listing: SecretListing; clientId: string },
+  verify: boolean,
+): Promise<{ currentVersionCreated?: Date; document: DocumentStatus; notes: string[] }> {
   const notes: string[] = [];
   const reasonOf = (err: unknown) => (err instanceof KeywardError ? err.reason : "error");
   let current: { createdDate?: Date } | undefined;

@@ -34,7 +34,10 @@ export interface StatusReport {
   secrets: StatusReportSecret[];
 }
 
-export function statusReport(entries: readonly InventoryEntry[], context: { nowMs: number; prefix: string; maxAgeDays?: number; verified: boolean; clientsChecked: boolean }): StatusReport {
+export function statusReport(
+  entries: readonly InventoryEntry[],
+  context: { nowMs: number; prefix: string; maxAgeDays?: number; verified: boolean; clientsChecked: boolean },
+): StatusReport {
   const summary = { total: entries.length, ok: 0, stale: 0, broken: 0, unknown: 0 };
   for (const e of entries) summary[e.judgement.verdict]++;
   return {

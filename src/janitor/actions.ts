@@ -144,10 +144,23 @@ const TOKENS_ME = "/api/v2/tokens/me";
 
 async function mintProbe(ctx: ContainContext): Promise<Probe> {
   const { loginBaseUrl, apiBaseUrl } = ctx.genesys.settings.endpoints;
-  const transport = new Transport({ sleep: ctx.sleep, logger: ctx.logger, timeoutMs: 5_000, retryPolicy: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000, maxRetryAfterSeconds: 5, jitter: "full" } });
+  const transport = new Transport({
+    sleep: ctx.sleep,
+    logger: ctx.logger,
+    timeoutMs: 5_000,
+    retryPolicy: { maxAttempts: 2, baseDelayMs: 200, maxDelayMs: 1_000, maxRetryAfterSeconds: 5, jitter: "full" },
+  });
   const { accessToken } = await requestClientCredentialsToken(transport, loginBaseUrl, ctx.clientId, ctx.leakedSecret);
   const call = (method: "GET" | "DELETE") =>
-    transport.send({ method, url: apiBaseUrl + TOKENS_ME, route: TOKENS_ME, endpoint: "api", headers: { Authorization: `Bearer ${accessToken}` }, clientId: ctx.clientId, acceptStatus: [401, 403, 404] });
+    transport.send({
+      method,
+      url: apiBaseUrl + TOKENS_ME,
+      route: TOKENS_ME,
+      endpoint: "api",
+      headers: { Authorization: `Bearer ${accessToken}` },
+      clientId: ctx.clientId,
+      acceptStatus: [401, 403, 404],
+    });
   return {
     refused: async () => {
       try {

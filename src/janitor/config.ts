@@ -177,7 +177,8 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
   else if (previous && !current) problems.push(`${E.webhookSecretPrevious} is set without ${E.webhookSecret}`);
   else if (current) {
     if (current.length < MIN_WEBHOOK_SECRET_LENGTH) problems.push(`${E.webhookSecret} is too short (use at least ${MIN_WEBHOOK_SECRET_LENGTH} random characters)`);
-    if (previous && previous.length < MIN_WEBHOOK_SECRET_LENGTH) problems.push(`${E.webhookSecretPrevious} is too short (use at least ${MIN_WEBHOOK_SECRET_LENGTH} random characters)`);
+    if (previous && previous.length < MIN_WEBHOOK_SECRET_LENGTH)
+      problems.push(`${E.webhookSecretPrevious} is too short (use at least ${MIN_WEBHOOK_SECRET_LENGTH} random characters)`);
     webhook = { current, ...(previous ? { previous } : {}) };
   } else if (webhookArn) webhook = { arn: webhookArn };
   else problems.push(`${E.webhookSecret} (or ${E.webhookSecretArn}) is required`);
@@ -252,7 +253,9 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
     try {
       doc = JSON.parse((options.readFile ?? ((p: string) => readFileSync(p, "utf8")))(policyFile));
     } catch (err) {
-      problems.push(`${E.policyFile} ${policyFile}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : err instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`);
+      problems.push(
+        `${E.policyFile} ${policyFile}: ${(err as NodeJS.ErrnoException).code === "ENOENT" ? "file not found" : err instanceof SyntaxError ? "not valid JSON" : "cannot be read"}`,
+      );
     }
     if (doc !== undefined) {
       const parsed = parsePolicy(doc, `${E.policyFile} ${policyFile}`);
@@ -268,6 +271,8 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
   const concurrency = positiveInt(E.concurrency, 4, 64);
 
   if (problems.length) throw new JanitorConfigError(problems);
+  // A private key is kept out of every log line like a secret.
+  secretVar(E.fingerprintKey);
   return {
     webhook: webhook!,
     github: { token: githubToken!, apiUrl: githubApiUrl.replace(/\/+$/, ""), maxResponseBytes },
@@ -277,8 +282,7 @@ export function loadJanitorConfig(env: Env, options: LoadOptions = {}): JanitorC
     maxAttempts,
     deliveryBudgetMs,
     concurrency,
-    // A private key is kept out of every log line like a secret.
-    fingerprintKey: (secretVar(E.fingerprintKey), fingerprintKeyFrom(env)),
+    fingerprintKey: fingerprintKeyFrom(env),
     ...(read(E.orgsFile) ? { orgsFile: read(E.orgsFile)! } : {}),
     ...(splunkUrl && splunkToken ? { splunk: { url: splunkUrl, token: splunkToken } } : {}),
     ...(datadogKey ? { datadog: { apiKey: datadogKey, url: datadogUrl ?? DEFAULT_DATADOG_URL } } : {}),

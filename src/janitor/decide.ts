@@ -75,7 +75,20 @@ export function decideResolve(input: { alert?: { state: "open" | "resolved" }; c
   return "patch";
 }
 
-export type NotifyOutcome = "contained" | "unconfirmed" | "repaired" | "dry-run" | "not-live" | "already-contained" | "unverified" | "unpaired" | "failed" | "triaged" | "ignored" | "error" | "deferred";
+export type NotifyOutcome =
+  | "contained"
+  | "unconfirmed"
+  | "repaired"
+  | "dry-run"
+  | "not-live"
+  | "already-contained"
+  | "unverified"
+  | "unpaired"
+  | "failed"
+  | "triaged"
+  | "ignored"
+  | "error"
+  | "deferred";
 export type HumanAlertKind = "unverified" | "unpaired" | "failed" | "own-client" | "own-client-manual" | "triaged" | "repaired" | "gave-up";
 export type NotifyDecision = { developer: boolean; humanAlert: false | HumanAlertKind };
 

@@ -7,7 +7,7 @@ export class JanitorConfigError extends UsageError {
   constructor(problems: readonly string[]) {
     super(`janitor configuration has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n${problems.map((p) => `  - ${p}`).join("\n")}`, {
       reason: "janitor-config",
-      hint: "see the README section \"The janitor\" for every variable and the policy file format",
+      hint: 'see the README section "The janitor" for every variable and the policy file format',
     });
     this.problems = problems;
   }

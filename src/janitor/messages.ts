@@ -27,7 +27,14 @@ const TOKEN_CAVEAT =
   "Access tokens minted with the leaked secret before it was replaced may stay valid until they expire (Genesys Cloud does not say whether regenerating a secret ends them); if that matters for this client, ask for the `disable` policy.";
 
 function where(f: Omit<LeakFacts, "clientId">): string {
-  const place = [e(f.repository ?? "a repository"), f.alertNumber !== undefined ? `alert #${e(f.alertNumber)}` : undefined, f.path ? `${e(f.path)}${f.line ? `:${e(f.line)}` : ""}` : undefined, f.commit ? `commit ${e(f.commit.slice(0, 12))}` : undefined].filter(Boolean).join(", ");
+  const place = [
+    e(f.repository ?? "a repository"),
+    f.alertNumber !== undefined ? `alert #${e(f.alertNumber)}` : undefined,
+    f.path ? `${e(f.path)}${f.line ? `:${e(f.line)}` : ""}` : undefined,
+    f.commit ? `commit ${e(f.commit.slice(0, 12))}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(", ");
   return f.alertUrl ? `${place} (${e(f.alertUrl)})` : place;
 }
 
@@ -60,7 +67,12 @@ export function developerMessage(f: LeakFacts, action: ContainAction, secretId: 
 }
 
 /** The fallback channel: cases a human has to settle, repairs, and a leak of the janitor's own credentials. */
-export function humanAlert(kind: HumanAlertKind, f: Omit<LeakFacts, "clientId"> & { clientId?: string }, deliveryId: string, extra: { developerNotified?: boolean; tries?: number; why?: string; secretId?: string } = {}): string {
+export function humanAlert(
+  kind: HumanAlertKind,
+  f: Omit<LeakFacts, "clientId"> & { clientId?: string },
+  deliveryId: string,
+  extra: { developerNotified?: boolean; tries?: number; why?: string; secretId?: string } = {},
+): string {
   const at = where(f);
   const client = e(f.clientId ?? "(unknown)");
   const delivery = `Delivery ${e(deliveryId)}.`;

@@ -32,7 +32,8 @@ export function parsePolicy(doc: unknown, where = "policy"): { policy: JanitorPo
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return { policy, problems: [`${where}: must be a JSON object`] };
   const d = doc as Record<string, unknown>;
   for (const key of Object.keys(d)) {
-    if (!["defaultAction", "dryRun", "protectedClients", "clients", "overrideTriage"].includes(key)) problems.push(`${where}: unknown field "${key}" (known: defaultAction, dryRun, protectedClients, clients, overrideTriage)`);
+    if (!["defaultAction", "dryRun", "protectedClients", "clients", "overrideTriage"].includes(key))
+      problems.push(`${where}: unknown field "${key}" (known: defaultAction, dryRun, protectedClients, clients, overrideTriage)`);
   }
   if (d.defaultAction !== undefined) {
     if (CONTAIN_ACTIONS.includes(d.defaultAction as ContainAction)) policy.defaultAction = d.defaultAction as ContainAction;

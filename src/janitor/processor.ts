@@ -151,11 +151,14 @@ async function processInScope(item: WorkItem, deps: ProcessorDeps, options: Proc
   const state = settledOf(outcomes);
   const disposition = decideDisposition({ ...state, attempt, maxAttempts });
   if (disposition.kind === "done" && !state.settled) {
-    const kind = decideNotify({ outcome: outcomeOf(outcomes), ownClient: false, lastAttempt: true, dryRun: deps.policy.dryRun }).humanAlert || (deps.policy.dryRun ? false : "gave-up");
+    const kind =
+      decideNotify({ outcome: outcomeOf(outcomes), ownClient: false, lastAttempt: true, dryRun: deps.policy.dryRun }).humanAlert || (deps.policy.dryRun ? false : "gave-up");
     if (kind) {
       const facts = factsOf(ctx, outcomes.collect.kind === "collected" ? outcomes.collect.facts : undefined, outcomes.located);
       const clientId = outcomes.verify && outcomes.verify.kind !== "unpaired" && "clientId" in outcomes.verify ? outcomes.verify.clientId : null;
-      const told = await timed(ctx, "notifyMs", () => tell(ctx, { human: { kind, facts: { ...facts, ...(clientId ? { clientId } : {}) }, extra: { tries: attempt, why: whyOf(outcomes, ctx.errors) } } }));
+      const told = await timed(ctx, "notifyMs", () =>
+        tell(ctx, { human: { kind, facts: { ...facts, ...(clientId ? { clientId } : {}) }, extra: { tries: attempt, why: whyOf(outcomes, ctx.errors) } } }),
+      );
       outcomes.tell = { notified: outcomes.tell?.notified === "dm" ? "dm" : told.notified };
     }
   }
@@ -187,14 +190,20 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
   const planFor = (id: string) => plans.get(id) ?? plans.set(id, planContainment(ctx, id)).get(id)!;
   const managed = deps.targets.clientsHolding(secret);
   const candidates = locating?.done.then((l) => l.candidates);
-  const verdict = await timed(ctx, "verifyMs", () => verify(ctx, secret, { managed, named: collected.named, ...(candidates ? { located: candidates } : {}) }, alert, triaged ? undefined : (id) => void planFor(id)));
+  const verdict = await timed(ctx, "verifyMs", () =>
+    verify(ctx, secret, { managed, named: collected.named, ...(candidates ? { located: candidates } : {}) }, alert, triaged ? undefined : (id) => void planFor(id)),
+  );
   const located = async () => (locating ? await timed(ctx, "fetchMs", () => locating.done) : undefined);
   const base: Outcomes = { collect: collected, secretFingerprint: secretFp, verify: verdict, ...(triaged ? { triaged } : {}) };
 
   switch (verdict.kind) {
     case "unpaired": {
       const loc = await located();
-      return { ...base, ...(loc ? { located: loc } : {}), tell: await timed(ctx, "notifyMs", () => tell(ctx, { human: { kind: "unpaired", facts: factsOf(ctx, collected.facts, loc) } })) };
+      return {
+        ...base,
+        ...(loc ? { located: loc } : {}),
+        tell: await timed(ctx, "notifyMs", () => tell(ctx, { human: { kind: "unpaired", facts: factsOf(ctx, collected.facts, loc) } })),
+      };
     }
     case "unknown": {
       const loc = await located();
@@ -212,8 +221,12 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
       if (repaired || (rotatedAfter && alert?.state === "open")) {
         const fixed = (repaired ?? rotatedAfter)!;
         const [resolved, told] = await Promise.all([
-          timed(ctx, "resolveMs", () => resolveAlert(ctx, { ...(alert ? { alert } : {}), contained: true, clientId: fixed.clientId, action: repaired ? "repair" : "rotate", secretId: fixed.secretId })),
-          repaired ? timed(ctx, "notifyMs", () => tell(ctx, { human: { kind: "repaired", facts: { ...facts, clientId: fixed.clientId }, extra: { secretId: fixed.secretId } } })) : Promise.resolve(TOLD_NOBODY),
+          timed(ctx, "resolveMs", () =>
+            resolveAlert(ctx, { ...(alert ? { alert } : {}), contained: true, clientId: fixed.clientId, action: repaired ? "repair" : "rotate", secretId: fixed.secretId }),
+          ),
+          repaired
+            ? timed(ctx, "notifyMs", () => tell(ctx, { human: { kind: "repaired", facts: { ...facts, clientId: fixed.clientId }, extra: { secretId: fixed.secretId } } }))
+            : Promise.resolve(TOLD_NOBODY),
         ]);
         return { ...out, resolve: resolved, tell: told };
       }
@@ -226,7 +239,11 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
   if (triaged) {
     const loc = await located();
     const why = alert?.resolution ?? "triaged";
-    return { ...base, ...(loc ? { located: loc } : {}), tell: await timed(ctx, "notifyMs", () => tell(ctx, { human: { kind: "triaged", facts: { ...factsOf(ctx, collected.facts, loc), clientId }, extra: { why } } })) };
+    return {
+      ...base,
+      ...(loc ? { located: loc } : {}),
+      tell: await timed(ctx, "notifyMs", () => tell(ctx, { human: { kind: "triaged", facts: { ...factsOf(ctx, collected.facts, loc), clientId }, extra: { why } } })),
+    };
   }
 
   // ---- 3. contain ---------------------------------------------------------------------------------------------------
@@ -258,7 +275,13 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
     took && action !== "none"
       ? timed(ctx, "notifyMs", () =>
           tell(ctx, {
-            developer: { leak: { ...facts, clientId }, action, ...(contained.secretId ? { secretId: contained.secretId } : {}), confirmed: contained.kind === "contained", ...(authorEmail ? { authorEmail } : {}) },
+            developer: {
+              leak: { ...facts, clientId },
+              action,
+              ...(contained.secretId ? { secretId: contained.secretId } : {}),
+              confirmed: contained.kind === "contained",
+              ...(authorEmail ? { authorEmail } : {}),
+            },
             ...(contained.ownClient ? { human: { kind: "own-client" as const, facts: { ...facts, clientId } } } : {}),
           }),
         )
@@ -289,7 +312,8 @@ function provenDeadFirst(verifier: Verifier, cache: VerdictCache): Verifier {
       return fresh.verdict === "dead" ? "dead" : "unknown";
     });
     if (fresh) return fresh;
-    if (verdict === "dead") return { verdict: "dead", proof: "structural-refused-active", orgs: [], detail: "proven dead within the replay window (refused after containment, or proven by the engine)" };
+    if (verdict === "dead")
+      return { verdict: "dead", proof: "structural-refused-active", orgs: [], detail: "proven dead within the replay window (refused after containment, or proven by the engine)" };
     return verifier(query);
   };
 }
@@ -309,4 +333,3 @@ function whyOf(o: Outcomes, errors: readonly string[]): string {
   if (o.verify?.kind === "unknown") return "liveness unknown";
   return errors.find((e) => e.startsWith("contain:") || e.startsWith("repair:")) ?? outcomeOf(o);
 }
-

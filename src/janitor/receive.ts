@@ -23,10 +23,8 @@ export interface DeliveryResponse {
   body: string;
 }
 
-export interface Enqueue {
-  /** Queues the item with dedupe on its delivery id and ordering by group; `duplicate` when already seen. */
-  (item: WorkItem, groupId: string): Promise<"queued" | "duplicate">;
-}
+/** Queues the item with dedupe on its delivery id and ordering by group; `duplicate` when already seen. */
+export type Enqueue = (item: WorkItem, groupId: string) => Promise<"queued" | "duplicate">;
 
 export interface ReceiverDeps {
   /** Current secret first, then the previous one while configured. */
@@ -38,7 +36,17 @@ export interface ReceiverDeps {
 }
 
 /** Fixed, outcome-free bodies: a response never says whether a credential was live (warehouse's rule). */
-const TEXT: Record<number, string> = { 202: "accepted\n", 204: "", 400: "bad request\n", 401: "unauthorized\n", 404: "not found\n", 405: "method not allowed\n", 413: "payload too large\n", 415: "unsupported media type\n", 503: "unavailable\n" };
+const TEXT: Record<number, string> = {
+  202: "accepted\n",
+  204: "",
+  400: "bad request\n",
+  401: "unauthorized\n",
+  404: "not found\n",
+  405: "method not allowed\n",
+  413: "payload too large\n",
+  415: "unsupported media type\n",
+  503: "unavailable\n",
+};
 
 export function respond(status: number, extra: Record<string, string> = {}): DeliveryResponse {
   return { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...extra }, body: TEXT[status] ?? "" };

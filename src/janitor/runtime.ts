@@ -66,7 +66,12 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
   const webhookSecrets = webhookSecretSource(config.webhook, store, { now, cacheMs: options.cacheMs ?? 300_000 });
 
   await webhookSecrets();
-  const github = createGitHubClient({ baseUrl: config.github.apiUrl, token: await resolve(config.github.token), maxResponseBytes: config.github.maxResponseBytes, ...options.github });
+  const github = createGitHubClient({
+    baseUrl: config.github.apiUrl,
+    token: await resolve(config.github.token),
+    maxResponseBytes: config.github.maxResponseBytes,
+    ...options.github,
+  });
   const slack = config.slack ? createSlackClient({ baseUrl: config.slack.apiUrl, token: await resolve(config.slack.token), ...options.slack }) : undefined;
   const sinks: AuditSink[] = [stdoutSink(options.auditWrite)];
   if (config.splunk) sinks.push(splunkHecSink(config.splunk.url, config.splunk.token));
@@ -75,7 +80,9 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
   const genesys = await janitorGenesys(config, store, logger, now);
   // The janitor's own org first; KEYWARD_ORGS_FILE adds more (their credentials read now, from the environment or
   // Secrets Manager). The engine proves every verdict across them (README "Several orgs").
-  const more = config.orgsFile ? await loadOrgs({ ...(options.env ?? process.env), [ORGS_FILE_ENV]: config.orgsFile }, { readDocument: async (id) => (await store.getValue(id)).value }) : [];
+  const more = config.orgsFile
+    ? await loadOrgs({ ...(options.env ?? process.env), [ORGS_FILE_ENV]: config.orgsFile }, { readDocument: async (id) => (await store.getValue(id)).value })
+    : [];
   const verifier = engineVerifier(genesys, { logger, ...(options.sleep ? { sleep: options.sleep } : {}), more });
   const targets = managedTargets({ store, prefix: config.managedPrefix, policy: config.policy, logger, now });
   // The index of managed secrets is built in the background (a first delivery may find it still empty).
@@ -83,7 +90,11 @@ export async function createJanitorRuntime(config: JanitorConfig, options: Runti
   let warmer: NodeJS.Timeout | undefined;
   if (options.keepTokenWarm !== false) {
     // The admin token is on the critical path of every containment: keep it fresh (a cached token costs nothing).
-    const warm = () => void genesys.client().tokens.getToken().catch((err: unknown) => logger.warn("janitor token refresh failed", { reason: err instanceof KeywardError ? err.reason : "error" }));
+    const warm = () =>
+      void genesys
+        .client()
+        .tokens.getToken()
+        .catch((err: unknown) => logger.warn("janitor token refresh failed", { reason: err instanceof KeywardError ? err.reason : "error" }));
     warm();
     warmer = setInterval(warm, 30_000);
     warmer.unref();
@@ -130,7 +141,13 @@ async function settingsFromDocument(store: SecretStore, secretId: string): Promi
  * the managed prefix is not a claim, so a decoy cannot make a rotation refuse); and the guards' first reads served
  * from a prefetch started while the leak was being verified.
  */
-export function janitorRotationDeps(client: GenesysClient, store: SecretStore, logger: Logger, prefix: string, now: () => number): { deps: RotationDeps; prefetch(clientId: string, secretId: string): Promise<void> } {
+export function janitorRotationDeps(
+  client: GenesysClient,
+  store: SecretStore,
+  logger: Logger,
+  prefix: string,
+  now: () => number,
+): { deps: RotationDeps; prefetch(clientId: string, secretId: string): Promise<void> } {
   const managedStore: SecretStore = {
     ...store,
     listTagged: async (key, value) => (await store.listTagged(key, value)).filter((s) => key !== CLIENT_ID_TAG || isUnderManagedPrefix(s.name, prefix)),

@@ -43,7 +43,10 @@ async function readLimited(req: IncomingMessage, budget: { left: number }, held:
 }
 
 /** The local janitor: `POST /api/github/webhooks`, `GET /healthz`, on loopback by default. */
-export async function startJanitorServer(deps: ReceiverDeps & { logger: Logger }, options: { port?: number; host?: string; limits?: Partial<ServerLimits> } = {}): Promise<JanitorServer> {
+export async function startJanitorServer(
+  deps: ReceiverDeps & { logger: Logger },
+  options: { port?: number; host?: string; limits?: Partial<ServerLimits> } = {},
+): Promise<JanitorServer> {
   const limits: ServerLimits = { ...DEFAULT_SERVER_LIMITS, ...options.limits };
   const sockets = new Set<Socket>();
   const budget = { left: limits.maxBufferedBytes };

@@ -23,7 +23,7 @@ export async function sweepManagedSecrets(deps: ProcessorDeps): Promise<SweepRep
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const report: SweepReport = { checked: 0, healthy: 0, repaired: [], failed: [], unknown: [] };
   const own = canonicalClientId(deps.genesys.ownClientId());
-  let managed;
+  let managed: Awaited<ReturnType<ProcessorDeps["targets"]["list"]>>;
   try {
     managed = await deps.targets.list();
   } catch (err) {
@@ -34,7 +34,13 @@ export async function sweepManagedSecrets(deps: ProcessorDeps): Promise<SweepRep
     if (m.clientId === own) continue;
     const health: ManagedHealth = await withRedactionScope(() =>
       checkManagedSecret(
-        { targets: deps.targets, rotationDeps: () => deps.genesys.rotationDeps(), check: (id, s) => (deps.verdicts ? deps.verdicts.check(id, s, () => checkWithRetries(id, s, deps, sleep)) : checkWithRetries(id, s, deps, sleep)), logger: deps.logger, dryRun: deps.policy.dryRun },
+        {
+          targets: deps.targets,
+          rotationDeps: () => deps.genesys.rotationDeps(),
+          check: (id, s) => (deps.verdicts ? deps.verdicts.check(id, s, () => checkWithRetries(id, s, deps, sleep)) : checkWithRetries(id, s, deps, sleep)),
+          logger: deps.logger,
+          dryRun: deps.policy.dryRun,
+        },
         { clientId: m.clientId, secretId: m.arn },
       ),
     );
@@ -46,10 +52,19 @@ export async function sweepManagedSecrets(deps: ProcessorDeps): Promise<SweepRep
       const text =
         health.kind === "repaired"
           ? humanAlert("repaired", { repository: null, clientId: m.clientId }, "sweep", { secretId: m.name })
-          : humanAlert("gave-up", { repository: null, clientId: m.clientId }, "sweep", { why: `managed secret ${m.name} does not authenticate and its repair failed: ${health.reason}` });
-      if (deps.slack && deps.fallbackChannel && !deps.policy.dryRun) await deps.slack.postMessage(deps.fallbackChannel, { text }).catch((err: unknown) => deps.logger.warn("sweep: human alert failed", { reason: reasonOf(err) }));
+          : humanAlert("gave-up", { repository: null, clientId: m.clientId }, "sweep", {
+              why: `managed secret ${m.name} does not authenticate and its repair failed: ${health.reason}`,
+            });
+      if (deps.slack && deps.fallbackChannel && !deps.policy.dryRun)
+        await deps.slack.postMessage(deps.fallbackChannel, { text }).catch((err: unknown) => deps.logger.warn("sweep: human alert failed", { reason: reasonOf(err) }));
     }
   }
-  deps.logger.info("sweep done", { checked: report.checked, healthy: report.healthy, repaired: report.repaired.length, failed: report.failed.length, unknown: report.unknown.length });
+  deps.logger.info("sweep done", {
+    checked: report.checked,
+    healthy: report.healthy,
+    repaired: report.repaired.length,
+    failed: report.failed.length,
+    unknown: report.unknown.length,
+  });
   return report;
 }

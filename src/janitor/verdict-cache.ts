@@ -40,7 +40,10 @@ export function verdictCache(options: { windowMs?: number; maxEntries?: number; 
       if (at !== undefined && now() - at < windowMs) return "dead";
       const pending = inflight.get(k);
       if (pending) return pending;
-      const p = run().then((v) => (remember(k, v), v));
+      const p = run().then((v) => {
+        remember(k, v);
+        return v;
+      });
       inflight.set(k, p);
       try {
         return await p;

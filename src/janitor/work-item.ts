@@ -50,7 +50,17 @@ export function classifyDelivery(event: string | undefined, deliveryId: string, 
     const str = (k: string) => typeof f[k] === "string" && (f[k] as string).length > 0;
     const strOrNull = (k: string) => f[k] === null || f[k] === undefined || typeof f[k] === "string";
     const int = (k: string) => typeof f[k] === "number" && Number.isInteger(f[k]);
-    if (!str("secret") || !str("client_id") || !str("path") || !str("rule_id") || !str("fingerprint") || !int("line") || !int("column") || !strOrNull("commit") || !strOrNull("author_email")) {
+    if (
+      !str("secret") ||
+      !str("client_id") ||
+      !str("path") ||
+      !str("rule_id") ||
+      !str("fingerprint") ||
+      !int("line") ||
+      !int("column") ||
+      !strOrNull("commit") ||
+      !strOrNull("author_email")
+    ) {
       return { kind: "invalid", reason: "finding-malformed" };
     }
     const finding: Finding = {

@@ -16,7 +16,17 @@ import { createHash } from "node:crypto";
 import type { CandidateClientId, CandidateProvenance } from "../contracts/verdict.js";
 import { silentLogger, type Logger } from "../core/log.js";
 import { registerSecret } from "../core/redact.js";
-import { CHECK_RETRY_POLICY, createGenesysClient, findRegion, GenesysApiError, probeCredentials, RateGate, type CredentialProbe, type GenesysClient, type OAuthClient } from "../genesys/index.js";
+import {
+  CHECK_RETRY_POLICY,
+  createGenesysClient,
+  findRegion,
+  GenesysApiError,
+  probeCredentials,
+  RateGate,
+  type CredentialProbe,
+  type GenesysClient,
+  type OAuthClient,
+} from "../genesys/index.js";
 import type { OrgConfig } from "./orgs.js";
 import { combine, PROVENANCE_RANK, type ClientState, type LivenessVerdict, type OrgFact, type PairFact } from "./verdict.js";
 
@@ -147,7 +157,14 @@ export function createLivenessEngine(options: LivenessEngineOptions): LivenessEn
         stats.grants++;
         let answer: CredentialProbe;
         try {
-          answer = await probe(clientId, secret, endpoints, { logger, gate, sleep, now, retryPolicy: PROBE_RETRY_POLICY, ...(options.deferRevoke ? { deferRevoke: options.deferRevoke } : {}) });
+          answer = await probe(clientId, secret, endpoints, {
+            logger,
+            gate,
+            sleep,
+            now,
+            retryPolicy: PROBE_RETRY_POLICY,
+            ...(options.deferRevoke ? { deferRevoke: options.deferRevoke } : {}),
+          });
         } catch (err) {
           answer = { status: "error", reason: err instanceof GenesysApiError ? err.reason : "error" };
         }

@@ -22,7 +22,10 @@ type Env = Record<string, string | undefined>;
  * {@link secretsManagerDocuments}; without one (the scan Action's bundle carries no AWS SDK) such an org is a
  * configuration error. Throws UsageError (exit 2) for bad configuration.
  */
-export async function livenessEngineFromEnv(env: Env, options: { logger?: Logger; readDocument?: LoadOrgsOptions["readDocument"]; warn?: (line: string) => void } & Partial<LivenessEngineOptions> = {}): Promise<LivenessEngine> {
+export async function livenessEngineFromEnv(
+  env: Env,
+  options: { logger?: Logger; readDocument?: LoadOrgsOptions["readDocument"]; warn?: (line: string) => void } & Partial<LivenessEngineOptions> = {},
+): Promise<LivenessEngine> {
   const orgs = await loadOrgs(env, { ...(options.readDocument ? { readDocument: options.readDocument } : {}), ...(options.warn ? { warn: options.warn } : {}) });
   const budgetText = env[MAX_GRANTS_ENV]?.trim();
   const maxGrants = budgetText ? Number(budgetText) : DEFAULT_MAX_GRANTS;

@@ -96,16 +96,23 @@ async function loadOrgsFile(path: string, env: Env, options: LoadOrgsOptions): P
   try {
     text = (options.readFile ?? ((p) => readFileSync(p, "utf8")))(path);
   } catch (err) {
-    throw new UsageError(`${where}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? "error"})`, { hint: `set ${ORGS_FILE_ENV} to the path of a JSON or YAML file {orgs: [{name, region, credentials}]}`, cause: err });
+    throw new UsageError(`${where}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? "error"})`, {
+      hint: `set ${ORGS_FILE_ENV} to the path of a JSON or YAML file {orgs: [{name, region, credentials}]}`,
+      cause: err,
+    });
   }
   let doc: unknown;
   try {
     doc = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`${where}: not valid ${/\.ya?ml$/i.test(path) ? "YAML" : "JSON"} (${(err as Error).message.split("\n")[0]})`, { hint: "README \"Several orgs\" shows the format", cause: err });
+    throw new UsageError(`${where}: not valid ${/\.ya?ml$/i.test(path) ? "YAML" : "JSON"} (${(err as Error).message.split("\n")[0]})`, {
+      hint: 'README "Several orgs" shows the format',
+      cause: err,
+    });
   }
   const orgs = (doc as { orgs?: unknown } | null)?.orgs;
-  if (!Array.isArray(orgs) || orgs.length === 0) throw new UsageError(`${where}: expected {"orgs": [...]} with at least one org`, { hint: "README \"Several orgs\" shows the format" });
+  if (!Array.isArray(orgs) || orgs.length === 0)
+    throw new UsageError(`${where}: expected {"orgs": [...]} with at least one org`, { hint: 'README "Several orgs" shows the format' });
   const problems: string[] = [];
   const seen = new Set<string>();
   const specs = orgs.map((raw, i) => {
@@ -117,7 +124,8 @@ async function loadOrgsFile(path: string, env: Env, options: LoadOrgsOptions): P
     }
     return spec;
   });
-  if (problems.length) throw new UsageError(`${where}: ${problems.join("; ")}`, { hint: "README \"Several orgs\" shows the format; credentials are named, never written into the file" });
+  if (problems.length)
+    throw new UsageError(`${where}: ${problems.join("; ")}`, { hint: 'README "Several orgs" shows the format; credentials are named, never written into the file' });
   const out: OrgConfig[] = [];
   for (const spec of specs as OrgSpec[]) {
     const creds = spec.credentials;
@@ -134,13 +142,17 @@ async function loadOrgsFile(path: string, env: Env, options: LoadOrgsOptions): P
       clientId = env[creds.clientIdEnv]?.trim();
       clientSecret = env[creds.clientSecretEnv]?.trim();
       const missing = [!clientId && creds.clientIdEnv, !clientSecret && creds.clientSecretEnv].filter(Boolean);
-      if (missing.length) throw new UsageError(`${where}: org ${spec.name} names ${missing.join(" and ")}, which ${missing.length > 1 ? "are" : "is"} not set`, { hint: `set ${missing.join(" and ")} (or remove the org's credentials: nothing can then be proven dead there)` });
+      if (missing.length)
+        throw new UsageError(`${where}: org ${spec.name} names ${missing.join(" and ")}, which ${missing.length > 1 ? "are" : "is"} not set`, {
+          hint: `set ${missing.join(" and ")} (or remove the org's credentials: nothing can then be proven dead there)`,
+        });
       if (clientSecret) registerSecret(clientSecret);
       source = `env:${creds.clientIdEnv}`;
     }
     const region = spec.region ?? doc?.region;
     const gateway = spec.gateway ?? doc?.gateway;
-    if (!region && !gateway) throw new UsageError(`${where}: org ${spec.name} has no region`, { hint: "give each org its region (e.g. us-east-1), and a gateway only for a proxy or an emulator" });
+    if (!region && !gateway)
+      throw new UsageError(`${where}: org ${spec.name} has no region`, { hint: "give each org its region (e.g. us-east-1), and a gateway only for a proxy or an emulator" });
     const settings = genesysSettingsFromEnv({
       [GENESYS_ENV.region]: region,
       ...gatewayToEnv(gateway),
@@ -164,7 +176,13 @@ function checkOrg(raw: unknown, at: string, problems: string[]): OrgSpec | undef
     problems.push(`${at} must be an object`);
     return undefined;
   }
-  for (const key of Object.keys(raw)) if (!ORG_KEYS.has(key)) problems.push(INLINE_SECRET.test(key) ? `${at}.${key}: never write a secret into the orgs file (name an environment variable or a Secrets Manager ARN under credentials)` : `${at}.${key} is not an org field (name, region, gateway, credentials)`);
+  for (const key of Object.keys(raw))
+    if (!ORG_KEYS.has(key))
+      problems.push(
+        INLINE_SECRET.test(key)
+          ? `${at}.${key}: never write a secret into the orgs file (name an environment variable or a Secrets Manager ARN under credentials)`
+          : `${at}.${key} is not an org field (name, region, gateway, credentials)`,
+      );
   const name = raw.name;
   if (typeof name !== "string" || !NAME.test(name)) problems.push(`${at}.name must be 1-64 letters, digits, '.', '_' or '-'`);
   if (raw.region !== undefined && (typeof raw.region !== "string" || !raw.region.trim())) problems.push(`${at}.region must be a region name such as us-east-1`);
@@ -172,7 +190,8 @@ function checkOrg(raw: unknown, at: string, problems: string[]): OrgSpec | undef
   if (raw.gateway !== undefined) {
     if (!isObject(raw.gateway) || typeof raw.gateway.host !== "string") problems.push(`${at}.gateway must be an object with a host`);
     else {
-      for (const key of Object.keys(raw.gateway)) if (!GATEWAY_KEYS.has(key)) problems.push(`${at}.gateway.${key} is not a gateway field (host, port, protocol, pathName, pathValue)`);
+      for (const key of Object.keys(raw.gateway))
+        if (!GATEWAY_KEYS.has(key)) problems.push(`${at}.gateway.${key} is not a gateway field (host, port, protocol, pathName, pathValue)`);
       gateway = Object.fromEntries(Object.entries(raw.gateway).map(([k, v]) => [k, String(v)])) as OrgSpec["gateway"];
     }
   }
@@ -181,7 +200,13 @@ function checkOrg(raw: unknown, at: string, problems: string[]): OrgSpec | undef
     const c = raw.credentials;
     if (!isObject(c)) problems.push(`${at}.credentials must be an object`);
     else {
-      for (const key of Object.keys(c)) if (!CREDENTIAL_KEYS.has(key)) problems.push(INLINE_SECRET.test(key) || key === "clientId" ? `${at}.credentials.${key}: never write credentials into the orgs file (use clientIdEnv/clientSecretEnv or secretArn)` : `${at}.credentials.${key} is not a credentials field (clientIdEnv, clientSecretEnv, secretArn)`);
+      for (const key of Object.keys(c))
+        if (!CREDENTIAL_KEYS.has(key))
+          problems.push(
+            INLINE_SECRET.test(key) || key === "clientId"
+              ? `${at}.credentials.${key}: never write credentials into the orgs file (use clientIdEnv/clientSecretEnv or secretArn)`
+              : `${at}.credentials.${key} is not a credentials field (clientIdEnv, clientSecretEnv, secretArn)`,
+          );
       if (typeof c.secretArn === "string" && c.secretArn.trim()) {
         if (c.clientIdEnv !== undefined || c.clientSecretEnv !== undefined) problems.push(`${at}.credentials: give secretArn or clientIdEnv/clientSecretEnv, not both`);
         credentials = { secretArn: c.secretArn.trim() };
@@ -194,9 +219,15 @@ function checkOrg(raw: unknown, at: string, problems: string[]): OrgSpec | undef
 }
 
 async function readCredentialDocument(secretId: string, what: string, options: LoadOrgsOptions): Promise<StoredCredentials> {
-  if (!options.readDocument) throw new UsageError(`${what}: a Secrets Manager credential document cannot be read here`, { hint: "give the org's credentials as environment variables here (clientIdEnv/clientSecretEnv, or GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET)" });
+  if (!options.readDocument)
+    throw new UsageError(`${what}: a Secrets Manager credential document cannot be read here`, {
+      hint: "give the org's credentials as environment variables here (clientIdEnv/clientSecretEnv, or GENESYSCLOUD_OAUTHCLIENT_ID/_SECRET)",
+    });
   const doc = parseStoredCredentials(await options.readDocument(secretId));
-  if (!doc) throw new UsageError(`${what}: secret ${secretId} does not hold a keyward credential document ({clientId, clientSecret, region})`, { hint: "store the org's client as README \"Secret value format\" shows" });
+  if (!doc)
+    throw new UsageError(`${what}: secret ${secretId} does not hold a keyward credential document ({clientId, clientSecret, region})`, {
+      hint: 'store the org\'s client as README "Secret value format" shows',
+    });
   return doc;
 }
 

@@ -113,7 +113,13 @@ export function combine(input: CombineInput): LivenessVerdict {
   const structural = input.pairs.filter((p) => p.provenance === "structural" && p.grant === "refused" && inApplicable(p));
   const proof = structural.find((p) => p.state === "active");
   if (proof) {
-    return { verdict: "dead", proof: "structural-refused-active", orgs: [proof.org], clientId: proof.clientId, detail: `refused for its own client ${proof.clientId}, which is active in org ${proof.org}` };
+    return {
+      verdict: "dead",
+      proof: "structural-refused-active",
+      orgs: [proof.org],
+      clientId: proof.clientId,
+      detail: `refused for its own client ${proof.clientId}, which is active in org ${proof.org}`,
+    };
   }
   for (const clientId of new Set(structural.map((p) => p.clientId))) {
     const everywhereAbsent = applicable.every((o) => o.credentials && structural.some((p) => p.clientId === clientId && p.org === o.org && p.state === "absent"));

@@ -35,7 +35,8 @@ export async function claimSecret(store: SecretStore, lock: SecretLock, secretId
     try {
       const restore = Object.fromEntries(changed.filter(([k]) => tags[k] !== undefined).map(([k]) => [k, tags[k]!]));
       const remove = changed.filter(([k]) => tags[k] === undefined).map(([k]) => k);
-      if (Object.keys(restore).length || dropStandby) await store.tag(lock.secretArn, { ...restore, ...(dropStandby ? { [STANDBY_CLIENT_ID_TAG]: tags[STANDBY_CLIENT_ID_TAG]! } : {}) });
+      if (Object.keys(restore).length || dropStandby)
+        await store.tag(lock.secretArn, { ...restore, ...(dropStandby ? { [STANDBY_CLIENT_ID_TAG]: tags[STANDBY_CLIENT_ID_TAG]! } : {}) });
       if (remove.length) await store.untag(lock.secretArn, remove);
       log.info("released the claim on the secret", { secretArn: lock.secretArn });
     } catch (err) {

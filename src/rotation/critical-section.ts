@@ -47,7 +47,9 @@ export function rotationWorstCases(deps: Pick<RotationDeps, "store" | "timing">)
 /** A regenerate that was not sent: a stop request, or too little time left. Nothing changed. */
 export class NotStartedError extends KeywardError {
   constructor(readonly stop: StopReason) {
-    super(`the regenerate was not sent: ${stop.kind === "signal" ? `interrupted by ${stop.signal}` : stop.detail}`, { reason: stop.kind === "signal" ? "interrupted" : "deadline" });
+    super(`the regenerate was not sent: ${stop.kind === "signal" ? `interrupted by ${stop.signal}` : stop.detail}`, {
+      reason: stop.kind === "signal" ? "interrupted" : "deadline",
+    });
   }
 }
 
@@ -111,7 +113,11 @@ export async function regenerate(run: Run, what: InFlight & { lockExpiresAtMs: n
       const wait = run.backoff(policy.regenerateBackoffMs, attempt);
       const fits = section.budget?.fits(wait + worst.regenerateMs + worst.callMs) ?? false;
       if (attempt >= policy.regenerateAttempts || !fits) throw new NotStoredError(what.clientId, what.secretId, err, "may-have-regenerated");
-      deps.logger.warn("regenerate failed after it may have reached Genesys Cloud; retrying", { clientId: what.clientId, attempt, reason: err instanceof KeywardError ? err.reason : "error" });
+      deps.logger.warn("regenerate failed after it may have reached Genesys Cloud; retrying", {
+        clientId: what.clientId,
+        attempt,
+        reason: err instanceof KeywardError ? err.reason : "error",
+      });
       await clock.sleep(wait);
     }
   }
@@ -146,7 +152,11 @@ export type CheckResult = { kind: "promote"; verified: boolean } | { kind: "re-r
  * Step 5: the new secret must authenticate (a token grant). Inconclusive answers are asked again while the budget
  * fits a check and the promote after it (src/rotation/decide.ts `decideAfterCheck`).
  */
-export async function checkPending(run: Run, section: Section, ours: { clientId: string; secret: string; secretArn: string; alternating: boolean; reRotationsLeft: number }): Promise<CheckResult> {
+export async function checkPending(
+  run: Run,
+  section: Section,
+  ours: { clientId: string; secret: string; secretArn: string; alternating: boolean; reRotationsLeft: number },
+): Promise<CheckResult> {
   const { deps, policy, clock, worst } = run;
   for (let attempt = 1; ; attempt++) {
     const pending: Liveness = await deps.check(ours.clientId, ours.secret);

@@ -9,7 +9,12 @@ import { SecretsError } from "../secrets/errors.js";
 export class NotStoredError extends KeywardError {
   readonly outcome = "not-stored" as const;
 
-  constructor(readonly clientId: string, readonly secretId: string, cause: unknown, what: "regenerated" | "may-have-regenerated" = "regenerated") {
+  constructor(
+    readonly clientId: string,
+    readonly secretId: string,
+    cause: unknown,
+    what: "regenerated" | "may-have-regenerated" = "regenerated",
+  ) {
     super(
       what === "regenerated"
         ? `client ${clientId}: a new secret was generated but could not be stored in ${secretId}; the previous secret is already invalid`
@@ -39,7 +44,13 @@ export class NotStoredError extends KeywardError {
 export class NotVerifiedError extends KeywardError {
   readonly outcome = "not-verified" as const;
 
-  constructor(readonly clientId: string, readonly secretArn: string, why: "dead" | "unknown" | "not-promoted", cause?: unknown, promoted = false) {
+  constructor(
+    readonly clientId: string,
+    readonly secretArn: string,
+    why: "dead" | "unknown" | "not-promoted",
+    cause?: unknown,
+    promoted = false,
+  ) {
     const detail = cause instanceof KeywardError ? `${cause.reason}: ${cause.message}` : "token endpoint unavailable or rate-limited";
     const rerun = `re-run \`keyward rotate --client-id ${clientId} --secret-id ${secretArn}\``;
     super(
@@ -73,7 +84,13 @@ export class NotVerifiedError extends KeywardError {
  * problem, `misconfigured` (exit 2) when the call itself must change.
  */
 export class PreflightError extends KeywardError {
-  constructor(message: string, reason: string, hint: string, readonly outcome: "refused" | "misconfigured" = "refused", cause?: unknown) {
+  constructor(
+    message: string,
+    reason: string,
+    hint: string,
+    readonly outcome: "refused" | "misconfigured" = "refused",
+    cause?: unknown,
+  ) {
     super(message, { reason, hint, exitCode: exitCodeOfOutcome(outcome), cause });
   }
 }

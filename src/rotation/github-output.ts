@@ -75,7 +75,9 @@ export function createGithubOutput(name: string, env: NodeJS.ProcessEnv, writeSt
   const file = env.GITHUB_OUTPUT;
   const instead = "drop --github-output and read the secret from Secrets Manager in the step that needs it (aws-actions/aws-secretsmanager-get-secrets masks it)";
   if (env.GITHUB_ACTIONS !== "true" || !file) {
-    throw new UsageError("--github-output works only inside GitHub Actions (GITHUB_ACTIONS=true and GITHUB_OUTPUT set)", { hint: "drop --github-output outside Actions; the secret is then never output anywhere" });
+    throw new UsageError("--github-output works only inside GitHub Actions (GITHUB_ACTIONS=true and GITHUB_OUTPUT set)", {
+      hint: "drop --github-output outside Actions; the secret is then never output anywhere",
+    });
   }
   if (!NAME.test(name)) throw new UsageError(`--github-output name "${escapeCommandValue(name)}" must be a valid output name (letters, digits, _ and -)`);
   if (!stdout.ok) {

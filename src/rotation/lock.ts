@@ -53,7 +53,14 @@ export async function inspectPending(store: SecretStore, secretArn: string, stag
   if (!stored) return { kind: "empty", versionId, isCurrent, free: judge({ content: "empty" }) };
   const createdMs = stored.createdDate?.getTime();
   const intent = parseRotationIntent(stored.value);
-  if (intent) return { kind: "intent", versionId, isCurrent, intent, free: judge({ content: "intent", expiresAtMs: Date.parse(intent.expiresAt), holderGone: isProvablyGone(intent.process) }) };
+  if (intent)
+    return {
+      kind: "intent",
+      versionId,
+      isCurrent,
+      intent,
+      free: judge({ content: "intent", expiresAtMs: Date.parse(intent.expiresAt), holderGone: isProvablyGone(intent.process) }),
+    };
   const doc = parseStoredCredentials(stored.value);
   const dated = stored.createdDate ? { createdDate: stored.createdDate } : {};
   if (doc) {
@@ -116,7 +123,14 @@ export async function acquireLock(ctx: LockContext, request: AcquireRequest): Pr
   const newIntent = (): RotationIntent => {
     const now = clock.now();
     const process = currentProcessIdentity();
-    return { owner: randomUUID(), clientId: canonicalClientId(request.clientId), startedAt: new Date(now).toISOString(), expiresAt: new Date(now + ttl).toISOString(), by: request.by, ...(process ? { process } : {}) };
+    return {
+      owner: randomUUID(),
+      clientId: canonicalClientId(request.clientId),
+      startedAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + ttl).toISOString(),
+      by: request.by,
+      ...(process ? { process } : {}),
+    };
   };
   let intent = newIntent();
   let secretArn = request.secretId;
@@ -174,7 +188,15 @@ export async function acquireLock(ctx: LockContext, request: AcquireRequest): Pr
 
   function held(description: SecretDescription, tookOver: PendingState | undefined): SecretLock {
     logger.info("took the rotation lock", { secretArn, owner: intent.owner, expiresAt: intent.expiresAt });
-    return { secretArn: description.arn, intent, holderVersionId: intent.owner, description, created, expiresAtMs: Date.parse(intent.expiresAt), ...(tookOver ? { tookOver } : {}) };
+    return {
+      secretArn: description.arn,
+      intent,
+      holderVersionId: intent.owner,
+      description,
+      created,
+      expiresAtMs: Date.parse(intent.expiresAt),
+      ...(tookOver ? { tookOver } : {}),
+    };
   }
 }
 
@@ -183,9 +205,20 @@ export async function acquireLock(ctx: LockContext, request: AcquireRequest): Pr
  * failure, or the SDK's retry with the same token answered ResourceExistsException), the secret is described: if its
  * versions include the token, this run created it.
  */
-async function createWithIntent(store: SecretStore, name: string, intent: RotationIntent, create: NonNullable<AcquireRequest["create"]>, logger: Logger): Promise<{ secretArn: string; created: boolean }> {
+async function createWithIntent(
+  store: SecretStore,
+  name: string,
+  intent: RotationIntent,
+  create: NonNullable<AcquireRequest["create"]>,
+  logger: Logger,
+): Promise<{ secretArn: string; created: boolean }> {
   try {
-    const out = await store.create(name, { tags: create.tags, value: serializeRotationIntent(intent), clientRequestToken: intent.owner, ...(create.kmsKeyId ? { kmsKeyId: create.kmsKeyId } : {}) });
+    const out = await store.create(name, {
+      tags: create.tags,
+      value: serializeRotationIntent(intent),
+      clientRequestToken: intent.owner,
+      ...(create.kmsKeyId ? { kmsKeyId: create.kmsKeyId } : {}),
+    });
     logger.info("created secret container", { secretArn: out.arn });
     return { secretArn: out.arn, created: true };
   } catch (err) {
@@ -213,7 +246,11 @@ export async function releaseLock(store: SecretStore, lock: SecretLock, logger: 
     await store.updateStage(lock.secretArn, AWSPENDING, { removeFrom: lock.holderVersionId });
     logger.info("released the rotation lock", { secretArn: lock.secretArn });
   } catch (err) {
-    logger.warn("could not release the rotation lock; it expires on its own", { secretArn: lock.secretArn, expiresAt: lock.intent.expiresAt, reason: err instanceof KeywardError ? err.reason : "error" });
+    logger.warn("could not release the rotation lock; it expires on its own", {
+      secretArn: lock.secretArn,
+      expiresAt: lock.intent.expiresAt,
+      reason: err instanceof KeywardError ? err.reason : "error",
+    });
   }
 }
 

@@ -9,7 +9,10 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** A value with a line break or another control character is refused, and shown escaped (never as a new line). */
 export function refuseControlCharacters(where: string, value: string): void {
-  if (CONTROL.test(value)) throw new UsageError(`${where} "${escapeCommandValue(value).replace(/[\u0000-\u001f\u007f]/g, "?")}" contains a line break or another control character`, { hint: "pass the value without control characters (by --client-id when a client's name has them)" });
+  if (CONTROL.test(value))
+    throw new UsageError(`${where} "${escapeCommandValue(value).replace(/[\u0000-\u001f\u007f]/g, "?")}" contains a line break or another control character`, {
+      hint: "pass the value without control characters (by --client-id when a client's name has them)",
+    });
 }
 
 /**
@@ -18,7 +21,11 @@ export function refuseControlCharacters(where: string, value: string): void {
  * `standbyClientId` makes the entry an alternating pair (README "Alternating clients").
  */
 export function parseManifest(data: unknown, source = "manifest", options: { allowEmpty?: boolean } = {}): RotationTarget[] {
-  const list = Array.isArray(data) ? data : data && typeof data === "object" && Array.isArray((data as { clients?: unknown }).clients) ? (data as { clients: unknown[] }).clients : undefined;
+  const list = Array.isArray(data)
+    ? data
+    : data && typeof data === "object" && Array.isArray((data as { clients?: unknown }).clients)
+      ? (data as { clients: unknown[] }).clients
+      : undefined;
   if (!list) throw new UsageError(`${source}: expected a list of {clientId | clientName, secretId} entries (or {"clients": [...]})`);
   if (list.length === 0 && !options.allowEmpty) throw new UsageError(`${source}: the list of clients is empty`);
   const seen = new Map<string, number>();
@@ -27,14 +34,17 @@ export function parseManifest(data: unknown, source = "manifest", options: { all
     if (!entry || typeof entry !== "object") throw new UsageError(`${where}: expected an object`);
     const e = entry as Record<string, unknown>;
     const unknownKeys = Object.keys(e).filter((k) => !["clientId", "clientName", "standbyClientId", "secretId"].includes(k));
-    if (unknownKeys.length) throw new UsageError(`${where}: unknown field(s) ${unknownKeys.map((k) => escapeCommandValue(k)).join(", ")} (allowed: clientId, clientName, standbyClientId, secretId)`);
-    for (const field of ["clientId", "clientName", "standbyClientId", "secretId"] as const) if (typeof e[field] === "string") refuseControlCharacters(`${where}: ${field}`, e[field] as string);
+    if (unknownKeys.length)
+      throw new UsageError(`${where}: unknown field(s) ${unknownKeys.map((k) => escapeCommandValue(k)).join(", ")} (allowed: clientId, clientName, standbyClientId, secretId)`);
+    for (const field of ["clientId", "clientName", "standbyClientId", "secretId"] as const)
+      if (typeof e[field] === "string") refuseControlCharacters(`${where}: ${field}`, e[field] as string);
     const hasId = typeof e.clientId === "string" && e.clientId.length > 0;
     const hasName = typeof e.clientName === "string" && e.clientName.length > 0;
     if (hasId === hasName) throw new UsageError(`${where}: give exactly one of clientId or clientName`);
     if (hasId && !UUID.test(e.clientId as string)) throw new UsageError(`${where}: clientId "${escapeCommandValue(String(e.clientId))}" is not a UUID`);
     if (typeof e.secretId !== "string" || e.secretId.length === 0) throw new UsageError(`${where}: secretId (a Secrets Manager name or ARN) is required`);
-    if (e.standbyClientId !== undefined && (typeof e.standbyClientId !== "string" || !UUID.test(e.standbyClientId))) throw new UsageError(`${where}: standbyClientId "${escapeCommandValue(String(e.standbyClientId))}" is not a UUID`);
+    if (e.standbyClientId !== undefined && (typeof e.standbyClientId !== "string" || !UUID.test(e.standbyClientId)))
+      throw new UsageError(`${where}: standbyClientId "${escapeCommandValue(String(e.standbyClientId))}" is not a UUID`);
     const key = hasId ? `id:${String(e.clientId).toLowerCase()}` : `name:${String(e.clientName)}`;
     const previous = seen.get(key);
     if (previous !== undefined) throw new UsageError(`${where}: the same client is already listed at entry ${previous + 1}`);

@@ -59,7 +59,12 @@ export async function preflight(target: RotationTarget, deps: RotationDeps, opti
   const standby = target.standbyClientId !== undefined ? await deps.genesys.getClient(target.standbyClientId) : undefined;
   const pair: Pair = { primary: canonicalClientId(client.id), ...(standby ? { standby: canonicalClientId(standby.id) } : {}) };
   if (pair.standby === pair.primary) {
-    throw new PreflightError(`--standby-client-id names the client itself (${client.id})`, "standby-is-client", "the standby must be a second client with the same roles (the stacks declare it as <name>-standby)", "misconfigured");
+    throw new PreflightError(
+      `--standby-client-id names the client itself (${client.id})`,
+      "standby-is-client",
+      "the standby must be a second client with the same roles (the stacks declare it as <name>-standby)",
+      "misconfigured",
+    );
   }
 
   let secret: { exists: false } | { exists: true; description: SecretDescription };
@@ -126,7 +131,13 @@ export async function preflight(target: RotationTarget, deps: RotationDeps, opti
  * that never held credentials) or nothing. Returns the client whose document is current. Run in the preflight and
  * again under the lock, where no other keyward run can change the answer.
  */
-export async function checkOwnership(store: SecretStore, secretId: string, description: SecretDescription, pair: Pair, options: Pick<RotateOptions, "takeOver">): Promise<string | undefined> {
+export async function checkOwnership(
+  store: SecretStore,
+  secretId: string,
+  description: SecretDescription,
+  pair: Pair,
+  options: Pick<RotateOptions, "takeOver">,
+): Promise<string | undefined> {
   const tags = description.tags ?? {};
   const primaryTag = tags[CLIENT_ID_TAG];
   const standbyTag = tags[STANDBY_CLIENT_ID_TAG];
@@ -149,7 +160,8 @@ export async function checkOwnership(store: SecretStore, secretId: string, descr
         "misconfigured",
       );
     }
-    if (standbyTag !== undefined && pair.standby !== undefined && canonicalClientId(standbyTag) !== pair.standby) throw sharedSecretError(secretId, pair.standby, standbyTag, `its tag ${STANDBY_CLIENT_ID_TAG}`);
+    if (standbyTag !== undefined && pair.standby !== undefined && canonicalClientId(standbyTag) !== pair.standby)
+      throw sharedSecretError(secretId, pair.standby, standbyTag, `its tag ${STANDBY_CLIENT_ID_TAG}`);
   }
   if (!versionWith(description.versionIdsToStages, AWSCURRENT)) return undefined;
   const current = await store.getValue(description.arn, AWSCURRENT);
@@ -225,12 +237,24 @@ export function claimedElsewhereError(pair: Pair, secretId: string, others: Arra
   );
 }
 
-function preflightProblem(p: ReturnType<typeof decidePreflight> extends infer D ? (D extends { ok: false; problem: infer P } ? P : never) : never, client: OAuthClient, secretId: string): PreflightError {
+function preflightProblem(
+  p: ReturnType<typeof decidePreflight> extends infer D ? (D extends { ok: false; problem: infer P } ? P : never) : never,
+  client: OAuthClient,
+  secretId: string,
+): PreflightError {
   switch (p.kind) {
     case "client-not-active":
-      return new PreflightError(`client ${client.id} is ${p.state}; only active clients are rotated`, "client-not-active", `set the client's state to active (Terraform \`state = "active"\`) or remove it from the rotation`);
+      return new PreflightError(
+        `client ${client.id} is ${p.state}; only active clients are rotated`,
+        "client-not-active",
+        `set the client's state to active (Terraform \`state = "active"\`) or remove it from the rotation`,
+      );
     case "secret-missing":
-      return new PreflightError(`secret ${secretId} does not exist in Secrets Manager`, "secret-missing", "create the container first (keyward's clients stack does) or pass --create-secret");
+      return new PreflightError(
+        `secret ${secretId} does not exist in Secrets Manager`,
+        "secret-missing",
+        "create the container first (keyward's clients stack does) or pass --create-secret",
+      );
     case "secret-scheduled-for-deletion":
       return new PreflightError(
         `secret ${secretId} is scheduled for deletion on ${p.deletedDate.toISOString()}`,
@@ -238,7 +262,12 @@ function preflightProblem(p: ReturnType<typeof decidePreflight> extends infer D 
         `restore it with \`aws secretsmanager restore-secret --secret-id ${secretId}\` or use another secret`,
       );
     case "secret-arn-not-creatable":
-      return new PreflightError(`secret ${secretId} does not exist and --create-secret needs a name, not an ARN`, "secret-missing", "pass the secret's name as --secret-id together with --create-secret", "misconfigured");
+      return new PreflightError(
+        `secret ${secretId} does not exist and --create-secret needs a name, not an ARN`,
+        "secret-missing",
+        "pass the secret's name as --secret-id together with --create-secret",
+        "misconfigured",
+      );
   }
 }
 

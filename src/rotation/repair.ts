@@ -68,7 +68,11 @@ export async function inspectRotation(store: SecretStore, secretId: string, poli
  * each entry says which client may hold a secret nobody else has. Secrets that cannot be read are skipped (and
  * counted in `unreadable`), never reported as fine.
  */
-export async function findInterruptedRotations(store: SecretStore, prefix: string, policy: RotationPolicy = DEFAULT_ROTATION_POLICY): Promise<{ interrupted: RotationInspection[]; checked: number; unreadable: string[] }> {
+export async function findInterruptedRotations(
+  store: SecretStore,
+  prefix: string,
+  policy: RotationPolicy = DEFAULT_ROTATION_POLICY,
+): Promise<{ interrupted: RotationInspection[]; checked: number; unreadable: string[] }> {
   const interrupted: RotationInspection[] = [];
   const unreadable: string[] = [];
   let checked = 0;

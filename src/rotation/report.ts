@@ -29,7 +29,11 @@ export function toJsonReport(report: FleetReport | { results: RotationResult[]; 
   }));
   const ok = results.filter((r) => r.status === "rotated" || r.status === "dry-run").length;
   const skipped = results.filter((r) => r.status === "skipped").length;
-  return JSON.stringify({ schema: REPORT_SCHEMAS.rotate, ok, failed: results.length - ok - skipped, skipped, exitCode: report.exitCode, totalMs: report.totalMs, results }, null, 2);
+  return JSON.stringify(
+    { schema: REPORT_SCHEMAS.rotate, ok, failed: results.length - ok - skipped, skipped, exitCode: report.exitCode, totalMs: report.totalMs, results },
+    null,
+    2,
+  );
 }
 
 /**
@@ -43,7 +47,9 @@ export function formatResultLine(r: RotationResult, admin: AdminSource = { kind:
     const notes = [
       ...(r.tookOverFrom ? [`\n         note: took the client over from ${r.tookOverFrom.join(", ")} (tag removed; the value there no longer works)`] : []),
       ...(r.recovered === "promoted-pending" ? [`\n         note: first made current the new secret an interrupted rotation had left at AWSPENDING`] : []),
-      ...(r.pairMember?.outcome === "sealed" ? [`\n         note: the pair's first rotation: ${r.pairMember.clientId}'s creation-time secret, which no document held, was regenerated away`] : []),
+      ...(r.pairMember?.outcome === "sealed"
+        ? [`\n         note: the pair's first rotation: ${r.pairMember.clientId}'s creation-time secret, which no document held, was regenerated away`]
+        : []),
       ...(r.pairMember?.outcome === "not-sealed"
         ? [`\n         warning: ${r.pairMember.clientId}'s creation-time secret could not be regenerated away (${r.pairMember.reason}); the next rotation regenerates it`]
         : []),
@@ -55,7 +61,12 @@ export function formatResultLine(r: RotationResult, admin: AdminSource = { kind:
           ]
         : []),
     ].join("");
-    const pair = r.rotation === "alternating" && r.regeneratedClientId ? ` (alternating: ${r.regeneratedClientId} regenerated and now current)` : r.recovered === "healthy" ? " (repair: AWSCURRENT works; nothing regenerated)" : "";
+    const pair =
+      r.rotation === "alternating" && r.regeneratedClientId
+        ? ` (alternating: ${r.regeneratedClientId} regenerated and now current)`
+        : r.recovered === "healthy"
+          ? " (repair: AWSCURRENT works; nothing regenerated)"
+          : "";
     return `rotated  ${who} -> ${r.secretArn} version ${r.versionId ?? "-"} in ${r.timings.totalMs} ms${pair}${extra ? ` (${extra})` : ""}${notes}`;
   }
   if (r.status === "skipped") {
@@ -79,12 +90,21 @@ export function formatTable(results: RotationResult[]): string {
   ]);
   const header = ["STATUS", "CLIENT ID", "NAME", "SECRET", "VERSION", "RESULT"];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join("  ")
+      .trimEnd();
   const ok = results.filter((r) => r.status === "rotated" || r.status === "dry-run").length;
   const skipped = results.filter((r) => r.status === "skipped").length;
   // A dry run changed nothing: its clients "would rotate", they did not succeed at anything yet.
   const dryRun = results.some((r) => r.status === "dry-run");
-  return [line(header), ...rows.map(line), "", `${ok} ${dryRun ? "would rotate (dry run)" : "succeeded"}, ${results.length - ok - skipped} failed${skipped ? `, ${skipped} skipped` : ""}`].join("\n");
+  return [
+    line(header),
+    ...rows.map(line),
+    "",
+    `${ok} ${dryRun ? "would rotate (dry run)" : "succeeded"}, ${results.length - ok - skipped} failed${skipped ? `, ${skipped} skipped` : ""}`,
+  ].join("\n");
 }
 
 /** Each failed or skipped client's message and fix (the terminal progress bar shows only counts). */

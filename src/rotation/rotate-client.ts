@@ -79,7 +79,12 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
     if (options.dryRun) {
       const checked = pre.secretArn !== undefined && pre.hasVersions;
       if (checked) await timed("preflightMs", () => writePathProven(() => probeWritePath(deps.store, pre.secretArn!, pre.targetClientId), target.secretId));
-      result.plan = { clientState: pre.client.state ?? "active", secretExists: pre.secretArn !== undefined, wouldCreateSecret: pre.createSecret, steps: dryRunSteps(target, pre, checked ? "checked" : "empty") };
+      result.plan = {
+        clientState: pre.client.state ?? "active",
+        secretExists: pre.secretArn !== undefined,
+        wouldCreateSecret: pre.createSecret,
+        steps: dryRunSteps(target, pre, checked ? "checked" : "empty"),
+      };
       result.regeneratedClientId = pre.targetClientId;
       log.info("dry run: preflight passed", { clientState: result.plan.clientState, writePath: checked ? "checked" : "not checked (empty container)" });
       return finish(result, "dry-run");
@@ -125,14 +130,21 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
     const targetClientId = chooseTarget(pre.pair, currentClientId);
     const targetClient = clientFor(pre, targetClientId);
     if (targetClientId === canonicalClientId(deps.genesys.adminClientId) && !options.rotateSelf) {
-      throw new PreflightError(`client ${targetClientId} is the admin client this run authenticates as`, "rotates-admin-client", "pass --rotate-self, or rotate it with another admin client", "misconfigured");
+      throw new PreflightError(
+        `client ${targetClientId} is the admin client this run authenticates as`,
+        "rotates-admin-client",
+        "pass --rotate-self, or rotate it with another admin client",
+        "misconfigured",
+      );
     }
     const alternating = pre.pair.standby !== undefined;
     const secretArn = held.secretArn;
 
     // ---- 3–6. regenerate → store at AWSPENDING → verify → promote -----------------------------------------
     for (let round = 0; round <= policy.maxReRotations; round++) {
-      const secret = await timed("regenerateMs", () => regenerate(run, { clientId: targetClient.id, secretId: target.secretId, lockExpiresAtMs: held.expiresAtMs }, options.gate, section));
+      const secret = await timed("regenerateMs", () =>
+        regenerate(run, { clientId: targetClient.id, secretId: target.secretId, lockExpiresAtMs: held.expiresAtMs }, options.gate, section),
+      );
       regenerated = true;
       registerClientSecret(targetClient.id, secret);
       result.regenerations++;
@@ -154,7 +166,9 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
       keepPending = true;
       log.info("stored new secret", { secretArn, versionId, stage: "AWSPENDING" });
 
-      const checked = await timed("verifyMs", () => checkPending(run, section, { clientId: targetClient.id, secret, secretArn, alternating, reRotationsLeft: policy.maxReRotations - round }));
+      const checked = await timed("verifyMs", () =>
+        checkPending(run, section, { clientId: targetClient.id, secret, secretArn, alternating, reRotationsLeft: policy.maxReRotations - round }),
+      );
       if (checked.kind === "re-rotate") {
         keepPending = false;
         log.warn("the new secret does not authenticate (regenerated outside keyward?); regenerating again", { round });
@@ -181,7 +195,8 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
     keepPending = false;
     throw new NotVerifiedError(targetClient.id, secretArn, "dead");
   } catch (err) {
-    if (err instanceof NotVerifiedError && (err.reason === "verification-failed" || (err.reason === "verification-inconclusive" && result.rotation === "alternating"))) keepPending = false;
+    if (err instanceof NotVerifiedError && (err.reason === "verification-failed" || (err.reason === "verification-inconclusive" && result.rotation === "alternating")))
+      keepPending = false;
     if (err instanceof ConflictError && err.reason === "rotation-in-progress") keepPending = false;
     if (err instanceof NotStartedError && !regenerated) {
       skipped(result, err.stop, log);
@@ -247,7 +262,14 @@ async function recoverPending(run: Run, lock: SecretLock, pre: Preflight, log: L
     const stored = parseStoredCredentials((await run.deps.store.getValue(lock.secretArn, AWSCURRENT)).value);
     if (stored && canonicalClientId(stored.clientId) === id && (await run.deps.check(stored.clientId, stored.clientSecret)) === "live") return undefined;
   }
-  await promote(run, { budget: new CriticalBudget(run.clock, run.clock.now() + run.policy.criticalBudgetMs), leave: () => undefined }, lock, taken.versionId, taken.doc.clientId, members(pre));
+  await promote(
+    run,
+    { budget: new CriticalBudget(run.clock, run.clock.now() + run.policy.criticalBudgetMs), leave: () => undefined },
+    lock,
+    taken.versionId,
+    taken.doc.clientId,
+    members(pre),
+  );
   lock.description = await run.deps.store.describe(lock.secretArn);
   log.warn("promoted the new secret an interrupted rotation left at AWSPENDING", { versionId: taken.versionId, clientId: taken.doc.clientId });
   return id;
@@ -311,4 +333,3 @@ function asKeywardError(err: unknown): KeywardError {
   if (err instanceof KeywardError) return err;
   return new KeywardError(err instanceof Error ? err.message : String(err), { reason: "unexpected", cause: err });
 }
-

@@ -54,7 +54,11 @@ export interface StepOutcome {
  * Secrets Manager itself refuses to start a rotation while another keyward run holds AWSPENDING, and keyward's runs
  * wait for a rotation Secrets Manager started (src/rotation/lock.ts): the two never rotate one secret at once.
  */
-export async function rotationStep(event: SecretsManagerRotationEvent, deps: RotationDeps, options: { gate?: RunGate; policy?: Partial<RotationPolicy> } = {}): Promise<StepOutcome> {
+export async function rotationStep(
+  event: SecretsManagerRotationEvent,
+  deps: RotationDeps,
+  options: { gate?: RunGate; policy?: Partial<RotationPolicy> } = {},
+): Promise<StepOutcome> {
   const { store, logger } = deps;
   const token = event.ClientRequestToken;
   const description = await store.describe(event.SecretId);
@@ -69,7 +73,8 @@ export async function rotationStep(event: SecretsManagerRotationEvent, deps: Rot
     log.info("rotation step: the version is already AWSCURRENT; nothing to do");
     return outcome("already-done");
   }
-  if (!stages.includes(AWSPENDING)) throw new UsageError(`secret version ${token} is not set as AWSPENDING for rotation of secret ${description.arn}`, { reason: "rotation-version-not-pending" });
+  if (!stages.includes(AWSPENDING))
+    throw new UsageError(`secret version ${token} is not set as AWSPENDING for rotation of secret ${description.arn}`, { reason: "rotation-version-not-pending" });
 
   switch (event.Step) {
     case "createSecret":
@@ -82,8 +87,15 @@ export async function rotationStep(event: SecretsManagerRotationEvent, deps: Rot
       const run = runContext(deps, { ...DEFAULT_ROTATION_POLICY, ...options.policy });
       const section: Section = { budget: undefined, leave: () => undefined };
       section.budget = new CriticalBudget(run.clock, run.clock.now() + run.policy.criticalBudgetMs);
-      const checked = await checkPending(run, section, { clientId: pending.clientId, secret: pending.clientSecret, secretArn: description.arn, alternating: true, reRotationsLeft: 0 });
-      if (checked.kind !== "promote" || !checked.verified) throw new KeywardError(`the pending secret of ${description.arn} does not authenticate`, { reason: "verification-failed" });
+      const checked = await checkPending(run, section, {
+        clientId: pending.clientId,
+        secret: pending.clientSecret,
+        secretArn: description.arn,
+        alternating: true,
+        reRotationsLeft: 0,
+      });
+      if (checked.kind !== "promote" || !checked.verified)
+        throw new KeywardError(`the pending secret of ${description.arn} does not authenticate`, { reason: "verification-failed" });
       log.info("rotation step: the pending secret authenticates", { clientId: pending.clientId });
       return outcome("done", pending.clientId);
     }
@@ -114,7 +126,11 @@ async function createSecretStep(
     return outcome("already-done", doc?.clientId);
   }
   const current = parseStoredCredentials((await store.getValue(description.arn, AWSCURRENT)).value);
-  if (!current) throw new UsageError(`secret ${description.arn} holds no keyward credential document at AWSCURRENT to rotate from`, { reason: "secret-holds-other-value", hint: "rotate it once with keyward rotate (which writes the document), then let Secrets Manager rotate it" });
+  if (!current)
+    throw new UsageError(`secret ${description.arn} holds no keyward credential document at AWSCURRENT to rotate from`, {
+      reason: "secret-holds-other-value",
+      hint: "rotate it once with keyward rotate (which writes the document), then let Secrets Manager rotate it",
+    });
   const pair = pairOf(description, current);
   const targetId = chooseTarget(pair, canonicalClientId(current.clientId));
   const run = runContext(deps, { ...DEFAULT_ROTATION_POLICY, ...options.policy });
@@ -123,7 +139,14 @@ async function createSecretStep(
   const process = currentProcessIdentity();
   await store.putValue(
     description.arn,
-    serializeRotationIntent({ owner: randomUUID(), clientId: targetId, startedAt: new Date(now).toISOString(), expiresAt: new Date(now + lockTtlMs(run.policy)).toISOString(), by: "secrets manager rotation", ...(process ? { process } : {}) }),
+    serializeRotationIntent({
+      owner: randomUUID(),
+      clientId: targetId,
+      startedAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + lockTtlMs(run.policy)).toISOString(),
+      by: "secrets manager rotation",
+      ...(process ? { process } : {}),
+    }),
     randomUUID(),
     [INTENT_LABEL],
   );

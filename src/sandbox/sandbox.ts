@@ -61,28 +61,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   let control: RunningServer;
   try {
-    control = await startHttpServer(async (req, res) => {
-      const url = new URL(req.url ?? "/", "http://control");
-      const [, system, ...rest] = url.pathname.split("/");
-      const text = req.method === "GET" || req.method === "HEAD" ? "" : await readBody(req);
-      let body: unknown;
-      try {
-        body = text ? JSON.parse(text) : undefined;
-      } catch {
-        return sendJson(res, 400, { message: "control API bodies are JSON" });
-      }
-      const path = "/" + rest.join("/");
-      if (system === "genesys") {
-        const out = await genesys.handleControl(req.method ?? "GET", path, body);
-        return sendJson(res, out.status, out.body);
-      }
-      if (system === "secretsmanager") {
-        const out = await secretsManager.handleControl(req.method ?? "GET", path, body);
-        return sendJson(res, out.status, out.body);
-      }
-      if (url.pathname === "/") return sendJson(res, 200, summary);
-      return sendJson(res, 404, { message: "unknown control route; use /genesys/... or /secretsmanager/..." });
-    }, { port: portAt(2), host });
+    control = await startHttpServer(
+      async (req, res) => {
+        const url = new URL(req.url ?? "/", "http://control");
+        const [, system, ...rest] = url.pathname.split("/");
+        const text = req.method === "GET" || req.method === "HEAD" ? "" : await readBody(req);
+        let body: unknown;
+        try {
+          body = text ? JSON.parse(text) : undefined;
+        } catch {
+          return sendJson(res, 400, { message: "control API bodies are JSON" });
+        }
+        const path = "/" + rest.join("/");
+        if (system === "genesys") {
+          const out = await genesys.handleControl(req.method ?? "GET", path, body);
+          return sendJson(res, out.status, out.body);
+        }
+        if (system === "secretsmanager") {
+          const out = await secretsManager.handleControl(req.method ?? "GET", path, body);
+          return sendJson(res, out.status, out.body);
+        }
+        if (url.pathname === "/") return sendJson(res, 200, summary);
+        return sendJson(res, 404, { message: "unknown control route; use /genesys/... or /secretsmanager/..." });
+      },
+      { port: portAt(2), host },
+    );
   } catch (err) {
     await Promise.all([genesys.close(), secretsManager.close()]);
     throw err;
@@ -99,8 +102,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const secretNames = { admin: "keyward/sandbox/admin", janitor: "keyward/janitor/genesys" };
   const gatewayPort = String(genesys.port);
   const secretArns = {
-    admin: await putCredentials(secretsManager, secretNames.admin, { clientId: admin.id, clientSecret: admin.secret, region, gateway: { host, port: gatewayPort, protocol: "http" } }),
-    janitor: await putCredentials(secretsManager, secretNames.janitor, { clientId: janitor.id, clientSecret: janitor.secret, region, gateway: { host, port: gatewayPort, protocol: "http" } }),
+    admin: await putCredentials(secretsManager, secretNames.admin, {
+      clientId: admin.id,
+      clientSecret: admin.secret,
+      region,
+      gateway: { host, port: gatewayPort, protocol: "http" },
+    }),
+    janitor: await putCredentials(secretsManager, secretNames.janitor, {
+      clientId: janitor.id,
+      clientSecret: janitor.secret,
+      region,
+      gateway: { host, port: gatewayPort, protocol: "http" },
+    }),
   };
 
   const env: Record<string, string> = {
@@ -192,7 +205,14 @@ export const SANDBOX_PID_ENV = "KEYWARD_SANDBOX_PID";
 
 /** Renders `KEY=value` lines (values single-quoted for `set -a; . file`). */
 export function renderEnvFile(env: Record<string, string>): string {
-  return ENV_FILE_HEADER + "\n" + Object.entries(env).map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`).join("\n") + "\n";
+  return (
+    ENV_FILE_HEADER +
+    "\n" +
+    Object.entries(env)
+      .map(([k, v]) => `${k}='${v.replace(/'/g, "'\\''")}'`)
+      .join("\n") +
+    "\n"
+  );
 }
 
 /** Reads back what `renderEnvFile` wrote; undefined for any other file (it is not a keyward sandbox env file). */

@@ -28,7 +28,6 @@ export interface ActionIo {
   log(text: string): void;
 }
 
-
 /** A command property value also escapes `:` and `,`. */
 export function escapeProperty(value: string): string {
   return escapeCommandValue(value).replace(/:/g, "%3A").replace(/,/g, "%2C");
@@ -49,8 +48,14 @@ export function annotation(f: Finding): string {
 }
 
 export function stepSummary(findings: Finding[], summary: string): string {
-  const rows = findings.map((f) => `| \`${f.path}:${f.line}\` | ${f.ruleId}${f.example ? " (example)" : ""} | \`${f.secretPrefix}\` | \`${f.fingerprint}\` | ${f.clientId ?? ""} | ${f.commit ? `\`${f.commit.slice(0, 12)}\`` : ""} | ${f.verdict} | ${f.baseline} |`);
-  const table = findings.length === 0 ? "No Genesys Cloud credential found.\n" : ["| location | rule | secret | fingerprint | client id | commit | verdict | baseline |", "|---|---|---|---|---|---|---|---|", ...rows].join("\n") + "\n";
+  const rows = findings.map(
+    (f) =>
+      `| \`${f.path}:${f.line}\` | ${f.ruleId}${f.example ? " (example)" : ""} | \`${f.secretPrefix}\` | \`${f.fingerprint}\` | ${f.clientId ?? ""} | ${f.commit ? `\`${f.commit.slice(0, 12)}\`` : ""} | ${f.verdict} | ${f.baseline} |`,
+  );
+  const table =
+    findings.length === 0
+      ? "No Genesys Cloud credential found.\n"
+      : ["| location | rule | secret | fingerprint | client id | commit | verdict | baseline |", "|---|---|---|---|---|---|---|---|", ...rows].join("\n") + "\n";
   return `## keyward scan\n\n${summary}\n\n${table}`;
 }
 
@@ -68,7 +73,8 @@ export function selectionFor(eventName: string | undefined, event: unknown): { s
   if (eventName === "push") {
     const e = event as PushEvent;
     if (e.after && !ZERO_SHA.test(e.after)) {
-      if (e.before && !ZERO_SHA.test(e.before)) return { selection: { kind: "range", range: `${e.before}..${e.after}` }, fetch: [e.before, e.after], depth: (e.commits?.length ?? 0) + 1 };
+      if (e.before && !ZERO_SHA.test(e.before))
+        return { selection: { kind: "range", range: `${e.before}..${e.after}` }, fetch: [e.before, e.after], depth: (e.commits?.length ?? 0) + 1 };
       const commits = (e.commits ?? []).map((c) => c.id).filter(Boolean);
       return { selection: { kind: "commits", commits: commits.length ? commits : [e.after] }, fetch: commits.length ? commits : [e.after], depth: 1 };
     }
@@ -76,7 +82,8 @@ export function selectionFor(eventName: string | undefined, event: unknown): { s
   }
   if (eventName === "pull_request" || eventName === "pull_request_target") {
     const pr = (event as PullRequestEvent).pull_request;
-    if (pr?.base?.sha && pr.head?.sha) return { selection: { kind: "range", range: `${pr.base.sha}..${pr.head.sha}` }, fetch: [pr.base.sha, pr.head.sha], depth: (pr.commits ?? 50) + 1 };
+    if (pr?.base?.sha && pr.head?.sha)
+      return { selection: { kind: "range", range: `${pr.base.sha}..${pr.head.sha}` }, fetch: [pr.base.sha, pr.head.sha], depth: (pr.commits ?? 50) + 1 };
   }
   return { selection: undefined, fetch: [], depth: 0 };
 }
@@ -120,7 +127,9 @@ export function boolInput(env: NodeJS.ProcessEnv, name: string, fallback: boolea
   if (value === undefined) return fallback;
   if (["true", "True", "TRUE"].includes(value)) return true;
   if (["false", "False", "FALSE"].includes(value)) return false;
-  throw new UsageError(`input ${name}: "${value.slice(0, 40)}" is not a boolean (YAML 1.2 core schema)`, { hint: `set ${name} to true or false (also accepted: True, TRUE, False, FALSE)` });
+  throw new UsageError(`input ${name}: "${value.slice(0, 40)}" is not a boolean (YAML 1.2 core schema)`, {
+    hint: `set ${name} to true or false (also accepted: True, TRUE, False, FALSE)`,
+  });
 }
 
 function setOutput(env: NodeJS.ProcessEnv, name: string, value: string): void {
@@ -146,8 +155,16 @@ export async function runAction(env: NodeJS.ProcessEnv, io: ActionIo): Promise<n
   const baselineInput = input(env, "baseline");
 
   if (selection) ensureHistory(workspace, fetch, depth, io);
-  io.log(`keyward: scanning ${selection?.kind === "range" ? `commits ${selection.range}` : selection?.kind === "commits" ? `${selection.commits.length} pushed commit(s)` : "the work tree"}\n`);
-  const outcome = await runScan({ cwd: workspace, paths: selection ? [workspace] : ["."], git: selection, jobs: 1, onWarning: (message) => io.log(`::warning::${escapeCommandValue(message)}\n`) });
+  io.log(
+    `keyward: scanning ${selection?.kind === "range" ? `commits ${selection.range}` : selection?.kind === "commits" ? `${selection.commits.length} pushed commit(s)` : "the work tree"}\n`,
+  );
+  const outcome = await runScan({
+    cwd: workspace,
+    paths: selection ? [workspace] : ["."],
+    git: selection,
+    jobs: 1,
+    onWarning: (message) => io.log(`::warning::${escapeCommandValue(message)}\n`),
+  });
   // Before any line that could show a finding: mask every form of every secret found.
   for (const line of maskCommands(outcome.findings)) io.raw(line);
 

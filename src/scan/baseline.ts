@@ -20,7 +20,10 @@ export function parseBaseline(text: string): Set<string> {
     }
     values = Array.isArray(doc) ? doc : baselineObject(doc);
   } else {
-    values = trimmed.split(/\r?\n/).map((l) => l.replace(/#.*/, "").trim()).filter(Boolean);
+    values = trimmed
+      .split(/\r?\n/)
+      .map((l) => l.replace(/#.*/, "").trim())
+      .filter(Boolean);
   }
   const out = new Set<string>();
   for (const v of values) {
@@ -30,11 +33,13 @@ export function parseBaseline(text: string): Set<string> {
   return out;
 }
 
-const BASELINE_SHAPES = 'a keyward scan JSON report ({"schema": "keyward.scan/v2", "findings": [...]}), {"fingerprints": [...]}, a JSON list of fingerprints, or one fingerprint a line';
+const BASELINE_SHAPES =
+  'a keyward scan JSON report ({"schema": "keyward.scan/v2", "findings": [...]}), {"fingerprints": [...]}, a JSON list of fingerprints, or one fingerprint a line';
 
 /** The fingerprints of a JSON object baseline; anything that is not one of the documented shapes is refused. */
 function baselineObject(doc: unknown): unknown[] {
-  if (doc === null || typeof doc !== "object") throw new UsageError(`--baseline: not a baseline (a JSON ${doc === null ? "null" : typeof doc})`, { hint: `give ${BASELINE_SHAPES}` });
+  if (doc === null || typeof doc !== "object")
+    throw new UsageError(`--baseline: not a baseline (a JSON ${doc === null ? "null" : typeof doc})`, { hint: `give ${BASELINE_SHAPES}` });
   const obj = doc as { schema?: unknown; findings?: unknown; fingerprints?: unknown };
   if (obj.schema !== undefined && !(typeof obj.schema === "string" && obj.schema.startsWith("keyward.scan/"))) {
     throw new UsageError(`--baseline: a report of schema ${JSON.stringify(obj.schema)} is not a scan report`, { hint: `give ${BASELINE_SHAPES}` });
@@ -43,12 +48,17 @@ function baselineObject(doc: unknown): unknown[] {
     if (obj[key] !== undefined && !Array.isArray(obj[key])) throw new UsageError(`--baseline: "${key}" must be a list`, { hint: `give ${BASELINE_SHAPES}` });
   }
   if (obj.findings === undefined && obj.fingerprints === undefined) {
-    const keys = Object.keys(obj).slice(0, 5).map((k) => JSON.stringify(k.slice(0, 40)));
-    throw new UsageError(`--baseline: the JSON object has neither "findings" nor "fingerprints"${keys.length ? ` (its keys: ${keys.join(", ")})` : ""}`, { hint: `give ${BASELINE_SHAPES}` });
+    const keys = Object.keys(obj)
+      .slice(0, 5)
+      .map((k) => JSON.stringify(k.slice(0, 40)));
+    throw new UsageError(`--baseline: the JSON object has neither "findings" nor "fingerprints"${keys.length ? ` (its keys: ${keys.join(", ")})` : ""}`, {
+      hint: `give ${BASELINE_SHAPES}`,
+    });
   }
   const findings = (obj.findings as unknown[] | undefined) ?? [];
   for (const f of findings) {
-    if (f === null || typeof f !== "object" || !("fingerprint" in f)) throw new UsageError("--baseline: a finding in the report has no fingerprint", { hint: `give ${BASELINE_SHAPES}` });
+    if (f === null || typeof f !== "object" || !("fingerprint" in f))
+      throw new UsageError("--baseline: a finding in the report has no fingerprint", { hint: `give ${BASELINE_SHAPES}` });
   }
   return [...((obj.fingerprints as unknown[] | undefined) ?? []), ...findings.map((f) => (f as { fingerprint: unknown }).fingerprint)];
 }

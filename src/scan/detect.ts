@@ -100,7 +100,12 @@ export function detect(text: string, rules: CompiledRules): Detection[] {
   for (const region of mergeWindows(regions, text.length).slice(0, MAX_REGIONS)) {
     const slice = text.slice(region[0], region[1]);
     for (const layer of decodeLayers(slice)) {
-      const view: View = { text: layer.text, sourceOffset: (i) => layer.sourceOffset(i), toSource: (i) => region[0] + layer.sourceOffset(i), encodingsAt: (i) => layer.encodingsAt(i) };
+      const view: View = {
+        text: layer.text,
+        sourceOffset: (i) => layer.sourceOffset(i),
+        toSource: (i) => region[0] + layer.sourceOffset(i),
+        encodingsAt: (i) => layer.encodingsAt(i),
+      };
       scanView(view, rules, found);
     }
   }
@@ -149,7 +154,12 @@ function worthALook(bytes: Uint8Array, rules: CompiledRules): boolean {
       let y = x;
       while (y < b && rules.secretChars[bytes[y]!] === 1) y++;
       const length = y - x;
-      if (length >= SECRET_LENGTH && length <= SECRET_LENGTH + 5 && hasEveryClass(bytes, y - SECRET_LENGTH, y, rules) && isSecretValue(buffer.toString("latin1", y - SECRET_LENGTH, y), rules)) {
+      if (
+        length >= SECRET_LENGTH &&
+        length <= SECRET_LENGTH + 5 &&
+        hasEveryClass(bytes, y - SECRET_LENGTH, y, rules) &&
+        isSecretValue(buffer.toString("latin1", y - SECRET_LENGTH, y), rules)
+      ) {
         found = true;
         return;
       }
@@ -159,7 +169,13 @@ function worthALook(bytes: Uint8Array, rules: CompiledRules): boolean {
   });
   if (found) return true;
   for (let i = buffer.indexOf(37); i >= 0; i = buffer.indexOf(37, i + 1)) {
-    if (i + 2 < bytes.length && isHex(bytes[i + 1]!) && isHex(bytes[i + 2]!) && isRelevantEscape(buffer.toString("latin1", i + 1, i + 3).toLowerCase(), buffer.toString("latin1", Math.max(0, i - 5), i))) return true;
+    if (
+      i + 2 < bytes.length &&
+      isHex(bytes[i + 1]!) &&
+      isHex(bytes[i + 2]!) &&
+      isRelevantEscape(buffer.toString("latin1", i + 1, i + 3).toLowerCase(), buffer.toString("latin1", Math.max(0, i - 5), i))
+    )
+      return true;
   }
   return false;
 }
@@ -385,7 +401,7 @@ function evaluateSecret(view: View, s: number, secret: string, rules: CompiledRu
 /** keyward's credential document: `clientSecret` beside `clientId` (a UUID) and `region` in one object. */
 function isCredentialDocument(text: string, key: string, scope: Scope | undefined, candidates: CandidateClientId[], rules: CompiledRules): boolean {
   const [idKey, secretKey, ...others] = rules.doc.keys.credential_document;
-  if (!scope || scope.kind !== "object" || key !== secretKey) return false;
+  if (scope?.kind !== "object" || key !== secretKey) return false;
   if (!candidates.some((c) => c.provenance === "structural")) return false;
   const body = text.slice(scope.start, scope.end);
   return [idKey!, ...others].every((k) => new RegExp(`\\\\?["']${k}\\\\?["']\\s*:`).test(body));
@@ -528,9 +544,7 @@ function mergeFound(found: Found[], rules: CompiledRules): Found[] {
   }
   const all = [...byKey.values()];
   const basics = all.filter((f) => f.ruleId === rules.basicRuleId);
-  return all
-    .filter((f) => f.ruleId === rules.basicRuleId || !basics.some((b) => b.secret === f.secret && f.index >= b.index && f.index < b.end))
-    .sort((a, b) => a.index - b.index);
+  return all.filter((f) => f.ruleId === rules.basicRuleId || !basics.some((b) => b.secret === f.secret && f.index >= b.index && f.index < b.end)).sort((a, b) => a.index - b.index);
 }
 
 const PROVENANCE_ORDER: CandidateProvenance[] = ["structural", "key-named", "nearby", "same-file", "input", "org"];

@@ -88,7 +88,9 @@ export function exportParts(rules: CompiledRules = loadRules()): ExportParts {
     after: `(?:[^${doc.secret.not_after}]|\\z)`,
     keyForm: `(?:${caselessRegex(ex.secret_key)}${gapChar}{1,${ex.key_gap}}|${ex.postman_keys.map(postman).join("|")})`,
     idForm: `${caselessRegex(ex.id_key)}${gapChar}{1,${ex.key_gap}}`,
-    pairForm: `(?:${pairForms(doc.client_id.regex).map((f) => f.regex).join("|")})`,
+    pairForm: `(?:${pairForms(doc.client_id.regex)
+      .map((f) => f.regex)
+      .join("|")})`,
     pairForms: pairForms(doc.client_id.regex),
     uuid: doc.client_id.regex,
     basic: basic.regex!,
@@ -130,9 +132,19 @@ export function githubPatterns(rules: CompiledRules = loadRules()): GithubPatter
   // One pattern per form rather than one alternation: Hyperscan refuses the union with start-of-match tracking
   // ("Pattern is too large").
   return [
-    secret("Genesys Cloud OAuth client secret (after a client-secret key)", "genesys_cloud_oauth_client_secret", p.keyForm, "A 43-character client secret right after a client-secret key: client_secret=, \"clientSecret\": \", Postman's key/value entry."),
+    secret(
+      "Genesys Cloud OAuth client secret (after a client-secret key)",
+      "genesys_cloud_oauth_client_secret",
+      p.keyForm,
+      'A 43-character client secret right after a client-secret key: client_secret=, "clientSecret": ", Postman\'s key/value entry.',
+    ),
     ...p.pairForms.map((form) =>
-      secret(`Genesys Cloud OAuth client secret (after its client id, ${form.name})`, `genesys_cloud_oauth_client_id_and_secret_${form.name.replace(/-/g, "_")}`, form.regex, `A 43-character client secret right after its client id (${form.name}): ("<uuid>", "<secret>"), -u <uuid>:<secret>, --user <uuid>:<secret>, %3D<uuid>%3A<secret>.`),
+      secret(
+        `Genesys Cloud OAuth client secret (after its client id, ${form.name})`,
+        `genesys_cloud_oauth_client_id_and_secret_${form.name.replace(/-/g, "_")}`,
+        form.regex,
+        `A 43-character client secret right after its client id (${form.name}): ("<uuid>", "<secret>"), -u <uuid>:<secret>, --user <uuid>:<secret>, %3D<uuid>%3A<secret>.`,
+      ),
     ),
     {
       name: "Genesys Cloud OAuth client credentials (HTTP Basic)",
@@ -144,7 +156,10 @@ export function githubPatterns(rules: CompiledRules = loadRules()): GithubPatter
 }
 
 export function renderGithub(rules: CompiledRules = loadRules()): string {
-  return `# ${HEADER}\n# Format: advanced-security/secret-scanning-custom-patterns patterns.yml.\n` + stringify({ name: "Genesys Cloud", patterns: githubPatterns(rules) }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return (
+    `# ${HEADER}\n# Format: advanced-security/secret-scanning-custom-patterns patterns.yml.\n` +
+    stringify({ name: "Genesys Cloud", patterns: githubPatterns(rules) }, { lineWidth: 0, aliasDuplicateObjects: false })
+  );
 }
 
 /** One rule of the gitleaks / TruffleHog exports: a regex whose group 1 is the value reported. */
@@ -298,5 +313,8 @@ export function renderTrufflehog(rules: CompiledRules = loadRules()): string {
         ...(r.excludeCapture.length > 0 ? { exclude_regexes_capture: [...r.excludeCapture, ...(id?.excludeCapture ?? [])] } : {}),
       };
     });
-  return `# ${HEADER}\n# TruffleHog custom detectors (trufflehog filesystem --config this.yaml). Verification: add a\n# \`verify: [{endpoint: ..., unsafe: false}]\` webhook of your own; keyward scan --verify classifies pairs itself.\n` + stringify({ detectors }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return (
+    `# ${HEADER}\n# TruffleHog custom detectors (trufflehog filesystem --config this.yaml). Verification: add a\n# \`verify: [{endpoint: ..., unsafe: false}]\` webhook of your own; keyward scan --verify classifies pairs itself.\n` +
+    stringify({ detectors }, { lineWidth: 0, aliasDuplicateObjects: false })
+  );
 }

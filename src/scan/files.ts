@@ -255,6 +255,3 @@ async function walk(root: string, ignore: IgnoreRule[]): Promise<string[]> {
   await visit(root);
   return out.sort();
 }
-
-
-

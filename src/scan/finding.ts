@@ -66,7 +66,10 @@ export function secretOf(finding: Finding): string {
   return secret;
 }
 
-export function toFinding(detection: Pick<Detection, "ruleId" | "secret" | "clientId" | "region"> & Partial<Pick<Detection, "candidates" | "confidence" | "decoded" | "length">>, location: Location): Finding {
+export function toFinding(
+  detection: Pick<Detection, "ruleId" | "secret" | "clientId" | "region"> & Partial<Pick<Detection, "candidates" | "confidence" | "decoded" | "length">>,
+  location: Location,
+): Finding {
   const finding: Finding = {
     ruleId: detection.ruleId,
     path: location.path,
@@ -109,5 +112,7 @@ export function failsScan(finding: Finding): boolean {
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort((a, b) => (a.commit ?? "").localeCompare(b.commit ?? "") || a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId));
+  return findings.sort(
+    (a, b) => (a.commit ?? "").localeCompare(b.commit ?? "") || a.path.localeCompare(b.path) || a.line - b.line || a.column - b.column || a.ruleId.localeCompare(b.ruleId),
+  );
 }

@@ -199,7 +199,11 @@ async function* runPatch(repo: string, args: string[], input: string | undefined
     yield added;
   }
   const code = await exited.catch((err: NodeJS.ErrnoException) => {
-    throw new KeywardError(`cannot run git: ${err.code ?? err.message}`, { reason: "git-missing", exitCode: ExitCode.Usage, hint: "install git, or scan files without --git/--staged" });
+    throw new KeywardError(`cannot run git: ${err.code ?? err.message}`, {
+      reason: "git-missing",
+      exitCode: ExitCode.Usage,
+      hint: "install git, or scan files without --git/--staged",
+    });
   });
   result.code = code;
   result.stderr = stderr;
@@ -249,7 +253,11 @@ export async function* readGitAdditions(repo: string, selection: GitSelection, o
   // Resume: the commits after the one git stopped at, fed to `git log --no-walk=unsorted --stdin` in log order.
   const list = await runText(repo, [...COMMON, ...revListArgs(selection)]);
   if (list.code !== 0) {
-    onUnreadable({ commit: result.lastCommit, path: null, message: `${lastLine(result.stderr)}; the history walk itself failed (${lastLine(list.stderr)}), so commits beyond it were not scanned` });
+    onUnreadable({
+      commit: result.lastCommit,
+      path: null,
+      message: `${lastLine(result.stderr)}; the history walk itself failed (${lastLine(list.stderr)}), so commits beyond it were not scanned`,
+    });
     return;
   }
   let remaining = list.stdout.split("\n").filter(Boolean);
@@ -297,9 +305,17 @@ async function* salvageCommit(repo: string, commit: string, stderr: string, done
 
 function gitFailed(selection: GitSelection, result: RunResult): UsageError {
   // git's own diagnosis is its `fatal:` line; the usage lines it may print after it say nothing about this run.
-  const said = result.stderr.trim().split("\n").find((l) => l.startsWith("fatal:")) ?? (lastLine(result.stderr) || `exit ${result.code}`);
+  const said =
+    result.stderr
+      .trim()
+      .split("\n")
+      .find((l) => l.startsWith("fatal:")) ??
+    (lastLine(result.stderr) || `exit ${result.code}`);
   return new UsageError(`git ${selection.kind === "staged" ? "diff --cached" : "log"} failed: ${said}`, {
-    hint: selection.kind === "range" && !/not a git repository/.test(said) ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)" : "run inside a git repository, or pass its path",
+    hint:
+      selection.kind === "range" && !/not a git repository/.test(said)
+        ? "check the revisions exist here (fetch enough history, e.g. fetch-depth: 0)"
+        : "run inside a git repository, or pass its path",
   });
 }
 

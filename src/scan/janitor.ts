@@ -71,7 +71,11 @@ export async function postLiveFindings(findings: Finding[], options: { url: URL;
       status = res.status;
       await res.arrayBuffer().catch(() => undefined);
     } catch (err) {
-      throw new KeywardError(`--post-to-janitor: cannot reach ${options.url.host} (${(err as Error).name})`, { reason: "janitor-unreachable", exitCode: ExitCode.Usage, retryable: true });
+      throw new KeywardError(`--post-to-janitor: cannot reach ${options.url.host} (${(err as Error).name})`, {
+        reason: "janitor-unreachable",
+        exitCode: ExitCode.Usage,
+        retryable: true,
+      });
     }
     if (status < 200 || status >= 300) {
       throw new KeywardError(`--post-to-janitor: the janitor answered HTTP ${status} for finding ${finding.fingerprint}`, {

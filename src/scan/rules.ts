@@ -14,7 +14,17 @@ export interface RulesDocument {
   regions: Array<{ name: string; domain: string }>;
   allowlist: { stopwords: string[]; preceded_by: string[]; values: string[]; client_ids: string[]; paths: string[]; inline: string };
   examples: { min_files: number; paths: string[] };
-  exports: { secret_key: string; id_key: string; postman_keys: string[]; key_gap: number; context_keywords: string[]; context_within_lines: number; pair_keywords: string[]; secret_key_keywords: string[]; id_key_keywords: string[] };
+  exports: {
+    secret_key: string;
+    id_key: string;
+    postman_keys: string[];
+    key_gap: number;
+    context_keywords: string[];
+    context_within_lines: number;
+    pair_keywords: string[];
+    secret_key_keywords: string[];
+    id_key_keywords: string[];
+  };
   rules: RuleDefinition[];
 }
 

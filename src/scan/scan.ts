@@ -56,7 +56,9 @@ export async function runScan(request: ScanRequest): Promise<ScanOutcome> {
     const onUnreadable = (u: UnreadableObject) => {
       stats.skipped.objects++;
       stats.incomplete = true;
-      request.onWarning?.(`keyward scan: warning: git could not read ${u.path ? `${u.path} in ` : ""}${u.commit ? `commit ${u.commit.slice(0, 12)}` : "the history"} (${u.message}); skipped, the scan goes on`);
+      request.onWarning?.(
+        `keyward scan: warning: git could not read ${u.path ? `${u.path} in ` : ""}${u.commit ? `commit ${u.commit.slice(0, 12)}` : "the history"} (${u.message}); skipped, the scan goes on`,
+      );
     };
     for await (const added of readGitAdditions(repo, request.git, onUnreadable)) {
       if (added.commit) commits.add(added.commit);

@@ -46,7 +46,10 @@ export function keyBefore(text: string, start: number): string | undefined {
   const at = (k = 0) => (i - 1 - k >= lineStart ? text[i - 1 - k]! : "");
   const skipSpaces = () => {
     let n = 0;
-    while (at() === " " || at() === "\t") back(), n++;
+    while (at() === " " || at() === "\t") {
+      back();
+      n++;
+    }
     return n;
   };
   const skipQuote = () => {
@@ -58,7 +61,7 @@ export function keyBefore(text: string, start: number): string | undefined {
     return false;
   };
   skipQuote();
-  let spaces = skipSpaces();
+  const spaces = skipSpaces();
   let sep: string | undefined;
   if (at() === "(") {
     sep = "(";

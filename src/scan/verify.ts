@@ -1,6 +1,14 @@
 import type { CandidateClientId } from "../contracts/verdict.js";
 import { GENESYS_REGIONS, resolveEndpoints } from "../genesys/regions.js";
-import { createLivenessEngine, livenessEngineFromEnv, orgsConfigured, type DocumentReader, type LivenessEngine, type LivenessStats, type LivenessVerdict } from "../liveness/index.js";
+import {
+  createLivenessEngine,
+  livenessEngineFromEnv,
+  orgsConfigured,
+  type DocumentReader,
+  type LivenessEngine,
+  type LivenessStats,
+  type LivenessVerdict,
+} from "../liveness/index.js";
 import { secretOf, type Finding } from "./finding.js";
 
 /**
@@ -51,7 +59,11 @@ export function applyVerdict(finding: Finding, verdict: LivenessVerdict): void {
  * ids, then, with org credentials, every active client-credentials client of the org. Each pair is granted once per
  * run, each minted token revoked at once.
  */
-export async function verifyFindings(findings: Finding[], env: NodeJS.ProcessEnv, options: { engine?: LivenessEngine; readDocument?: DocumentReader } = {}): Promise<LivenessStats> {
+export async function verifyFindings(
+  findings: Finding[],
+  env: NodeJS.ProcessEnv,
+  options: { engine?: LivenessEngine; readDocument?: DocumentReader } = {},
+): Promise<LivenessStats> {
   const engine = options.engine ?? (await scanEngine(env, options.readDocument));
   await Promise.all(
     findings.map(async (finding) => {

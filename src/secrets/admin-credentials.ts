@@ -15,7 +15,13 @@ export interface ResolvedAdmin {
   document?: StoredCredentials;
 }
 
-const GATEWAY_ENV_NAMES = ["GENESYSCLOUD_GATEWAY_HOST", "GENESYSCLOUD_GATEWAY_PORT", "GENESYSCLOUD_GATEWAY_PROTOCOL", "GENESYSCLOUD_GATEWAY_PATH_NAME", "GENESYSCLOUD_GATEWAY_PATH_VALUE"] as const;
+const GATEWAY_ENV_NAMES = [
+  "GENESYSCLOUD_GATEWAY_HOST",
+  "GENESYSCLOUD_GATEWAY_PORT",
+  "GENESYSCLOUD_GATEWAY_PROTOCOL",
+  "GENESYSCLOUD_GATEWAY_PATH_NAME",
+  "GENESYSCLOUD_GATEWAY_PATH_VALUE",
+] as const;
 
 /**
  * The admin client keyward acts as (README "Admin credentials in Secrets Manager"), for every command that needs it
@@ -45,7 +51,9 @@ export async function resolveAdminSettings(env: Record<string, string | undefine
 
 /** The environment a Genesys client needs for `document`: its credentials, region and gateway over `env`'s. */
 export function adminEnv(env: Record<string, string | undefined>, document: StoredCredentials): Record<string, string | undefined> {
-  const base = Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("GENESYSCLOUD_OAUTHCLIENT_") && !(document.gateway && (GATEWAY_ENV_NAMES as readonly string[]).includes(k))));
+  const base = Object.fromEntries(
+    Object.entries(env).filter(([k]) => !k.startsWith("GENESYSCLOUD_OAUTHCLIENT_") && !(document.gateway && (GATEWAY_ENV_NAMES as readonly string[]).includes(k))),
+  );
   return {
     ...base,
     GENESYSCLOUD_OAUTHCLIENT_ID: document.clientId,

@@ -19,7 +19,9 @@ export function checkAwsEndpoints(env: Record<string, string | undefined>): void
     try {
       url = new URL(raw);
     } catch {
-      throw new UsageError(`${name} is not a URL.`, { hint: `Set ${name} to a URL such as https://secretsmanager.eu-west-1.amazonaws.com, or unset it to use the SDK's default endpoint.` });
+      throw new UsageError(`${name} is not a URL.`, {
+        hint: `Set ${name} to a URL such as https://secretsmanager.eu-west-1.amazonaws.com, or unset it to use the SDK's default endpoint.`,
+      });
     }
     if (url.protocol !== "https:" && url.protocol !== "http:") {
       throw new UsageError(`${name} uses the scheme ${url.protocol} ; only https (or http to this machine) is supported.`, { hint: `Set ${name} to an https:// URL.` });

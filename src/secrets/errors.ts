@@ -111,7 +111,8 @@ const REASONS: Record<SecretsErrorReason, ReasonRow> = {
     exitCode: ExitCode.Usage,
   },
   "secrets-kms-key-unusable": {
-    hint: () => "the secret's KMS key is disabled, pending deletion or gone: enable it (`aws kms enable-key`, or cancel its deletion), or re-encrypt the secret under a usable key (`aws secretsmanager update-secret --kms-key-id …`)",
+    hint: () =>
+      "the secret's KMS key is disabled, pending deletion or gone: enable it (`aws kms enable-key`, or cancel its deletion), or re-encrypt the secret under a usable key (`aws secretsmanager update-secret --kms-key-id …`)",
     problem: "the secret's KMS key cannot be used",
     retryable: false,
     exitCode: ExitCode.Usage,
@@ -147,7 +148,8 @@ const REASONS: Record<SecretsErrorReason, ReasonRow> = {
     exitCode: ExitCode.Failed,
   },
   "secrets-config": {
-    hint: () => "set AWS_REGION and credentials for the AWS SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a role); AWS_ENDPOINT_URL_SECRETS_MANAGER points it at another endpoint",
+    hint: () =>
+      "set AWS_REGION and credentials for the AWS SDK's default chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, or a role); AWS_ENDPOINT_URL_SECRETS_MANAGER points it at another endpoint",
     problem: "the AWS SDK has no region or credentials",
     retryable: false,
     exitCode: ExitCode.Usage,
@@ -162,7 +164,11 @@ export class SecretsError extends KeywardError {
   /** In a few words, what went wrong (for a message that wraps this error). */
   readonly problem: string;
 
-  constructor(message: string, reason: SecretsErrorReason, details: { awsName?: string; status?: number; cause?: unknown; exitCode?: ExitCode; operation?: string; secretId?: string } = {}) {
+  constructor(
+    message: string,
+    reason: SecretsErrorReason,
+    details: { awsName?: string; status?: number; cause?: unknown; exitCode?: ExitCode; operation?: string; secretId?: string } = {},
+  ) {
     const row = REASONS[reason];
     super(message, {
       reason,
@@ -181,13 +187,31 @@ const SERVER_NAMES = new Set(["InternalServiceError", "InternalFailure", "Servic
 const THROTTLE_NAMES = new Set(["ThrottlingException", "Throttling", "TooManyRequestsException", "RequestLimitExceeded"]);
 const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN"]);
 const UNKNOWN_KEY_NAMES = new Set(["UnrecognizedClientException", "InvalidClientTokenId", "InvalidAccessKeyId"]);
-const SIGNATURE_NAMES = new Set(["InvalidSignatureException", "SignatureDoesNotMatch", "IncompleteSignatureException", "IncompleteSignature", "MissingAuthenticationTokenException", "MissingAuthenticationToken"]);
+const SIGNATURE_NAMES = new Set([
+  "InvalidSignatureException",
+  "SignatureDoesNotMatch",
+  "IncompleteSignatureException",
+  "IncompleteSignature",
+  "MissingAuthenticationTokenException",
+  "MissingAuthenticationToken",
+]);
 const EXPIRED_NAMES = new Set(["ExpiredTokenException", "ExpiredToken", "RequestExpired"]);
 const KMS_DENIED_NAMES = new Set(["KMSAccessDeniedException"]);
-const KMS_UNUSABLE_NAMES = new Set(["DecryptionFailure", "EncryptionFailure", "KMSDisabledException", "KMSInvalidStateException", "KMSNotFoundException", "DisabledException", "KMSInternalException"]);
+const KMS_UNUSABLE_NAMES = new Set([
+  "DecryptionFailure",
+  "EncryptionFailure",
+  "KMSDisabledException",
+  "KMSInvalidStateException",
+  "KMSNotFoundException",
+  "DisabledException",
+  "KMSInternalException",
+]);
 
 /** The reason for what the AWS SDK threw. Pure: decided from the error's name, status, code and message only. */
-export function secretsReasonFor(err: { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string }, operation: string): SecretsErrorReason {
+export function secretsReasonFor(
+  err: { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $fault?: string },
+  operation: string,
+): SecretsErrorReason {
   const name = err.name ?? "Error";
   const message = err.message ?? "";
   const status = err.$metadata?.httpStatusCode;
@@ -200,7 +224,8 @@ export function secretsReasonFor(err: { name?: string; code?: string; message?: 
   if (SIGNATURE_NAMES.has(name)) return "secrets-signature-mismatch";
   if (EXPIRED_NAMES.has(name)) return "secrets-credentials-expired";
   if (KMS_DENIED_NAMES.has(name) || ((name === "AccessDeniedException" || name === "AccessDenied") && /\bKMS\b|kms:/i.test(message))) return "secrets-kms-access-denied";
-  if (KMS_UNUSABLE_NAMES.has(name) || (/\bKMS\b/i.test(message) && /disabled|pending deletion|pendingdeletion|not found|does not exist/i.test(message))) return "secrets-kms-key-unusable";
+  if (KMS_UNUSABLE_NAMES.has(name) || (/\bKMS\b/i.test(message) && /disabled|pending deletion|pendingdeletion|not found|does not exist/i.test(message)))
+    return "secrets-kms-key-unusable";
   if (name === "AccessDeniedException" || name === "AccessDenied") return "secrets-access-denied";
   if (THROTTLE_NAMES.has(name) || status === 429) return "secrets-throttled";
   if (SERVER_NAMES.has(name) || (status !== undefined && status >= 500) || err.$fault === "server") return "secrets-server-error";

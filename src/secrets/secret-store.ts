@@ -104,7 +104,10 @@ export interface SecretStore {
    * CreateSecret. With `value`, its first version (AWSCURRENT) is created at once, named `clientRequestToken`: a
    * caller whose answer was lost recognises its own container by that version id.
    */
-  create(name: string, options?: { description?: string; kmsKeyId?: string; tags?: Record<string, string>; value?: string; clientRequestToken?: string }): Promise<{ arn: string; name: string; versionId?: string }>;
+  create(
+    name: string,
+    options?: { description?: string; kmsKeyId?: string; tags?: Record<string, string>; value?: string; clientRequestToken?: string },
+  ): Promise<{ arn: string; name: string; versionId?: string }>;
   /**
    * PutSecretValue; `clientRequestToken` names the version and makes a retry of the same write a no-op. Without
    * `stages` the new version becomes AWSCURRENT; with them, it gets exactly those labels (a secret's first version
@@ -286,7 +289,9 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
       // written in another spelling. So the filter names every case variant of a short prefix (values are ORed), which
       // matches every spelling and still narrows the listing; the values are then compared in canonical form (a
       // UUID's case does not make it another client).
-      call("ListSecrets", `tag ${key}=${value}`, async () => (await listByTagKey(key, caseVariantPrefixes(canonicalClientId(value)))).filter((s) => canonicalClientId(s.tags[key]!) === canonicalClientId(value))),
+      call("ListSecrets", `tag ${key}=${value}`, async () =>
+        (await listByTagKey(key, caseVariantPrefixes(canonicalClientId(value)))).filter((s) => canonicalClientId(s.tags[key]!) === canonicalClientId(value)),
+      ),
     deleteUnused: (secretId) =>
       call("DeleteSecret", secretId, async () => {
         await client.send(new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }));
@@ -337,7 +342,10 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
   };
 }
 
-function storedValue(out: { ARN?: string; VersionId?: string; SecretString?: string; SecretBinary?: Uint8Array; CreatedDate?: Date; VersionStages?: string[] }, secretId: string): StoredValue {
+function storedValue(
+  out: { ARN?: string; VersionId?: string; SecretString?: string; SecretBinary?: Uint8Array; CreatedDate?: Date; VersionStages?: string[] },
+  secretId: string,
+): StoredValue {
   const value = out.SecretString ?? (out.SecretBinary ? Buffer.from(out.SecretBinary).toString("utf8") : "");
   registerSecret(value);
   return {
@@ -350,7 +358,11 @@ function storedValue(out: { ARN?: string; VersionId?: string; SecretString?: str
 }
 
 /** The SDK settings an environment names explicitly (what the default chain would read from the process's). */
-function clientConfigFromEnv(env: Record<string, string | undefined>): { endpoint?: string; region?: string; credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } } {
+function clientConfigFromEnv(env: Record<string, string | undefined>): {
+  endpoint?: string;
+  region?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+} {
   const endpoint = env.AWS_ENDPOINT_URL_SECRETS_MANAGER?.trim() || env.AWS_ENDPOINT_URL?.trim();
   const region = env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim();
   const accessKeyId = env.AWS_ACCESS_KEY_ID?.trim();

@@ -14,7 +14,14 @@ export class SlackError extends KeywardError {
   readonly slackError: string;
   declare readonly reason: SlackFailureReason;
   constructor(method: string, slackError: string, retryable: boolean, cause?: unknown) {
-    const reason: SlackFailureReason = slackError === "users_not_found" ? "slack-user-not-found" : slackError === "ratelimited" ? "slack-rate-limited" : slackError === "unreachable" ? "slack-unreachable" : "slack-error";
+    const reason: SlackFailureReason =
+      slackError === "users_not_found"
+        ? "slack-user-not-found"
+        : slackError === "ratelimited"
+          ? "slack-rate-limited"
+          : slackError === "unreachable"
+            ? "slack-unreachable"
+            : "slack-error";
     super(`Slack ${method} failed: ${/^[a-z0-9_]{1,60}$/.test(slackError) ? slackError : "error"}`, { reason, retryable, ...(cause !== undefined ? { cause } : {}) });
     this.slackError = slackError;
   }
@@ -63,7 +70,15 @@ export interface SlackClient {
   postMessage(channel: string, message: SlackMessage): Promise<void>;
 }
 
-const SILENT: SlackLogger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, setLevel: () => undefined, getLevel: () => LogLevel.ERROR, setName: () => undefined };
+const SILENT: SlackLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+  setLevel: () => undefined,
+  getLevel: () => LogLevel.ERROR,
+  setName: () => undefined,
+};
 
 /**
  * Slack through the official `@slack/web-api` WebClient (form-encoded POSTs, `redirect: error`), with its rate-limit
@@ -101,7 +116,8 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
             }
             throw new SlackError(method, "ratelimited", true, err);
           }
-          if (e.code === ErrorCode.PlatformError) throw new SlackError(method, e.data?.error ?? "unknown_error", ["internal_error", "service_unavailable", "fatal_error"].includes(e.data?.error ?? ""), err);
+          if (e.code === ErrorCode.PlatformError)
+            throw new SlackError(method, e.data?.error ?? "unknown_error", ["internal_error", "service_unavailable", "fatal_error"].includes(e.data?.error ?? ""), err);
           if (e.code === ErrorCode.HTTPError) throw new SlackError(method, `http_${(err as { statusCode?: number }).statusCode ?? 0}`, true, err);
           throw new SlackError(method, "unreachable", true, err);
         }
@@ -109,7 +125,15 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
     };
     const postMessage = async (channel: string, message: SlackMessage) => {
       await call("chat.postMessage", () =>
-        web.chat.postMessage({ channel, text: message.text, ...(message.blocks ? { blocks: message.blocks as never } : {}), unfurl_links: false, unfurl_media: false, link_names: false, parse: "none" }),
+        web.chat.postMessage({
+          channel,
+          text: message.text,
+          ...(message.blocks ? { blocks: message.blocks as never } : {}),
+          unfurl_links: false,
+          unfurl_media: false,
+          link_names: false,
+          parse: "none",
+        }),
       );
     };
     return {
@@ -119,7 +143,12 @@ export function createSlackClient(options: SlackClientOptions): SlackClient {
           const out = await call("users.lookupByEmail", () => web.users.lookupByEmail({ email }));
           const u = out.user;
           if (!u?.id) return undefined;
-          return { id: u.id, email: u.profile?.email, emailConfirmed: u.is_email_confirmed === true, unusable: u.deleted === true || u.is_bot === true || u.is_restricted === true || u.is_ultra_restricted === true };
+          return {
+            id: u.id,
+            email: u.profile?.email,
+            emailConfirmed: u.is_email_confirmed === true,
+            unusable: u.deleted === true || u.is_bot === true || u.is_restricted === true || u.is_ultra_restricted === true,
+          };
         } catch (err) {
           if (err instanceof SlackError && err.slackError === "users_not_found") return undefined;
           throw err;

@@ -17,7 +17,12 @@ export const stateDetector: Detector = (text) => {
   for (const d of detect(text, rules)) {
     // A Basic credential carries its own client id: the pair is structural.
     const structural = d.ruleId === rules.basicRuleId;
-    out.set(d.secret, { secret: d.secret, ruleId: d.ruleId, ...(d.clientId ? { clientId: d.clientId, clientIdStructural: structural } : {}), ...(d.region ? { region: d.region } : {}) });
+    out.set(d.secret, {
+      secret: d.secret,
+      ruleId: d.ruleId,
+      ...(d.clientId ? { clientId: d.clientId, clientIdStructural: structural } : {}),
+      ...(d.region ? { region: d.region } : {}),
+    });
   }
   // Basic credentials in every form (unpadded, base64url, no scheme), whatever the secret's characters: a Genesys
   // secret without a digit (about 1 in 150) is still one. The client id inside pairs structurally.

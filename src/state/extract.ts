@@ -67,7 +67,10 @@ const SAME_FILE_CANDIDATES = 50;
 
 /** A key that names a client id: `client_id`, `clientId`, `oauthclient_id`, `GENESYSCLOUD_OAUTHCLIENT_ID`, … */
 export function isClientIdKey(key: string): boolean {
-  return key.toLowerCase().replace(/[^a-z0-9]/g, "").endsWith("clientid");
+  return key
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, "")
+    .endsWith("clientid");
 }
 
 export function detectFormat(text: string, name: string): StateFormat {
@@ -162,7 +165,8 @@ export function extractCandidates(text: string, name: string, detect: Detector, 
             walker.resource(address, String(res.type), res.values);
             for (const [k, v] of Object.entries(res)) if (k !== "values") walker.value(`${address}.${k}`, v, walker.root());
           }
-          for (const [k, v] of Object.entries(m)) if (k !== "resources" && k !== "child_modules") walker.value(`module ${String(m.address ?? "root")}${where}.${k}`, v, walker.root());
+          for (const [k, v] of Object.entries(m))
+            if (k !== "resources" && k !== "child_modules") walker.value(`module ${String(m.address ?? "root")}${where}.${k}`, v, walker.root());
           for (const child of arr(m.child_modules)) stack.push(obj(child));
           walker.enter(m.child_modules);
           walker.enter(m.resources);
@@ -186,7 +190,8 @@ export function extractCandidates(text: string, name: string, detect: Detector, 
             walker.enter(c);
             const label = list === "resource_drift" ? "drift " : "";
             for (const side of ["before", "after"] as const) walker.resource(`${String(change.address)} (${label}${side})`, String(change.type), c?.[side]);
-            for (const [k, v] of Object.entries(c ?? {})) if (k !== "before" && k !== "after") walker.value(`${String(change.address)} (${label || "change "}${k})`, v, walker.root());
+            for (const [k, v] of Object.entries(c ?? {}))
+              if (k !== "before" && k !== "after") walker.value(`${String(change.address)} (${label || "change "}${k})`, v, walker.root());
           }
         }
         for (const [n, oc] of Object.entries(obj(doc.output_changes) ?? {})) walker.value(`output_changes.${n}`, oc, walker.root());
@@ -225,7 +230,10 @@ function providerRegion(format: StateFormat, doc: Record<string, unknown>): stri
   const regions = new Set<string>();
   const visit = (v: unknown, depth: number): void => {
     if (depth > 12 || !v || typeof v !== "object") return;
-    if (Array.isArray(v)) return v.forEach((x) => visit(x, depth + 1));
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, depth + 1);
+      return;
+    }
     for (const [k, x] of Object.entries(v)) {
       if (k === "aws_region") {
         const literal = typeof x === "string" ? x : (x as { constant_value?: unknown } | null)?.constant_value;
@@ -283,7 +291,10 @@ class Walker {
    * `client_secret`, and a genesyscloud_integration_credential's `fields.clientId` with `fields.clientSecret`.
    */
   resource(address: string, type: string, values: unknown): void {
-    if (!values || typeof values !== "object" || Array.isArray(values)) return this.value(address, values, this.root());
+    if (!values || typeof values !== "object" || Array.isArray(values)) {
+      this.value(address, values, this.root());
+      return;
+    }
     this.value(address, values, this.root(), type === OAUTH_CLIENT_TYPE ? "oauth-client" : type === INTEGRATION_CREDENTIAL_TYPE ? "integration-credential" : undefined);
   }
 
@@ -295,13 +306,19 @@ class Walker {
   }
 
   value(path: string, v: unknown, frame: Frame, pairKind?: PairKind, depth = 0): void {
-    if (typeof v === "string") return this.string(path, v, frame);
+    if (typeof v === "string") {
+      this.string(path, v, frame);
+      return;
+    }
     if (!v || typeof v !== "object" || this.visited.has(v)) return;
     // No state, plan or stack nests this deep; refusing it (exit 2) is safer than reading part of it.
-    if (depth > MAX_DEPTH) throw new UsageError(`the input nests deeper than ${MAX_DEPTH} levels`, { hint: "pass a Terraform state, plan or cdk.tf.json as Terraform or cdktf wrote it" });
+    if (depth > MAX_DEPTH)
+      throw new UsageError(`the input nests deeper than ${MAX_DEPTH} levels`, { hint: "pass a Terraform state, plan or cdk.tf.json as Terraform or cdktf wrote it" });
     this.visited.add(v);
     if (Array.isArray(v)) {
-      v.forEach((item, i) => this.value(`${path}[${i}]`, item, frame, undefined, depth + 1));
+      v.forEach((item, i) => {
+        this.value(`${path}[${i}]`, item, frame, undefined, depth + 1);
+      });
       return;
     }
     const entries = Object.entries(v as Record<string, unknown>);
@@ -311,15 +328,21 @@ class Walker {
       if (typeof x !== "string" || !UUID_ONLY.test(x.trim())) continue;
       // Structural only where the pair is written as one: the provider's own attributes, a credential document.
       // A key named like a client id in anything else (a trigger, a config) is a hint a human wrote: key-named.
-      const provenance: CandidateProvenance = (pairKind === "oauth-client" && (k === "id" || k === "client_id")) || (document && isClientIdKey(k)) ? "structural" : isClientIdKey(k) ? "key-named" : "nearby";
+      const provenance: CandidateProvenance =
+        (pairKind === "oauth-client" && (k === "id" || k === "client_id")) || (document && isClientIdKey(k)) ? "structural" : isClientIdKey(k) ? "key-named" : "nearby";
       own.push({ clientId: x.trim().toLowerCase(), provenance });
     }
     // Ancestors' ids are only nearby for what this object holds.
-    const child: Frame = { ids: [...own, ...frame.ids.map((c) => ({ clientId: c.clientId, provenance: "nearby" as const }))], nesting: frame.nesting, ...(frame.via ? { via: frame.via } : {}) };
+    const child: Frame = {
+      ids: [...own, ...frame.ids.map((c) => ({ clientId: c.clientId, provenance: "nearby" as const }))],
+      nesting: frame.nesting,
+      ...(frame.via ? { via: frame.via } : {}),
+    };
     for (const [k, x] of entries) {
       const where = path ? (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(k) ? `${path}.${k}` : `${path}[${JSON.stringify(k)}]`) : k;
       // The provider's own attribute holds a secret whatever it looks like.
-      if (pairKind === "oauth-client" && k === "client_secret" && typeof x === "string" && x !== "") this.add({ place: where, location: where, how: "client_secret attribute", secret: x, ids: [...child.ids], seq: this.seq });
+      if (pairKind === "oauth-client" && k === "client_secret" && typeof x === "string" && x !== "")
+        this.add({ place: where, location: where, how: "client_secret attribute", secret: x, ids: [...child.ids], seq: this.seq });
       this.string(where, k, child, "map key");
       if (typeof x === "string" && UUID_ONLY.test(x.trim())) this.uuids.push({ id: x.trim().toLowerCase(), seq: this.seq, keyNamed: isClientIdKey(k) });
       this.value(where, x, child, pairKind === "integration-credential" && k === "fields" ? "credential-fields" : undefined, depth + 1);
@@ -379,7 +402,11 @@ class Walker {
     const keyNamed = [...new Set(this.uuids.filter((u) => u.keyNamed).map((u) => u.id))];
     return [...this.hits.values()].map((h) => {
       const sameFile = [...this.uuids].sort((a, b) => Math.abs(a.seq - h.seq) - Math.abs(b.seq - h.seq)).map((u) => u.id);
-      const all: CandidateClientId[] = [...h.ids, ...keyNamed.map((id) => ({ clientId: id, provenance: "key-named" as const })), ...[...new Set(sameFile)].slice(0, SAME_FILE_CANDIDATES).map((id) => ({ clientId: id, provenance: "same-file" as const }))];
+      const all: CandidateClientId[] = [
+        ...h.ids,
+        ...keyNamed.map((id) => ({ clientId: id, provenance: "key-named" as const })),
+        ...[...new Set(sameFile)].slice(0, SAME_FILE_CANDIDATES).map((id) => ({ clientId: id, provenance: "same-file" as const })),
+      ];
       const region = h.region ?? this.region;
       return { location: h.location, how: h.how, secret: h.secret, clientIds: strongestEach(all), ...(region ? { region } : {}) };
     });

@@ -61,9 +61,7 @@ function readConfig(struct: unknown, terraformName: string): unknown {
 function isOpaque(struct: unknown): boolean {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) return true;
   if (cdktf.isComplexElement(struct)) {
-    throw new Error(
-      "A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration",
-    );
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
   }
   return false;
 }
@@ -96,9 +94,7 @@ function attributeToTerraform(spec: AttributeSchema, value: unknown): unknown {
     case "stringMap":
       return cdktf.hashMapper(cdktf.stringToTerraform)(value);
     case "block":
-      return spec.maxOne
-        ? blockToTerraform(spec.attributes)(value)
-        : cdktf.listMapper(blockToTerraform(spec.attributes), true)(value);
+      return spec.maxOne ? blockToTerraform(spec.attributes)(value) : cdktf.listMapper(blockToTerraform(spec.attributes), true)(value);
   }
 }
 
@@ -158,9 +154,7 @@ function attributeToHclTerraform(spec: AttributeSchema, value: unknown): HclAttr
       };
     case "block":
       return {
-        value: spec.maxOne
-          ? blockToHclTerraform(spec.attributes)(value)
-          : cdktf.listMapperHcl(blockToHclTerraform(spec.attributes), true)(value),
+        value: spec.maxOne ? blockToHclTerraform(spec.attributes)(value) : cdktf.listMapperHcl(blockToHclTerraform(spec.attributes), true)(value),
         isBlock: true,
         type: spec.collection,
         storageClassType: spec.storageClassType,
@@ -183,9 +177,7 @@ export function attributesToHclTerraform(schema: Schema, struct: unknown): Recor
   for (const [name, spec] of Object.entries(schema)) {
     attrs[name] = attributeToHclTerraform(spec, readConfig(struct, name));
   }
-  return Object.fromEntries(
-    Object.entries(attrs).filter(([, value]) => value !== undefined && value.value !== undefined),
-  );
+  return Object.fromEntries(Object.entries(attrs).filter(([, value]) => value !== undefined && value.value !== undefined));
 }
 
 /** Meta-arguments every resource config accepts (`dependsOn`, `provider`, `lifecycle`, `provisioners`, ...). */
@@ -280,9 +272,6 @@ export abstract class SchemaProvider<C> extends cdktf.TerraformProvider {
   }
 
   protected override synthesizeHclAttributes(): { [name: string]: any } {
-    return attributesToHclTerraform(
-      { ...this.schema, alias: { kind: "string" } },
-      { ...(this.config as object), alias: this._alias },
-    );
+    return attributesToHclTerraform({ ...this.schema, alias: { kind: "string" } }, { ...(this.config as object), alias: this._alias });
   }
 }

@@ -57,7 +57,12 @@ export class JanitorLambda extends Construct {
     utimesSync(dir, FIXED_MTIME, FIXED_MTIME);
     const asset = new TerraformAsset(this, "bundle", { path: dir, type: AssetType.ARCHIVE });
 
-    this.logGroup = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${options.functionName}`, retentionInDays: options.logRetentionInDays, tags: options.tags, provider });
+    this.logGroup = new CloudwatchLogGroup(this, "logs", {
+      name: `/aws/lambda/${options.functionName}`,
+      retentionInDays: options.logRetentionInDays,
+      tags: options.tags,
+      provider,
+    });
     this.role = new IamRole(this, "role", {
       name: options.functionName,
       description: options.description,
@@ -65,10 +70,7 @@ export class JanitorLambda extends Construct {
       tags: options.tags,
       provider,
     });
-    this.policyStatements = [
-      ...options.statements,
-      writeOwnLogsStatement(this.logGroup.arn),
-    ];
+    this.policyStatements = [...options.statements, writeOwnLogsStatement(this.logGroup.arn)];
     this.policy = new IamRolePolicy(this, "policy", { name: "keyward-janitor", role: this.role.name, policy: policyDocument([...this.policyStatements]), provider });
     this.function = new LambdaFunction(this, "function", {
       functionName: options.functionName,

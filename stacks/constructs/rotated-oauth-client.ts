@@ -3,11 +3,7 @@ import { Construct } from "constructs";
 import { UsageError } from "../../src/core/errors.js";
 import { CLIENT_ID_TAG, STANDBY_CLIENT_ID_TAG } from "../../src/contracts/client-id-tag.js";
 import { SecretsmanagerSecret } from "../bindings/aws/secretsmanager-secret.js";
-import {
-  OauthClient,
-  type OauthClientGrantType,
-  type OauthClientRoles,
-} from "../bindings/genesyscloud/oauth-client.js";
+import { OauthClient, type OauthClientGrantType, type OauthClientRoles } from "../bindings/genesyscloud/oauth-client.js";
 
 /**
  * The post-apply command. `$VAR`, not `${VAR}`: Terraform interpolates `${...}` inside the JSON string.
@@ -15,8 +11,7 @@ import {
  * (GENESYSCLOUD_OAUTHCLIENT_ID/SECRET) and AWS credentials are inherited from the process running Terraform,
  * exactly as the providers get theirs.
  */
-export const DEFAULT_ROTATE_COMMAND =
-  'npx --no-install keyward rotate --client-id "$KEYWARD_CLIENT_ID" --secret-id "$KEYWARD_SECRET_ARN"';
+export const DEFAULT_ROTATE_COMMAND = 'npx --no-install keyward rotate --client-id "$KEYWARD_CLIENT_ID" --secret-id "$KEYWARD_SECRET_ARN"';
 
 /** The post-apply command of an alternating pair (`KEYWARD_STANDBY_CLIENT_ID` is the standby's id). */
 export const DEFAULT_ALTERNATING_ROTATE_COMMAND =
@@ -167,16 +162,14 @@ export class RotatedOauthClient extends Construct {
     super(scope, id);
 
     if (options.directoryClientSecret !== undefined && options.allowDirectoryClientSecret !== true) {
-      throw new UsageError(
-        `OAuth client "${options.name}": directoryClientSecret makes the provider write the plaintext secret to disk`,
-        { hint: "drop it (keyward stores the secret in Secrets Manager), or set allowDirectoryClientSecret: true" },
-      );
+      throw new UsageError(`OAuth client "${options.name}": directoryClientSecret makes the provider write the plaintext secret to disk`, {
+        hint: "drop it (keyward stores the secret in Secrets Manager), or set allowDirectoryClientSecret: true",
+      });
     }
     if (options.integrationCredentialName !== undefined && options.allowIntegrationCredential !== true) {
-      throw new UsageError(
-        `OAuth client "${options.name}": integrationCredentialName stores the create-time secret in an integration credential that rotation does not update`,
-        { hint: "drop it, or set allowIntegrationCredential: true if something else keeps the credential in sync" },
-      );
+      throw new UsageError(`OAuth client "${options.name}": integrationCredentialName stores the create-time secret in an integration credential that rotation does not update`, {
+        hint: "drop it, or set allowIntegrationCredential: true if something else keeps the credential in sync",
+      });
     }
     const alternating = options.rotation === "alternating";
     const command = options.rotateCommand ?? (alternating ? DEFAULT_ALTERNATING_ROTATE_COMMAND : DEFAULT_ROTATE_COMMAND);
@@ -204,9 +197,7 @@ export class RotatedOauthClient extends Construct {
     if (options.secretArn === undefined) {
       this.secret = new SecretsmanagerSecret(this, "secret", {
         name: options.secretName,
-        description:
-          options.secretDescription ??
-          `Genesys Cloud OAuth client "${options.name}", written by keyward rotate ({"clientId","clientSecret","region"})`,
+        description: options.secretDescription ?? `Genesys Cloud OAuth client "${options.name}", written by keyward rotate ({"clientId","clientSecret","region"})`,
         kmsKeyId: options.secretKmsKeyId,
         recoveryWindowInDays: options.recoveryWindowInDays,
         // How `keyward rotate` and the janitor find a client's secret (and refuse a second one for the same client):

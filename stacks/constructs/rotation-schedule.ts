@@ -4,10 +4,7 @@ import { IamRole } from "../bindings/aws/iam-role.js";
 import { IamRolePolicy } from "../bindings/aws/iam-role-policy.js";
 import { policyDocument, type IamPolicyStatement } from "../bindings/aws/iam-policy.js";
 import { SchedulerScheduleGroup } from "../bindings/aws/scheduler-schedule-group.js";
-import {
-  SchedulerSchedule,
-  type SchedulerScheduleTargetRetryPolicy,
-} from "../bindings/aws/scheduler-schedule.js";
+import { SchedulerSchedule, type SchedulerScheduleTargetRetryPolicy } from "../bindings/aws/scheduler-schedule.js";
 import type { ManagedClient } from "./rotated-oauth-client.js";
 
 /** Default schedule: once a day. */
@@ -84,9 +81,7 @@ export class RotationSchedule extends Construct {
       provider,
     });
 
-    this.policyStatements = [
-      { sid: "InvokeRotationFunction", actions: ["lambda:InvokeFunction"], resources: [options.functionArn] },
-    ];
+    this.policyStatements = [{ sid: "InvokeRotationFunction", actions: ["lambda:InvokeFunction"], resources: [options.functionArn] }];
     this.policy = new IamRolePolicy(this, "policy", {
       name: "keyward-invoke-rotation",
       role: this.role.name,

@@ -41,7 +41,15 @@ async function intake(status = 200, headers: Record<string, string> = {}) {
     res.writeHead(status, headers).end("{}");
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/collector/event`, seen, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/collector/event`,
+    seen,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 afterEach(() => resetSecretRegistry());
@@ -90,7 +98,11 @@ describe("audit sinks", () => {
     const hec = await intake(307, { location: `${origin}/steal` });
     const logs: string[] = [];
     try {
-      const failed = await writeAudit([datadogSink("dd-api-key-value", dd.url), splunkHecSink(hec.url, "hec-token-value")], event(), createLogger({ level: "warn", write: (l) => logs.push(l) }));
+      const failed = await writeAudit(
+        [datadogSink("dd-api-key-value", dd.url), splunkHecSink(hec.url, "hec-token-value")],
+        event(),
+        createLogger({ level: "warn", write: (l) => logs.push(l) }),
+      );
       expect(failed.sort()).toEqual(["datadog", "splunk"]);
       expect(dd.seen).toHaveLength(1);
       expect(hec.seen).toHaveLength(1);
@@ -105,7 +117,11 @@ describe("audit sinks", () => {
     const lines: string[] = [];
     const logs: string[] = [];
     try {
-      const failed = await writeAudit([splunkHecSink(down.url, "tok-value"), datadogSink("k-value", "http://127.0.0.1:9/unreachable"), stdoutSink((l) => lines.push(l))], event(), createLogger({ level: "warn", write: (l) => logs.push(l) }));
+      const failed = await writeAudit(
+        [splunkHecSink(down.url, "tok-value"), datadogSink("k-value", "http://127.0.0.1:9/unreachable"), stdoutSink((l) => lines.push(l))],
+        event(),
+        createLogger({ level: "warn", write: (l) => logs.push(l) }),
+      );
       expect(failed.sort()).toEqual(["datadog", "splunk"]);
       expect(lines).toHaveLength(1);
       expect(logs.join("\n")).toMatch(/audit sink failed/);

@@ -29,7 +29,19 @@ beforeAll(async () => {
   eu = await startGenesysEmulator({ orgName: "eu org" });
   [euAdmin] = eu.control.seed({ clients: [{ name: "eu-admin", roleIds: [BUILTIN_ROLES.admin] }] }).clients as [SeededClient];
   minted.push(euAdmin);
-  const arn = (await kit.sm.send(new CreateSecretCommand({ Name: "keyward/orgs/eu-admin", SecretString: serializeStoredCredentials({ clientId: euAdmin.id, clientSecret: euAdmin.secret, region: "eu-west-1", gateway: { host: "127.0.0.1", port: String(eu.port), protocol: "http" } }) }))).ARN!;
+  const arn = (
+    await kit.sm.send(
+      new CreateSecretCommand({
+        Name: "keyward/orgs/eu-admin",
+        SecretString: serializeStoredCredentials({
+          clientId: euAdmin.id,
+          clientSecret: euAdmin.secret,
+          region: "eu-west-1",
+          gateway: { host: "127.0.0.1", port: String(eu.port), protocol: "http" },
+        }),
+      }),
+    )
+  ).ARN!;
   orgsFile = join(dir, "orgs.yaml");
   await writeFile(
     orgsFile,
@@ -54,7 +66,15 @@ afterAll(async () => {
 
 /** The environment of a pipeline that configures orgs by file: no GENESYSCLOUD_* variables at all. */
 function env(extra: Record<string, string> = {}): Record<string, string> {
-  const { GENESYSCLOUD_OAUTHCLIENT_ID: _i, GENESYSCLOUD_OAUTHCLIENT_SECRET: _s, GENESYSCLOUD_REGION: _r, GENESYSCLOUD_GATEWAY_HOST: _h, GENESYSCLOUD_GATEWAY_PORT: _p, GENESYSCLOUD_GATEWAY_PROTOCOL: _o, ...rest } = kit.env;
+  const {
+    GENESYSCLOUD_OAUTHCLIENT_ID: _i,
+    GENESYSCLOUD_OAUTHCLIENT_SECRET: _s,
+    GENESYSCLOUD_REGION: _r,
+    GENESYSCLOUD_GATEWAY_HOST: _h,
+    GENESYSCLOUD_GATEWAY_PORT: _p,
+    GENESYSCLOUD_GATEWAY_PROTOCOL: _o,
+    ...rest
+  } = kit.env;
   return { ...rest, KEYWARD_ORGS_FILE: orgsFile, PROD_GENESYS_CLIENT_ID: kit.sandbox.admin.id, PROD_GENESYS_CLIENT_SECRET: kit.sandbox.admin.secret, ...extra };
 }
 async function audit(files: string[], environment = env()) {
@@ -62,14 +82,30 @@ async function audit(files: string[], environment = env()) {
   outputs.push(res.stdout, res.stderr);
   return { code: res.code, stderr: res.stderr, report: res.stdout ? (JSON.parse(res.stdout) as { orgs: unknown[]; findings: Array<Record<string, unknown>> }) : undefined };
 }
-const oauth = (name: string, id: string, secret: string) => ({ mode: "managed", type: "genesyscloud_oauth_client", name, provider: 'provider["registry.terraform.io/mypurecloud/genesyscloud"]', instances: [{ schema_version: 0, attributes: { id, client_id: id, name, state: "active", authorized_grant_type: "CLIENT-CREDENTIALS", expose_client_secret: true, client_secret: secret }, sensitive_attributes: [] }] });
+const oauth = (name: string, id: string, secret: string) => ({
+  mode: "managed",
+  type: "genesyscloud_oauth_client",
+  name,
+  provider: 'provider["registry.terraform.io/mypurecloud/genesyscloud"]',
+  instances: [
+    {
+      schema_version: 0,
+      attributes: { id, client_id: id, name, state: "active", authorized_grant_type: "CLIENT-CREDENTIALS", expose_client_secret: true, client_secret: secret },
+      sensitive_attributes: [],
+    },
+  ],
+});
 async function state(resources: unknown[], outputsDoc: Record<string, unknown> = {}): Promise<string> {
   const path = join(dir, `${randomUUID().slice(0, 8)}.tfstate`);
   await writeFile(path, JSON.stringify({ version: 4, terraform_version: "1.11.4", serial: 1, lineage: randomUUID(), outputs: outputsDoc, resources, check_results: null }));
   return path;
 }
 const truth = async (emulator: "prod" | "eu", clientId: string, secret: string) =>
-  emulator === "prod" ? ((await (await fetch(`${kit.env.KEYWARD_SANDBOX_CONTROL_URL}/genesys/secret-check`, { method: "POST", body: JSON.stringify({ clientId, secret }) })).json()) as { valid: boolean }) : ((await eu.handleControl("POST", "/secret-check", { clientId, secret })).body as { valid: boolean });
+  emulator === "prod"
+    ? ((await (await fetch(`${kit.env.KEYWARD_SANDBOX_CONTROL_URL}/genesys/secret-check`, { method: "POST", body: JSON.stringify({ clientId, secret }) })).json()) as {
+        valid: boolean;
+      })
+    : ((await eu.handleControl("POST", "/secret-check", { clientId, secret })).body as { valid: boolean });
 
 describe("keyward audit-state with several orgs (KEYWARD_ORGS_FILE)", () => {
   it("names the org a secret is live in, and proves a dead one in the org its client is active in", async () => {
@@ -107,7 +143,10 @@ describe("keyward audit-state with several orgs (KEYWARD_ORGS_FILE)", () => {
     expect(dead.report!.findings).toEqual([expect.objectContaining({ verdict: "dead", proof: "org-sweep", org: "prod,eu" })]);
 
     // Without the eu org's credentials, nothing can be proven there: not proven dead.
-    await writeFile(join(dir, "prod-only-creds.yaml"), `orgs:\n  - name: prod\n    region: us-east-1\n    gateway: { host: 127.0.0.1, port: "${kit.sandbox.genesys.port}", protocol: http }\n    credentials: { clientIdEnv: PROD_GENESYS_CLIENT_ID, clientSecretEnv: PROD_GENESYS_CLIENT_SECRET }\n  - name: eu\n    region: eu-west-1\n    gateway: { host: 127.0.0.1, port: "${eu.port}", protocol: http }\n`);
+    await writeFile(
+      join(dir, "prod-only-creds.yaml"),
+      `orgs:\n  - name: prod\n    region: us-east-1\n    gateway: { host: 127.0.0.1, port: "${kit.sandbox.genesys.port}", protocol: http }\n    credentials: { clientIdEnv: PROD_GENESYS_CLIENT_ID, clientSecretEnv: PROD_GENESYS_CLIENT_SECRET }\n  - name: eu\n    region: eu-west-1\n    gateway: { host: 127.0.0.1, port: "${eu.port}", protocol: http }\n`,
+    );
     const blind = await audit([await state([], { leaked: { value: wrong, type: "string", sensitive: true } })], env({ KEYWARD_ORGS_FILE: join(dir, "prod-only-creds.yaml") }));
     expect(blind.code).toBe(1);
     expect(blind.report!.findings).toEqual([expect.objectContaining({ verdict: "unknown", reason: "not-proven-dead" })]);
@@ -115,7 +154,10 @@ describe("keyward audit-state with several orgs (KEYWARD_ORGS_FILE)", () => {
 
   it("refuses an orgs file with a secret written into it, or naming a variable that is not set (exit 2)", async () => {
     const inline = join(dir, "inline.json");
-    await writeFile(inline, JSON.stringify({ orgs: [{ name: "prod", region: "us-east-1", credentials: { clientId: kit.sandbox.admin.id, clientSecret: "written-into-the-file" } }] }));
+    await writeFile(
+      inline,
+      JSON.stringify({ orgs: [{ name: "prod", region: "us-east-1", credentials: { clientId: kit.sandbox.admin.id, clientSecret: "written-into-the-file" } }] }),
+    );
     const path = await state([oauth("b", randomUUID(), randomBytes(32).toString("base64url"))]);
     const a = await audit([path], env({ KEYWARD_ORGS_FILE: inline }));
     expect(a.code).toBe(2);
@@ -131,11 +173,15 @@ describe("audit-state fails fast on input errors, before it asks for an org or c
   it.each([
     ["a missing file", async () => join(dir, "missing.tfstate"), /cannot read .*missing\.tfstate: ENOENT/],
     ["a directory", async () => dir, /is a directory/],
-    ["an unknown format", async () => {
-      const p = join(dir, "unknown.json");
-      await writeFile(p, '{"hello": "world"}');
-      return p;
-    }, /unknown format/],
+    [
+      "an unknown format",
+      async () => {
+        const p = join(dir, "unknown.json");
+        await writeFile(p, '{"hello": "world"}');
+        return p;
+      },
+      /unknown format/,
+    ],
   ])("%s: exit 2 naming the input, with no org configured at all", async (_what, make, message) => {
     const res = await runKeyward(["audit-state", await make()], bare());
     outputs.push(res.stdout, res.stderr);

@@ -39,7 +39,22 @@ async function file(name: string, doc: unknown): Promise<string> {
 
 const PROVIDER = 'provider["registry.terraform.io/mypurecloud/genesyscloud"]';
 function oauthAttributes(id: string, secret: string) {
-  return { id, name: "Billing Export", description: "", authorized_grant_type: "CLIENT-CREDENTIALS", access_token_validity_seconds: 86400, state: "active", roles: [], scopes: [], registered_redirect_uris: [], expose_client_secret: secret !== "", client_secret: secret, directory_client_secret: null, integration_credential_id: null, integration_credential_name: null };
+  return {
+    id,
+    name: "Billing Export",
+    description: "",
+    authorized_grant_type: "CLIENT-CREDENTIALS",
+    access_token_validity_seconds: 86400,
+    state: "active",
+    roles: [],
+    scopes: [],
+    registered_redirect_uris: [],
+    expose_client_secret: secret !== "",
+    client_secret: secret,
+    directory_client_secret: null,
+    integration_credential_id: null,
+    integration_credential_name: null,
+  };
 }
 /** A state v4 document as `terraform state pull` prints it. */
 function stateV4(resources: Array<{ type: string; name: string; attributes: Record<string, unknown>; provider?: string }>, outputs: Record<string, unknown> = {}) {
@@ -54,7 +69,14 @@ function stateV4(resources: Array<{ type: string; name: string; attributes: Reco
       type: r.type,
       name: r.name,
       provider: r.provider ?? PROVIDER,
-      instances: [{ schema_version: 0, attributes: r.attributes, sensitive_attributes: r.type === "genesyscloud_oauth_client" ? [[{ type: "get_attr", value: "client_secret" }]] : [], dependencies: [] }],
+      instances: [
+        {
+          schema_version: 0,
+          attributes: r.attributes,
+          sensitive_attributes: r.type === "genesyscloud_oauth_client" ? [[{ type: "get_attr", value: "client_secret" }]] : [],
+          dependencies: [],
+        },
+      ],
     })),
     check_results: null,
   };
@@ -64,7 +86,22 @@ function showState(id: string, secret: string) {
   return {
     format_version: "1.0",
     terraform_version: "1.11.4",
-    values: { root_module: { resources: [{ address: "genesyscloud_oauth_client.billing", mode: "managed", type: "genesyscloud_oauth_client", name: "billing", provider_name: "registry.terraform.io/mypurecloud/genesyscloud", schema_version: 0, values: oauthAttributes(id, secret), sensitive_values: { client_secret: true, roles: [], scopes: [], registered_redirect_uris: [] } }] } },
+    values: {
+      root_module: {
+        resources: [
+          {
+            address: "genesyscloud_oauth_client.billing",
+            mode: "managed",
+            type: "genesyscloud_oauth_client",
+            name: "billing",
+            provider_name: "registry.terraform.io/mypurecloud/genesyscloud",
+            schema_version: 0,
+            values: oauthAttributes(id, secret),
+            sensitive_values: { client_secret: true, roles: [], scopes: [], registered_redirect_uris: [] },
+          },
+        ],
+      },
+    },
   };
 }
 /** `terraform show -json plan.tfplan`: the secret sits in the prior state and in the change's `before`. */
@@ -73,8 +110,36 @@ function showPlan(id: string, secret: string) {
   return {
     format_version: "1.2",
     terraform_version: "1.11.4",
-    planned_values: { root_module: { resources: [{ address: "genesyscloud_oauth_client.billing", mode: "managed", type: "genesyscloud_oauth_client", name: "billing", values: { ...before, description: "changed" }, sensitive_values: { client_secret: true } }] } },
-    resource_changes: [{ address: "genesyscloud_oauth_client.billing", mode: "managed", type: "genesyscloud_oauth_client", name: "billing", change: { actions: ["update"], before, after: { ...before, description: "changed" }, after_unknown: {}, before_sensitive: { client_secret: true }, after_sensitive: { client_secret: true } } }],
+    planned_values: {
+      root_module: {
+        resources: [
+          {
+            address: "genesyscloud_oauth_client.billing",
+            mode: "managed",
+            type: "genesyscloud_oauth_client",
+            name: "billing",
+            values: { ...before, description: "changed" },
+            sensitive_values: { client_secret: true },
+          },
+        ],
+      },
+    },
+    resource_changes: [
+      {
+        address: "genesyscloud_oauth_client.billing",
+        mode: "managed",
+        type: "genesyscloud_oauth_client",
+        name: "billing",
+        change: {
+          actions: ["update"],
+          before,
+          after: { ...before, description: "changed" },
+          after_unknown: {},
+          before_sensitive: { client_secret: true },
+          after_sensitive: { client_secret: true },
+        },
+      },
+    ],
     prior_state: { format_version: "1.0", terraform_version: "1.11.4", values: { root_module: { resources: [] } } },
     configuration: { provider_config: {}, root_module: {} },
   };
@@ -98,7 +163,14 @@ describe("keyward audit-state", () => {
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as { schema: string; findings: Array<Record<string, unknown>> };
     expect(report.schema).toBe("keyward.audit-state/v2");
-    expect(report.findings).toEqual([expect.objectContaining({ verdict: "dead", clientId: client.id, location: "genesyscloud_oauth_client.billing.client_secret", fingerprint: expect.stringMatching(/^kwf1_[0-9a-f]{16}$/) })]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        verdict: "dead",
+        clientId: client.id,
+        location: "genesyscloud_oauth_client.billing.client_secret",
+        fingerprint: expect.stringMatching(/^kwf1_[0-9a-f]{16}$/),
+      }),
+    ]);
   });
 
   it("passes (exit 0) on a clean state: exposure off, client_secret empty", async () => {
@@ -127,7 +199,12 @@ describe("keyward audit-state", () => {
     const state = stateV4(
       [
         { type: "genesyscloud_oauth_client", name: "billing", attributes: oauthAttributes(client.id, "") },
-        { type: "null_resource", name: "rotate", provider: 'provider["registry.terraform.io/hashicorp/null"]', attributes: { id: "123", triggers: { client_id: client.id, leaked: client.secret } } },
+        {
+          type: "null_resource",
+          name: "rotate",
+          provider: 'provider["registry.terraform.io/hashicorp/null"]',
+          attributes: { id: "123", triggers: { client_id: client.id, leaked: client.secret } },
+        },
       ],
       { billing_secret: { value: client.secret, type: "string", sensitive: true } },
     );
@@ -140,7 +217,11 @@ describe("keyward audit-state", () => {
 
   it("reads cdktf's cdk.tf.json and cdk.tf", async () => {
     const client = await kit.createClient("audit-cdktf");
-    const json = { "//": { metadata: { backend: "local" } }, resource: { null_resource: { rotate: { triggers: { clientId: client.id, oops: client.secret } } } }, terraform: { required_providers: {} } };
+    const json = {
+      "//": { metadata: { backend: "local" } },
+      resource: { null_resource: { rotate: { triggers: { clientId: client.id, oops: client.secret } } } },
+      terraform: { required_providers: {} },
+    };
     expect((await audit([await file("cdk.tf.json", json)])).code).toBe(1);
     const hcl = `resource "null_resource" "rotate" {\n  triggers = {\n    client_id = "${client.id}"\n    oops = "${client.secret}"\n  }\n}\n`;
     const run = await audit([await file("cdk.tf", hcl)]);
@@ -151,7 +232,10 @@ describe("keyward audit-state", () => {
   it("lists candidates without contacting Genesys Cloud under --no-verify", async () => {
     const client = await kit.createClient("audit-no-verify");
     const before = kit.sandbox.genesys.control.state().requests["POST /oauth/token"]?.["200"] ?? 0;
-    const run = await audit([await file("nv.tfstate", stateV4([{ type: "genesyscloud_oauth_client", name: "b", attributes: oauthAttributes(client.id, client.secret) }])), "--no-verify"]);
+    const run = await audit([
+      await file("nv.tfstate", stateV4([{ type: "genesyscloud_oauth_client", name: "b", attributes: oauthAttributes(client.id, client.secret) }])),
+      "--no-verify",
+    ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/UNVERIFIED/);
     expect(kit.sandbox.genesys.control.state().requests["POST /oauth/token"]?.["200"] ?? 0).toBe(before);
@@ -197,10 +281,18 @@ describe("keyward audit-state", () => {
     const resources = Array.from({ length: 10_000 }, (_, i) =>
       i === 7777
         ? { type: "genesyscloud_oauth_client", name: `c${i}`, attributes: oauthAttributes(client.id, client.secret) }
-        : { type: "null_resource", name: `r${i}`, provider: 'provider["registry.terraform.io/hashicorp/null"]', attributes: { id: String(i), triggers: { epoch: String(i), noise: randomBytes(24).toString("hex") } } },
+        : {
+            type: "null_resource",
+            name: `r${i}`,
+            provider: 'provider["registry.terraform.io/hashicorp/null"]',
+            attributes: { id: String(i), triggers: { epoch: String(i), noise: randomBytes(24).toString("hex") } },
+          },
     );
     const text = JSON.stringify(stateV4(resources));
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "audit-state", "-", "--json"], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...kit.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "audit-state", "-", "--json"], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...kit.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

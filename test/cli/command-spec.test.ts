@@ -26,7 +26,10 @@ const demo = defineCommand({
     since: { type: "string", value: "REV", description: "a revision" },
   },
   env: [{ name: "DEMO_VAR", description: "read by demo" }],
-  exitCodes: [{ code: 0, meaning: "ok" }, { code: 2, meaning: "usage" }],
+  exitCodes: [
+    { code: 0, meaning: "ok" },
+    { code: 2, meaning: "usage" },
+  ],
 });
 
 const parsed = (args: string[]) => {

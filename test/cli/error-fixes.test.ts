@@ -41,180 +41,282 @@ function outcome(stderr: string): { exit: number; reason: string; fix: string } 
 const injectAws = (rule: FaultRule) => kit.sandbox.secretsManager.control.faults.add({ errorRate: 1, ...rule });
 
 describe("AWS failures name their own fix", () => {
-  it("a wrong secret access key is a signature mismatch (exit 2): check AWS_SECRET_ACCESS_KEY, not --secret-id", async () => {
-    const run = await rotate("bad-secret-key", { AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGKEY1" });
-    expect(run.code).toBe(2);
-    const o = outcome(run.stderr);
-    expect(o).toMatchObject({ exit: 2, reason: "secrets-signature-mismatch" });
-    expect(o.fix).toMatch(/AWS_SECRET_ACCESS_KEY/);
-    expect(run.stderr).not.toMatch(/--secret-id value|IAM|secretsmanager:/);
-  }, SLOW);
+  it(
+    "a wrong secret access key is a signature mismatch (exit 2): check AWS_SECRET_ACCESS_KEY, not --secret-id",
+    async () => {
+      const run = await rotate("bad-secret-key", { AWS_SECRET_ACCESS_KEY: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYWRONGKEY1" });
+      expect(run.code).toBe(2);
+      const o = outcome(run.stderr);
+      expect(o).toMatchObject({ exit: 2, reason: "secrets-signature-mismatch" });
+      expect(o.fix).toMatch(/AWS_SECRET_ACCESS_KEY/);
+      expect(run.stderr).not.toMatch(/--secret-id value|IAM|secretsmanager:/);
+    },
+    SLOW,
+  );
 
-  it("an access key id AWS does not know is its own class (exit 2): check the credentials, not IAM permissions", async () => {
-    const run = await rotate("bad-access-key", { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7WRONGID" });
-    expect(run.code).toBe(2);
-    const o = outcome(run.stderr);
-    expect(o).toMatchObject({ exit: 2, reason: "secrets-access-key-unknown" });
-    expect(o.fix).toMatch(/access key id: check .*AWS_ACCESS_KEY_ID/);
-    expect(run.stderr).not.toMatch(/IAM policy|secretsmanager:/);
-  }, SLOW);
+  it(
+    "an access key id AWS does not know is its own class (exit 2): check the credentials, not IAM permissions",
+    async () => {
+      const run = await rotate("bad-access-key", { AWS_ACCESS_KEY_ID: "AKIAIOSFODNN7WRONGID" });
+      expect(run.code).toBe(2);
+      const o = outcome(run.stderr);
+      expect(o).toMatchObject({ exit: 2, reason: "secrets-access-key-unknown" });
+      expect(o.fix).toMatch(/access key id: check .*AWS_ACCESS_KEY_ID/);
+      expect(run.stderr).not.toMatch(/IAM policy|secretsmanager:/);
+    },
+    SLOW,
+  );
 
-  it("an IAM denial names the action to allow (exit 2)", async () => {
-    injectAws({ route: "DescribeSecret", errorStatus: 400, errorType: "AccessDeniedException", errorMessage: "User: arn:aws:iam::000000000000:user/ci is not authorized to perform: secretsmanager:DescribeSecret because no identity-based policy allows the secretsmanager:DescribeSecret action" });
-    const run = await rotate("denied");
-    expect(run.code).toBe(2);
-    const o = outcome(run.stderr);
-    expect(o).toMatchObject({ exit: 2, reason: "secrets-access-denied" });
-    expect(o.fix).toMatch(/may not call secretsmanager:DescribeSecret .*IAM policy/);
-  }, SLOW);
+  it(
+    "an IAM denial names the action to allow (exit 2)",
+    async () => {
+      injectAws({
+        route: "DescribeSecret",
+        errorStatus: 400,
+        errorType: "AccessDeniedException",
+        errorMessage:
+          "User: arn:aws:iam::000000000000:user/ci is not authorized to perform: secretsmanager:DescribeSecret because no identity-based policy allows the secretsmanager:DescribeSecret action",
+      });
+      const run = await rotate("denied");
+      expect(run.code).toBe(2);
+      const o = outcome(run.stderr);
+      expect(o).toMatchObject({ exit: 2, reason: "secrets-access-denied" });
+      expect(o.fix).toMatch(/may not call secretsmanager:DescribeSecret .*IAM policy/);
+    },
+    SLOW,
+  );
 
-  it("a secret that does not exist (without --create-secret) says to create it (exit 1)", async () => {
-    const run = await rotate("missing", {}, []);
-    expect(run.code).toBe(1);
-    const o = outcome(run.stderr);
-    expect(o.exit).toBe(1);
-    expect(o.reason).toMatch(/^secret-(missing|not-found)$/);
-    expect(o.fix).toMatch(/--create-secret/);
-  }, SLOW);
+  it(
+    "a secret that does not exist (without --create-secret) says to create it (exit 1)",
+    async () => {
+      const run = await rotate("missing", {}, []);
+      expect(run.code).toBe(1);
+      const o = outcome(run.stderr);
+      expect(o.exit).toBe(1);
+      expect(o.reason).toMatch(/^secret-(missing|not-found)$/);
+      expect(o.fix).toMatch(/--create-secret/);
+    },
+    SLOW,
+  );
 
-  it("KMS access denied on read names kms:Decrypt on the key (exit 2), not Secrets Manager permissions", async () => {
-    // A secret holding a value: the preflight reads it (GetSecretValue) before anything changes.
-    const client = await kit.createClient("fix-kms-read");
-    expect((await runKeyward(["rotate", "--client-id", client.id, "--secret-id", "fixes/kms-read", "--create-secret"], kit.env, { timeoutMs: CLI_TIMEOUT_MS })).code).toBe(0);
-    injectAws({ route: "GetSecretValue", errorStatus: 400, errorType: "AccessDeniedException", errorMessage: "Access to KMS is not allowed" });
-    const run = await runKeyward(["rotate", "--client-id", client.id, "--secret-id", "fixes/kms-read"], kit.env, { timeoutMs: CLI_TIMEOUT_MS });
-    kit.collectStoredSecrets();
-    expect(leakedSecrets([run.stdout, run.stderr], kit.minted)).toEqual([]);
-    expect(run.code).toBe(2);
-    const o = outcome(run.stderr);
-    expect(o).toMatchObject({ exit: 2, reason: "secrets-kms-access-denied" });
-    expect(o.fix).toMatch(/KMS key: allow kms:Decrypt/);
-    expect(o.fix).not.toMatch(/secretsmanager:/);
-  }, SLOW);
+  it(
+    "KMS access denied on read names kms:Decrypt on the key (exit 2), not Secrets Manager permissions",
+    async () => {
+      // A secret holding a value: the preflight reads it (GetSecretValue) before anything changes.
+      const client = await kit.createClient("fix-kms-read");
+      expect((await runKeyward(["rotate", "--client-id", client.id, "--secret-id", "fixes/kms-read", "--create-secret"], kit.env, { timeoutMs: CLI_TIMEOUT_MS })).code).toBe(0);
+      injectAws({ route: "GetSecretValue", errorStatus: 400, errorType: "AccessDeniedException", errorMessage: "Access to KMS is not allowed" });
+      const run = await runKeyward(["rotate", "--client-id", client.id, "--secret-id", "fixes/kms-read"], kit.env, { timeoutMs: CLI_TIMEOUT_MS });
+      kit.collectStoredSecrets();
+      expect(leakedSecrets([run.stdout, run.stderr], kit.minted)).toEqual([]);
+      expect(run.code).toBe(2);
+      const o = outcome(run.stderr);
+      expect(o).toMatchObject({ exit: 2, reason: "secrets-kms-access-denied" });
+      expect(o.fix).toMatch(/KMS key: allow kms:Decrypt/);
+      expect(o.fix).not.toMatch(/secretsmanager:/);
+    },
+    SLOW,
+  );
 
   it.each([
     ["DecryptionFailure", "Secrets Manager can't decrypt the protected secret text using the provided KMS key."],
     ["KMSInvalidStateException", "arn:aws:kms:us-east-1:000000000000:key/1234abcd-12ab-34cd-56ef-1234567890ab is pending deletion."],
-  ])("an unusable KMS key on read (%s) says to enable or replace the key (exit 2)", async (type, message) => {
-    const client = await kit.createClient(`fix-kms-${type}`);
-    expect((await runKeyward(["rotate", "--client-id", client.id, "--secret-id", `fixes/kms-${type}`, "--create-secret"], kit.env, { timeoutMs: CLI_TIMEOUT_MS })).code).toBe(0);
-    injectAws({ route: "GetSecretValue", errorStatus: 400, errorType: type, errorMessage: message });
-    const run = await runKeyward(["rotate", "--client-id", client.id, "--secret-id", `fixes/kms-${type}`], kit.env, { timeoutMs: CLI_TIMEOUT_MS });
-    kit.collectStoredSecrets();
-    expect(run.code).toBe(2);
-    const o = outcome(run.stderr);
-    expect(o).toMatchObject({ exit: 2, reason: "secrets-kms-key-unusable" });
-    expect(o.fix).toMatch(/KMS key is disabled, pending deletion or gone: enable it/);
-  }, SLOW);
+  ])(
+    "an unusable KMS key on read (%s) says to enable or replace the key (exit 2)",
+    async (type, message) => {
+      const client = await kit.createClient(`fix-kms-${type}`);
+      expect((await runKeyward(["rotate", "--client-id", client.id, "--secret-id", `fixes/kms-${type}`, "--create-secret"], kit.env, { timeoutMs: CLI_TIMEOUT_MS })).code).toBe(0);
+      injectAws({ route: "GetSecretValue", errorStatus: 400, errorType: type, errorMessage: message });
+      const run = await runKeyward(["rotate", "--client-id", client.id, "--secret-id", `fixes/kms-${type}`], kit.env, { timeoutMs: CLI_TIMEOUT_MS });
+      kit.collectStoredSecrets();
+      expect(run.code).toBe(2);
+      const o = outcome(run.stderr);
+      expect(o).toMatchObject({ exit: 2, reason: "secrets-kms-key-unusable" });
+      expect(o.fix).toMatch(/KMS key is disabled, pending deletion or gone: enable it/);
+    },
+    SLOW,
+  );
 
-  it("an unusable KMS key on write (EncryptionFailure) is exit 3 whose fix says to fix the key first", async () => {
-    injectAws({ route: "PutSecretValue", errorStatus: 400, errorType: "EncryptionFailure", errorMessage: "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state." });
-    const run = await rotate("kms-write");
-    expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/could not be stored/);
-    expect(run.stderr).toMatch(/the secret's KMS key cannot be used\).*; first: the secret's KMS key is disabled, pending deletion or gone/);
-    expect(run.stderr).not.toMatch(/unreachable|AWS_REGION/);
-  }, SLOW);
+  it(
+    "an unusable KMS key on write (EncryptionFailure) is exit 3 whose fix says to fix the key first",
+    async () => {
+      injectAws({
+        route: "PutSecretValue",
+        errorStatus: 400,
+        errorType: "EncryptionFailure",
+        errorMessage:
+          "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.",
+      });
+      const run = await rotate("kms-write");
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/could not be stored/);
+      expect(run.stderr).toMatch(/the secret's KMS key cannot be used\).*; first: the secret's KMS key is disabled, pending deletion or gone/);
+      expect(run.stderr).not.toMatch(/unreachable|AWS_REGION/);
+    },
+    SLOW,
+  );
 
-  it("a 500 on PutSecretValue is a server error (exit 3), never 'unreachable: check AWS_REGION'", async () => {
-    injectAws({ route: "PutSecretValue", errorStatus: 500 });
-    const run = await rotate("server-error");
-    expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/once Secrets Manager accepts writes again \(Secrets Manager answered with a server error\)/);
-    expect(run.stderr).not.toMatch(/unreachable|AWS_REGION|first:/);
-  }, SLOW);
+  it(
+    "a 500 on PutSecretValue is a server error (exit 3), never 'unreachable: check AWS_REGION'",
+    async () => {
+      injectAws({ route: "PutSecretValue", errorStatus: 500 });
+      const run = await rotate("server-error");
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/once Secrets Manager accepts writes again \(Secrets Manager answered with a server error\)/);
+      expect(run.stderr).not.toMatch(/unreachable|AWS_REGION|first:/);
+    },
+    SLOW,
+  );
 
-  it("throttling on PutSecretValue says so (exit 3), with no configuration fix", async () => {
-    injectAws({ route: "PutSecretValue", errorStatus: 400, errorType: "ThrottlingException", errorMessage: "Rate exceeded" });
-    const run = await rotate("throttled");
-    expect(run.code).toBe(3);
-    expect(run.stderr).toMatch(/\(Secrets Manager was throttling\)/);
-    expect(run.stderr).not.toMatch(/unreachable|AWS_REGION|first:/);
-  }, SLOW);
+  it(
+    "throttling on PutSecretValue says so (exit 3), with no configuration fix",
+    async () => {
+      injectAws({ route: "PutSecretValue", errorStatus: 400, errorType: "ThrottlingException", errorMessage: "Rate exceeded" });
+      const run = await rotate("throttled");
+      expect(run.code).toBe(3);
+      expect(run.stderr).toMatch(/\(Secrets Manager was throttling\)/);
+      expect(run.stderr).not.toMatch(/unreachable|AWS_REGION|first:/);
+    },
+    SLOW,
+  );
 
-  it("a throttled read before any change is its own class (exit 1): retry later or lower --concurrency", async () => {
-    injectAws({ route: "DescribeSecret", errorStatus: 400, errorType: "ThrottlingException", errorMessage: "Rate exceeded" });
-    const run = await rotate("throttled-read");
-    expect(run.code).toBe(1);
-    const o = outcome(run.stderr);
-    expect(o).toMatchObject({ exit: 1, reason: "secrets-throttled" });
-    expect(o.fix).toMatch(/throttling .*lower --concurrency/);
-  }, SLOW);
+  it(
+    "a throttled read before any change is its own class (exit 1): retry later or lower --concurrency",
+    async () => {
+      injectAws({ route: "DescribeSecret", errorStatus: 400, errorType: "ThrottlingException", errorMessage: "Rate exceeded" });
+      const run = await rotate("throttled-read");
+      expect(run.code).toBe(1);
+      const o = outcome(run.stderr);
+      expect(o).toMatchObject({ exit: 1, reason: "secrets-throttled" });
+      expect(o.fix).toMatch(/throttling .*lower --concurrency/);
+    },
+    SLOW,
+  );
 
-  it("an endpoint nothing listens on is unreachable (exit 1): check AWS_REGION and the endpoint variables", async () => {
-    const run = await rotate("unreachable", { AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${await closedPort()}` });
-    expect(run.code).toBe(1);
-    const o = outcome(run.stderr);
-    expect(o).toMatchObject({ exit: 1, reason: "secrets-unreachable" });
-    expect(o.fix).toMatch(/AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER/);
-  }, SLOW);
+  it(
+    "an endpoint nothing listens on is unreachable (exit 1): check AWS_REGION and the endpoint variables",
+    async () => {
+      const run = await rotate("unreachable", { AWS_ENDPOINT_URL_SECRETS_MANAGER: `http://127.0.0.1:${await closedPort()}` });
+      expect(run.code).toBe(1);
+      const o = outcome(run.stderr);
+      expect(o).toMatchObject({ exit: 1, reason: "secrets-unreachable" });
+      expect(o.fix).toMatch(/AWS_REGION, AWS_ENDPOINT_URL_SECRETS_MANAGER/);
+    },
+    SLOW,
+  );
 
-  it("an endpoint that never answers is a timeout (exit 1) naming KEYWARD_HTTP_TIMEOUT_SECONDS", async () => {
-    injectAws({ route: "DescribeSecret", hang: true, errorRate: 0 });
-    const run = await rotate("timeout", { KEYWARD_HTTP_TIMEOUT_SECONDS: "1" });
-    expect(run.code).toBe(1);
-    const o = outcome(run.stderr);
-    expect(o).toMatchObject({ exit: 1, reason: "secrets-timeout" });
-    expect(o.fix).toMatch(/KEYWARD_HTTP_TIMEOUT_SECONDS/);
-  }, SLOW);
+  it(
+    "an endpoint that never answers is a timeout (exit 1) naming KEYWARD_HTTP_TIMEOUT_SECONDS",
+    async () => {
+      injectAws({ route: "DescribeSecret", hang: true, errorRate: 0 });
+      const run = await rotate("timeout", { KEYWARD_HTTP_TIMEOUT_SECONDS: "1" });
+      expect(run.code).toBe(1);
+      const o = outcome(run.stderr);
+      expect(o).toMatchObject({ exit: 1, reason: "secrets-timeout" });
+      expect(o.fix).toMatch(/KEYWARD_HTTP_TIMEOUT_SECONDS/);
+    },
+    SLOW,
+  );
 });
 
 describe("Genesys Cloud failures name their own fix", () => {
-  it("a wrong admin secret is rejected admin credentials (exit 2)", async () => {
-    const client = await kit.createClient("fix-bad-admin");
-    const run = await runKeyward(["rotate", "--client-id", client.id, "--secret-id", "fixes/bad-admin", "--create-secret"], { ...kit.env, GENESYSCLOUD_OAUTHCLIENT_SECRET: "not-the-admin-secret-0123456789abcdefghijk" }, { timeoutMs: CLI_TIMEOUT_MS });
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/fix: .*GENESYSCLOUD_OAUTHCLIENT_ID .*GENESYSCLOUD_OAUTHCLIENT_SECRET/);
-    expect(run.stderr).not.toContain("not-the-admin-secret");
-  }, SLOW);
+  it(
+    "a wrong admin secret is rejected admin credentials (exit 2)",
+    async () => {
+      const client = await kit.createClient("fix-bad-admin");
+      const run = await runKeyward(
+        ["rotate", "--client-id", client.id, "--secret-id", "fixes/bad-admin", "--create-secret"],
+        { ...kit.env, GENESYSCLOUD_OAUTHCLIENT_SECRET: "not-the-admin-secret-0123456789abcdefghijk" },
+        { timeoutMs: CLI_TIMEOUT_MS },
+      );
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/fix: .*GENESYSCLOUD_OAUTHCLIENT_ID .*GENESYSCLOUD_OAUTHCLIENT_SECRET/);
+      expect(run.stderr).not.toContain("not-the-admin-secret");
+    },
+    SLOW,
+  );
 
-  it("a permission the admin role lacks is named (exit 2)", async () => {
-    kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", errorRate: 1, errorStatus: 403 });
-    const run = await rotate("forbidden");
-    expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/\[exit 2, admin-permission-missing\]/);
-    expect(run.stderr).toMatch(/fix: give the admin OAuth client \(GENESYSCLOUD_OAUTHCLIENT_ID\) a role with oauth:client:view and oauth:client:edit/);
-    expect(run.stderr).not.toMatch(/AWS_|Secrets Manager/);
-  }, SLOW);
+  it(
+    "a permission the admin role lacks is named (exit 2)",
+    async () => {
+      kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", errorRate: 1, errorStatus: 403 });
+      const run = await rotate("forbidden");
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/\[exit 2, admin-permission-missing\]/);
+      expect(run.stderr).toMatch(/fix: give the admin OAuth client \(GENESYSCLOUD_OAUTHCLIENT_ID\) a role with oauth:client:view and oauth:client:edit/);
+      expect(run.stderr).not.toMatch(/AWS_|Secrets Manager/);
+    },
+    SLOW,
+  );
 
-  it("a client id that is not in the org says to check the id (exit 1 or 2), not the credentials", async () => {
-    const run = await runKeyward(["rotate", "--client-id", "0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b", "--secret-id", "fixes/no-client", "--create-secret"], kit.env, { timeoutMs: CLI_TIMEOUT_MS });
-    expect([1, 2]).toContain(run.code);
-    expect(run.stderr).toMatch(/0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b/);
-    expect(run.stderr).toMatch(/fix: .*(does not exist|client id|--client-id)/i);
-    expect(run.stderr).not.toMatch(/GENESYSCLOUD_OAUTHCLIENT_SECRET|AWS_/);
-  }, SLOW);
+  it(
+    "a client id that is not in the org says to check the id (exit 1 or 2), not the credentials",
+    async () => {
+      const run = await runKeyward(["rotate", "--client-id", "0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b", "--secret-id", "fixes/no-client", "--create-secret"], kit.env, {
+        timeoutMs: CLI_TIMEOUT_MS,
+      });
+      expect([1, 2]).toContain(run.code);
+      expect(run.stderr).toMatch(/0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b/);
+      expect(run.stderr).toMatch(/fix: .*(does not exist|client id|--client-id)/i);
+      expect(run.stderr).not.toMatch(/GENESYSCLOUD_OAUTHCLIENT_SECRET|AWS_/);
+    },
+    SLOW,
+  );
 
-  it("a 5xx that persists is a server error (exit 1) quoting no network fix", async () => {
-    kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", errorRate: 1, errorStatus: 500 });
-    const run = await rotate("genesys-500");
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/\[exit 1, server-error\]/);
-    expect(run.stderr).toMatch(/fix: Genesys Cloud had an internal error: retry later/);
-  }, SLOW);
+  it(
+    "a 5xx that persists is a server error (exit 1) quoting no network fix",
+    async () => {
+      kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", errorRate: 1, errorStatus: 500 });
+      const run = await rotate("genesys-500");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/\[exit 1, server-error\]/);
+      expect(run.stderr).toMatch(/fix: Genesys Cloud had an internal error: retry later/);
+    },
+    SLOW,
+  );
 
-  it("a 429 that persists is rate limiting (exit 1): lower --concurrency", async () => {
-    kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", errorRate: 1, errorStatus: 429 });
-    const run = await rotate("genesys-429");
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/\[exit 1, rate-limited\]/);
-    expect(run.stderr).toMatch(/fix: Genesys Cloud is throttling the admin client: lower --concurrency/);
-  }, SLOW);
+  it(
+    "a 429 that persists is rate limiting (exit 1): lower --concurrency",
+    async () => {
+      kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", errorRate: 1, errorStatus: 429 });
+      const run = await rotate("genesys-429");
+      expect(run.code).toBe(1);
+      expect(run.stderr).toMatch(/\[exit 1, rate-limited\]/);
+      expect(run.stderr).toMatch(/fix: Genesys Cloud is throttling the admin client: lower --concurrency/);
+    },
+    SLOW,
+  );
 
-  it("a gateway nothing listens on is unreachable (exit 1): check the region and gateway variables", async () => {
-    const client = await kit.createClient("fix-genesys-down");
-    const run = await runKeyward(["rotate", "--client-id", client.id, "--secret-id", "fixes/genesys-down", "--create-secret"], { ...kit.env, GENESYSCLOUD_GATEWAY_PORT: String(await closedPort()) }, { timeoutMs: CLI_TIMEOUT_MS });
-    expect([1, 2]).toContain(run.code);
-    expect(run.stderr).toMatch(/could not connect|unreachable/);
-    expect(run.stderr).toMatch(/fix: .*GENESYSCLOUD_REGION, the GENESYSCLOUD_GATEWAY_\* variables/);
-  }, SLOW);
+  it(
+    "a gateway nothing listens on is unreachable (exit 1): check the region and gateway variables",
+    async () => {
+      const client = await kit.createClient("fix-genesys-down");
+      const run = await runKeyward(
+        ["rotate", "--client-id", client.id, "--secret-id", "fixes/genesys-down", "--create-secret"],
+        { ...kit.env, GENESYSCLOUD_GATEWAY_PORT: String(await closedPort()) },
+        { timeoutMs: CLI_TIMEOUT_MS },
+      );
+      expect([1, 2]).toContain(run.code);
+      expect(run.stderr).toMatch(/could not connect|unreachable/);
+      expect(run.stderr).toMatch(/fix: .*GENESYSCLOUD_REGION, the GENESYSCLOUD_GATEWAY_\* variables/);
+    },
+    SLOW,
+  );
 
-  it("a token endpoint that never answers is a timeout naming KEYWARD_HTTP_TIMEOUT_SECONDS", async () => {
-    const client = await kit.createClient("fix-genesys-hang");
-    kit.sandbox.genesys.control.addFault({ route: "POST /oauth/token", hang: true });
-    const run = await runKeyward(["rotate", "--client-id", client.id, "--secret-id", "fixes/genesys-hang", "--create-secret"], { ...kit.env, KEYWARD_HTTP_TIMEOUT_SECONDS: "1" }, { timeoutMs: CLI_TIMEOUT_MS });
-    expect([1, 2]).toContain(run.code);
-    expect(run.stderr).toMatch(/timed out/);
-    expect(run.stderr).toMatch(/fix: .*KEYWARD_HTTP_TIMEOUT_SECONDS/);
-  }, SLOW);
+  it(
+    "a token endpoint that never answers is a timeout naming KEYWARD_HTTP_TIMEOUT_SECONDS",
+    async () => {
+      const client = await kit.createClient("fix-genesys-hang");
+      kit.sandbox.genesys.control.addFault({ route: "POST /oauth/token", hang: true });
+      const run = await runKeyward(
+        ["rotate", "--client-id", client.id, "--secret-id", "fixes/genesys-hang", "--create-secret"],
+        { ...kit.env, KEYWARD_HTTP_TIMEOUT_SECONDS: "1" },
+        { timeoutMs: CLI_TIMEOUT_MS },
+      );
+      expect([1, 2]).toContain(run.code);
+      expect(run.stderr).toMatch(/timed out/);
+      expect(run.stderr).toMatch(/fix: .*KEYWARD_HTTP_TIMEOUT_SECONDS/);
+    },
+    SLOW,
+  );
 });

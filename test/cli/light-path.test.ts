@@ -18,7 +18,7 @@ async function reachableFromCli(command?: string): Promise<{ inputs: Set<string>
     seen.add(output);
     const o = meta.outputs[output];
     if (!o) throw new Error(`metafile has no output ${output}`);
-    Object.keys(o.inputs).forEach((i) => inputs.add(i));
+    for (const i of Object.keys(o.inputs)) inputs.add(i);
     for (const imp of o.imports) {
       const commandChunk = output === "dist/cli.js" && imp.kind === "dynamic-import";
       if (commandChunk && command && !imp.path.startsWith(`dist/${command}-`)) continue;
@@ -40,7 +40,15 @@ describe("the keyward executable", () => {
   it("loads its runtime dependencies only from the declared set", async () => {
     const { externals } = await reachableFromCli();
     const packages = [...externals].filter((e) => !e.startsWith("node:")).sort();
-    expect(packages).toEqual(["@aws-sdk/client-secrets-manager", "@octokit/core", "@octokit/plugin-paginate-rest", "@octokit/plugin-retry", "@octokit/plugin-throttling", "@slack/web-api", "yaml"]);
+    expect(packages).toEqual([
+      "@aws-sdk/client-secrets-manager",
+      "@octokit/core",
+      "@octokit/plugin-paginate-rest",
+      "@octokit/plugin-retry",
+      "@octokit/plugin-throttling",
+      "@slack/web-api",
+      "yaml",
+    ]);
   });
 
   it("`keyward rotate` loads none of the janitor's clients (octokit, Slack): they are janitor-only", async () => {

@@ -26,7 +26,11 @@ async function adminInSecretsManager(name: string) {
   const [admin] = kit.sandbox.genesys.control.seed({ clients: [{ name, roleIds: [BUILTIN_ROLES.admin, BUILTIN_ROLES.readonly] }] }).clients;
   kit.minted.add(admin!.secret);
   const gateway = { host: "127.0.0.1", port: String(new URL(kit.sandbox.genesys.url).port), protocol: "http" };
-  const arn = (await kit.sm.send(new CreateSecretCommand({ Name: `${name}/genesys`, SecretString: JSON.stringify({ clientId: admin!.id, clientSecret: admin!.secret, region: "us-east-1", gateway }) }))).ARN!;
+  const arn = (
+    await kit.sm.send(
+      new CreateSecretCommand({ Name: `${name}/genesys`, SecretString: JSON.stringify({ clientId: admin!.id, clientSecret: admin!.secret, region: "us-east-1", gateway }) }),
+    )
+  ).ARN!;
   const env = { ...kit.env, GENESYSCLOUD_OAUTHCLIENT_ID: undefined, GENESYSCLOUD_OAUTHCLIENT_SECRET: undefined, KEYWARD_ADMIN_SECRET_ARN: arn };
   return { admin: admin!, arn, env };
 }
@@ -58,7 +62,10 @@ describe("KEYWARD_ADMIN_SECRET_ARN", () => {
   it("naming a secret that holds no credential document is exit 2, before anything changes", async () => {
     await kit.sm.send(new CreateSecretCommand({ Name: "arn-admin/not-a-document", SecretString: "hunter2" }));
     const client = await kit.createClient("not-rotated-bad-admin");
-    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "arn-admin/none", "--create-secret"], { ...kit.env, KEYWARD_ADMIN_SECRET_ARN: "arn-admin/not-a-document" });
+    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "arn-admin/none", "--create-secret"], {
+      ...kit.env,
+      KEYWARD_ADMIN_SECRET_ARN: "arn-admin/not-a-document",
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/does not hold a keyward credential document/);
     expect(await kit.check(client.id, client.secret)).toBe("live");

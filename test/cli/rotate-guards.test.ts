@@ -55,7 +55,9 @@ describe("--github-output", () => {
   it("with --json is refused before regenerating (the mask lines would be mixed into the report)", async () => {
     const client = await kit.createClient("gho-json");
     const dir = await mkdtemp(join(tmpdir(), "keyward-gho-"));
-    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "gho/json", "--create-secret", "--github-output", "s", "--json"], { GITHUB_OUTPUT: join(dir, "out") });
+    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "gho/json", "--create-secret", "--github-output", "s", "--json"], {
+      GITHUB_OUTPUT: join(dir, "out"),
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/cannot be combined with --json/);
     expect(await live(client.id, client.secret)).toBe("live");
@@ -65,7 +67,10 @@ describe("--github-output", () => {
     const client = await kit.createClient("gho-file");
     const dir = await mkdtemp(join(tmpdir(), "keyward-gho-"));
     const report = join(dir, "report.txt");
-    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id gho/file --create-secret --github-output s > "${report}" || echo "exit=$?" >&2`, { ...kit.env, GITHUB_OUTPUT: join(dir, "out") });
+    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id gho/file --create-secret --github-output s > "${report}" || echo "exit=$?" >&2`, {
+      ...kit.env,
+      GITHUB_OUTPUT: join(dir, "out"),
+    });
     outputs.push(step.stderr, step.stdout, await readFile(report, "utf8"));
     expect(step.stderr).toMatch(/stdout is redirected to a file/);
     expect(step.stderr).toMatch(/exit=2/);
@@ -76,7 +81,10 @@ describe("--github-output", () => {
   it("outside a runner's own stdout (no Runner.Worker started the step) is refused before regenerating", async () => {
     const client = await kit.createClient("gho-no-runner");
     const dir = await mkdtemp(join(tmpdir(), "keyward-gho-"));
-    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "gho/no-runner", "--create-secret", "--github-output", "s"], { GITHUB_ACTIONS: "true", GITHUB_OUTPUT: join(dir, "out") });
+    const run = await keyward(["rotate", "--client-id", client.id, "--secret-id", "gho/no-runner", "--create-secret", "--github-output", "s"], {
+      GITHUB_ACTIONS: "true",
+      GITHUB_OUTPUT: join(dir, "out"),
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/needs stdout to be the runner's own stream/);
     expect(await live(client.id, client.secret)).toBe("live");
@@ -84,7 +92,10 @@ describe("--github-output", () => {
 
   it("with a GITHUB_OUTPUT that cannot be written is refused before regenerating", async () => {
     const client = await kit.createClient("gho-unwritable");
-    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id gho/unwritable --create-secret --github-output s`, { ...kit.env, GITHUB_OUTPUT: "/nonexistent-dir/keyward/out" });
+    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id gho/unwritable --create-secret --github-output s`, {
+      ...kit.env,
+      GITHUB_OUTPUT: "/nonexistent-dir/keyward/out",
+    });
     outputs.push(step.stderr, step.stdout);
     expect(step.code).toBe(2);
     expect(step.stderr).toMatch(/GITHUB_OUTPUT \(\/nonexistent-dir\/keyward\/out\) is not writable/);
@@ -225,8 +236,27 @@ describe("a fleet waiting on the rate limit", () => {
 describe("the terminal report of a fleet", () => {
   it("shows each failed client's message and fix after the progress bar, not only its reason", () => {
     const text = formatFailureDetails([
-      { clientId: "c-1", secretId: "s", status: "failed", outcome: "refused", exitCode: 1, reason: "client-not-active", message: "client c-1 is inactive; only active clients are rotated", hint: "set the client's state to active", regenerations: 0, timings: { preflightMs: 1, regenerateMs: 0, storeMs: 0, verifyMs: 0, totalMs: 1 } },
-      { clientId: "c-2", secretId: "t", status: "rotated", outcome: "rotated", exitCode: 0, regenerations: 1, timings: { preflightMs: 1, regenerateMs: 0, storeMs: 0, verifyMs: 0, totalMs: 1 } },
+      {
+        clientId: "c-1",
+        secretId: "s",
+        status: "failed",
+        outcome: "refused",
+        exitCode: 1,
+        reason: "client-not-active",
+        message: "client c-1 is inactive; only active clients are rotated",
+        hint: "set the client's state to active",
+        regenerations: 0,
+        timings: { preflightMs: 1, regenerateMs: 0, storeMs: 0, verifyMs: 0, totalMs: 1 },
+      },
+      {
+        clientId: "c-2",
+        secretId: "t",
+        status: "rotated",
+        outcome: "rotated",
+        exitCode: 0,
+        regenerations: 1,
+        timings: { preflightMs: 1, regenerateMs: 0, storeMs: 0, verifyMs: 0, totalMs: 1 },
+      },
     ]);
     expect(text).toBe("FAILED   c-1 -> s [exit 1, client-not-active]: client c-1 is inactive; only active clients are rotated\n         fix: set the client's state to active");
   });

@@ -125,11 +125,14 @@ describe("hole 4: --github-output where the masks cannot reach the runner", () =
     const dir = await mkdtemp(join(tmpdir(), "keyward-hole4-"));
     const outputFile = join(dir, "github_output");
     await writeFile(outputFile, "");
-    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id hole4/${redirect.length} --github-output client_secret ${redirect.replace("rotate.log", join(dir, "rotate.log"))}`, {
-      ...kit.env,
-      GITHUB_OUTPUT: outputFile,
-      ...(redirect.includes("tee") ? {} : {}),
-    });
+    const step = await runActionsStep(
+      `$KEYWARD rotate --client-id ${client.id} --secret-id hole4/${redirect.length} --github-output client_secret ${redirect.replace("rotate.log", join(dir, "rotate.log"))}`,
+      {
+        ...kit.env,
+        GITHUB_OUTPUT: outputFile,
+        ...(redirect.includes("tee") ? {} : {}),
+      },
+    );
     outputs.push(step.stdout, step.stderr);
     const log = await readFile(join(dir, "rotate.log"), "utf8").catch(() => "");
     outputs.push(log);
@@ -151,7 +154,9 @@ describe("hole 5: a write path that is denied", () => {
     await kit.sm.send(new CreateSecretCommand({ Name: secretId, KmsKeyId: key }));
     expect((await keyward(["rotate", "--client-id", client.id, "--secret-id", secretId])).code).toBe(0);
     const before = (await current(secretId))!;
-    kit.sandbox.secretsManager.control.setPermissions(kind === "kms" ? { kmsKeys: { [key]: { deny: ["GenerateDataKey"] } } } : { deny: [{ operation: "PutSecretValue", secretPrefix: "hole5/" }] });
+    kit.sandbox.secretsManager.control.setPermissions(
+      kind === "kms" ? { kmsKeys: { [key]: { deny: ["GenerateDataKey"] } } } : { deny: [{ operation: "PutSecretValue", secretPrefix: "hole5/" }] },
+    );
     try {
       const dry = await keyward(["rotate", "--client-id", client.id, "--secret-id", secretId, "--dry-run"]);
       expect(dry.code).toBe(2);

@@ -18,8 +18,7 @@ const keyward = async (args: string[], env: Record<string, string | undefined> =
   return run;
 };
 const live = (clientId: string, secret: string) => kit.check(clientId, secret);
-const tagsOf = async (secretId: string) =>
-  Object.fromEntries(((await kit.sm.send(new DescribeSecretCommand({ SecretId: secretId }))).Tags ?? []).map((t) => [t.Key, t.Value]));
+const tagsOf = async (secretId: string) => Object.fromEntries(((await kit.sm.send(new DescribeSecretCommand({ SecretId: secretId }))).Tags ?? []).map((t) => [t.Key, t.Value]));
 const exists = (name: string) => kit.sandbox.secretsManager.control.state().secrets.some((s) => s.name === name);
 
 afterAll(() => {
@@ -125,12 +124,17 @@ describe("two clients sharing one secret", () => {
     // The admin's token grant goes through; the check of the new secret (stored at AWSPENDING, not yet promoted) hangs
     // until keyward gives up on that attempt. While it hangs, someone writes client B's credentials into the secret:
     // the promote's compare-and-set must find them, and leave them.
-    const hangs = () => kit.sandbox.genesys.control.state().requests["POST /oauth/token"]?.["hang"] ?? 0;
+    const hangs = () => kit.sandbox.genesys.control.state().requests["POST /oauth/token"]?.hang ?? 0;
     const hangsBefore = hangs();
     kit.sandbox.genesys.control.setFaults([{ route: "POST /oauth/token", hang: true, skip: 1, times: 1 }]);
     const pending = keyward(["rotate", "--client-id", a.id, "--secret-id", "mid/one"], { KEYWARD_HTTP_TIMEOUT_SECONDS: "5" });
     await waitUntil(() => hangs() > hangsBefore, "keyward's check of the new secret to reach the token endpoint");
-    expect(kit.sandbox.secretsManager.control.state().secrets.find((s) => s.name === "mid/one")!.versions.some((v) => v.stages.includes("AWSPENDING") && !v.stages.includes("AWSCURRENT"))).toBe(true);
+    expect(
+      kit.sandbox.secretsManager.control
+        .state()
+        .secrets.find((s) => s.name === "mid/one")!
+        .versions.some((v) => v.stages.includes("AWSPENDING") && !v.stages.includes("AWSCURRENT")),
+    ).toBe(true);
     await kit.sm.send(new PutSecretValueCommand({ SecretId: "mid/one", SecretString: JSON.stringify({ clientId: b.id, clientSecret: b.secret, region: "us-east-1" }) }));
     const run = await pending;
     kit.sandbox.genesys.control.clearFaults();
@@ -147,7 +151,13 @@ describe("a manifest naming one client or one secret twice", () => {
     const client = await kit.createClient("twice-named");
     const dir = await mkdtemp(join(tmpdir(), "keyward-manifest-"));
     const file = join(dir, "fleet.json");
-    await writeFile(file, JSON.stringify([{ clientId: client.id, secretId: "twice/a" }, { clientName: "twice-named", secretId: "twice/b" }]));
+    await writeFile(
+      file,
+      JSON.stringify([
+        { clientId: client.id, secretId: "twice/a" },
+        { clientName: "twice-named", secretId: "twice/b" },
+      ]),
+    );
     const run = await keyward(["rotate", "--manifest", file, "--create-secret"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/entry 2 .* and entry 1 .* are the same client/);

@@ -127,7 +127,15 @@ describe("the scheduled-rotation Lambda", () => {
   it("starts no regenerate with less invocation time left than the worst case of store + verify, and reports the skipped clients", async () => {
     const admin = kit.sandbox.admin;
     await kit.sm.send(
-      new CreateSecretCommand({ Name: "lambda/deadline-admin", SecretString: serializeStoredCredentials({ clientId: admin.id, clientSecret: admin.secret, region: "us-east-1", gateway: { host: "127.0.0.1", port: String(new URL(kit.sandbox.genesys.url).port), protocol: "http" } }) }),
+      new CreateSecretCommand({
+        Name: "lambda/deadline-admin",
+        SecretString: serializeStoredCredentials({
+          clientId: admin.id,
+          clientSecret: admin.secret,
+          region: "us-east-1",
+          gateway: { host: "127.0.0.1", port: String(new URL(kit.sandbox.genesys.url).port), protocol: "http" },
+        }),
+      }),
     );
     const first = await kit.createClient("lambda-first");
     const second = await kit.createClient("lambda-second");
@@ -150,7 +158,15 @@ describe("the scheduled-rotation Lambda", () => {
     const context = { getRemainingTimeInMillis: () => (regenerates() === before ? 600_000 : 30_000) };
     try {
       await expect(
-        handler({ clients: [{ clientId: first.id, secretId: "lambda/first" }, { clientId: second.id, secretId: "lambda/second" }] }, context),
+        handler(
+          {
+            clients: [
+              { clientId: first.id, secretId: "lambda/first" },
+              { clientId: second.id, secretId: "lambda/second" },
+            ],
+          },
+          context,
+        ),
       ).rejects.toThrow(new RegExp(`1 skipped for lack of time \\(${second.id}\\)`));
     } finally {
       process.env = saved;

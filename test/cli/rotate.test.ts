@@ -12,8 +12,7 @@ const record = (run: CliRun) => {
   outputs.push(run.stdout, run.stderr);
   return run;
 };
-const keyward = async (args: string[], env: Record<string, string | undefined> = {}, cwd?: string) =>
-  record(await runKeyward(args, { ...kit.env, ...env }, cwd ? { cwd } : {}));
+const keyward = async (args: string[], env: Record<string, string | undefined> = {}, cwd?: string) => record(await runKeyward(args, { ...kit.env, ...env }, cwd ? { cwd } : {}));
 
 const live = (clientId: string, secret: string) => kit.check(clientId, secret);
 const stored = (secretId: string) => kit.stored(secretId);
@@ -47,7 +46,10 @@ describe("keyward rotate (one client)", () => {
     const dir = await mkdtemp(join(tmpdir(), "keyward-gha-"));
     const outputFile = join(dir, "github_output");
     await writeFile(outputFile, "earlier=1\n");
-    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id cli/actions --create-secret --github-output client_secret`, { ...kit.env, GITHUB_OUTPUT: outputFile });
+    const step = await runActionsStep(`$KEYWARD rotate --client-id ${client.id} --secret-id cli/actions --create-secret --github-output client_secret`, {
+      ...kit.env,
+      GITHUB_OUTPUT: outputFile,
+    });
     expect(step.code).toBe(0);
     const value = await stored("cli/actions");
     const basic = Buffer.from(`${client.id}:${value.clientSecret}`).toString("base64");
@@ -101,7 +103,9 @@ describe("keyward rotate (one client)", () => {
     const missing = await keyward(["rotate", "--client-id", client.id, "--secret-id", "cli/admin", "--create-secret"], { GENESYSCLOUD_OAUTHCLIENT_SECRET: undefined });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/GENESYSCLOUD_OAUTHCLIENT_SECRET/);
-    const wrong = await keyward(["rotate", "--client-id", client.id, "--secret-id", "cli/admin", "--create-secret"], { GENESYSCLOUD_OAUTHCLIENT_SECRET: "definitely-not-the-admin-secret" });
+    const wrong = await keyward(["rotate", "--client-id", client.id, "--secret-id", "cli/admin", "--create-secret"], {
+      GENESYSCLOUD_OAUTHCLIENT_SECRET: "definitely-not-the-admin-secret",
+    });
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/GENESYSCLOUD_OAUTHCLIENT_ID/);
     expect(wrong.stderr).not.toContain("definitely-not-the-admin-secret");
@@ -153,7 +157,12 @@ describe("keyward rotate --manifest (a fleet)", () => {
     const run = await keyward(["rotate", "--manifest", join(dir, "manifest.yaml"), "--concurrency", "8", "--json"]);
     const seconds = (Date.now() - started) / 1000;
     expect(run.code).toBe(1);
-    const report = JSON.parse(run.stdout) as { ok: number; failed: number; exitCode: number; results: Array<{ clientId: string; status: string; reason?: string; exitCode: number }> };
+    const report = JSON.parse(run.stdout) as {
+      ok: number;
+      failed: number;
+      exitCode: number;
+      results: Array<{ clientId: string; status: string; reason?: string; exitCode: number }>;
+    };
     expect(report).toMatchObject({ ok: 45, failed: 6, exitCode: 1 });
     const failures = Object.fromEntries(report.results.filter((r) => r.status === "failed").map((r) => [r.clientId, r.reason]));
     expect(failures).toEqual({
@@ -182,7 +191,13 @@ describe("keyward rotate --manifest (a fleet)", () => {
   it("prints a result table without --json", async () => {
     const a = await kit.createClient("table-a");
     const dir = await mkdtemp(join(tmpdir(), "keyward-fleet-"));
-    await writeFile(join(dir, "m.json"), JSON.stringify([{ clientId: a.id, secretId: "table/a" }, { clientName: "table-missing", secretId: "table/b" }]));
+    await writeFile(
+      join(dir, "m.json"),
+      JSON.stringify([
+        { clientId: a.id, secretId: "table/a" },
+        { clientName: "table-missing", secretId: "table/b" },
+      ]),
+    );
     kit.sandbox.genesys.control.setLimits({ apiRequestsPerWindow: 300, apiWindowSeconds: 60 });
     const run = await keyward(["rotate", "--manifest", join(dir, "m.json"), "--create-secret"]);
     expect(run.code).toBe(1);

@@ -41,7 +41,10 @@ describe("keyward sandbox", () => {
   it("prints one JSON line, writes a 0600 env file that works, and exits 0 on SIGTERM", async () => {
     const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
     const envFile = join(dir, "sandbox.env");
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const firstLine = await new Promise<string>((resolve, reject) => {
@@ -49,7 +52,13 @@ describe("keyward sandbox", () => {
       child.once("exit", (code) => reject(new Error(`sandbox exited ${code}: ${stderr}`)));
     });
     const summary = JSON.parse(firstLine) as Record<string, string>;
-    expect(summary).toMatchObject({ region: "us-east-1", envFile, genesysUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), secretsManagerUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), controlUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(summary).toMatchObject({
+      region: "us-east-1",
+      envFile,
+      genesysUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      secretsManagerUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      controlUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
 
     expect((await stat(envFile)).mode & 0o777).toBe(0o600);
     const env = parseEnvFile(await readFile(envFile, "utf8"));
@@ -60,14 +69,25 @@ describe("keyward sandbox", () => {
     // The env file's credentials work: the admin client authenticates, and the janitor's are in Secrets Manager.
     const gateway = `http://${env.GENESYSCLOUD_GATEWAY_HOST}:${env.GENESYSCLOUD_GATEWAY_PORT}`;
     expect(await checkCredentials(env.GENESYSCLOUD_OAUTHCLIENT_ID!, env.GENESYSCLOUD_OAUTHCLIENT_SECRET!, { loginBaseUrl: gateway, apiBaseUrl: gateway })).toBe("live");
-    const sm = new SecretsManagerClient({ endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER!, region: env.AWS_REGION!, credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! } });
-    const janitor = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: summary.janitorSecretName }))).SecretString ?? "{}") as { clientId: string; clientSecret: string };
+    const sm = new SecretsManagerClient({
+      endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER!,
+      region: env.AWS_REGION!,
+      credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID!, secretAccessKey: env.AWS_SECRET_ACCESS_KEY! },
+    });
+    const janitor = JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: summary.janitorSecretName }))).SecretString ?? "{}") as {
+      clientId: string;
+      clientSecret: string;
+    };
     expect(janitor.clientId).toBe(summary.janitorClientId);
     // ARNs where a variable takes an ARN: the same secrets, by ARN.
     expect(env.KEYWARD_SANDBOX_JANITOR_SECRET_ARN).toBe(summary.janitorSecretArn);
     expect(env.KEYWARD_SANDBOX_JANITOR_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:us-east-1:\d{12}:secret:keyward\/janitor\/genesys-[A-Za-z0-9]{6}$/);
-    expect(JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: env.KEYWARD_SANDBOX_JANITOR_SECRET_ARN! }))).SecretString!)).toMatchObject({ clientId: summary.janitorClientId });
-    expect(JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: env.KEYWARD_SANDBOX_ADMIN_SECRET_ARN! }))).SecretString!)).toMatchObject({ clientId: summary.adminClientId });
+    expect(JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: env.KEYWARD_SANDBOX_JANITOR_SECRET_ARN! }))).SecretString!)).toMatchObject({
+      clientId: summary.janitorClientId,
+    });
+    expect(JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: env.KEYWARD_SANDBOX_ADMIN_SECRET_ARN! }))).SecretString!)).toMatchObject({
+      clientId: summary.adminClientId,
+    });
     expect(await checkCredentials(janitor.clientId, janitor.clientSecret, { loginBaseUrl: gateway, apiBaseUrl: gateway })).toBe("live");
     const control = (await (await fetch(`${env.KEYWARD_SANDBOX_CONTROL_URL}/genesys/state`)).json()) as { clients: Array<{ id: string }> };
     expect(control.clients.map((c) => c.id).sort()).toEqual([summary.adminClientId, summary.janitorClientId].sort());
@@ -115,7 +135,10 @@ describe("keyward sandbox", () => {
   it.each(["SIGHUP", "SIGINT"] as const)("cleans up on %s exactly as on SIGTERM: env file deleted, exit 0", async (signal) => {
     const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
     const envFile = join(dir, "sandbox.env");
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     const { summary, stderr } = await firstLine(child);
     await stat(envFile);
     const exit = new Promise<[number | null, string | null]>((resolve) => child.once("exit", (code, sig) => resolve([code, sig])));
@@ -138,7 +161,10 @@ describe("keyward sandbox", () => {
     expect(refused.stdout).toBe("");
     expect(await readFile(envFile, "utf8")).toBe("MINE=1\n");
 
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile, "--force"], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile, "--force"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     await firstLine(child);
     expect(parseEnvFile(await readFile(envFile, "utf8")).GENESYSCLOUD_OAUTHCLIENT_ID).toBeDefined();
     const exit = new Promise<number | null>((resolve) => child.once("exit", resolve));
@@ -169,7 +195,7 @@ describe("the sandbox's env file and the process it names", () => {
   const file = (env: Record<string, string>) => renderEnvFile(env);
 
   it("reads back exactly what it writes, quotes included", () => {
-    const env = { A: "plain", B: "it's \"quoted\" $HOME `x`", C: "" };
+    const env = { A: "plain", B: 'it\'s "quoted" $HOME `x`', C: "" };
     expect(parseSandboxEnvFile(file(env))).toEqual(env);
   });
 
@@ -190,7 +216,10 @@ describe("the sandbox's env file and the process it names", () => {
     const envFile = join(dir, "stale.env");
     const gone = await deadPid();
     await writeFile(envFile, file({ GENESYSCLOUD_OAUTHCLIENT_ID: "old", KEYWARD_SANDBOX_PID: String(gone) }), { mode: 0o600 });
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     const { summary, stderr } = await firstLine(child);
     const env = parseEnvFile(await readFile(envFile, "utf8"));
     expect(env.KEYWARD_SANDBOX_PID).toBe(String(summary.pid));
@@ -205,14 +234,20 @@ describe("the sandbox's env file and the process it names", () => {
   it("refuses the file of a sandbox that is still running (exit 2, naming its pid), and a --force successor's file outlives the first sandbox", async () => {
     const dir = await mkdtemp(join(tmpdir(), "keyward-sandbox-"));
     const envFile = join(dir, "live.env");
-    const first = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const first = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     const { summary } = await firstLine(first);
     const refused = await runKeyward(["sandbox", "--env-out", envFile], {}, { timeoutMs: 30_000 });
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(new RegExp(`still running \\(pid ${summary.pid}\\)`));
     expect(parseEnvFile(await readFile(envFile, "utf8")).KEYWARD_SANDBOX_PID).toBe(String(summary.pid));
 
-    const second = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile, "--force"], { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    const second = spawn(process.execPath, ["--", KEYWARD_BIN, "sandbox", "--env-out", envFile, "--force"], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     const { summary: successor } = await firstLine(second);
     const firstExit = new Promise<number | null>((resolve) => first.once("exit", resolve));
     first.kill("SIGTERM");
@@ -225,7 +260,9 @@ describe("the sandbox's env file and the process it names", () => {
   });
 });
 
-async function firstLine(child: ChildProcessWithoutNullStreams | ReturnType<typeof spawn>): Promise<{ summary: Record<string, string | number>; stderr: () => string } & { summary: { controlUrl?: string; envFile?: string; pid?: number } }> {
+async function firstLine(
+  child: ChildProcessWithoutNullStreams | ReturnType<typeof spawn>,
+): Promise<{ summary: Record<string, string | number>; stderr: () => string } & { summary: { controlUrl?: string; envFile?: string; pid?: number } }> {
   let stderr = "";
   child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
   const line = await new Promise<string>((resolve, reject) => {

@@ -30,9 +30,33 @@ describe("keyward scan on files", () => {
     const json = JSON.parse(outputs[2]!) as JsonReport;
     expect(json.findings.length).toBeGreaterThanOrEqual(28);
     expect(json.schema).toBe("keyward.scan/v2");
-    expect(Object.keys(json.findings[0]!).sort()).toEqual(["authorEmail", "baseline", "candidates", "clientId", "column", "commit", "confidence", "decoded", "example", "fingerprint", "line", "occurrences", "path", "region", "ruleId", "secretPrefix", "verdict"]);
+    expect(Object.keys(json.findings[0]!).sort()).toEqual([
+      "authorEmail",
+      "baseline",
+      "candidates",
+      "clientId",
+      "column",
+      "commit",
+      "confidence",
+      "decoded",
+      "example",
+      "fingerprint",
+      "line",
+      "occurrences",
+      "path",
+      "region",
+      "ruleId",
+      "secretPrefix",
+      "verdict",
+    ]);
     expect(new Set(json.findings.map((f) => f.verdict))).toEqual(new Set(["unverified"]));
-    const sarif = JSON.parse(outputs[4]!) as { version: string; runs: Array<{ tool: { driver: { rules: unknown[] } }; results: Array<{ locations: Array<{ physicalLocation: { region: Record<string, unknown> } }>; partialFingerprints: Record<string, string> }> }> };
+    const sarif = JSON.parse(outputs[4]!) as {
+      version: string;
+      runs: Array<{
+        tool: { driver: { rules: unknown[] } };
+        results: Array<{ locations: Array<{ physicalLocation: { region: Record<string, unknown> } }>; partialFingerprints: Record<string, string> }>;
+      }>;
+    };
     expect(sarif.version).toBe("2.1.0");
     expect(sarif.runs[0]!.results).toHaveLength(json.findings.length);
     expect(outputs[4]).not.toContain("snippet");
@@ -47,7 +71,11 @@ describe("keyward scan on files", () => {
   });
 
   it("reads stdin for -", async () => {
-    const res = spawnSync(process.execPath, ["--", KEYWARD_BIN, "scan", "-", "--format", "json"], { input: envFile(ID, SECRET), encoding: "utf8", env: { PATH: process.env.PATH } });
+    const res = spawnSync(process.execPath, ["--", KEYWARD_BIN, "scan", "-", "--format", "json"], {
+      input: envFile(ID, SECRET),
+      encoding: "utf8",
+      env: { PATH: process.env.PATH },
+    });
     expect(res.status).toBe(1);
     const json = JSON.parse(res.stdout) as JsonReport;
     expect(json.findings).toMatchObject([{ path: "-", line: 2, column: 33, clientId: ID }]);
@@ -81,7 +109,10 @@ describe("keyward scan on files", () => {
       repo.write("app/big.txt", `${"filler line\n".repeat(250_000)}${envFile(ID, SECRET2)}`); // 3 MB: streamed
       const res = await runKeyward(["scan", ".", "--format", "json"], {}, { cwd: repo.dir });
       const json = JSON.parse(res.stdout) as JsonReport;
-      expect(json.findings.map((f) => [f.path, f.line])).toEqual([["app/big.txt", 250_002], ["app/creds.env", 2]]);
+      expect(json.findings.map((f) => [f.path, f.line])).toEqual([
+        ["app/big.txt", 250_002],
+        ["app/creds.env", 2],
+      ]);
       expect(json.stats.skipped).toMatchObject({ binary: 1, large: 1 });
     });
 
@@ -210,14 +241,19 @@ describe("keyward scan usage errors", () => {
 
   it("checks --output before scanning: a missing directory exits 2 without reading the input", async () => {
     // Standard input stays open: a scan that started would wait on it forever, so exiting proves nothing was read.
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "scan", "-", "--format", "sarif", "--output", "/nonexistent-keyward-dir/x.sarif"], { env: { PATH: process.env.PATH }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, "scan", "-", "--format", "sarif", "--output", "/nonexistent-keyward-dir/x.sarif"], {
+      env: { PATH: process.env.PATH },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     child.stdin.destroy();
     const run = { code, stderr };
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/cannot write the report to \/nonexistent-keyward-dir\/x\.sarif: the directory \/nonexistent-keyward-dir does not exist\n {2}fix: .*nothing was scanned/);
+    expect(run.stderr).toMatch(
+      /cannot write the report to \/nonexistent-keyward-dir\/x\.sarif: the directory \/nonexistent-keyward-dir does not exist\n {2}fix: .*nothing was scanned/,
+    );
     expect(run.stderr).not.toMatch(/ENOENT/);
     const dir = mkdtempSync(join(tmpdir(), "keyward-output-"));
     const onDir = await runKeyward(["scan", FIXTURES, "--output", dir], {});
@@ -275,4 +311,3 @@ describe("keyward patterns", () => {
     expect((await runKeyward(["patterns"], {})).code).toBe(2);
   });
 });
-

@@ -66,11 +66,26 @@ describe("keyward status in the sandbox (the acceptance)", () => {
 
     const { code, report } = await json(["--max-age", "0", "--verify"], env);
     expect(code).toBe(1);
-    expect(report).toMatchObject({ schema: REPORT_SCHEMAS.status, managedPrefix: prefix, maxAgeDays: 0, verified: true, clientsChecked: true, exitCode: 1, summary: { total: 3, ok: 0, stale: 3, broken: 0, unknown: 0 } });
+    expect(report).toMatchObject({
+      schema: REPORT_SCHEMAS.status,
+      managedPrefix: prefix,
+      maxAgeDays: 0,
+      verified: true,
+      clientsChecked: true,
+      exitCode: 1,
+      summary: { total: 3, ok: 0, stale: 3, broken: 0, unknown: 0 },
+    });
     expect(report.secrets.map((s) => s.secretName)).toEqual(managed.map((m) => m.secretName).sort());
     for (const s of report.secrets) {
       const m = managed.find((x) => x.secretName === s.secretName)!;
-      expect(s).toMatchObject({ clientId: m.clientId, clientName: expect.stringMatching(/^(billing|wfm|reporting)-/), clientState: "active", lastRotationSource: "current-version", document: "live", verdict: "stale" });
+      expect(s).toMatchObject({
+        clientId: m.clientId,
+        clientName: expect.stringMatching(/^(billing|wfm|reporting)-/),
+        clientState: "active",
+        lastRotationSource: "current-version",
+        document: "live",
+        verdict: "stale",
+      });
       expect(Date.now() - Date.parse(s.lastRotation!)).toBeLessThan(10 * 60_000);
       expect(s.ageDays).toBeGreaterThanOrEqual(0);
     }
@@ -136,7 +151,9 @@ describe("keyward status names what is broken", () => {
     // Another client's document under this client's tag.
     cases.swapped = await rotated(prefix, "swapped");
     const other = await kit.createClient(`other-${randomUUID()}`);
-    await kit.sm.send(new PutSecretValueCommand({ SecretId: cases.swapped.secretName, SecretString: JSON.stringify({ clientId: other.id, clientSecret: other.secret, region: "us-east-1" }) }));
+    await kit.sm.send(
+      new PutSecretValueCommand({ SecretId: cases.swapped.secretName, SecretString: JSON.stringify({ clientId: other.id, clientSecret: other.secret, region: "us-east-1" }) }),
+    );
     // Not a credential document at all.
     cases.garbage = await rotated(prefix, "garbage");
     await kit.sm.send(new PutSecretValueCommand({ SecretId: cases.garbage.secretName, SecretString: "hunter2" }));
@@ -149,7 +166,12 @@ describe("keyward status names what is broken", () => {
     const by = (name: string) => report.secrets.find((s) => s.secretName === `${prefix}${name}`)!;
     expect(by("fine")).toMatchObject({ verdict: "ok", document: "live", clientState: "active" });
     expect(by("dead")).toMatchObject({ verdict: "broken", document: "dead", problems: [expect.stringMatching(/refused by Genesys Cloud/)] });
-    expect(by("gone")).toMatchObject({ verdict: "broken", clientState: "missing", clientName: null, problems: expect.arrayContaining([expect.stringMatching(/no longer exists/)]) });
+    expect(by("gone")).toMatchObject({
+      verdict: "broken",
+      clientState: "missing",
+      clientName: null,
+      problems: expect.arrayContaining([expect.stringMatching(/no longer exists/)]),
+    });
     expect(by("disabled")).toMatchObject({ verdict: "broken", clientState: "disabled" });
     expect(by("empty")).toMatchObject({ verdict: "broken", document: "no-value", lastRotation: null, lastRotationSource: "none", ageDays: null });
     expect(by("swapped")).toMatchObject({ verdict: "broken", document: "other-client" });
@@ -187,9 +209,15 @@ describe("the inventory's age, from Secrets Manager's own dates", () => {
       await client().send(new TagResourceCommand({ SecretId: "keyward/clients/old", Tags: [{ Key: "team", Value: "billing" }] }));
       await client().send(new PutSecretValueCommand({ SecretId: "keyward/clients/fresh", SecretString: doc(fresh) }));
       const store = createSecretStore({ client: client() });
-      const entries = await takeInventory({ store, check: async () => "live", now: () => Date.now(), logger: createLogger({ level: "silent" }) }, { prefix: "keyward/", verify: false, maxAgeDays: 90, concurrency: 2 });
+      const entries = await takeInventory(
+        { store, check: async () => "live", now: () => Date.now(), logger: createLogger({ level: "silent" }) },
+        { prefix: "keyward/", verify: false, maxAgeDays: 90, concurrency: 2 },
+      );
       const by = (name: string) => entries.find((e) => e.secretName === `keyward/clients/${name}`)!;
-      expect(by("old")).toMatchObject({ lastRotationSource: "current-version", judgement: { verdict: "stale", problems: [expect.stringMatching(/^last rotated 100\.0 days ago, over --max-age 90$/)] } });
+      expect(by("old")).toMatchObject({
+        lastRotationSource: "current-version",
+        judgement: { verdict: "stale", problems: [expect.stringMatching(/^last rotated 100\.0 days ago, over --max-age 90$/)] },
+      });
       expect(by("fresh")).toMatchObject({ lastRotationSource: "current-version", judgement: { verdict: "ok" } });
       expect(by("old").judgement.ageDays).toBeGreaterThanOrEqual(100);
     } finally {

@@ -37,7 +37,13 @@ describe("the secret registry", () => {
         resetSecretRegistry();
         registerSecret(...values);
         const text = parts.join("");
-        const reference = new RegExp([...values].sort((a, b) => b.length - a.length).map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|"), "g");
+        const reference = new RegExp(
+          [...values]
+            .sort((a, b) => b.length - a.length)
+            .map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+            .join("|"),
+          "g",
+        );
         expect(scrub(text)).toBe(text.replace(reference, REDACTED));
       }),
       { numRuns: 500 },
@@ -48,6 +54,11 @@ describe("the secret registry", () => {
     const values = Array.from({ length: 20_000 }, (_, i) => `pair-form-${i.toString(36).padStart(6, "0")}-value`);
     registerSecret(...values);
     const text = values.filter((_, i) => i % 997 === 0).join(" and ");
-    expect(scrub(text)).toBe(values.filter((_, i) => i % 997 === 0).map(() => REDACTED).join(" and "));
+    expect(scrub(text)).toBe(
+      values
+        .filter((_, i) => i % 997 === 0)
+        .map(() => REDACTED)
+        .join(" and "),
+    );
   });
 });

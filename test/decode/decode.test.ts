@@ -1,6 +1,18 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import fc from "fast-check";
-import { base64Layer, decodeBase64Text, decodeBasic, decodeLayers, encodedForms, encodingsIn, findBasicCredentials, jsonUnescapeLayer, sourceView, urlDecodeLayer, type DecodedLayer } from "../../src/decode/index.js";
+import {
+  base64Layer,
+  decodeBase64Text,
+  decodeBasic,
+  decodeLayers,
+  encodedForms,
+  encodingsIn,
+  findBasicCredentials,
+  jsonUnescapeLayer,
+  sourceView,
+  urlDecodeLayer,
+  type DecodedLayer,
+} from "../../src/decode/index.js";
 
 const ID = "6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14";
 const SECRET = "Ct5zrCxDsD1Upz7YJ5r9pLmN6WG1nUchdZtN63FIq3w";
@@ -159,7 +171,7 @@ describe("nesting and bounds", () => {
 
   it("never throws and stays bounded on arbitrary input", () => {
     fc.assert(
-      fc.property(fc.string({ unit: fc.constantFrom(..."%\\u\"/+=_-:ABCDEFabcdef0123456789 \nZz".split("")), maxLength: 400 }), (text) => {
+      fc.property(fc.string({ unit: fc.constantFrom(...'%\\u"/+=_-:ABCDEFabcdef0123456789 \nZz'.split("")), maxLength: 400 }), (text) => {
         const layers = decodeLayers(text);
         expect(layers.length).toBeLessThanOrEqual(32);
         for (const l of layers) {

@@ -45,8 +45,15 @@ describe("keyward installed from a pinned commit into an empty project, offline"
   });
 
   it("gives a TypeScript project the library entry's types", async () => {
-    await writeFile(join(app, "use.ts"), 'import { parseStoredCredentials, type StoredCredentials } from "keyward";\nconst doc: StoredCredentials | undefined = parseStoredCredentials("{}");\nexport const region: string | undefined = doc?.region;\n');
+    await writeFile(
+      join(app, "use.ts"),
+      'import { parseStoredCredentials, type StoredCredentials } from "keyward";\nconst doc: StoredCredentials | undefined = parseStoredCredentials("{}");\nexport const region: string | undefined = doc?.region;\n',
+    );
     const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-    await run(process.execPath, [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--typeRoots", join(ROOT, "node_modules", "@types"), "--types", "node", "use.ts"], { cwd: app, env, timeout: 300_000 });
+    await run(
+      process.execPath,
+      [tsc, "--noEmit", "--strict", "--module", "nodenext", "--moduleResolution", "nodenext", "--typeRoots", join(ROOT, "node_modules", "@types"), "--types", "node", "use.ts"],
+      { cwd: app, env, timeout: 300_000 },
+    );
   });
 });

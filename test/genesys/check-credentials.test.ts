@@ -86,7 +86,18 @@ describe("checking credentials", () => {
     const url = server.url;
     await server.close();
     let calls = 0;
-    const status = await checkCredentials(ID, SECRET, { loginBaseUrl: url }, { ...options, fetch: (input, init) => (calls++, fetch(input, init)) });
+    const status = await checkCredentials(
+      ID,
+      SECRET,
+      { loginBaseUrl: url },
+      {
+        ...options,
+        fetch: (input, init) => {
+          calls++;
+          return fetch(input, init);
+        },
+      },
+    );
     expect(status).toBe("unknown");
     expect(calls).toBe(CHECK_RETRY_POLICY.maxAttempts);
     server = await startScriptedServer();

@@ -63,7 +63,10 @@ describe("createGenesysClient", () => {
     const clock = createFakeClock();
     const gate = new RateGate(clock);
     server.otherwise("POST", "/oauth/token", tokenOk("fleet-token-0001"));
-    server.on("GET", CLIENT, apiError(429, "too.many.requests", "slow down", {}, { "retry-after": "3" }), { status: 200, body: { id: "c-1", name: "a", authorizedGrantType: "CODE" } });
+    server.on("GET", CLIENT, apiError(429, "too.many.requests", "slow down", {}, { "retry-after": "3" }), {
+      status: 200,
+      body: { id: "c-1", name: "a", authorizedGrantType: "CODE" },
+    });
     server.on("GET", "/api/v2/oauth/clients/c-2", { status: 200, body: { id: "c-2", name: "b", authorizedGrantType: "CODE" } });
     const settings = genesysSettingsFromEnv(gatewayEnv());
     const options = { gate, sleep: clock.sleep, now: clock.now };

@@ -210,7 +210,18 @@ describe("secrets never reach errors or logs", () => {
     const time = virtualTime();
     const options = { sleep: time.sleep, now: time.now, timeoutMs: 2000, logger };
     const target = { loginBaseUrl: server.url, apiBaseUrl: server.url };
-    server.on("POST", "/oauth/token", tokenOk(ACCESS_TOKEN), invalidClient(401), TOKEN_RATE_LIMITED, TOKEN_RATE_LIMITED, TOKEN_RATE_LIMITED, { reset: true }, { status: 500 }, { status: 502 });
+    server.on(
+      "POST",
+      "/oauth/token",
+      tokenOk(ACCESS_TOKEN),
+      invalidClient(401),
+      TOKEN_RATE_LIMITED,
+      TOKEN_RATE_LIMITED,
+      TOKEN_RATE_LIMITED,
+      { reset: true },
+      { status: 500 },
+      { status: 502 },
+    );
     server.on("DELETE", "/api/v2/tokens/me", { status: 500 });
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await checkCredentials(TARGET_ID, LEAKED_SECRET, target, options));

@@ -113,7 +113,15 @@ describe("a gateway", () => {
     ["prefixes API requests with the api path value", { host: "gw", pathParams: [{ pathName: "api", pathValue: "/genesys/api/" }] }, "https://gw", "https://gw/genesys/api"],
     [
       "prefixes each kind with its own value",
-      { host: "gw", port: 8080, protocol: "http", pathParams: [{ pathName: "login", pathValue: "/login" }, { pathName: "API", pathValue: "api//" }] },
+      {
+        host: "gw",
+        port: 8080,
+        protocol: "http",
+        pathParams: [
+          { pathName: "login", pathValue: "/login" },
+          { pathName: "API", pathValue: "api//" },
+        ],
+      },
       "http://gw:8080/login",
       "http://gw:8080/api",
     ],
@@ -133,7 +141,16 @@ describe("a gateway", () => {
     ["a port that is not a number", { host: "gw", port: "eighty" }],
     ["a port out of range", { host: "gw", port: 70000 }],
     ["an unknown path name", { host: "gw", pathParams: [{ pathName: "auth", pathValue: "/x" }] }],
-    ["a path name given twice", { host: "gw", pathParams: [{ pathName: "api", pathValue: "/a" }, { pathName: "api", pathValue: "/b" }] }],
+    [
+      "a path name given twice",
+      {
+        host: "gw",
+        pathParams: [
+          { pathName: "api", pathValue: "/a" },
+          { pathName: "api", pathValue: "/b" },
+        ],
+      },
+    ],
     ["a path value with a query", { host: "gw", pathParams: [{ pathName: "api", pathValue: "/a?b=c" }] }],
   ])("rejects %s with a usage error", (_description, gateway) => {
     expect(() => gatewayBaseUrl(gateway, "api")).toThrow(UsageError);

@@ -45,9 +45,7 @@ describe("Genesys settings from the environment", () => {
   });
 
   it("refuse a client id without a secret, naming the missing variable", () => {
-    expect(() => genesysSettingsFromEnv({ GENESYSCLOUD_OAUTHCLIENT_ID: ID, GENESYSCLOUD_REGION: "us-east-1" })).toThrow(
-      /GENESYSCLOUD_OAUTHCLIENT_SECRET is not set/,
-    );
+    expect(() => genesysSettingsFromEnv({ GENESYSCLOUD_OAUTHCLIENT_ID: ID, GENESYSCLOUD_REGION: "us-east-1" })).toThrow(/GENESYSCLOUD_OAUTHCLIENT_SECRET is not set/);
   });
 
   it("refuse a secret without a client id, without printing the secret", () => {

@@ -116,7 +116,9 @@ describe("the token client", () => {
 
   it("rejects a token response without an access token", async () => {
     server.on("POST", "/oauth/token", { status: 200, body: { token_type: "bearer", expires_in: 60 } });
-    const err = await tokenClient().getToken().catch((e: unknown) => e);
+    const err = await tokenClient()
+      .getToken()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(GenesysApiError);
     expect((err as GenesysApiError).reason).toBe("invalid-response");
   });

@@ -158,7 +158,14 @@ describe("the transport", () => {
   it("retries the token endpoint's 400 rate limit with backoff", async () => {
     server.on("POST", "/oauth/token", TOKEN_RATE_LIMITED, TOKEN_RATE_LIMITED, tokenOk("tok-1"));
     const { t, delays } = transport();
-    const response = await t.send({ method: "POST", url: `${server.url}/oauth/token`, route: "/oauth/token", endpoint: "login", idempotent: true, body: "grant_type=client_credentials" });
+    const response = await t.send({
+      method: "POST",
+      url: `${server.url}/oauth/token`,
+      route: "/oauth/token",
+      endpoint: "login",
+      idempotent: true,
+      body: "grant_type=client_credentials",
+    });
     expect(response.attempts).toBe(3);
     expect(delays).toEqual([250, 500]);
   });
@@ -172,7 +179,10 @@ describe("the transport", () => {
   });
 
   it("backs off exponentially on 5xx until it succeeds", async () => {
-    server.on("GET", PATH, apiError(500, "internal.server.error", "x"), { status: 502 }, apiError(503, "service.unavailable", "x"), apiError(504, "request.timeout", "x"), { status: 200, body: { ok: 1 } });
+    server.on("GET", PATH, apiError(500, "internal.server.error", "x"), { status: 502 }, apiError(503, "service.unavailable", "x"), apiError(504, "request.timeout", "x"), {
+      status: 200,
+      body: { ok: 1 },
+    });
     const { t, delays } = transport();
     const response = await t.send(get());
     expect(response.attempts).toBe(5);
@@ -240,7 +250,13 @@ describe("the transport", () => {
     const url = server.url;
     await server.close();
     let calls = 0;
-    const { t } = transport({ retryPolicy: { ...POLICY, maxAttempts: 3 }, fetch: (input, init) => (calls++, fetch(input, init)) });
+    const { t } = transport({
+      retryPolicy: { ...POLICY, maxAttempts: 3 },
+      fetch: (input, init) => {
+        calls++;
+        return fetch(input, init);
+      },
+    });
     const err = await rejection(t.send({ ...get(), url: `${url}${PATH}` }));
     expect(err).toMatchObject({ reason: "unreachable", status: 0, code: "ECONNREFUSED", mayHaveTakenEffect: false });
     expect(calls).toBe(3);
@@ -287,7 +303,13 @@ describe("the transport", () => {
       const url = server.url;
       await server.close();
       let calls = 0;
-      const { t } = transport({ retryPolicy: { ...POLICY, maxAttempts: 3 }, fetch: (input, init) => (calls++, fetch(input, init)) });
+      const { t } = transport({
+        retryPolicy: { ...POLICY, maxAttempts: 3 },
+        fetch: (input, init) => {
+          calls++;
+          return fetch(input, init);
+        },
+      });
       const err = await rejection(t.send({ ...regenerate(), url: `${url}/api/v2/oauth/clients/c-1/secret` }));
       expect(err).toMatchObject({ reason: "unreachable", mayHaveTakenEffect: false, retryable: true });
       expect(calls).toBe(3);
@@ -318,7 +340,10 @@ describe("the transport", () => {
     server.on("GET", PATH, { status: 200, body: {} });
     const writes: string[] = [];
     const original = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((chunk: string) => (writes.push(String(chunk)), true)) as typeof process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      writes.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
     try {
       await new Transport().send(get());
     } finally {

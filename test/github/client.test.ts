@@ -28,7 +28,16 @@ async function scripted(fallback: (req: IncomingMessage, res: ServerResponse, se
     server.listen(port, "127.0.0.1", () => resolve());
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return { url, seen, script, close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }) };
+  return {
+    url,
+    seen,
+    script,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
 }
 
 const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
@@ -38,7 +47,8 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 
 const REPO = "acme/repo";
 /** The client as the janitor builds it, paced for tests (no write spacing; plugin-retry's unit 10 ms). */
-const client = (stub: { url: string; token: string }, extra: Partial<GitHubClientOptions> = {}) => createGitHubClient({ baseUrl: stub.url, token: stub.token, limits: { writeSpacingMs: 0, notificationSpacingMs: 0 }, retryUnitMs: 10, ...extra });
+const client = (stub: { url: string; token: string }, extra: Partial<GitHubClientOptions> = {}) =>
+  createGitHubClient({ baseUrl: stub.url, token: stub.token, limits: { writeSpacingMs: 0, notificationSpacingMs: 0 }, retryUnitMs: 10, ...extra });
 
 let stub: GitHubStub;
 beforeEach(async () => {
@@ -76,7 +86,6 @@ describe("the GitHub client (octokit with plugin-throttling, plugin-retry and pa
     stub.addAlert(REPO, { number: 1, secret: "s3cr3t-value-for-the-test", locations });
     expect((await client(stub).listLocations(REPO, 1)).map((l) => l.details.path)).toEqual(locations.map((l) => l.details.path));
     expect(stub.calls.map((c) => c.path)).toEqual([1, 2, 3].map((p) => `/repos/${REPO}/secret-scanning/alerts/1/locations?per_page=100${p > 1 ? `&page=${p}` : ""}`));
-
   });
 
   it("stops at a Link off the API origin: a stand-in on :P never sends the token to :P1 (a string-prefix check would)", async () => {
@@ -92,7 +101,11 @@ describe("the GitHub client (octokit with plugin-throttling, plugin-retry and pa
     }
     if (!pair) throw new Error("no free pair of ports");
     try {
-      pair.github.addAlert(REPO, { number: 1, secret: "s3cr3t-value-for-the-test", locations: Array.from({ length: 150 }, (_, i) => ({ type: "commit", details: { path: `p${i}` } })) });
+      pair.github.addAlert(REPO, {
+        number: 1,
+        secret: "s3cr3t-value-for-the-test",
+        locations: Array.from({ length: 150 }, (_, i) => ({ type: "commit", details: { path: `p${i}` } })),
+      });
       pair.github.linkBase = pair.decoy.url;
       expect(pair.decoy.url.startsWith(pair.github.url)).toBe(true);
       expect(await client(pair.github).listLocations(REPO, 1)).toHaveLength(100);
@@ -124,14 +137,20 @@ describe("rate limits: waited out when the wait fits the deadline, otherwise a t
   it("a primary limit (403, x-ratelimit-remaining 0, reset in 2 s) is waited out and the call succeeds", async () => {
     stub.addAlert(REPO, { number: 1, secret: "s3cr3t-value-for-the-test", locations: [] });
     stub.rateLimits.push({ kind: "primary", resetInSeconds: 2, times: 1 });
-    const alert = await client(stub).withDeadline(Date.now() + 60_000).getAlert(REPO, 1);
+    const alert = await client(stub)
+      .withDeadline(Date.now() + 60_000)
+      .getAlert(REPO, 1);
     expect(alert.number).toBe(1);
     expect(stub.calls).toHaveLength(2);
   }, 30_000);
 
   it("a secondary limit with retry-after (403 and 429) and a bare 429 with retry-after are waited out", async () => {
     stub.addAlert(REPO, { number: 1, secret: "s3cr3t-value-for-the-test", locations: [] });
-    stub.rateLimits.push({ kind: "secondary", retryAfterSeconds: 1, times: 1 }, { kind: "secondary-429", retryAfterSeconds: 1, times: 1 }, { kind: "bare-429", retryAfterSeconds: 1, times: 1 });
+    stub.rateLimits.push(
+      { kind: "secondary", retryAfterSeconds: 1, times: 1 },
+      { kind: "secondary-429", retryAfterSeconds: 1, times: 1 },
+      { kind: "bare-429", retryAfterSeconds: 1, times: 1 },
+    );
     const gh = client(stub).withDeadline(Date.now() + 60_000);
     for (let i = 0; i < 3; i++) expect((await gh.getAlert(REPO, 1)).number).toBe(1);
     expect(stub.calls).toHaveLength(6);
@@ -144,7 +163,10 @@ describe("rate limits: waited out when the wait fits the deadline, otherwise a t
   ])("%s beyond the deadline fails at once as github-rate-limited, saying how long to wait", async (_label, limit, wait) => {
     stub.addAlert(REPO, { number: 1, secret: "s3cr3t-value-for-the-test", locations: [] });
     stub.rateLimits.push(limit);
-    const err = (await client(stub).withDeadline(Date.now() + 10_000).getAlert(REPO, 1).catch((e: unknown) => e)) as GitHubError;
+    const err = (await client(stub)
+      .withDeadline(Date.now() + 10_000)
+      .getAlert(REPO, 1)
+      .catch((e: unknown) => e)) as GitHubError;
     expect(err).toBeInstanceOf(GitHubError);
     expect(err).toMatchObject({ reason: "github-rate-limited", retryable: true });
     expect(err.retryAfterMs).toBeGreaterThanOrEqual(wait - 2_000);
@@ -157,7 +179,10 @@ describe("rate limits: waited out when the wait fits the deadline, otherwise a t
     const gh = await scripted((_req, res) => json(res, 200, { number: 1, state: "open" }));
     try {
       const c = createGitHubClient({ baseUrl: gh.url, token: "t0ken-value", retryUnitMs: 5, limits: { writeSpacingMs: 0 } });
-      gh.script.push((res) => json(res, 503, {}), (res) => json(res, 502, {}));
+      gh.script.push(
+        (res) => json(res, 503, {}),
+        (res) => json(res, 502, {}),
+      );
       expect(await c.getAlert(REPO, 1)).toMatchObject({ number: 1 });
       expect(gh.seen).toHaveLength(3);
       for (const status of [403, 404, 422]) {
@@ -177,7 +202,9 @@ describe("rate limits: waited out when the wait fits the deadline, otherwise a t
 describe("bounded: responses, redirects", () => {
   it("a 90 MB blob is refused with a clear error and the stream is cut (the default cap is 16 MiB)", async () => {
     stub.blobs.set("huge", { streamBytes: 90 * 1024 * 1024, fill: "GENESYS_CLIENT_ID=x\n" });
-    const err = await client(stub).getBlob(REPO, "huge").catch((e: unknown) => e);
+    const err = await client(stub)
+      .getBlob(REPO, "huge")
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ reason: "github-response-too-large", retryable: false });
     expect((err as GitHubError).hint).toMatch(/KEYWARD_GITHUB_MAX_RESPONSE_BYTES/);
     expect(stub.streamedBytes).toBeLessThan(90 * 1024 * 1024);

@@ -39,7 +39,14 @@ export async function isolatedNpmEnv(dir: string): Promise<Record<string, string
  */
 export async function emptyProjectDependingOn(app: string, spec: string): Promise<void> {
   const root = process.cwd();
-  const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as { name: string; version: string; license: string; bin: unknown; engines: unknown; dependencies: Record<string, string> };
+  const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8")) as {
+    name: string;
+    version: string;
+    license: string;
+    bin: unknown;
+    engines: unknown;
+    dependencies: Record<string, string>;
+  };
   const lock = JSON.parse(await readFile(join(root, "package-lock.json"), "utf8")) as { lockfileVersion: number; packages: Record<string, { dev?: boolean }> };
   await mkdir(app, { recursive: true });
   await writeFile(join(app, "package.json"), JSON.stringify({ name: "app", version: "1.0.0", private: true, dependencies: { [pkg.name]: spec } }, null, 2));

@@ -25,7 +25,13 @@ export async function startUserProject(): Promise<UserProject> {
   await symlink(join("..", "keyward", "bin", "keyward.js"), join(dir, "node_modules", ".bin", "keyward"));
   return {
     dir,
-    env: { PATH: process.env.PATH!, HOME: process.env.HOME!, npm_config_update_notifier: "false", npm_config_offline: "true", AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" },
+    env: {
+      PATH: process.env.PATH!,
+      HOME: process.env.HOME!,
+      npm_config_update_notifier: "false",
+      npm_config_offline: "true",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+    },
     close: () => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -28,7 +28,9 @@ function expected(client: ClientState, document: DocumentStatus, rotated: Date |
 }
 
 describe("judging a managed secret", () => {
-  const cases = CLIENT_STATES.flatMap((client) => DOCUMENTS.flatMap((document) => ROTATIONS.flatMap(([when, rotated]) => MAX_AGES.map((maxAge) => ({ client, document, when, rotated, maxAge })))));
+  const cases = CLIENT_STATES.flatMap((client) =>
+    DOCUMENTS.flatMap((document) => ROTATIONS.flatMap(([when, rotated]) => MAX_AGES.map((maxAge) => ({ client, document, when, rotated, maxAge })))),
+  );
 
   it(`covers every combination of client state, document, last rotation and --max-age (${cases.length} cases)`, () => {
     expect(cases).toHaveLength(CLIENT_STATES.length * DOCUMENTS.length * ROTATIONS.length * MAX_AGES.length);
@@ -52,12 +54,11 @@ describe("judging a managed secret", () => {
 
   it("names every problem, the most serious first", () => {
     const j = judgeSecret({ clientState: "missing", document: "dead" }, NOW, 90);
-    expect(j.problems).toEqual([
-      "the stored secret is refused by Genesys Cloud (invalid_client)",
-      "the client no longer exists in Genesys Cloud",
-      "never rotated",
+    expect(j.problems).toEqual(["the stored secret is refused by Genesys Cloud (invalid_client)", "the client no longer exists in Genesys Cloud", "never rotated"]);
+    expect(judgeSecret({ clientState: "unknown", document: "live", lastRotation: daysAgo(120) }, NOW, 90).problems).toEqual([
+      "the client could not be looked up in Genesys Cloud",
+      "last rotated 120.0 days ago, over --max-age 90",
     ]);
-    expect(judgeSecret({ clientState: "unknown", document: "live", lastRotation: daysAgo(120) }, NOW, 90).problems).toEqual(["the client could not be looked up in Genesys Cloud", "last rotated 120.0 days ago, over --max-age 90"]);
   });
 
   it("never reports a negative age (a clock ahead of Secrets Manager's reads as 0)", () => {
@@ -71,7 +72,11 @@ describe("the last rotation of a secret", () => {
   const r = daysAgo(5);
   const c = daysAgo(1);
   it.each([
-    ["the current version's creation date, when there is a current version", { currentVersionCreated: v, lastRotatedDate: r, lastChangedDate: c }, { date: v, source: "current-version" }],
+    [
+      "the current version's creation date, when there is a current version",
+      { currentVersionCreated: v, lastRotatedDate: r, lastChangedDate: c },
+      { date: v, source: "current-version" },
+    ],
     ["Secrets Manager's LastRotatedDate otherwise", { lastRotatedDate: r, lastChangedDate: c }, { date: r, source: "last-rotated-date" }],
     ["LastChangedDate as the last resort (any change, tags included)", { lastChangedDate: c }, { date: c, source: "last-changed-date" }],
     ["none when nothing is known", {}, { source: "none" }],

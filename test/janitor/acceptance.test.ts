@@ -4,7 +4,19 @@ import { join } from "node:path";
 import { fingerprintOf } from "../../src/contracts/fingerprint.js";
 import { leakedSecrets } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
-import { addLeakAlert, alertPayload, clientView, createTaggedSecret, DEV_SLACK_ID, REPO, SOC_CHANNEL, startJanitor, startStubs, type Janitor, type Stubs } from "./helpers/janitor-kit.js";
+import {
+  addLeakAlert,
+  alertPayload,
+  clientView,
+  createTaggedSecret,
+  DEV_SLACK_ID,
+  REPO,
+  SOC_CHANNEL,
+  startJanitor,
+  startStubs,
+  type Janitor,
+  type Stubs,
+} from "./helpers/janitor-kit.js";
 
 const kit = useSandboxKit();
 const startedAt = Date.now();
@@ -23,7 +35,7 @@ function filesWrittenSince(since: number): string[] {
     for (const name of entries) {
       if (name === "node_modules" || name === ".git") continue;
       const path = join(dir, name);
-      let st;
+      let st: ReturnType<typeof statSync>;
       try {
         st = statSync(path);
       } catch {
@@ -183,7 +195,9 @@ describe("cases where nothing destructive may happen", () => {
     const client = await kit.createClient("decoy-uuid");
     const n = ++alertNo;
     addLeakAlert(stubs, n, client, { idInFile: false });
-    const truth = await (await fetch(`${kit.env.KEYWARD_SANDBOX_CONTROL_URL}/genesys/secret-check`, { method: "POST", body: JSON.stringify({ clientId: client.id, secret: client.secret }) })).json();
+    const truth = await (
+      await fetch(`${kit.env.KEYWARD_SANDBOX_CONTROL_URL}/genesys/secret-check`, { method: "POST", body: JSON.stringify({ clientId: client.id, secret: client.secret }) })
+    ).json();
     expect(truth).toMatchObject({ valid: true });
     await deliver(janitor, n);
     expect(await kit.check(client.id, client.secret)).toBe("dead");
@@ -198,7 +212,11 @@ describe("cases where nothing destructive may happen", () => {
     const n = ++alertNo;
     stubs.github.blobs.set("bare", "SECRET=" + client.secret + "\n");
     stubs.github.commits.set("c-bare", { files: [] });
-    stubs.github.addAlert(REPO, { number: n, secret: client.secret, locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "bare", commit_sha: "c-bare" } }] });
+    stubs.github.addAlert(REPO, {
+      number: n,
+      secret: client.secret,
+      locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "bare", commit_sha: "c-bare" } }],
+    });
     await deliver(janitor, n);
     expect(await kit.check(client.id, client.secret)).toBe("dead");
     expect(janitor.audits.at(-1)).toMatchObject({ outcome: "contained", clientId: client.id, candidates: 0 });
@@ -425,7 +443,17 @@ describe("keyward's own scanner findings", () => {
     const body = {
       action: "detected",
       repository: { full_name: REPO },
-      finding: { rule_id: "genesys-client-secret", path: "src/cfg.ts", line: 7, column: 12, commit: "abc123def456", author_email: "dev@acme.example", client_id: client.id, secret: client.secret, fingerprint: "src/cfg.ts:genesys-client-secret:7" },
+      finding: {
+        rule_id: "genesys-client-secret",
+        path: "src/cfg.ts",
+        line: 7,
+        column: 12,
+        commit: "abc123def456",
+        author_email: "dev@acme.example",
+        client_id: client.id,
+        secret: client.secret,
+        fingerprint: "src/cfg.ts:genesys-client-secret:7",
+      },
     };
     const res = await janitor.post("keyward_finding", body);
     await janitor.queue.idle();
@@ -433,7 +461,12 @@ describe("keyward's own scanner findings", () => {
     expect(await kit.check(client.id, client.secret)).toBe("dead");
     expect(dms().length - dmsBefore).toBe(1);
     expect(stubs.github.calls.some((c) => c.method === "POST" && c.path === `/repos/${REPO}/commits/abc123def456/comments`)).toBe(true);
-    expect(janitor.audits.at(-1)).toMatchObject({ event: "keyward_finding", outcome: "contained", alertResolution: "not-applicable", location: { type: "keyward_finding", path: "src/cfg.ts", line: 7 } });
+    expect(janitor.audits.at(-1)).toMatchObject({
+      event: "keyward_finding",
+      outcome: "contained",
+      alertResolution: "not-applicable",
+      location: { type: "keyward_finding", path: "src/cfg.ts", line: 7 },
+    });
 
     // Redelivered later: the secret is dead, nothing is done again.
     janitor.clock.now += 60 * 60_000;
@@ -447,7 +480,14 @@ describe("keyward's own scanner findings", () => {
 
 describe("containment is never blocked", () => {
   it("by audit sinks that are down (Splunk HEC, Datadog)", async () => {
-    janitor = await startJanitor(kit, stubs, { env: { KEYWARD_SPLUNK_HEC_URL: "http://127.0.0.1:9/services/collector/event", KEYWARD_SPLUNK_HEC_TOKEN: "splunk-hec-token-value", KEYWARD_DATADOG_API_KEY: "datadog-api-key-value", KEYWARD_DATADOG_URL: "http://127.0.0.1:9/api/v2/logs" } });
+    janitor = await startJanitor(kit, stubs, {
+      env: {
+        KEYWARD_SPLUNK_HEC_URL: "http://127.0.0.1:9/services/collector/event",
+        KEYWARD_SPLUNK_HEC_TOKEN: "splunk-hec-token-value",
+        KEYWARD_DATADOG_API_KEY: "datadog-api-key-value",
+        KEYWARD_DATADOG_URL: "http://127.0.0.1:9/api/v2/logs",
+      },
+    });
     const client = await kit.createClient("sinks-down");
     const n = ++alertNo;
     addLeakAlert(stubs, n, client);
@@ -477,6 +517,11 @@ describe("canary over files", () => {
   it("no file written during the suite holds a minted secret", () => {
     const files = filesWrittenSince(startedAt);
     expect(files.some((f) => f.includes("keyward-policy-"))).toBe(true);
-    expect(leakedSecrets(files.map((f) => readFileSync(f, "utf8")), minted())).toEqual([]);
+    expect(
+      leakedSecrets(
+        files.map((f) => readFileSync(f, "utf8")),
+        minted(),
+      ),
+    ).toEqual([]);
   });
 });

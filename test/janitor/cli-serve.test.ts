@@ -82,7 +82,12 @@ it("contains a live leak end to end and prints one audit line per delivery, with
   const deliveryId = randomUUID();
   const res = await fetch(`${url}/api/github/webhooks`, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-github-event": "secret_scanning_alert", "x-github-delivery": deliveryId, "x-hub-signature-256": signPayload(stubs.webhookSecret, body) },
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "secret_scanning_alert",
+      "x-github-delivery": deliveryId,
+      "x-hub-signature-256": signPayload(stubs.webhookSecret, body),
+    },
     body,
   });
   expect(res.status).toBe(202);

@@ -82,7 +82,9 @@ describe("janitor configuration", () => {
 
   it("in Lambda the Genesys credentials come only from KEYWARD_ADMIN_SECRET_ARN", () => {
     expect(problemsOf({ ...base, KEYWARD_ADMIN_SECRET_ARN: "" }, { lambda: true }).join()).toMatch(/KEYWARD_ADMIN_SECRET_ARN is required in Lambda/);
-    expect(problemsOf({ KEYWARD_WEBHOOK_SECRET: "a-long-enough-webhook-secret" }, { receiverOnly: true })).toEqual(["KEYWARD_JANITOR_QUEUE_URL is required by the receiver Lambda"]);
+    expect(problemsOf({ KEYWARD_WEBHOOK_SECRET: "a-long-enough-webhook-secret" }, { receiverOnly: true })).toEqual([
+      "KEYWARD_JANITOR_QUEUE_URL is required by the receiver Lambda",
+    ]);
   });
 
   it("still reads the old KEYWARD_JANITOR_CREDENTIALS_ARN, with one deprecation line", () => {
@@ -96,9 +98,14 @@ describe("janitor configuration", () => {
   it("validates at start: every webhook secret's length, a fallback channel whenever Slack is on, URLs in one spelling", () => {
     expect(problemsOf({ ...base, KEYWARD_WEBHOOK_SECRET_PREVIOUS: "abc" }).join()).toMatch(/KEYWARD_WEBHOOK_SECRET_PREVIOUS is too short/);
     expect(problemsOf({ ...base, SLACK_BOT_TOKEN: "xoxb-token-value" }).join()).toMatch(/KEYWARD_SLACK_FALLBACK_CHANNEL is required when Slack is on/);
-    expect(problemsOf({ ...base, SLACK_BOT_TOKEN: "xoxb-token-value", KEYWARD_SLACK_FALLBACK_CHANNEL: "#soc", KEYWARD_SLACK_DM_DOMAINS: "acme.example, not a domain" }).join()).toMatch(/"not a domain" is not a domain name/);
+    expect(
+      problemsOf({ ...base, SLACK_BOT_TOKEN: "xoxb-token-value", KEYWARD_SLACK_FALLBACK_CHANNEL: "#soc", KEYWARD_SLACK_DM_DOMAINS: "acme.example, not a domain" }).join(),
+    ).toMatch(/"not a domain" is not a domain name/);
     expect(loadJanitorConfig({ ...base, GITHUB_API_URL: "HTTPS://GHES.Acme.Example/api/v3/" }).github.apiUrl).toBe("https://ghes.acme.example/api/v3");
-    expect(loadJanitorConfig({ ...base, SLACK_BOT_TOKEN: "xoxb-token-value", KEYWARD_SLACK_FALLBACK_CHANNEL: "#soc", KEYWARD_SLACK_DM_DOMAINS: "Acme.Example,@corp.example" }).slack?.dmDomains).toEqual(["acme.example", "corp.example"]);
+    expect(
+      loadJanitorConfig({ ...base, SLACK_BOT_TOKEN: "xoxb-token-value", KEYWARD_SLACK_FALLBACK_CHANNEL: "#soc", KEYWARD_SLACK_DM_DOMAINS: "Acme.Example,@corp.example" }).slack
+        ?.dmDomains,
+    ).toEqual(["acme.example", "corp.example"]);
     expect(problemsOf({ ...base, KEYWARD_JANITOR_MAX_ATTEMPTS: "0", KEYWARD_GITHUB_MAX_RESPONSE_BYTES: "x" })).toHaveLength(2);
   });
 
@@ -116,7 +123,11 @@ describe("janitor configuration", () => {
 
 describe("keyward janitor serve (a real process)", () => {
   it("exits 2 listing every configuration problem, printing no secret", async () => {
-    const run = await runKeyward(["janitor", "serve"], { KEYWARD_WEBHOOK_SECRET_PREVIOUS: "previous-secret-value-xyz", GITHUB_TOKEN: "ghp_token_value_xyz", GITHUB_TOKEN_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:x" });
+    const run = await runKeyward(["janitor", "serve"], {
+      KEYWARD_WEBHOOK_SECRET_PREVIOUS: "previous-secret-value-xyz",
+      GITHUB_TOKEN: "ghp_token_value_xyz",
+      GITHUB_TOKEN_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:x",
+    });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/janitor configuration has \d+ problems/);
     expect(run.stderr).toMatch(/KEYWARD_WEBHOOK_SECRET_PREVIOUS is set without/);
@@ -135,7 +146,16 @@ describe("keyward janitor serve (a real process)", () => {
 
   it("serves /healthz on loopback and stops cleanly on SIGTERM", async () => {
     const child = spawn(process.execPath, ["--", KEYWARD_BIN, "janitor", "serve", "--port", "0"], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, KEYWARD_WEBHOOK_SECRET: "a-long-enough-webhook-secret", GITHUB_TOKEN: "ghp_x", GENESYSCLOUD_OAUTHCLIENT_ID: "id", GENESYSCLOUD_OAUTHCLIENT_SECRET: "secret-value", GENESYSCLOUD_REGION: "us-east-1", AWS_REGION: "us-east-1" },
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        KEYWARD_WEBHOOK_SECRET: "a-long-enough-webhook-secret",
+        GITHUB_TOKEN: "ghp_x",
+        GENESYSCLOUD_OAUTHCLIENT_ID: "id",
+        GENESYSCLOUD_OAUTHCLIENT_SECRET: "secret-value",
+        GENESYSCLOUD_REGION: "us-east-1",
+        AWS_REGION: "us-east-1",
+      },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stderr = "";

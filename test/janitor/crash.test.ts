@@ -52,15 +52,29 @@ async function serve(): Promise<{ janitor: RunningKeyward; url: string }> {
 async function post(url: string, n: number): Promise<string> {
   const body = JSON.stringify(alertPayload(n));
   const deliveryId = randomUUID();
-  const res = await fetch(`${url}/api/github/webhooks`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "secret_scanning_alert", "x-github-delivery": deliveryId, "x-hub-signature-256": signPayload(stubs.webhookSecret, body) }, body });
+  const res = await fetch(`${url}/api/github/webhooks`, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "secret_scanning_alert",
+      "x-github-delivery": deliveryId,
+      "x-hub-signature-256": signPayload(stubs.webhookSecret, body),
+    },
+    body,
+  });
   expect(res.status).toBe(202);
   return deliveryId;
 }
 
 /** The audit line of a delivery, once `keyward janitor serve` printed it. */
 async function auditOf(janitor: RunningKeyward, deliveryId: string): Promise<Record<string, unknown>> {
-  await janitor.waitForStderr(new RegExp(`"msg":"delivery processed".*"deliveryId":"${deliveryId}"|"deliveryId":"${deliveryId}".*"msg":"delivery processed"`), 60_000).catch(() => undefined);
-  const line = janitor.output().stdout.split("\n").find((l) => l.includes(`"deliveryId":"${deliveryId}"`));
+  await janitor
+    .waitForStderr(new RegExp(`"msg":"delivery processed".*"deliveryId":"${deliveryId}"|"deliveryId":"${deliveryId}".*"msg":"delivery processed"`), 60_000)
+    .catch(() => undefined);
+  const line = janitor
+    .output()
+    .stdout.split("\n")
+    .find((l) => l.includes(`"deliveryId":"${deliveryId}"`));
   if (!line) throw new Error(`no audit line for ${deliveryId}: ${janitor.output().stderr.slice(-1500)}`);
   return JSON.parse(line) as Record<string, unknown>;
 }
@@ -101,7 +115,9 @@ describe("a crash between regenerate and store loses nothing", () => {
     janitor.child.kill("SIGTERM");
     expect((await janitor.done).code).toBe(0);
     kit.collectStoredSecrets();
-    expect(leakedSecrets([janitor.output().stdout, janitor.output().stderr, ...stubs.slack.raw], [...kit.minted, stubs.webhookSecret, stubs.github.token, stubs.slack.token])).toEqual([]);
+    expect(
+      leakedSecrets([janitor.output().stdout, janitor.output().stderr, ...stubs.slack.raw], [...kit.minted, stubs.webhookSecret, stubs.github.token, stubs.slack.token]),
+    ).toEqual([]);
   }, 180_000);
 
   it("`keyward janitor sweep` repairs it without any delivery", async () => {

@@ -1,4 +1,16 @@
-import { alreadyContained, CONTAIN_ACTIONS, decideAction, decideDisposition, decideNotify, decideResolve, parsePolicy, triagedByHuman, TRIAGE_RESOLUTIONS, type ContainAction, type JanitorPolicy } from "../../src/janitor/index.js";
+import {
+  alreadyContained,
+  CONTAIN_ACTIONS,
+  decideAction,
+  decideDisposition,
+  decideNotify,
+  decideResolve,
+  parsePolicy,
+  triagedByHuman,
+  TRIAGE_RESOLUTIONS,
+  type ContainAction,
+  type JanitorPolicy,
+} from "../../src/janitor/index.js";
 import { classifyRateLimit } from "../../src/github/index.js";
 import { decideRateLimitWait } from "../../src/core/rate-limit-wait.js";
 import { mergeCandidates, uuidsNear } from "../../src/janitor/candidates.js";
@@ -22,7 +34,9 @@ describe("alreadyContained: a dead secret whose alert is resolved as revoked is 
 describe("decideAction: every requested action × protected × own client × secret known", () => {
   const requests: Array<ContainAction | undefined> = [undefined, ...CONTAIN_ACTIONS];
   const cases: Array<[ContainAction | undefined, "default" | "client", boolean, boolean, boolean]> = [];
-  for (const r of requests) for (const where of ["default", "client"] as const) for (const prot of [false, true]) for (const own of [false, true]) for (const known of [false, true]) cases.push([r, where, prot, own, known]);
+  for (const r of requests)
+    for (const where of ["default", "client"] as const)
+      for (const prot of [false, true]) for (const own of [false, true]) for (const known of [false, true]) cases.push([r, where, prot, own, known]);
   it.each(cases)("requested %s via %s, protected %s, own %s, secret known %s", (requested, where, prot, own, known) => {
     const p = policy({
       ...(requested && where === "default" ? { defaultAction: requested } : {}),
@@ -47,7 +61,9 @@ describe("decideAction: every requested action × protected × own client × sec
     else expect(d.requested).toBeUndefined();
   });
   it("a client entry beats the default", () => {
-    expect(decideAction({ clientId: ID, policy: policy({ defaultAction: "delete", clients: { [ID]: { action: "disable" } } }), secretKnown: true, ownClient: false }).action).toBe("disable");
+    expect(decideAction({ clientId: ID, policy: policy({ defaultAction: "delete", clients: { [ID]: { action: "disable" } } }), secretKnown: true, ownClient: false }).action).toBe(
+      "disable",
+    );
   });
 });
 
@@ -83,13 +99,24 @@ describe("decideNotify", () => {
 
 describe("parsePolicy", () => {
   it("accepts the documented shape", () => {
-    const { policy: p, problems } = parsePolicy({ defaultAction: "disable", dryRun: true, protectedClients: [ID], clients: { [ID]: { action: "rotate", secretId: "keyward/prod/a" } } });
+    const { policy: p, problems } = parsePolicy({
+      defaultAction: "disable",
+      dryRun: true,
+      protectedClients: [ID],
+      clients: { [ID]: { action: "rotate", secretId: "keyward/prod/a" } },
+    });
     expect(problems).toEqual([]);
     expect(p).toMatchObject({ defaultAction: "disable", dryRun: true, clients: { [ID]: { action: "rotate", secretId: "keyward/prod/a" } } });
     expect(p.protectedClients.has(ID)).toBe(true);
   });
   it("lists every problem at once", () => {
-    const { problems } = parsePolicy({ defaultAction: "nuke", dryRun: "yes", protectedClients: ["x", ID], clients: { "not-a-uuid": { action: "rotate" }, [ID]: { action: "delete", secretId: "bad name!", extra: 1 } }, surprise: true });
+    const { problems } = parsePolicy({
+      defaultAction: "nuke",
+      dryRun: "yes",
+      protectedClients: ["x", ID],
+      clients: { "not-a-uuid": { action: "rotate" }, [ID]: { action: "delete", secretId: "bad name!", extra: 1 } },
+      surprise: true,
+    });
     expect(problems).toHaveLength(8);
     expect(problems.join("\n")).toMatch(/defaultAction/);
     expect(problems.join("\n")).toMatch(/protected clients are never deleted/);
@@ -151,7 +178,8 @@ describe("decideNotify: the outcomes added for retries, repairs and triage", () 
     expect(decideNotify({ outcome, ownClient: false, lastAttempt })).toEqual(expected);
   });
   it("a dry run tells nobody, whatever happened", () => {
-    for (const outcome of ["contained", "failed", "unverified", "unpaired", "repaired", "triaged", "error"] as const) expect(decideNotify({ outcome, ownClient: true, lastAttempt: true, dryRun: true })).toEqual({ developer: false, humanAlert: false });
+    for (const outcome of ["contained", "failed", "unverified", "unpaired", "repaired", "triaged", "error"] as const)
+      expect(decideNotify({ outcome, ownClient: true, lastAttempt: true, dryRun: true })).toEqual({ developer: false, humanAlert: false });
   });
   it("the janitor's own leak with nowhere to store a new secret asks a human to rotate it", () => {
     expect(decideNotify({ outcome: "failed", ownClient: true, ownClientStored: false })).toEqual({ developer: false, humanAlert: "own-client-manual" });
@@ -174,7 +202,10 @@ describe("decideDisposition: retried while the work is not done and tries remain
     [1, 90_000, 90_000],
     [1, 3_600_000, 900_000],
   ])("attempt %s with a rate limit asking %s ms: retry in %s ms", (attempt, retryAfterMs, afterMs) => {
-    expect(decideDisposition({ settled: false, retryable: true, attempt, maxAttempts: 10, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) })).toEqual({ kind: "retry", afterMs });
+    expect(decideDisposition({ settled: false, retryable: true, attempt, maxAttempts: 10, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) })).toEqual({
+      kind: "retry",
+      afterMs,
+    });
   });
 });
 

@@ -6,7 +6,21 @@ import { registrySize } from "../../src/core/redact.js";
 import { createJanitorRuntime, loadJanitorConfig, startJanitorServer, InProcessQueue, processWorkItem, signPayload } from "../../src/janitor/index.js";
 import { leakedSecrets } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
-import { addLeakAlert, alertPayload, clientView, createTaggedSecret, DEV_EMAIL, DEV_SLACK_ID, FAST_CLIENTS, REPO, SOC_CHANNEL, startJanitor, startStubs, type Janitor, type Stubs } from "./helpers/janitor-kit.js";
+import {
+  addLeakAlert,
+  alertPayload,
+  clientView,
+  createTaggedSecret,
+  DEV_EMAIL,
+  DEV_SLACK_ID,
+  FAST_CLIENTS,
+  REPO,
+  SOC_CHANNEL,
+  startJanitor,
+  startStubs,
+  type Janitor,
+  type Stubs,
+} from "./helpers/janitor-kit.js";
 
 const kit = useSandboxKit();
 let stubs: Stubs;
@@ -115,7 +129,11 @@ describe("high 3: an unknown check after a rotate is asked again, never answered
     expect(await kit.check(client.id, stored.clientSecret)).toBe("live");
     expect(clientView(kit, client.id)!.secretVersion).toBe(2);
     expect(eventsOf(janitor, n).at(-1)).toMatchObject({ outcome: "contained", containment: "rotate", secretId: arn });
-    expect(eventsOf(janitor, n).flatMap((e) => e.errors).filter((e) => /leaked-still-live|revoke/.test(e))).toEqual([]);
+    expect(
+      eventsOf(janitor, n)
+        .flatMap((e) => e.errors)
+        .filter((e) => /leaked-still-live|revoke/.test(e)),
+    ).toEqual([]);
   }, 60_000);
 });
 
@@ -209,7 +227,10 @@ describe("high 6: Slack text is scrubbed and escaped; DMs only to a confirmed au
     stubs.slack.users.set("ciso@corp.example", "U-CISO");
     stubs.slack.users.set("unconfirmed@acme.example", "U-UNCONFIRMED");
     stubs.slack.unconfirmed.add("unconfirmed@acme.example");
-    for (const [email, name] of [["ciso@corp.example", "dm-other-domain"], ["unconfirmed@acme.example", "dm-unconfirmed"]] as const) {
+    for (const [email, name] of [
+      ["ciso@corp.example", "dm-other-domain"],
+      ["unconfirmed@acme.example", "dm-unconfirmed"],
+    ] as const) {
       const client = await kit.createClient(name);
       const n = ++alertNo;
       addLeakAlert(stubs, n, client, { email });
@@ -239,7 +260,11 @@ describe("medium and low findings", () => {
     for (let i = 0; i < 60; i++) await janitor.post("secret_scanning_alert", alertPayload(n));
     await janitor.queue.idle();
     expect(tokenGrants() - grants).toBeLessThanOrEqual(1);
-    expect(eventsOf(janitor, n).slice(1).every((e) => e.outcome === "already-contained")).toBe(true);
+    expect(
+      eventsOf(janitor, n)
+        .slice(1)
+        .every((e) => e.outcome === "already-contained"),
+    ).toBe(true);
     expect(regenerates()).toBeGreaterThan(0);
     const real = await kit.createClient("after-the-replays");
     const m = ++alertNo;
@@ -323,15 +348,33 @@ describe("medium and low findings", () => {
     const client = await kit.createClient("upper-api-url");
     const n = ++alertNo;
     stubs.github.issueComments.set(`${REPO}#${n}`, { body: `id: ${client.id}\nsecret: ${client.secret}` });
-    stubs.github.addAlert(REPO, { number: n, secret: client.secret, locations: [{ type: "issue_comment", details: { issue_comment_url: `${stubs.github.url}/repos/${REPO}/issues/comments/${n}` } }] });
+    stubs.github.addAlert(REPO, {
+      number: n,
+      secret: client.secret,
+      locations: [{ type: "issue_comment", details: { issue_comment_url: `${stubs.github.url}/repos/${REPO}/issues/comments/${n}` } }],
+    });
     await deliver(janitor, n);
     expect(await kit.check(client.id, client.secret)).toBe("dead");
   });
 
   it("a webhook secret read from an ARN is held to the length rule: the janitor does not start", async () => {
     const arn = (await kit.sm.send(new CreateSecretCommand({ Name: `short-webhook-${randomUUID()}`, SecretString: "abc" }))).ARN!;
-    const config = loadJanitorConfig({ KEYWARD_WEBHOOK_SECRET_ARN: arn, GITHUB_TOKEN: stubs.github.token, GITHUB_API_URL: stubs.github.url, KEYWARD_ADMIN_SECRET_ARN: (await kit.sm.send(new CreateSecretCommand({ Name: `own-${randomUUID()}`, SecretString: serializeStoredCredentials({ clientId: kit.sandbox.janitor.id, clientSecret: kit.sandbox.janitor.secret, region: kit.sandbox.region }) }))).ARN! });
-    await expect(createJanitorRuntime(config, { logger: kit.logger(), secretsManager: kit.sm, keepTokenWarm: false })).rejects.toMatchObject({ reason: "webhook-secret-too-short" });
+    const config = loadJanitorConfig({
+      KEYWARD_WEBHOOK_SECRET_ARN: arn,
+      GITHUB_TOKEN: stubs.github.token,
+      GITHUB_API_URL: stubs.github.url,
+      KEYWARD_ADMIN_SECRET_ARN: (
+        await kit.sm.send(
+          new CreateSecretCommand({
+            Name: `own-${randomUUID()}`,
+            SecretString: serializeStoredCredentials({ clientId: kit.sandbox.janitor.id, clientSecret: kit.sandbox.janitor.secret, region: kit.sandbox.region }),
+          }),
+        )
+      ).ARN!,
+    });
+    await expect(createJanitorRuntime(config, { logger: kit.logger(), secretsManager: kit.sm, keepTokenWarm: false })).rejects.toMatchObject({
+      reason: "webhook-secret-too-short",
+    });
   });
 
   it("a dry run posts nothing to Slack, not even a human alert", async () => {
@@ -379,12 +422,31 @@ describe("medium and low findings", () => {
     janitor = await startJanitor(kit, stubs);
     const before = registrySize().process;
     for (let i = 0; i < 25; i++) {
-      const body = { action: "detected", repository: { full_name: REPO }, finding: { rule_id: "genesys", path: "a.ts", line: 1, column: 1, commit: null, author_email: null, client_id: randomUUID(), secret: `aFindingSecretThatIsNotLive${String(i).padStart(16, "0")}`, fingerprint: `f${i}` } };
+      const body = {
+        action: "detected",
+        repository: { full_name: REPO },
+        finding: {
+          rule_id: "genesys",
+          path: "a.ts",
+          line: 1,
+          column: 1,
+          commit: null,
+          author_email: null,
+          client_id: randomUUID(),
+          secret: `aFindingSecretThatIsNotLive${String(i).padStart(16, "0")}`,
+          fingerprint: `f${i}`,
+        },
+      };
       await janitor.post("keyward_finding", body);
     }
     await janitor.queue.idle();
     expect(registrySize().process - before).toBeLessThan(3);
-    expect(leakedSecrets([...kit.logs, ...janitor.responses, JSON.stringify(janitor.audits)], Array.from({ length: 25 }, (_, i) => `aFindingSecretThatIsNotLive${String(i).padStart(16, "0")}`))).toEqual([]);
+    expect(
+      leakedSecrets(
+        [...kit.logs, ...janitor.responses, JSON.stringify(janitor.audits)],
+        Array.from({ length: 25 }, (_, i) => `aFindingSecretThatIsNotLive${String(i).padStart(16, "0")}`),
+      ),
+    ).toEqual([]);
   });
 
   it("100 simultaneous alerts are all acknowledged while the work is still queued (intake is never starved by processing)", async () => {
@@ -403,15 +465,28 @@ describe("medium and low findings", () => {
 
 describe("bounded intake: a budget for unsigned bodies, a connection cap", () => {
   it("stalled unsigned bodies beyond the server's budget get 503 without being buffered; once they go, a signed delivery is accepted", async () => {
-    const config = loadJanitorConfig({ KEYWARD_WEBHOOK_SECRET: stubs.webhookSecret, GITHUB_TOKEN: stubs.github.token, GITHUB_API_URL: stubs.github.url, GENESYSCLOUD_OAUTHCLIENT_ID: kit.sandbox.janitor.id, GENESYSCLOUD_OAUTHCLIENT_SECRET: kit.sandbox.janitor.secret, GENESYSCLOUD_REGION: kit.env.GENESYSCLOUD_REGION! });
+    const config = loadJanitorConfig({
+      KEYWARD_WEBHOOK_SECRET: stubs.webhookSecret,
+      GITHUB_TOKEN: stubs.github.token,
+      GITHUB_API_URL: stubs.github.url,
+      GENESYSCLOUD_OAUTHCLIENT_ID: kit.sandbox.janitor.id,
+      GENESYSCLOUD_OAUTHCLIENT_SECRET: kit.sandbox.janitor.secret,
+      GENESYSCLOUD_REGION: kit.env.GENESYSCLOUD_REGION!,
+    });
     const runtime = await createJanitorRuntime(config, { logger: kit.logger(), secretsManager: kit.sm, keepTokenWarm: false, ...FAST_CLIENTS });
     const queue = new InProcessQueue({ process: (item, o) => processWorkItem(item, runtime.processorDeps, o), logger: kit.logger() });
-    const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger: kit.logger() }, { limits: { maxBufferedBytes: 1024 * 1024 } });
+    const server = await startJanitorServer(
+      { webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger: kit.logger() },
+      { limits: { maxBufferedBytes: 1024 * 1024 } },
+    );
     const { request } = await import("node:http");
     const stalled: Array<{ destroy(): void; status: Promise<number | "open"> }> = [];
     try {
       for (let i = 0; i < 4; i++) {
-        const req = request(`${server.url}/api/github/webhooks`, { method: "POST", headers: { "content-type": "application/json", "content-length": String(1024 * 1024), "x-github-event": "secret_scanning_alert", "x-github-delivery": randomUUID() } });
+        const req = request(`${server.url}/api/github/webhooks`, {
+          method: "POST",
+          headers: { "content-type": "application/json", "content-length": String(1024 * 1024), "x-github-event": "secret_scanning_alert", "x-github-delivery": randomUUID() },
+        });
         const status = new Promise<number | "open">((resolve) => {
           req.on("response", (res) => resolve(res.statusCode ?? 0));
           req.on("error", () => resolve("open"));
@@ -431,7 +506,11 @@ describe("bounded intake: a budget for unsigned bodies, a connection cap", () =>
       expect(refused).toEqual([503, 503]);
       for (const s of stalled) s.destroy();
       const body = JSON.stringify({ zen: "ping" });
-      const ok = await fetch(`${server.url}/api/github/webhooks`, { method: "POST", headers: { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": randomUUID(), "x-hub-signature-256": signPayload(stubs.webhookSecret, body) }, body });
+      const ok = await fetch(`${server.url}/api/github/webhooks`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-github-event": "ping", "x-github-delivery": randomUUID(), "x-hub-signature-256": signPayload(stubs.webhookSecret, body) },
+        body,
+      });
       expect(ok.status).toBe(204);
     } finally {
       for (const s of stalled) s.destroy();

@@ -77,7 +77,11 @@ afterAll(async () => {
 });
 
 /** A Function URL (payload 2.0) event for a delivery. */
-function urlEvent(event: string, payload: unknown, o: { deliveryId?: string; secret?: string; signature?: string | null; method?: string; base64?: boolean } = {}): FunctionUrlEvent {
+function urlEvent(
+  event: string,
+  payload: unknown,
+  o: { deliveryId?: string; secret?: string; signature?: string | null; method?: string; base64?: boolean } = {},
+): FunctionUrlEvent {
   const body = JSON.stringify(payload);
   const signature = o.signature === undefined ? signPayload(o.secret ?? stubs.webhookSecret, body) : o.signature;
   return {
@@ -108,7 +112,10 @@ async function pump(): Promise<number> {
     const messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }))).Messages ?? [];
     if (messages.length === 0) return invocations;
     invocations++;
-    const result = await worker({ Records: messages.map((m) => ({ messageId: m.MessageId!, body: m.Body!, receiptHandle: m.ReceiptHandle!, attributes: m.Attributes as Record<string, string> })) }, { getRemainingTimeInMillis: () => 600_000 });
+    const result = await worker(
+      { Records: messages.map((m) => ({ messageId: m.MessageId!, body: m.Body!, receiptHandle: m.ReceiptHandle!, attributes: m.Attributes as Record<string, string> })) },
+      { getRemainingTimeInMillis: () => 600_000 },
+    );
     const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
     for (const m of messages) if (!failed.has(m.MessageId!)) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
     if (failed.size) return invocations;
@@ -215,7 +222,17 @@ describe("the Lambda receiver (Function URL 2.0) → SQS FIFO emulator → the w
       urlEvent("keyward_finding", {
         action: "detected",
         repository: null,
-        finding: { rule_id: "genesys", path: "a.ts", line: 1, column: 1, commit: null, author_email: null, client_id: finding.id, secret: finding.secret, fingerprint: "a.ts:genesys:1" },
+        finding: {
+          rule_id: "genesys",
+          path: "a.ts",
+          line: 1,
+          column: 1,
+          commit: null,
+          author_email: null,
+          client_id: finding.id,
+          secret: finding.secret,
+          fingerprint: "a.ts:genesys:1",
+        },
       }),
     );
     await pump();
@@ -283,14 +300,22 @@ describe("the Lambda receiver (Function URL 2.0) → SQS FIFO emulator → the w
     const nUnpaired = ++alertNo;
     stubs.github.blobs.set("lambda-bare", "SECRET=someSecretWithNoIdAnywhere\n");
     stubs.github.commits.set("lambda-c-bare", { files: [] });
-    stubs.github.addAlert(REPO, { number: nUnpaired, secret: "someSecretWithNoIdAnywhere", locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "lambda-bare", commit_sha: "lambda-c-bare" } }] });
+    stubs.github.addAlert(REPO, {
+      number: nUnpaired,
+      secret: "someSecretWithNoIdAnywhere",
+      locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "lambda-bare", commit_sha: "lambda-c-bare" } }],
+    });
     await receive(urlEvent("secret_scanning_alert", alertPayload(nUnpaired)));
     await runWith(policyWorker);
     // No client id anywhere: every active client of the janitor's org refuses it (the org sweep), so it is proven dead.
     expect(audits.at(-1)).toMatchObject({ alertNumber: nUnpaired, outcome: "not-live", candidates: 0, notified: "none" });
 
     const nNoSecret = ++alertNo;
-    stubs.github.addAlert(REPO, { number: nNoSecret, secret: "", locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "lambda-bare", commit_sha: "lambda-c-bare" } }] });
+    stubs.github.addAlert(REPO, {
+      number: nNoSecret,
+      secret: "",
+      locations: [{ type: "commit", details: { path: "a.env", start_line: 1, blob_sha: "lambda-bare", commit_sha: "lambda-c-bare" } }],
+    });
     await receive(urlEvent("secret_scanning_alert", alertPayload(nNoSecret)));
     await runWith(policyWorker);
     expect(audits.at(-1)).toMatchObject({ alertNumber: nNoSecret, outcome: "unpaired", notified: "fallback-channel" });

@@ -9,12 +9,21 @@ const pair = (p: Partial<PairFact> & Pick<PairFact, "grant">): PairFact => ({ or
 
 describe("what proves a secret dead (README), case by case", () => {
   it("a structural pair refused while its client is active is dead", () => {
-    expect(combine({ pairs: [pair({ grant: "refused", state: "active" })], orgs: [org("prod")] })).toMatchObject({ verdict: "dead", proof: "structural-refused-active", clientId: A, orgs: ["prod"] });
+    expect(combine({ pairs: [pair({ grant: "refused", state: "active" })], orgs: [org("prod")] })).toMatchObject({
+      verdict: "dead",
+      proof: "structural-refused-active",
+      clientId: A,
+      orgs: ["prod"],
+    });
   });
 
   it("a structural pair refused while its client is inactive or disabled is unknown: the secret may work again", () => {
     for (const state of ["inactive", "disabled", "deleted"] as const) {
-      expect(combine({ pairs: [pair({ grant: "refused", state })], orgs: [org("prod", { sweep: "refused-all", swept: 3 })] })).toMatchObject({ verdict: "unknown", reason: "client-not-active", clientId: A });
+      expect(combine({ pairs: [pair({ grant: "refused", state })], orgs: [org("prod", { sweep: "refused-all", swept: 3 })] })).toMatchObject({
+        verdict: "unknown",
+        reason: "client-not-active",
+        clientId: A,
+      });
     }
   });
 
@@ -25,31 +34,57 @@ describe("what proves a secret dead (README), case by case", () => {
   });
 
   it("a structural pair refused without org credentials is not proven dead: the client's state cannot be read", () => {
-    expect(combine({ pairs: [pair({ grant: "refused", state: "unreadable" })], orgs: [org("prod", { credentials: false })] })).toMatchObject({ verdict: "unknown", reason: "not-proven-dead" });
+    expect(combine({ pairs: [pair({ grant: "refused", state: "unreadable" })], orgs: [org("prod", { credentials: false })] })).toMatchObject({
+      verdict: "unknown",
+      reason: "not-proven-dead",
+    });
   });
 
   it("heuristic candidates refused without org credentials prove nothing", () => {
-    const verdict = combine({ pairs: [pair({ provenance: "nearby", grant: "refused" }), pair({ provenance: "key-named", clientId: B, grant: "refused" })], orgs: [org("prod", { credentials: false })] });
+    const verdict = combine({
+      pairs: [pair({ provenance: "nearby", grant: "refused" }), pair({ provenance: "key-named", clientId: B, grant: "refused" })],
+      orgs: [org("prod", { credentials: false })],
+    });
     expect(verdict).toMatchObject({ verdict: "unknown", reason: "not-proven-dead" });
     expect(verdict.verdict === "unknown" && verdict.detail).toMatch(/not proven dead/);
   });
 
   it("refused by every active client-credentials client of every applicable org is dead", () => {
-    expect(combine({ pairs: [pair({ provenance: "nearby", grant: "refused" })], orgs: [org("prod", { sweep: "refused-all", swept: 12 }), org("dev", { sweep: "refused-all", swept: 3 })] })).toMatchObject({ verdict: "dead", proof: "org-sweep", orgs: ["prod", "dev"] });
+    expect(
+      combine({
+        pairs: [pair({ provenance: "nearby", grant: "refused" })],
+        orgs: [org("prod", { sweep: "refused-all", swept: 12 }), org("dev", { sweep: "refused-all", swept: 3 })],
+      }),
+    ).toMatchObject({ verdict: "dead", proof: "org-sweep", orgs: ["prod", "dev"] });
   });
 
   it("a sweep does not prove dead a secret whose candidate client is inactive or disabled: it may be that client's", () => {
-    expect(combine({ pairs: [pair({ provenance: "nearby", grant: "refused", state: "disabled" })], orgs: [org("prod", { sweep: "refused-all", swept: 12 })] })).toMatchObject({ verdict: "unknown", reason: "client-not-active", clientId: A });
+    expect(combine({ pairs: [pair({ provenance: "nearby", grant: "refused", state: "disabled" })], orgs: [org("prod", { sweep: "refused-all", swept: 12 })] })).toMatchObject({
+      verdict: "unknown",
+      reason: "client-not-active",
+      clientId: A,
+    });
   });
 
   it("one org not swept keeps the verdict unknown, whatever the others say", () => {
-    expect(combine({ pairs: [], orgs: [org("prod", { sweep: "refused-all", swept: 12 }), org("dev", { credentials: false })] })).toMatchObject({ verdict: "unknown", reason: "not-proven-dead" });
-    expect(combine({ pairs: [], orgs: [org("prod", { sweep: "refused-all", swept: 12 }), org("dev", { sweep: "incomplete", sweepError: "token-rate-limited" })] })).toMatchObject({ verdict: "unknown", reason: "verification-failed" });
+    expect(combine({ pairs: [], orgs: [org("prod", { sweep: "refused-all", swept: 12 }), org("dev", { credentials: false })] })).toMatchObject({
+      verdict: "unknown",
+      reason: "not-proven-dead",
+    });
+    expect(combine({ pairs: [], orgs: [org("prod", { sweep: "refused-all", swept: 12 }), org("dev", { sweep: "incomplete", sweepError: "token-rate-limited" })] })).toMatchObject({
+      verdict: "unknown",
+      reason: "verification-failed",
+    });
   });
 
   it("an org outside the region the input names does not count, and no org there is unknown", () => {
-    expect(combine({ pairs: [pair({ grant: "refused", state: "active" })], orgs: [org("prod", { applicable: false })], namedRegion: "eu-west-1" })).toMatchObject({ verdict: "unknown", reason: "region-mismatch" });
-    expect(combine({ pairs: [], orgs: [org("prod", { applicable: false, sweep: "refused-all" }), org("eu", { sweep: "refused-all", swept: 1 })], namedRegion: "eu-west-1" })).toMatchObject({ verdict: "dead", orgs: ["eu"] });
+    expect(combine({ pairs: [pair({ grant: "refused", state: "active" })], orgs: [org("prod", { applicable: false })], namedRegion: "eu-west-1" })).toMatchObject({
+      verdict: "unknown",
+      reason: "region-mismatch",
+    });
+    expect(
+      combine({ pairs: [], orgs: [org("prod", { applicable: false, sweep: "refused-all" }), org("eu", { sweep: "refused-all", swept: 1 })], namedRegion: "eu-west-1" }),
+    ).toMatchObject({ verdict: "dead", orgs: ["eu"] });
   });
 
   it("live beats everything, and names the client and org of the strongest candidate", () => {
@@ -95,7 +130,8 @@ describe("combine over every combination of up to two pairs (provenance Ã— org Ã
     const names = new Set(applicable.map((o) => o.org));
     const refusedStructural = input.pairs.filter((p) => p.provenance === "structural" && p.grant === "refused" && names.has(p.org));
     if (refusedStructural.some((p) => p.state === "active")) return "dead";
-    for (const p of refusedStructural) if (applicable.every((o) => o.credentials && refusedStructural.some((q) => q.clientId === p.clientId && q.org === o.org && q.state === "absent"))) return "dead";
+    for (const p of refusedStructural)
+      if (applicable.every((o) => o.credentials && refusedStructural.some((q) => q.clientId === p.clientId && q.org === o.org && q.state === "absent"))) return "dead";
     const dormantCandidate = input.pairs.some((p) => names.has(p.org) && p.grant === "refused" && (p.state === "inactive" || p.state === "disabled" || p.state === "deleted"));
     if (!dormantCandidate && applicable.every((o) => o.credentials && o.sweep === "refused-all")) return "dead";
     if (input.pairs.length === 0 && applicable.every((o) => !o.credentials)) return "unpaired";

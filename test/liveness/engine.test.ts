@@ -29,7 +29,13 @@ describe("the liveness engine", () => {
     const client = kit.client("billing");
     expect(await kit.truth(client.id, client.secret)).toMatchObject({ valid: true });
     const engine = engineFor([kit.org("prod")]);
-    const verdict = await engine.verify({ secret: client.secret, candidates: [{ clientId: decoy(), provenance: "nearby" }, { clientId: client.id.toUpperCase(), provenance: "key-named" }] });
+    const verdict = await engine.verify({
+      secret: client.secret,
+      candidates: [
+        { clientId: decoy(), provenance: "nearby" },
+        { clientId: client.id.toUpperCase(), provenance: "key-named" },
+      ],
+    });
     expect(verdict).toEqual({ verdict: "live", clientId: client.id, org: "prod", provenance: "key-named" });
     // The key-named candidate is tried first (strongest provenance); its token was revoked at once.
     expect(engine.stats()).toMatchObject({ grants: 1, live: 1 });
@@ -55,7 +61,12 @@ describe("the liveness engine", () => {
     kit.minted.add((await admin.oauthClients.regenerateSecret(client.id)).secret);
     expect(await kit.truth(client.id, client.secret)).toEqual({ valid: false, matches: false, state: "active" });
     const engine = engineFor([kit.org("prod")]);
-    expect(await engine.verify({ secret: client.secret, candidates: [{ clientId: client.id, provenance: "structural" }] })).toMatchObject({ verdict: "dead", proof: "structural-refused-active", clientId: client.id, orgs: ["prod"] });
+    expect(await engine.verify({ secret: client.secret, candidates: [{ clientId: client.id, provenance: "structural" }] })).toMatchObject({
+      verdict: "dead",
+      proof: "structural-refused-active",
+      clientId: client.id,
+      orgs: ["prod"],
+    });
     expect(engine.stats()).toMatchObject({ grants: 2, rechecks: 1, lookups: 1, listings: 0 });
   });
 
@@ -68,7 +79,10 @@ describe("the liveness engine", () => {
     const admin = createGenesysClient(kit.org("prod").settings);
     await admin.oauthClients.setState(client.id, "active");
     expect(await kit.truth(client.id, client.secret)).toMatchObject({ valid: true });
-    expect(await engineFor([kit.org("prod")]).verify({ secret: client.secret, candidates: [{ clientId: client.id, provenance: "structural" }] })).toMatchObject({ verdict: "live", clientId: client.id });
+    expect(await engineFor([kit.org("prod")]).verify({ secret: client.secret, candidates: [{ clientId: client.id, provenance: "structural" }] })).toMatchObject({
+      verdict: "live",
+      clientId: client.id,
+    });
   });
 
   it("without org credentials, a refusal proves nothing: not even a structural one (the client's state cannot be read)", async () => {
@@ -88,7 +102,13 @@ describe("the liveness engine", () => {
     for (let i = 0; i < 5; i++) kit.client(`noise-${i}`);
     const real = kit.client("crm-sync");
     const engine = engineFor([kit.org("prod")]);
-    const verdict = await engine.verify({ secret: real.secret, candidates: [{ clientId: decoy(), provenance: "nearby" }, { clientId: decoy(), provenance: "same-file" }] });
+    const verdict = await engine.verify({
+      secret: real.secret,
+      candidates: [
+        { clientId: decoy(), provenance: "nearby" },
+        { clientId: decoy(), provenance: "same-file" },
+      ],
+    });
     expect(await kit.truth(real.id, real.secret)).toMatchObject({ valid: true });
     expect(verdict).toEqual({ verdict: "live", clientId: real.id, org: "prod", provenance: "org" });
     expect(engine.stats().listings).toBe(1);
@@ -101,7 +121,11 @@ describe("the liveness engine", () => {
     for (const c of clients) expect(await kit.truth(c.id, wrong)).toMatchObject({ matches: false });
     const engine = engineFor([kit.org("prod")]);
     const before = kit.tokenRequests();
-    expect(await engine.verify({ secret: wrong, candidates: [{ clientId: decoy(), provenance: "nearby" }] })).toMatchObject({ verdict: "dead", proof: "org-sweep", orgs: ["prod"] });
+    expect(await engine.verify({ secret: wrong, candidates: [{ clientId: decoy(), provenance: "nearby" }] })).toMatchObject({
+      verdict: "dead",
+      proof: "org-sweep",
+      orgs: ["prod"],
+    });
     // 7 active clients (6 + the admin) and the decoy, each refused twice.
     expect(engine.stats().grants).toBe(16);
     // The emulator saw those, plus the one token the org's own credentials took to list its clients.
@@ -115,7 +139,11 @@ describe("the liveness engine", () => {
     const kit = await orgKit();
     const dormant = kit.client("dormant", { state: "disabled" });
     expect(await kit.truth(dormant.id, dormant.secret)).toEqual({ valid: false, matches: true, state: "disabled" });
-    expect(await engineFor([kit.org("prod")]).verify({ secret: dormant.secret, candidates: [{ clientId: dormant.id, provenance: "same-file" }] })).toMatchObject({ verdict: "unknown", reason: "client-not-active", clientId: dormant.id });
+    expect(await engineFor([kit.org("prod")]).verify({ secret: dormant.secret, candidates: [{ clientId: dormant.id, provenance: "same-file" }] })).toMatchObject({
+      verdict: "unknown",
+      reason: "client-not-active",
+      clientId: dormant.id,
+    });
   });
 
   it("calls a structural pair dead when its client no longer exists", async () => {
@@ -124,7 +152,10 @@ describe("the liveness engine", () => {
     const admin = createGenesysClient(kit.org("prod").settings);
     expect(await admin.oauthClients.delete(client.id)).toBe("deleted");
     expect(await kit.truth(client.id, client.secret)).toMatchObject({ valid: false, state: "absent" });
-    expect(await engineFor([kit.org("prod")]).verify({ secret: client.secret, candidates: [{ clientId: client.id, provenance: "structural" }] })).toMatchObject({ verdict: "dead", proof: "client-absent" });
+    expect(await engineFor([kit.org("prod")]).verify({ secret: client.secret, candidates: [{ clientId: client.id, provenance: "structural" }] })).toMatchObject({
+      verdict: "dead",
+      proof: "client-absent",
+    });
   });
 
   it("re-checks an invalid_client once before it counts", async () => {
@@ -155,10 +186,19 @@ describe("the liveness engine", () => {
     const kit = await orgKit();
     const client = kit.client("billing");
     kit.emulator.control.addFault({ route: "POST /oauth/token", errorRate: 1, errorStatus: 503 });
-    expect(await engineFor([kit.org("prod")], { sleep: async () => undefined }).verify({ secret: randomBytes(32).toString("base64url"), candidates: [{ clientId: client.id, provenance: "structural" }] })).toMatchObject({ verdict: "unknown", reason: "verification-failed" });
+    expect(
+      await engineFor([kit.org("prod")], { sleep: async () => undefined }).verify({
+        secret: randomBytes(32).toString("base64url"),
+        candidates: [{ clientId: client.id, provenance: "structural" }],
+      }),
+    ).toMatchObject({ verdict: "unknown", reason: "verification-failed" });
     kit.emulator.control.clearFaults();
     const wrong = randomBytes(32).toString("base64url");
-    expect(await engineFor([kit.org("prod")], { maxGrants: 3 }).verify({ secret: wrong, candidates: [] })).toMatchObject({ verdict: "unknown", reason: "verification-failed", detail: expect.stringContaining("grant-budget-exhausted") });
+    expect(await engineFor([kit.org("prod")], { maxGrants: 3 }).verify({ secret: wrong, candidates: [] })).toMatchObject({
+      verdict: "unknown",
+      reason: "verification-failed",
+      detail: expect.stringContaining("grant-budget-exhausted"),
+    });
   });
 
   it("proves a verdict across several orgs: live names the org it is live in; dead needs every org", async () => {
@@ -166,12 +206,20 @@ describe("the liveness engine", () => {
     const dev = await orgKit();
     const devClient = dev.client("dev-billing");
     const orgs = [prod.org("prod"), dev.org("dev", { region: "eu-west-1" })];
-    expect(await createLivenessEngine({ orgs }).verify({ secret: devClient.secret, candidates: [{ clientId: devClient.id, provenance: "structural" }] })).toEqual({ verdict: "live", clientId: devClient.id, org: "dev", provenance: "structural" });
+    expect(await createLivenessEngine({ orgs }).verify({ secret: devClient.secret, candidates: [{ clientId: devClient.id, provenance: "structural" }] })).toEqual({
+      verdict: "live",
+      clientId: devClient.id,
+      org: "dev",
+      provenance: "structural",
+    });
     // Unpaired, it is found by dev's sweep after prod's found nothing.
     expect(await createLivenessEngine({ orgs }).verify({ secret: devClient.secret, candidates: [] })).toMatchObject({ verdict: "live", org: "dev", provenance: "org" });
     const wrong = randomBytes(32).toString("base64url");
     expect(await createLivenessEngine({ orgs }).verify({ secret: wrong, candidates: [] })).toMatchObject({ verdict: "dead", proof: "org-sweep", orgs: ["prod", "dev"] });
-    expect(await createLivenessEngine({ orgs: [prod.org("prod"), dev.org("dev", { credentials: false })] }).verify({ secret: wrong, candidates: [] })).toMatchObject({ verdict: "unknown", reason: "not-proven-dead" });
+    expect(await createLivenessEngine({ orgs: [prod.org("prod"), dev.org("dev", { credentials: false })] }).verify({ secret: wrong, candidates: [] })).toMatchObject({
+      verdict: "unknown",
+      reason: "not-proven-dead",
+    });
   });
 
   it("only an org in the region the input names can prove a secret dead", async () => {
@@ -179,9 +227,16 @@ describe("the liveness engine", () => {
     const client = prod.client("billing");
     const wrong = randomBytes(32).toString("base64url");
     const engine = createLivenessEngine({ orgs: [prod.org("prod")] });
-    expect(await engine.verify({ secret: wrong, candidates: [{ clientId: client.id, provenance: "structural" }], region: "eu-west-1" })).toMatchObject({ verdict: "unknown", reason: "region-mismatch", detail: expect.stringContaining("eu-west-1") });
+    expect(await engine.verify({ secret: wrong, candidates: [{ clientId: client.id, provenance: "structural" }], region: "eu-west-1" })).toMatchObject({
+      verdict: "unknown",
+      reason: "region-mismatch",
+      detail: expect.stringContaining("eu-west-1"),
+    });
     // A live pair is live wherever it is found.
-    expect(await engine.verify({ secret: client.secret, candidates: [{ clientId: client.id, provenance: "nearby" }], region: "eu-west-1" })).toMatchObject({ verdict: "live", org: "prod" });
+    expect(await engine.verify({ secret: client.secret, candidates: [{ clientId: client.id, provenance: "nearby" }], region: "eu-west-1" })).toMatchObject({
+      verdict: "live",
+      org: "prod",
+    });
     expect(await engine.verify({ secret: wrong, candidates: [{ clientId: client.id, provenance: "structural" }], region: "US-EAST-1" })).toMatchObject({ verdict: "dead" });
   });
 });

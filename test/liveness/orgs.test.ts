@@ -59,9 +59,22 @@ describe("the orgs a run proves verdicts in", () => {
   });
 
   it.each([
-    ["a secret written into the file", { orgs: [{ name: "p", region: "us-east-1", credentials: { clientId: ID, clientSecret: "x" } }] }, /never write credentials into the orgs file/],
+    [
+      "a secret written into the file",
+      { orgs: [{ name: "p", region: "us-east-1", credentials: { clientId: ID, clientSecret: "x" } }] },
+      /never write credentials into the orgs file/,
+    ],
     ["a secret at the org level", { orgs: [{ name: "p", region: "us-east-1", clientSecret: "x" }] }, /never write a secret into the orgs file/],
-    ["two orgs with one name", { orgs: [{ name: "p", region: "us-east-1" }, { name: "P", region: "eu-west-1" }] }, /used twice/],
+    [
+      "two orgs with one name",
+      {
+        orgs: [
+          { name: "p", region: "us-east-1" },
+          { name: "P", region: "eu-west-1" },
+        ],
+      },
+      /used twice/,
+    ],
     ["an unknown field", { orgs: [{ name: "p", region: "us-east-1", regoin: "x" }] }, /regoin is not an org field/],
     ["an unknown region", { orgs: [{ name: "p", region: "mars-1" }] }, /Unknown Genesys Cloud region "mars-1"/],
     ["no orgs", { orgs: [] }, /at least one org/],

@@ -49,12 +49,17 @@ afterAll(async () => {
 
 describe("the packed tarball", () => {
   it("holds the built CLI, its chunks, the scan rules, the library entry and its type declarations", () => {
-    for (const file of ["package.json", "README.md", "bin/keyward.js", "dist/cli.js", "dist/rules.yaml", "dist/scan-worker.js", "dist/index.js", "dist/types/index.d.ts"]) expect(packedFiles).toContain(file);
+    for (const file of ["package.json", "README.md", "bin/keyward.js", "dist/cli.js", "dist/rules.yaml", "dist/scan-worker.js", "dist/index.js", "dist/types/index.d.ts"])
+      expect(packedFiles).toContain(file);
     expect(pkg.bin).toEqual({ keyward: "bin/keyward.js" });
   });
 
   it("holds nothing a user does not run: no sources, tests, scripts, stacks, examples, dev bundles, caches or state", () => {
-    const devOnly = packedFiles.filter((f) => /^(src|test|scripts|stacks|examples|action|\.ci|\.cache|node_modules|cdktf\.out)\//.test(f) || /^dist\/(demo|bench)\.js|^dist\/dev-|^dist\/meta\.json$|\.tfstate|\.env$|^tsconfig|^jest\./.test(f));
+    const devOnly = packedFiles.filter(
+      (f) =>
+        /^(src|test|scripts|stacks|examples|action|\.ci|\.cache|node_modules|cdktf\.out)\//.test(f) ||
+        /^dist\/(demo|bench)\.js|^dist\/dev-|^dist\/meta\.json$|\.tfstate|\.env$|^tsconfig|^jest\./.test(f),
+    );
     expect(devOnly).toEqual([]);
   });
 
@@ -104,14 +109,21 @@ describe("keyward installed from the tarball into an empty project, offline", ()
 
   it("installs a complete tree with keyward's runtime dependencies and none of its devDependencies", async () => {
     await run("npm", ["ls", "--all"], { cwd: app, env: npmEnv, maxBuffer: 8 * 1024 * 1024 }); // exits non-zero on a missing or invalid dependency
-    const installed = JSON.parse((await run("npm", ["ls", "--all", "--json"], { cwd: app, env: npmEnv, maxBuffer: 8 * 1024 * 1024 })).stdout) as { dependencies: Record<string, { dependencies?: Record<string, unknown> }> };
+    const installed = JSON.parse((await run("npm", ["ls", "--all", "--json"], { cwd: app, env: npmEnv, maxBuffer: 8 * 1024 * 1024 })).stdout) as {
+      dependencies: Record<string, { dependencies?: Record<string, unknown> }>;
+    };
     expect(Object.keys(installed.dependencies[pkg.name]!.dependencies ?? {}).sort()).toEqual(Object.keys(pkg.dependencies).sort());
     const names = (await run("npm", ["ls", "--all", "--parseable"], { cwd: app, env: npmEnv, maxBuffer: 8 * 1024 * 1024 })).stdout;
     // A devDependency of keyward that a runtime dependency itself declares (e.g. @slack/web-api depends on @types/node)
     // is installed for that package, not for keyward: it is not counted.
     const lock = JSON.parse(await readFile(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, { dev?: boolean; dependencies?: Record<string, string> }> };
-    const neededAtRuntime = new Set(Object.entries(lock.packages).filter(([path, e]) => path !== "" && !e.dev).flatMap(([, e]) => Object.keys(e.dependencies ?? {})));
-    for (const dev of Object.keys(pkg.devDependencies).filter((d) => !neededAtRuntime.has(d))) expect({ dev, installed: names.includes(`/node_modules/${dev}\n`) }).toEqual({ dev, installed: false });
+    const neededAtRuntime = new Set(
+      Object.entries(lock.packages)
+        .filter(([path, e]) => path !== "" && !e.dev)
+        .flatMap(([, e]) => Object.keys(e.dependencies ?? {})),
+    );
+    for (const dev of Object.keys(pkg.devDependencies).filter((d) => !neededAtRuntime.has(d)))
+      expect({ dev, installed: names.includes(`/node_modules/${dev}\n`) }).toEqual({ dev, installed: false });
   });
 
   it("runs `./node_modules/.bin/keyward` and `npx --no-install keyward`", async () => {
@@ -137,7 +149,11 @@ describe("keyward installed from the tarball into an empty project, offline", ()
   });
 
   it("exposes the library entry to the project that installed it, with type declarations that resolve inside the package", async () => {
-    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", 'import { CLIENT_ID_TAG, fingerprintOf } from "keyward"; console.log(CLIENT_ID_TAG, fingerprintOf("x").slice(0, 5));'], { cwd: app, env: npmEnv });
+    const { stdout } = await run(
+      process.execPath,
+      ["--input-type=module", "-e", 'import { CLIENT_ID_TAG, fingerprintOf } from "keyward"; console.log(CLIENT_ID_TAG, fingerprintOf("x").slice(0, 5));'],
+      { cwd: app, env: npmEnv },
+    );
     expect(stdout).toBe("keyward:client-id kwf1_\n");
     // What TypeScript follows: `exports["."].types`, then every relative import of every declaration file.
     // (A consumer project compiling against them is in the examples tier: tsc under load is too slow for npm test.)

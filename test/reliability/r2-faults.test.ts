@@ -28,18 +28,63 @@ async function converge(clientId: string, secretId: string): Promise<boolean> {
 describe("R2 faults", () => {
   it("each Genesys / Secrets Manager fault ends with its documented code, and a re-run converges", async () => {
     const cases: Array<{ name: string; expect: number[]; inject: () => void }> = [
-      { name: "Secrets Manager down after the regenerate (the lock's record went in)", expect: [3], inject: () => kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", errorRate: 1, errorStatus: 503, skip: 1 }]) },
-      { name: "Secrets Manager down before anything changed", expect: [1], inject: () => kit.sandbox.secretsManager.control.setFaults({ unavailable: true, operations: ["PutSecretValue"] }) },
-      { name: "429 storm on the API", expect: [0], inject: () => kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", errorRate: 1, errorStatus: 429, times: 4 }) },
-      { name: "5xx on the regenerate", expect: [0, 3], inject: () => kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", errorRate: 1, errorStatus: 503, times: 1 }) },
+      {
+        name: "Secrets Manager down after the regenerate (the lock's record went in)",
+        expect: [3],
+        inject: () => kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", errorRate: 1, errorStatus: 503, skip: 1 }]),
+      },
+      {
+        name: "Secrets Manager down before anything changed",
+        expect: [1],
+        inject: () => kit.sandbox.secretsManager.control.setFaults({ unavailable: true, operations: ["PutSecretValue"] }),
+      },
+      {
+        name: "429 storm on the API",
+        expect: [0],
+        inject: () => kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", errorRate: 1, errorStatus: 429, times: 4 }),
+      },
+      {
+        name: "5xx on the regenerate",
+        expect: [0, 3],
+        inject: () => kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", errorRate: 1, errorStatus: 503, times: 1 }),
+      },
       { name: "connection resets", expect: [0], inject: () => kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", resetRate: 1, times: 2 }) },
-      { name: "a hung request (1 s timeout)", expect: [0], inject: () => kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", hang: true, times: 1 }) },
-      { name: "token endpoint rate limit", expect: [0], inject: () => kit.sandbox.genesys.control.addFault({ route: "POST /oauth/token", errorRate: 1, errorStatus: 400, times: 2 }) },
-      { name: "read of the secret denied (refused before the regenerate)", expect: [2], inject: () => kit.sandbox.secretsManager.control.faults.set([{ route: "GetSecretValue", errorRate: 1, errorStatus: 403 }]) },
-      { name: "a deny on PutSecretValue (refused before the regenerate)", expect: [2], inject: () => kit.sandbox.secretsManager.control.setPermissions({ deny: [{ operation: "PutSecretValue", secretPrefix: "r2/" }] }) },
-      { name: "a KMS key without GenerateDataKey (refused before the regenerate)", expect: [2], inject: () => kit.sandbox.secretsManager.control.setPermissions({ kmsKeys: { "aws/secretsmanager": { deny: ["GenerateDataKey"] } } }) },
-      { name: "a lock update denied (refused before the regenerate)", expect: [2], inject: () => kit.sandbox.secretsManager.control.setPermissions({ deny: [{ operation: "UpdateSecretVersionStage" }] }) },
-      { name: "a 429 with Retry-After on the regenerate (nothing changed; waited out)", expect: [0], inject: () => kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", errorRate: 1, errorStatus: 429, retryAfterSeconds: 2, times: 1 }) },
+      {
+        name: "a hung request (1 s timeout)",
+        expect: [0],
+        inject: () => kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", hang: true, times: 1 }),
+      },
+      {
+        name: "token endpoint rate limit",
+        expect: [0],
+        inject: () => kit.sandbox.genesys.control.addFault({ route: "POST /oauth/token", errorRate: 1, errorStatus: 400, times: 2 }),
+      },
+      {
+        name: "read of the secret denied (refused before the regenerate)",
+        expect: [2],
+        inject: () => kit.sandbox.secretsManager.control.faults.set([{ route: "GetSecretValue", errorRate: 1, errorStatus: 403 }]),
+      },
+      {
+        name: "a deny on PutSecretValue (refused before the regenerate)",
+        expect: [2],
+        inject: () => kit.sandbox.secretsManager.control.setPermissions({ deny: [{ operation: "PutSecretValue", secretPrefix: "r2/" }] }),
+      },
+      {
+        name: "a KMS key without GenerateDataKey (refused before the regenerate)",
+        expect: [2],
+        inject: () => kit.sandbox.secretsManager.control.setPermissions({ kmsKeys: { "aws/secretsmanager": { deny: ["GenerateDataKey"] } } }),
+      },
+      {
+        name: "a lock update denied (refused before the regenerate)",
+        expect: [2],
+        inject: () => kit.sandbox.secretsManager.control.setPermissions({ deny: [{ operation: "UpdateSecretVersionStage" }] }),
+      },
+      {
+        name: "a 429 with Retry-After on the regenerate (nothing changed; waited out)",
+        expect: [0],
+        inject: () =>
+          kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", errorRate: 1, errorStatus: 429, retryAfterSeconds: 2, times: 1 }),
+      },
     ];
     const lines: string[] = [];
     for (const [i, c] of cases.entries()) {
@@ -52,7 +97,8 @@ describe("R2 faults", () => {
       kit.sandbox.secretsManager.control.clearFaults();
       kit.sandbox.secretsManager.control.clearPermissions();
       // Refused before the regenerate: the client's secret is untouched (still the create-time one here).
-      if (c.expect.every((code) => code === 1 || code === 2)) expect({ case: c.name, untouched: await live(client.id, client.secret) }).toEqual({ case: c.name, untouched: "live" });
+      if (c.expect.every((code) => code === 1 || code === 2))
+        expect({ case: c.name, untouched: await live(client.id, client.secret) }).toEqual({ case: c.name, untouched: "live" });
       const converged = await converge(client.id, `r2/fault/${i}`);
       lines.push(`${c.name}: exit ${run.code}${converged ? ", re-run converged" : ", DID NOT CONVERGE"}`);
       expect({ case: c.name, ok: c.expect.includes(run.code ?? -1) && converged }).toEqual({ case: c.name, ok: true });
@@ -62,12 +108,32 @@ describe("R2 faults", () => {
 
   it("SIGTERM and SIGKILL at every step of a rotation: the documented code, and a re-run converges", async () => {
     const steps: Array<{ step: string; waitFor: RegExp; slow: () => void; term: number[] }> = [
-      { step: "preflight", waitFor: /"route":"\/oauth\/token"/, slow: () => kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", latencyMs: 1500, times: 1 }), term: [143] },
-      { step: "regenerate", waitFor: /sending the regenerate/, slow: () => kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", latencyMs: 1500, times: 1 }), term: [6] },
+      {
+        step: "preflight",
+        waitFor: /"route":"\/oauth\/token"/,
+        slow: () => kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", latencyMs: 1500, times: 1 }),
+        term: [143],
+      },
+      {
+        step: "regenerate",
+        waitFor: /sending the regenerate/,
+        slow: () => kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", latencyMs: 1500, times: 1 }),
+        term: [6],
+      },
       // The first PutSecretValue is the lock's record; the second stores the new secret.
-      { step: "store", waitFor: /regenerated client secret/, slow: () => kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", latencyMs: 1500, skip: 1, times: 1 }]), term: [6] },
+      {
+        step: "store",
+        waitFor: /regenerated client secret/,
+        slow: () => kit.sandbox.secretsManager.control.faults.set([{ route: "PutSecretValue", latencyMs: 1500, skip: 1, times: 1 }]),
+        term: [6],
+      },
       // The first token grant is the admin's; the next one checks the new secret (then comes the promote).
-      { step: "verify", waitFor: /stored new secret/, slow: () => kit.sandbox.genesys.control.addFault({ route: "POST /oauth/token", latencyMs: 1500, skip: 1, times: 1 }), term: [6] },
+      {
+        step: "verify",
+        waitFor: /stored new secret/,
+        slow: () => kit.sandbox.genesys.control.addFault({ route: "POST /oauth/token", latencyMs: 1500, skip: 1, times: 1 }),
+        term: [6],
+      },
     ];
     const lines: string[] = [];
     let n = 0;
@@ -144,7 +210,14 @@ describe("R2 faults", () => {
     const running = invokeLambdaProcess(
       LAMBDA_BUNDLES.rotation,
       { clients: [{ clientId: client.id, secretId: "r2/lambda-pause" }] },
-      { KEYWARD_ADMIN_SECRET_ARN: adminArn, KEYWARD_ROTATE_ADMIN: "false", AWS_ENDPOINT_URL_SECRETS_MANAGER: kit.sandbox.secretsManager.url, AWS_REGION: kit.sandbox.region, AWS_ACCESS_KEY_ID: kit.sandbox.awsCredentials.accessKeyId, AWS_SECRET_ACCESS_KEY: kit.sandbox.awsCredentials.secretAccessKey },
+      {
+        KEYWARD_ADMIN_SECRET_ARN: adminArn,
+        KEYWARD_ROTATE_ADMIN: "false",
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: kit.sandbox.secretsManager.url,
+        AWS_REGION: kit.sandbox.region,
+        AWS_ACCESS_KEY_ID: kit.sandbox.awsCredentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: kit.sandbox.awsCredentials.secretAccessKey,
+      },
       { timeoutMs: 88_000 },
     );
     // Once the regenerate has met its 429, every store is throttled: a run that regenerates after the pause cannot
@@ -163,7 +236,9 @@ describe("R2 faults", () => {
 
   it("an audit sink that is down never blocks containment", async () => {
     const stubs = await startStubs();
-    const janitor = await startJanitor(kit, stubs, { env: { KEYWARD_SPLUNK_HEC_URL: "http://127.0.0.1:9/services/collector/event", KEYWARD_SPLUNK_HEC_TOKEN: "splunk-token-that-goes-nowhere" } });
+    const janitor = await startJanitor(kit, stubs, {
+      env: { KEYWARD_SPLUNK_HEC_URL: "http://127.0.0.1:9/services/collector/event", KEYWARD_SPLUNK_HEC_TOKEN: "splunk-token-that-goes-nowhere" },
+    });
     try {
       const client = await kit.createClient("r2-sink-down");
       await createTaggedSecret(kit, "keyward/clients/r2-sink-down", client);

@@ -25,13 +25,18 @@ describe("R3 concurrency", () => {
     for (let t = 0; t < TRIALS; t++) {
       const client = await kit.createClient(`r3-same-${t}`);
       await kit.sm.send(new CreateSecretCommand({ Name: `r3/same/${t}` }));
-      const results = await Promise.all(Array.from({ length: RUNS }, () => rotateClient({ clientId: client.id, secretId: `r3/same/${t}` }, kit.deps(), { policy: { verifyBackoffMs: 20, storeBackoffMs: 20 } })));
+      const results = await Promise.all(
+        Array.from({ length: RUNS }, () => rotateClient({ clientId: client.id, secretId: `r3/same/${t}` }, kit.deps(), { policy: { verifyBackoffMs: 20, storeBackoffMs: 20 } })),
+      );
       ok += results.filter((r) => r.exitCode === 0).length;
       failed += results.filter((r) => r.exitCode !== 0).length;
       regenerations += results.reduce((n, r) => n + r.regenerations, 0);
       if (results.some((r) => r.exitCode === 0)) expect(await kit.check(client.id, (await kit.stored(`r3/same/${t}`)).clientSecret)).toBe("live");
     }
-    report("R3", `same secret: ${TRIALS} trials × ${RUNS} runs = ${TRIALS * RUNS} rotations: ${ok} exit 0, ${failed} failed, ${regenerations} regenerations; the stored secret authenticated after every trial with a success`);
+    report(
+      "R3",
+      `same secret: ${TRIALS} trials × ${RUNS} runs = ${TRIALS * RUNS} rotations: ${ok} exit 0, ${failed} failed, ${regenerations} regenerations; the stored secret authenticated after every trial with a success`,
+    );
     expect(ok).toBeGreaterThan(0);
   }, 900_000);
 
@@ -41,7 +46,9 @@ describe("R3 concurrency", () => {
     let other = 0;
     for (let t = 0; t < TRIALS; t++) {
       const client = await kit.createClient(`r3-diff-${t}`);
-      const results = await Promise.all(Array.from({ length: RUNS }, (_, i) => rotateClient({ clientId: client.id, secretId: `r3/diff/${t}/${i}` }, kit.deps(), { createSecret: true })));
+      const results = await Promise.all(
+        Array.from({ length: RUNS }, (_, i) => rotateClient({ clientId: client.id, secretId: `r3/diff/${t}/${i}` }, kit.deps(), { createSecret: true })),
+      );
       const won = results.filter((r) => r.exitCode === 0);
       expect(won.length).toBeLessThanOrEqual(1);
       winners += won.length;
@@ -50,7 +57,10 @@ describe("R3 concurrency", () => {
       for (const w of won) expect(await kit.check(client.id, (await kit.stored(w.secretId)).clientSecret)).toBe("live");
       if (won.length === 0) expect(await kit.check(client.id, client.secret)).toBe("live");
     }
-    report("R3", `different secrets: ${TRIALS} trials × ${RUNS} runs: ${winners} winners (≤ 1 per trial), ${refused} refused as claimed elsewhere (exit 2), ${other} other failures; every winner's secret authenticated, and trials without a winner left the old secret working`);
+    report(
+      "R3",
+      `different secrets: ${TRIALS} trials × ${RUNS} runs: ${winners} winners (≤ 1 per trial), ${refused} refused as claimed elsewhere (exit 2), ${other} other failures; every winner's secret authenticated, and trials without a winner left the old secret working`,
+    );
     expect(other).toBe(0);
   }, 900_000);
 
@@ -75,7 +85,10 @@ describe("R3 concurrency", () => {
       for (const [i, r] of results.entries()) if (r.exitCode !== 0) expect(await kit.check(clients[i]!.id, clients[i]!.secret)).toBe("live");
     }
     kit.sandbox.secretsManager.control.clearFaults();
-    report("R3", `ten clients into one secret (300 ms TagResource): ${TRIALS} trials × ${RUNS} runs: ${winners} exit 0 (one per trial, its document current and working), ${refused} refused as another client's secret (exit 2), ${other} other failures; no refused client was regenerated`);
+    report(
+      "R3",
+      `ten clients into one secret (300 ms TagResource): ${TRIALS} trials × ${RUNS} runs: ${winners} exit 0 (one per trial, its document current and working), ${refused} refused as another client's secret (exit 2), ${other} other failures; no refused client was regenerated`,
+    );
     expect(other).toBe(0);
   }, 900_000);
 
@@ -128,6 +141,9 @@ describe("R3 concurrency", () => {
       const current = await kit.stored(`r3/sm/${t}`);
       expect(await kit.check(current.clientId, current.clientSecret)).toBe("live");
     }
-    report("R3", `RotateSecret racing two keyward runs, ${ROUNDS} trials: ${smRotations} Secrets Manager rotations started, ${refusedBySm} refused while keyward held the lock; ${cliOk} of ${ROUNDS * 2} keyward runs exit 0 (the others exit 5: a rotation in progress); AWSCURRENT worked after every trial`);
+    report(
+      "R3",
+      `RotateSecret racing two keyward runs, ${ROUNDS} trials: ${smRotations} Secrets Manager rotations started, ${refusedBySm} refused while keyward held the lock; ${cliOk} of ${ROUNDS * 2} keyward runs exit 0 (the others exit 5: a rotation in progress); AWSCURRENT worked after every trial`,
+    );
   });
 });

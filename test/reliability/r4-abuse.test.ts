@@ -20,32 +20,100 @@ beforeAll(async () => {
 afterAll(async () => {
   await janitor.close();
   await stubs.close();
-  const c = canary([...janitor.responses, ...kit.logs, ...stubs.slack.raw, ...stubs.github.calls.map((x) => x.body)], [...kit.minted, stubs.webhookSecret, stubs.github.token, stubs.slack.token]);
+  const c = canary(
+    [...janitor.responses, ...kit.logs, ...stubs.slack.raw, ...stubs.github.calls.map((x) => x.body)],
+    [...kit.minted, stubs.webhookSecret, stubs.github.token, stubs.slack.token],
+  );
   report("R1", `canary over R4's responses, logs, Slack and GitHub traffic: ${c.searched} secrets, ${c.forms} forms: ${c.hits.length} hits`);
   expect(c.hits).toEqual([]);
 });
 
-const GENESYS_WRITES = /^(POST \/api\/v2\/oauth\/clients\/\{clientId\}\/secret|PUT \/api\/v2\/oauth\/clients\/\{clientId\}|DELETE \/api\/v2\/oauth\/clients\/\{clientId\}|POST \/api\/v2\/oauth\/clients)$/;
-const genesysWrites = () => Object.entries(kit.sandbox.genesys.control.state().requests).filter(([k]) => GENESYS_WRITES.test(k)).reduce((n, [, s]) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
+const GENESYS_WRITES =
+  /^(POST \/api\/v2\/oauth\/clients\/\{clientId\}\/secret|PUT \/api\/v2\/oauth\/clients\/\{clientId\}|DELETE \/api\/v2\/oauth\/clients\/\{clientId\}|POST \/api\/v2\/oauth\/clients)$/;
+const genesysWrites = () =>
+  Object.entries(kit.sandbox.genesys.control.state().requests)
+    .filter(([k]) => GENESYS_WRITES.test(k))
+    .reduce((n, [, s]) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
 const githubWrites = () => stubs.github.calls.filter((c) => c.method !== "GET").length;
 
 type Shape = { kind: string; body: string; event: string; contentType: string; method: string; signature: (body: string) => string | null; deliveryId?: string };
 const hostileJson = fc.oneof(
   fc.json(),
-  fc.record({ action: fc.constantFrom("created", "reopened", "publicly_leaked", "validated", "resolved", "x"), alert: fc.anything(), repository: fc.anything() }).map((o) => JSON.stringify(o)),
-  fc.record({ action: fc.constant("created"), alert: fc.record({ number: fc.oneof(fc.integer(), fc.string(), fc.double()) }), repository: fc.record({ full_name: fc.string() }) }).map((o) => JSON.stringify(o)),
+  fc
+    .record({ action: fc.constantFrom("created", "reopened", "publicly_leaked", "validated", "resolved", "x"), alert: fc.anything(), repository: fc.anything() })
+    .map((o) => JSON.stringify(o)),
+  fc
+    .record({ action: fc.constant("created"), alert: fc.record({ number: fc.oneof(fc.integer(), fc.string(), fc.double()) }), repository: fc.record({ full_name: fc.string() }) })
+    .map((o) => JSON.stringify(o)),
   fc.record({ action: fc.constant("detected"), repository: fc.anything(), finding: fc.anything() }).map((o) => JSON.stringify(o)),
 );
 const shape: fc.Arbitrary<Shape> = fc.oneof(
-  hostileJson.map((body) => ({ kind: "forged", body, event: "secret_scanning_alert", contentType: "application/json", method: "POST", signature: () => "sha256=" + "ab".repeat(32) })),
+  hostileJson.map((body) => ({
+    kind: "forged",
+    body,
+    event: "secret_scanning_alert",
+    contentType: "application/json",
+    method: "POST",
+    signature: () => "sha256=" + "ab".repeat(32),
+  })),
   hostileJson.map((body) => ({ kind: "unsigned", body, event: "secret_scanning_alert", contentType: "application/json", method: "POST", signature: () => null })),
-  hostileJson.map((body) => ({ kind: "truncated", body, event: "secret_scanning_alert", contentType: "application/json", method: "POST", signature: (b: string) => signPayload(stubs.webhookSecret, b + "x") })),
-  fc.tuple(hostileJson, fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "", "multipart/form-data")).map(([body, contentType]) => ({ kind: "content-type", body, event: "secret_scanning_alert", contentType, method: "POST", signature: (b: string) => signPayload(stubs.webhookSecret, b) })),
-  fc.constantFrom("PUT", "GET", "DELETE", "PATCH").map((method) => ({ kind: "method", body: "{}", event: "secret_scanning_alert", contentType: "application/json", method, signature: (b: string) => signPayload(stubs.webhookSecret, b) })),
-  fc.tuple(hostileJson, fc.constantFrom("secret_scanning_alert", "keyward_finding", "ping", "push", "", "issues")).map(([body, event]) => ({ kind: "signed hostile JSON", body, event, contentType: "application/json", method: "POST", signature: (b: string) => signPayload(stubs.webhookSecret, b) })),
-  fc.string({ maxLength: 200 }).map((body) => ({ kind: "signed non-JSON", body, event: "secret_scanning_alert", contentType: "application/json", method: "POST", signature: (b: string) => signPayload(stubs.webhookSecret, b) })),
-  fc.constant({ kind: "oversized", body: JSON.stringify({ action: "created", pad: "x".repeat(1024 * 1024 + 10) }), event: "secret_scanning_alert", contentType: "application/json", method: "POST", signature: (b: string) => signPayload(stubs.webhookSecret, b) }),
-  fc.constant({ kind: "replayed", body: JSON.stringify({ action: "created", alert: { number: 777777 }, repository: { full_name: "acme/none" } }), event: "secret_scanning_alert", contentType: "application/json", method: "POST", signature: (b: string) => signPayload(stubs.webhookSecret, b), deliveryId: "replayed-delivery-id" }),
+  hostileJson.map((body) => ({
+    kind: "truncated",
+    body,
+    event: "secret_scanning_alert",
+    contentType: "application/json",
+    method: "POST",
+    signature: (b: string) => signPayload(stubs.webhookSecret, b + "x"),
+  })),
+  fc.tuple(hostileJson, fc.constantFrom("text/plain", "application/x-www-form-urlencoded", "", "multipart/form-data")).map(([body, contentType]) => ({
+    kind: "content-type",
+    body,
+    event: "secret_scanning_alert",
+    contentType,
+    method: "POST",
+    signature: (b: string) => signPayload(stubs.webhookSecret, b),
+  })),
+  fc.constantFrom("PUT", "GET", "DELETE", "PATCH").map((method) => ({
+    kind: "method",
+    body: "{}",
+    event: "secret_scanning_alert",
+    contentType: "application/json",
+    method,
+    signature: (b: string) => signPayload(stubs.webhookSecret, b),
+  })),
+  fc.tuple(hostileJson, fc.constantFrom("secret_scanning_alert", "keyward_finding", "ping", "push", "", "issues")).map(([body, event]) => ({
+    kind: "signed hostile JSON",
+    body,
+    event,
+    contentType: "application/json",
+    method: "POST",
+    signature: (b: string) => signPayload(stubs.webhookSecret, b),
+  })),
+  fc.string({ maxLength: 200 }).map((body) => ({
+    kind: "signed non-JSON",
+    body,
+    event: "secret_scanning_alert",
+    contentType: "application/json",
+    method: "POST",
+    signature: (b: string) => signPayload(stubs.webhookSecret, b),
+  })),
+  fc.constant({
+    kind: "oversized",
+    body: JSON.stringify({ action: "created", pad: "x".repeat(1024 * 1024 + 10) }),
+    event: "secret_scanning_alert",
+    contentType: "application/json",
+    method: "POST",
+    signature: (b: string) => signPayload(stubs.webhookSecret, b),
+  }),
+  fc.constant({
+    kind: "replayed",
+    body: JSON.stringify({ action: "created", alert: { number: 777777 }, repository: { full_name: "acme/none" } }),
+    event: "secret_scanning_alert",
+    contentType: "application/json",
+    method: "POST",
+    signature: (b: string) => signPayload(stubs.webhookSecret, b),
+    deliveryId: "replayed-delivery-id",
+  }),
 );
 
 describe("R4 abuse", () => {
@@ -61,7 +129,12 @@ describe("R4 abuse", () => {
           const signature = s.signature(s.body);
           const res = await fetch(`${janitor.server.url}/api/github/webhooks`, {
             method: s.method,
-            headers: { ...(s.contentType ? { "content-type": s.contentType } : {}), "x-github-event": s.event, "x-github-delivery": s.deliveryId ?? randomUUID(), ...(signature ? { "x-hub-signature-256": signature } : {}) },
+            headers: {
+              ...(s.contentType ? { "content-type": s.contentType } : {}),
+              "x-github-event": s.event,
+              "x-github-delivery": s.deliveryId ?? randomUUID(),
+              ...(signature ? { "x-hub-signature-256": signature } : {}),
+            },
             ...(s.method === "GET" ? {} : { body: s.body }),
           });
           await res.text();
@@ -75,7 +148,13 @@ describe("R4 abuse", () => {
     const health = await fetch(`${janitor.server.url}/healthz`);
     expect(health.status).toBe(200);
     const fiveHundreds = [...statuses].filter(([s]) => s >= 500).reduce((n, [, c]) => n + c, 0);
-    report("R4", `${sent} requests (${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}); statuses ${[...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}×${n}`).join(" ")}; 5xx ${fiveHundreds}; Genesys writes ${genesysWrites() - before.genesys}; GitHub writes ${githubWrites() - before.github}; healthz after: ${health.status}`);
+    report(
+      "R4",
+      `${sent} requests (${[...kinds].map(([k, n]) => `${k} ${n}`).join(", ")}); statuses ${[...statuses]
+        .sort((a, b) => a[0] - b[0])
+        .map(([s, n]) => `${s}×${n}`)
+        .join(" ")}; 5xx ${fiveHundreds}; Genesys writes ${genesysWrites() - before.genesys}; GitHub writes ${githubWrites() - before.github}; healthz after: ${health.status}`,
+    );
     expect(sent).toBeGreaterThanOrEqual(10_000);
     expect(fiveHundreds).toBe(0);
     expect(genesysWrites() - before.genesys).toBe(0);
@@ -95,7 +174,12 @@ describe("R4 abuse", () => {
         addLeakAlert(stubs, 8000 + i, c);
         leaks.push({ ...c, n: 8000 + i, managed });
       }
-      const kinds = [{ kind: "primary" as const, resetInSeconds: 1 }, { kind: "secondary-429" as const, retryAfterSeconds: 30 }, { kind: "bare-429" as const, retryAfterSeconds: 30 }, { kind: "secondary" as const }];
+      const kinds = [
+        { kind: "primary" as const, resetInSeconds: 1 },
+        { kind: "secondary-429" as const, retryAfterSeconds: 30 },
+        { kind: "bare-429" as const, retryAfterSeconds: 30 },
+        { kind: "secondary" as const },
+      ];
       leaks.forEach((l, i) => {
         if (i % 2 === 1 || i % 4 === 0) stubs.github.rateLimits.push({ ...kinds[i % 4]!, times: 1, match: (m, p) => m === "GET" && p.endsWith(`/secret-scanning/alerts/${l.n}`) });
       });
@@ -121,7 +205,10 @@ describe("R4 abuse", () => {
       for (const l of leaks) if (l.managed && (await kit.check(l.id, (await kit.stored(l.managed)).clientSecret)) !== "live") deadManaged++;
       const outcomes = new Map<string, number>();
       for (const a of local.audits.filter((e) => e.alertNumber !== null && e.alertNumber >= 8000)) outcomes.set(a.outcome, (outcomes.get(a.outcome) ?? 0) + 1);
-      report("R4", `live leaks: ${LEAKS} (${LEAKS / 2} managed), rate limits on ${stubs.github.rateLimits.filter((r) => r.times === 0).length} alerts, ${LEAKS * 3} replays, ${failing} stores failing mid-containment; outcomes ${[...outcomes].map(([k, v]) => `${k}×${v}`).join(" ")}; live leaks left ${live}; dead managed secrets ${deadManaged}`);
+      report(
+        "R4",
+        `live leaks: ${LEAKS} (${LEAKS / 2} managed), rate limits on ${stubs.github.rateLimits.filter((r) => r.times === 0).length} alerts, ${LEAKS * 3} replays, ${failing} stores failing mid-containment; outcomes ${[...outcomes].map(([k, v]) => `${k}×${v}`).join(" ")}; live leaks left ${live}; dead managed secrets ${deadManaged}`,
+      );
       expect(live).toBe(0);
       expect(deadManaged).toBe(0);
     } finally {

@@ -9,7 +9,10 @@ const kit = useSandboxKit();
 let stubs: Stubs;
 const outputs: string[] = [];
 const DESTRUCTIVE = /^(POST \/api\/v2\/oauth\/clients\/\{clientId\}\/secret|PUT \/api\/v2\/oauth\/clients\/\{clientId\}|DELETE \/api\/v2\/oauth\/clients\/\{clientId\})$/;
-const destructive = () => Object.entries(kit.sandbox.genesys.control.state().requests).filter(([k]) => DESTRUCTIVE.test(k)).reduce((n, [, s]) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
+const destructive = () =>
+  Object.entries(kit.sandbox.genesys.control.state().requests)
+    .filter(([k]) => DESTRUCTIVE.test(k))
+    .reduce((n, [, s]) => n + Object.values(s).reduce((a, b) => a + b, 0), 0);
 beforeAll(async () => {
   stubs = await startStubs();
 });
@@ -76,7 +79,10 @@ describe("R5 false positives", () => {
       await janitor?.close();
     }
     const falsePositiveDestruction = cases.slice(0, 3).reduce((n, c) => n + Number(/: (\d+) destructive/.exec(c)![1]), 0);
-    report("R5", `janitor: ${cases.join("; ")} (destructive calls on the three false positives: ${falsePositiveDestruction}; total since start ${destructive() - before}, all on the protected client's live leak)`);
+    report(
+      "R5",
+      `janitor: ${cases.join("; ")} (destructive calls on the three false positives: ${falsePositiveDestruction}; total since start ${destructive() - before}, all on the protected client's live leak)`,
+    );
     expect(falsePositiveDestruction).toBe(0);
   });
 });

@@ -32,7 +32,10 @@ afterAll(async () => {
   await sqsEmu.close();
   await stubs.close();
   kit.collectStoredSecrets();
-  const c = canary([...responses, ...kit.logs, ...stubs.slack.raw, ...stubs.github.calls.map((x) => x.body)], [...kit.minted, stubs.webhookSecret, stubs.github.token, stubs.slack.token]);
+  const c = canary(
+    [...responses, ...kit.logs, ...stubs.slack.raw, ...stubs.github.calls.map((x) => x.body)],
+    [...kit.minted, stubs.webhookSecret, stubs.github.token, stubs.slack.token],
+  );
   report("R1", `canary over R6's responses, logs, Slack and GitHub traffic: ${c.searched} secrets, ${c.forms} forms: ${c.hits.length} hits`);
   expect(c.hits).toEqual([]);
 });
@@ -45,9 +48,24 @@ describe("R6 load through the SQS path", () => {
     const slackArn = (await kit.sm.send(new CreateSecretCommand({ Name: "r6/slack", SecretString: stubs.slack.token }))).ARN!;
     const janitorArn = (await kit.sm.send(new DescribeSecretCommand({ SecretId: kit.sandbox.secretNames.janitor }))).ARN!;
     kit.sandbox.genesys.control.setLimits({ apiRequestsPerWindow: 1_000_000, tokenRequestsPerWindow: 1_000_000 });
-    const receiver = createReceiverHandler({ env: { KEYWARD_WEBHOOK_SECRET_ARN: webhookArn, KEYWARD_JANITOR_QUEUE_URL: queueUrl }, secretsManager: kit.sm, sqs, logger: kit.logger() });
+    const receiver = createReceiverHandler({
+      env: { KEYWARD_WEBHOOK_SECRET_ARN: webhookArn, KEYWARD_JANITOR_QUEUE_URL: queueUrl },
+      secretsManager: kit.sm,
+      sqs,
+      logger: kit.logger(),
+    });
     const worker = createWorkerHandler({
-      env: { KEYWARD_WEBHOOK_SECRET_ARN: webhookArn, GITHUB_TOKEN_ARN: githubArn, GITHUB_API_URL: stubs.github.url, SLACK_BOT_TOKEN_ARN: slackArn, SLACK_API_URL: stubs.slack.url, KEYWARD_SLACK_FALLBACK_CHANNEL: SOC_CHANNEL, KEYWARD_SLACK_DM_DOMAINS: "acme.example", KEYWARD_ADMIN_SECRET_ARN: janitorArn, KEYWARD_JANITOR_QUEUE_URL: queueUrl },
+      env: {
+        KEYWARD_WEBHOOK_SECRET_ARN: webhookArn,
+        GITHUB_TOKEN_ARN: githubArn,
+        GITHUB_API_URL: stubs.github.url,
+        SLACK_BOT_TOKEN_ARN: slackArn,
+        SLACK_API_URL: stubs.slack.url,
+        KEYWARD_SLACK_FALLBACK_CHANNEL: SOC_CHANNEL,
+        KEYWARD_SLACK_DM_DOMAINS: "acme.example",
+        KEYWARD_ADMIN_SECRET_ARN: janitorArn,
+        KEYWARD_JANITOR_QUEUE_URL: queueUrl,
+      },
       secretsManager: kit.sm,
       logger: kit.logger(),
       auditWrite: (line: string) => void kit.logs.push(line),
@@ -69,13 +87,27 @@ describe("R6 load through the SQS path", () => {
     const ack: number[] = [];
     const event = (n: number, id: string): FunctionUrlEvent => {
       const body = JSON.stringify(alertPayload(n));
-      return { version: "2.0", rawPath: "/api/github/webhooks", headers: { "content-type": "application/json", "x-github-event": "secret_scanning_alert", "x-github-delivery": id, "x-hub-signature-256": signPayload(stubs.webhookSecret, body) }, body, isBase64Encoded: false, requestContext: { http: { method: "POST", path: "/api/github/webhooks" } } };
+      return {
+        version: "2.0",
+        rawPath: "/api/github/webhooks",
+        headers: {
+          "content-type": "application/json",
+          "x-github-event": "secret_scanning_alert",
+          "x-github-delivery": id,
+          "x-hub-signature-256": signPayload(stubs.webhookSecret, body),
+        },
+        body,
+        isBase64Encoded: false,
+        requestContext: { http: { method: "POST", path: "/api/github/webhooks" } },
+      };
     };
     const pump = async () => {
       for (;;) {
         const messages = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ["All"] }))).Messages ?? [];
         if (messages.length === 0) return;
-        const result = await worker({ Records: messages.map((m) => ({ messageId: m.MessageId!, body: m.Body!, receiptHandle: m.ReceiptHandle!, attributes: m.Attributes as Record<string, string> })) });
+        const result = await worker({
+          Records: messages.map((m) => ({ messageId: m.MessageId!, body: m.Body!, receiptHandle: m.ReceiptHandle!, attributes: m.Attributes as Record<string, string> })),
+        });
         const failed = new Set(result.batchItemFailures.map((f) => f.itemIdentifier));
         for (const m of messages) if (!failed.has(m.MessageId!)) await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle! }));
       }
@@ -104,7 +136,10 @@ describe("R6 load through the SQS path", () => {
     for (const c of clients) if ((await kit.check(c.id, c.secret)) === "dead") contained++;
     const patches = stubs.github.calls.filter((c) => c.method === "PATCH").length;
     const dms = stubs.slack.posts.filter((p) => p.channel === `D-${DEV_SLACK_ID}`).length;
-    report("R6", `${deliveries.length} deliveries (${unique.length} unique ids for ${LEAKS} leaks, ${deliveries.length - unique.length} duplicates): ${accepted} acked 202 (statuses ${[...statuses].map(([k, v]) => `${k}×${v}`).join(" ")}); ack latency p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; ${contained}/${LEAKS} contained, ${regenerates} regenerates, ${patches} alert resolutions, ${dms} DMs`);
+    report(
+      "R6",
+      `${deliveries.length} deliveries (${unique.length} unique ids for ${LEAKS} leaks, ${deliveries.length - unique.length} duplicates): ${accepted} acked 202 (statuses ${[...statuses].map(([k, v]) => `${k}×${v}`).join(" ")}); ack latency p50 ${sorted[Math.floor(sorted.length / 2)]!.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms; ${contained}/${LEAKS} contained, ${regenerates} regenerates, ${patches} alert resolutions, ${dms} DMs`,
+    );
     // Every delivery acknowledged: a burst after the webhook secret's cache expired reads it once (was 14 × 503).
     expect(accepted).toBe(deliveries.length);
     expect(contained).toBe(LEAKS);
@@ -127,9 +162,35 @@ describe("R6 load through the SQS path", () => {
       const slackArn = (await kit.sm.send(new CreateSecretCommand({ Name: "r6c/slack", SecretString: stubs.slack.token }))).ARN!;
       const janitorArn = (await kit.sm.send(new DescribeSecretCommand({ SecretId: kit.sandbox.secretNames.janitor }))).ARN!;
       kit.sandbox.genesys.control.setLimits({ apiRequestsPerWindow: 1_000_000, tokenRequestsPerWindow: 1_000_000 });
-      const receiver = createReceiverHandler({ env: { KEYWARD_WEBHOOK_SECRET_ARN: webhookArn, KEYWARD_JANITOR_QUEUE_URL: chaosUrl }, secretsManager: kit.sm, sqs: client, logger: kit.logger() });
-      const workerEnv = { KEYWARD_WEBHOOK_SECRET_ARN: webhookArn, GITHUB_TOKEN_ARN: githubArn, GITHUB_API_URL: stubs.github.url, SLACK_BOT_TOKEN_ARN: slackArn, SLACK_API_URL: stubs.slack.url, KEYWARD_SLACK_FALLBACK_CHANNEL: SOC_CHANNEL, KEYWARD_SLACK_DM_DOMAINS: "acme.example", KEYWARD_ADMIN_SECRET_ARN: janitorArn, KEYWARD_JANITOR_QUEUE_URL: chaosUrl, KEYWARD_JANITOR_MAX_ATTEMPTS: "5" };
-      const newWorker = () => createWorkerHandler({ env: workerEnv, secretsManager: kit.sm, sqs: client, logger: kit.logger(), auditWrite: (line: string) => void kit.logs.push(line), sleep: async () => undefined, verify: { attempts: 2, backoffMs: 1 }, ...FAST_CLIENTS });
+      const receiver = createReceiverHandler({
+        env: { KEYWARD_WEBHOOK_SECRET_ARN: webhookArn, KEYWARD_JANITOR_QUEUE_URL: chaosUrl },
+        secretsManager: kit.sm,
+        sqs: client,
+        logger: kit.logger(),
+      });
+      const workerEnv = {
+        KEYWARD_WEBHOOK_SECRET_ARN: webhookArn,
+        GITHUB_TOKEN_ARN: githubArn,
+        GITHUB_API_URL: stubs.github.url,
+        SLACK_BOT_TOKEN_ARN: slackArn,
+        SLACK_API_URL: stubs.slack.url,
+        KEYWARD_SLACK_FALLBACK_CHANNEL: SOC_CHANNEL,
+        KEYWARD_SLACK_DM_DOMAINS: "acme.example",
+        KEYWARD_ADMIN_SECRET_ARN: janitorArn,
+        KEYWARD_JANITOR_QUEUE_URL: chaosUrl,
+        KEYWARD_JANITOR_MAX_ATTEMPTS: "5",
+      };
+      const newWorker = () =>
+        createWorkerHandler({
+          env: workerEnv,
+          secretsManager: kit.sm,
+          sqs: client,
+          logger: kit.logger(),
+          auditWrite: (line: string) => void kit.logs.push(line),
+          sleep: async () => undefined,
+          verify: { attempts: 2, backoffMs: 1 },
+          ...FAST_CLIENTS,
+        });
       let worker = newWorker();
       const leaks: Array<{ id: string; secret: string; n: number; managed: string | null }> = [];
       for (let i = 0; i < LEAKS; i++) {
@@ -147,7 +208,19 @@ describe("R6 load through the SQS path", () => {
       });
       const event = (n: number, id: string): FunctionUrlEvent => {
         const body = JSON.stringify(alertPayload(n));
-        return { version: "2.0", rawPath: "/api/github/webhooks", headers: { "content-type": "application/json", "x-github-event": "secret_scanning_alert", "x-github-delivery": id, "x-hub-signature-256": signPayload(stubs.webhookSecret, body) }, body, isBase64Encoded: false, requestContext: { http: { method: "POST", path: "/api/github/webhooks" } } };
+        return {
+          version: "2.0",
+          rawPath: "/api/github/webhooks",
+          headers: {
+            "content-type": "application/json",
+            "x-github-event": "secret_scanning_alert",
+            "x-github-delivery": id,
+            "x-hub-signature-256": signPayload(stubs.webhookSecret, body),
+          },
+          body,
+          isBase64Encoded: false,
+          requestContext: { http: { method: "POST", path: "/api/github/webhooks" } },
+        };
       };
       let invocations = 0;
       let crashes = 0;
@@ -161,17 +234,28 @@ describe("R6 load through the SQS path", () => {
             // The worker dies between the regenerate and the store: nothing is deleted, the store never happens.
             crashes++;
             kit.sandbox.secretsManager.control.setFaults({ unavailable: true, operations: ["PutSecretValue"] });
-            await worker({ Records: [{ messageId: m.MessageId!, body: m.Body!, attributes: m.Attributes as Record<string, string> }] }, { getRemainingTimeInMillis: () => 30_000 }).catch(() => undefined);
+            await worker(
+              { Records: [{ messageId: m.MessageId!, body: m.Body!, attributes: m.Attributes as Record<string, string> }] },
+              { getRemainingTimeInMillis: () => 30_000 },
+            ).catch(() => undefined);
             kit.sandbox.secretsManager.control.clearFaults();
             worker = newWorker(); // a fresh Lambda instance
             continue;
           }
-          const result = await worker({ Records: [{ messageId: m.MessageId!, body: m.Body!, receiptHandle: m.ReceiptHandle!, attributes: m.Attributes as Record<string, string> }] }, { getRemainingTimeInMillis: () => 20_000 });
+          const result = await worker(
+            { Records: [{ messageId: m.MessageId!, body: m.Body!, receiptHandle: m.ReceiptHandle!, attributes: m.Attributes as Record<string, string> }] },
+            { getRemainingTimeInMillis: () => 20_000 },
+          );
           if (result.batchItemFailures.length === 0) await client.send(new DeleteMessageCommand({ QueueUrl: chaosUrl, ReceiptHandle: m.ReceiptHandle! }));
         }
       };
       // Every leak delivered, then replayed twice under new delivery ids; three managed leaks crash mid-containment.
-      const crashFor = new Set(leaks.filter((l) => l.managed).slice(0, 3).map((l) => `"alertNumber":${l.n}`));
+      const crashFor = new Set(
+        leaks
+          .filter((l) => l.managed)
+          .slice(0, 3)
+          .map((l) => `"alertNumber":${l.n}`),
+      );
       const crashedOnce = new Set<string>();
       for (const l of leaks) await receiver(event(l.n, randomUUID()));
       await pump((body) => {
@@ -198,7 +282,10 @@ describe("R6 load through the SQS path", () => {
       const outcomes = new Map<string, number>();
       for (const a of mine) outcomes.set(a.outcome, (outcomes.get(a.outcome) ?? 0) + 1);
       const dlq = chaosSqs.state().find((q) => q.url.endsWith("r6-chaos-dlq.fifo"))!;
-      report("R6", `chaos: ${LEAKS} leaks (${leaks.filter((l) => l.managed).length} managed), ${leaks.filter((_, i) => i % 3 === 0).length} rate-limited (primary, 429 retry-after 30, secondary), ${LEAKS * 2} replays, ${crashes} crashes mid-containment; ${invocations} worker invocations; outcomes ${[...outcomes].map(([k, v]) => `${k}×${v}`).join(" ")}; live leaks left ${live}; dead managed secrets ${deadManaged}; DLQ ${dlq.visible}`);
+      report(
+        "R6",
+        `chaos: ${LEAKS} leaks (${leaks.filter((l) => l.managed).length} managed), ${leaks.filter((_, i) => i % 3 === 0).length} rate-limited (primary, 429 retry-after 30, secondary), ${LEAKS * 2} replays, ${crashes} crashes mid-containment; ${invocations} worker invocations; outcomes ${[...outcomes].map(([k, v]) => `${k}×${v}`).join(" ")}; live leaks left ${live}; dead managed secrets ${deadManaged}; DLQ ${dlq.visible}`,
+      );
       expect(crashes).toBe(3);
       expect(live).toBe(0);
       expect(deadManaged).toBe(0);

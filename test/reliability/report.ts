@@ -9,7 +9,13 @@ export function report(id: string, line: string): void {
 
 /** Every form in which a secret could leak: raw, URL-encoded, JSON-escaped, base64, and base64(id:secret). */
 export function leakForms(secret: string, clientIds: string[] = []): string[] {
-  return [secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1), Buffer.from(secret).toString("base64"), ...clientIds.map((id) => Buffer.from(`${id}:${secret}`).toString("base64"))];
+  return [
+    secret,
+    encodeURIComponent(secret),
+    JSON.stringify(secret).slice(1, -1),
+    Buffer.from(secret).toString("base64"),
+    ...clientIds.map((id) => Buffer.from(`${id}:${secret}`).toString("base64")),
+  ];
 }
 
 /** R1 canary: how many of `secrets` appear, in any form, in `haystacks`. */

@@ -81,7 +81,12 @@ describe("alternating clients", () => {
     const doc = (await kit.stored("alt/doc")) as unknown as { clientId: string; pairedClientId: string };
     expect(doc).toMatchObject({ clientId: a.id, pairedClientId: b.id });
     const tags = (await kit.sm.send(new DescribeSecretCommand({ SecretId: "alt/doc" }))).Tags;
-    expect(tags).toEqual(expect.arrayContaining([{ Key: "keyward:client-id", Value: a.id.toLowerCase() }, { Key: "keyward:standby-client-id", Value: b.id.toLowerCase() }]));
+    expect(tags).toEqual(
+      expect.arrayContaining([
+        { Key: "keyward:client-id", Value: a.id.toLowerCase() },
+        { Key: "keyward:standby-client-id", Value: b.id.toLowerCase() },
+      ]),
+    );
   });
 
   it("a pair's first rotation regenerates away the other member's creation-time secret, which no document holds", async () => {

@@ -31,7 +31,12 @@ describe("SecretStore.listTagged", () => {
   it("finds claims spelled in lower, upper and mixed case, and nothing for another id", async () => {
     const id = randomUUID();
     const mixed = [...id].map((c, j) => (j % 2 ? c.toUpperCase() : c)).join("");
-    for (const [name, value] of [["claims/lower", id], ["claims/upper", id.toUpperCase()], ["claims/mixed", mixed], ["claims/other", randomUUID()]] as const) {
+    for (const [name, value] of [
+      ["claims/lower", id],
+      ["claims/upper", id.toUpperCase()],
+      ["claims/mixed", mixed],
+      ["claims/other", randomUUID()],
+    ] as const) {
       await kit.sm.send(new CreateSecretCommand({ Name: name, Tags: [{ Key: "keyward:client-id", Value: value }] }));
     }
     const found = (await kit.store().listTagged("keyward:client-id", id.toUpperCase())).map((s) => s.name).sort();

@@ -9,7 +9,8 @@ function* observations(): Generator<CheckObservation> {
     for (const checksLeft of [0, 2])
       for (const reRotationsLeft of [0, 1])
         for (const alternating of BOOLS)
-          for (const budgetAllowsCheck of BOOLS) for (const budgetAllowsReRotation of BOOLS) yield { pending, checksLeft, reRotationsLeft, alternating, budgetAllowsCheck, budgetAllowsReRotation };
+          for (const budgetAllowsCheck of BOOLS)
+            for (const budgetAllowsReRotation of BOOLS) yield { pending, checksLeft, reRotationsLeft, alternating, budgetAllowsCheck, budgetAllowsReRotation };
 }
 
 describe("deciding after the new secret's token grant", () => {
@@ -127,7 +128,10 @@ describe("the preflight guards", () => {
   });
 
   it("cannot create a missing secret that was named by ARN", () => {
-    expect(decidePreflight({ clientState: "active", secret: missing, createSecret: true, secretIdIsArn: true })).toEqual({ ok: false, problem: { kind: "secret-arn-not-creatable" } });
+    expect(decidePreflight({ clientState: "active", secret: missing, createSecret: true, secretIdIsArn: true })).toEqual({
+      ok: false,
+      problem: { kind: "secret-arn-not-creatable" },
+    });
   });
 
   it("recognises Secrets Manager ARNs in every partition", () => {

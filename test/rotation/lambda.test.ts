@@ -54,10 +54,18 @@ describe("the scheduled-rotation Lambda", () => {
     const adminArn = (await kit.sm.send(new GetSecretValueCommand({ SecretId: kit.sandbox.secretNames.admin }))).ARN!;
 
     const report = await inLambda(lambdaEnv(adminArn), () =>
-      handler({ clients: [{ clientId: a.id, secretId: "scheduled/a" }, { clientName: "scheduled-b", secretId: "scheduled/b" }] }),
+      handler({
+        clients: [
+          { clientId: a.id, secretId: "scheduled/a" },
+          { clientName: "scheduled-b", secretId: "scheduled/b" },
+        ],
+      }),
     );
     expect(report).toMatchObject({ ok: 2, failed: 0, exitCode: 0 });
-    for (const [client, id] of [[a, "scheduled/a"], [b, "scheduled/b"]] as const) {
+    for (const [client, id] of [
+      [a, "scheduled/a"],
+      [b, "scheduled/b"],
+    ] as const) {
       const value = JSON.parse((await kit.sm.send(new GetSecretValueCommand({ SecretId: id }))).SecretString!) as { clientSecret: string };
       kit.minted.add(value.clientSecret);
       expect(await kit.check(client.id, value.clientSecret)).toBe("live");
@@ -72,7 +80,12 @@ describe("the scheduled-rotation Lambda", () => {
     const ok = await kit.createClient("scheduled-ok");
     await kit.sm.send(new CreateSecretCommand({ Name: "scheduled/ok" }));
     const adminArn = (await kit.sm.send(new GetSecretValueCommand({ SecretId: kit.sandbox.secretNames.admin }))).ARN!;
-    const manifest = JSON.stringify({ clients: [{ clientId: ok.id, secretId: "scheduled/ok" }, { clientName: "nobody", secretId: "scheduled/nobody" }] });
+    const manifest = JSON.stringify({
+      clients: [
+        { clientId: ok.id, secretId: "scheduled/ok" },
+        { clientName: "nobody", secretId: "scheduled/nobody" },
+      ],
+    });
     await expect(inLambda(lambdaEnv(adminArn), () => handler(manifest))).rejects.toThrow(/1 of 2 clients failed/);
     const value = JSON.parse((await kit.sm.send(new GetSecretValueCommand({ SecretId: "scheduled/ok" }))).SecretString!) as { clientSecret: string };
     kit.minted.add(value.clientSecret);
@@ -84,13 +97,23 @@ describe("the scheduled-rotation Lambda", () => {
     const [admin] = kit.sandbox.genesys.control.seed({ clients: [{ name: "scheduled-admin", roleIds: [BUILTIN_ROLES.admin, BUILTIN_ROLES.readonly] }] }).clients;
     kit.minted.add(admin!.secret);
     const gateway = { host: "127.0.0.1", port: String(new URL(kit.sandbox.genesys.url).port), protocol: "http" };
-    const adminArn = (await kit.sm.send(new CreateSecretCommand({ Name: "scheduled-admin/genesys", SecretString: JSON.stringify({ clientId: admin!.id, clientSecret: admin!.secret, region: "us-east-1", gateway }) }))).ARN!;
+    const adminArn = (
+      await kit.sm.send(
+        new CreateSecretCommand({
+          Name: "scheduled-admin/genesys",
+          SecretString: JSON.stringify({ clientId: admin!.id, clientSecret: admin!.secret, region: "us-east-1", gateway }),
+        }),
+      )
+    ).ARN!;
     const c = await kit.createClient("scheduled-with-admin");
     await kit.sm.send(new CreateSecretCommand({ Name: "scheduled/with-admin" }));
     const manifest = { clients: [{ clientId: c.id, secretId: "scheduled/with-admin" }] };
 
     const report = (await inLambda(lambdaEnv(adminArn, true), () => handler(manifest))) as { results: Array<{ clientId: string; status: string; selfRotated?: boolean }> };
-    expect(report.results.map((r) => [r.clientId, r.status])).toEqual([[c.id, "rotated"], [admin!.id, "rotated"]]);
+    expect(report.results.map((r) => [r.clientId, r.status])).toEqual([
+      [c.id, "rotated"],
+      [admin!.id, "rotated"],
+    ]);
     expect(report.results[1]!.selfRotated).toBe(true);
     const newAdmin = JSON.parse((await kit.sm.send(new GetSecretValueCommand({ SecretId: adminArn }))).SecretString!) as { clientId: string; clientSecret: string };
     kit.minted.add(newAdmin.clientSecret);

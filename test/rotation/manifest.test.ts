@@ -8,7 +8,10 @@ const ID = "0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b";
 
 describe("the rotation manifest", () => {
   it("accepts a bare list and the scheduler's {clients: [...]} form", () => {
-    const entries = [{ clientId: ID, secretId: "keyward/a" }, { clientName: "Reporting", secretId: "keyward/b" }];
+    const entries = [
+      { clientId: ID, secretId: "keyward/a" },
+      { clientName: "Reporting", secretId: "keyward/b" },
+    ];
     expect(parseManifest(entries)).toEqual(entries);
     expect(parseManifest({ clients: entries })).toEqual(entries);
   });
@@ -20,7 +23,14 @@ describe("the rotation manifest", () => {
     ["a clientId that is not a UUID", [{ clientId: "abc", secretId: "s" }], /not a UUID/],
     ["a missing secretId", [{ clientId: ID }], /secretId/],
     ["an unknown field", [{ clientId: ID, secretId: "s", secret: "x" }], /unknown field/],
-    ["the same client twice", [{ clientId: ID, secretId: "a" }, { clientId: ID.toUpperCase(), secretId: "b" }], /already listed at entry 1/],
+    [
+      "the same client twice",
+      [
+        { clientId: ID, secretId: "a" },
+        { clientId: ID.toUpperCase(), secretId: "b" },
+      ],
+      /already listed at entry 1/,
+    ],
     ["something that is not a list", { foo: 1 }, /expected a list/],
   ])("rejects %s with a usage error that says where", (_name, data, message) => {
     expect(() => parseManifest(data, "m.json")).toThrow(UsageError);

@@ -33,7 +33,14 @@ async function interruptedAfterStore(clientId: string, secretId: string): Promis
   await kit.sm.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: "AWSPENDING", MoveToVersionId: owner }));
   const secret = (await kit.genesys().oauthClients.regenerateSecret(clientId)).secret;
   kit.minted.add(secret);
-  await kit.sm.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: `${owner}.0a1b2c3d`, SecretString: JSON.stringify({ clientId, clientSecret: secret, region: "us-east-1" }), VersionStages: ["AWSPENDING"] }));
+  await kit.sm.send(
+    new PutSecretValueCommand({
+      SecretId: secretId,
+      ClientRequestToken: `${owner}.0a1b2c3d`,
+      SecretString: JSON.stringify({ clientId, clientSecret: secret, region: "us-east-1" }),
+      VersionStages: ["AWSPENDING"],
+    }),
+  );
   return secret;
 }
 
@@ -61,7 +68,12 @@ describe("repairing a managed secret", () => {
     expect(await kit.check(client.id, doc.clientSecret)).toBe("dead");
 
     const inspection = await inspectRotation(kit.store(), secretId);
-    expect(inspection).toMatchObject({ clientId: client.id.toLowerCase(), interrupted: true, inProgress: false, pending: { kind: "credentials", clientId: client.id.toLowerCase() } });
+    expect(inspection).toMatchObject({
+      clientId: client.id.toLowerCase(),
+      interrupted: true,
+      inProgress: false,
+      pending: { kind: "credentials", clientId: client.id.toLowerCase() },
+    });
     const swept = await findInterruptedRotations(kit.store(), "keyward/repair/");
     expect(swept.interrupted.map((i) => i.name)).toContain(secretId);
     expect(swept.unreadable).toEqual([]);
@@ -78,7 +90,9 @@ describe("repairing a managed secret", () => {
     const { client, secretId } = await rotated("in-progress");
     const owner = randomUUID();
     const intent = { owner, clientId: client.id, startedAt: new Date().toISOString(), expiresAt: new Date(Date.now() + 600_000).toISOString(), by: "a live run" };
-    await kit.sm.send(new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: owner, SecretString: serializeRotationIntent(intent), VersionStages: ["KEYWARD_INTENT"] }));
+    await kit.sm.send(
+      new PutSecretValueCommand({ SecretId: secretId, ClientRequestToken: owner, SecretString: serializeRotationIntent(intent), VersionStages: ["KEYWARD_INTENT"] }),
+    );
     await kit.sm.send(new UpdateSecretVersionStageCommand({ SecretId: secretId, VersionStage: "AWSPENDING", MoveToVersionId: owner }));
     expect(await inspectRotation(kit.store(), secretId)).toMatchObject({ inProgress: true, interrupted: false, pending: { kind: "intent", intent: { by: "a live run" } } });
     const result = await repairClientSecret({ clientId: client.id, secretId }, kit.deps(), { policy: { lockWaitMs: 300 } });

@@ -72,8 +72,30 @@ describe("rotation reports", () => {
       exitCode: 1,
       totalMs: 20,
       results: [
-        { clientId: rotated.clientId, clientName: "Billing", secretId: "keyward/billing", secretArn: rotated.secretArn, versionId: "v-1", status: "rotated", exitCode: 0, regenerations: 2, superseded: true, timings },
-        { clientId: "", clientName: "Ghost", secretId: "keyward/ghost", status: "failed", exitCode: 1, reason: "client-name-not-found", message: failed.message, hint: failed.hint, regenerations: 0, timings },
+        {
+          clientId: rotated.clientId,
+          clientName: "Billing",
+          secretId: "keyward/billing",
+          secretArn: rotated.secretArn,
+          versionId: "v-1",
+          status: "rotated",
+          exitCode: 0,
+          regenerations: 2,
+          superseded: true,
+          timings,
+        },
+        {
+          clientId: "",
+          clientName: "Ghost",
+          secretId: "keyward/ghost",
+          status: "failed",
+          exitCode: 1,
+          reason: "client-name-not-found",
+          message: failed.message,
+          hint: failed.hint,
+          regenerations: 0,
+          timings,
+        },
       ],
     });
   });

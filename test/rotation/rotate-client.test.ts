@@ -178,7 +178,9 @@ describe("concurrent rotations of one client", () => {
     let regenerations = 0;
     const store = kit.store();
     for (let round = 0; round < 5; round++) {
-      const results = await Promise.all(Array.from({ length: 10 }, () => rotateClient({ clientId: client.id, secretId: "keyward/contended" }, kit.deps({ store }), { policy: FAST })));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, () => rotateClient({ clientId: client.id, secretId: "keyward/contended" }, kit.deps({ store }), { policy: FAST })),
+      );
       const stored = await storedSecret("keyward/contended");
       expect(await live(client.id, stored.clientSecret)).toBe("live");
       expect(results.map((r) => r.reason ?? r.status)).toEqual(Array(10).fill("rotated"));

@@ -31,7 +31,9 @@ async function pairInSecret(name: string, secretId: string) {
 describe("RotateSecret through keyward's handler", () => {
   it("rotates an alternating pair: the standby becomes current, labels and LastRotatedDate are right, and the previous current still works", async () => {
     const { a, b, first } = await pairInSecret("sm-rotated", "smrot/pair");
-    const out = await kit.sm.send(new RotateSecretCommand({ SecretId: "smrot/pair", RotationLambdaARN: kit.sandbox.rotationFunctionArn, RotationRules: { AutomaticallyAfterDays: 30 } }));
+    const out = await kit.sm.send(
+      new RotateSecretCommand({ SecretId: "smrot/pair", RotationLambdaARN: kit.sandbox.rotationFunctionArn, RotationRules: { AutomaticallyAfterDays: 30 } }),
+    );
     await kit.sandbox.secretsManager.control.rotationsIdle();
     expect(kit.sandbox.secretsManager.control.state().rotations.at(-1)).toMatchObject({ token: out.VersionId, status: "succeeded" });
     const meta = await kit.sm.send(new DescribeSecretCommand({ SecretId: "smrot/pair" }));
@@ -39,7 +41,11 @@ describe("RotateSecret through keyward's handler", () => {
     expect(meta.LastRotatedDate).toBeInstanceOf(Date);
     expect(meta.NextRotationDate!.getTime() - meta.LastRotatedDate!.getTime()).toBe(30 * 86_400_000);
     expect(meta.VersionIdsToStages![out.VersionId!]).toEqual(["AWSCURRENT"]);
-    expect(Object.values(meta.VersionIdsToStages!).flat().filter((s) => s === "AWSPENDING")).toEqual([]);
+    expect(
+      Object.values(meta.VersionIdsToStages!)
+        .flat()
+        .filter((s) => s === "AWSPENDING"),
+    ).toEqual([]);
     expect(Object.entries(meta.VersionIdsToStages!).find(([, s]) => s.includes("AWSPREVIOUS"))?.[0]).toBe(first.versionId);
     const now = await kit.stored("smrot/pair");
     expect(now).toMatchObject({ clientId: b.id, pairedClientId: a.id, versionId: out.VersionId });
@@ -92,10 +98,32 @@ describe("RotateSecret through keyward's handler", () => {
     );
     const before = regenerates();
     const results: unknown[] = [];
-    for (const step of ["createSecret", "createSecret", "setSecret", "setSecret", "testSecret", "testSecret", "finishSecret", "finishSecret", "createSecret", "testSecret"] as const) {
+    for (const step of [
+      "createSecret",
+      "createSecret",
+      "setSecret",
+      "setSecret",
+      "testSecret",
+      "testSecret",
+      "finishSecret",
+      "finishSecret",
+      "createSecret",
+      "testSecret",
+    ] as const) {
       results.push(await handler({ Step: step, SecretId: arn, ClientRequestToken: out.VersionId!, RotationToken: "t" }));
     }
-    expect(results.map((r) => (r as { result: string }).result)).toEqual(["done", "already-done", "nothing", "nothing", "done", "done", "done", "already-done", "already-done", "already-done"]);
+    expect(results.map((r) => (r as { result: string }).result)).toEqual([
+      "done",
+      "already-done",
+      "nothing",
+      "nothing",
+      "done",
+      "done",
+      "done",
+      "already-done",
+      "already-done",
+      "already-done",
+    ]);
     expect(regenerates() - before).toBe(1);
     expect((await stagesOf("smrot/steps"))[out.VersionId!]).toEqual(["AWSCURRENT"]);
     const now = await kit.stored("smrot/steps");

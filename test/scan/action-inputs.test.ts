@@ -18,7 +18,11 @@ describe("the Action's boolean inputs", () => {
 
   it.each(["yes", "no", "1", "0", "on", "off", "tRUE", "y"])("refuses %j (exit 2) instead of reading it as false", (value) => {
     expect(() => boolInput(env(value), "verify", false)).toThrow(
-      expect.objectContaining({ exitCode: 2, message: `input verify: "${value}" is not a boolean (YAML 1.2 core schema)`, hint: expect.stringContaining("set verify to true or false") }),
+      expect.objectContaining({
+        exitCode: 2,
+        message: `input verify: "${value}" is not a boolean (YAML 1.2 core schema)`,
+        hint: expect.stringContaining("set verify to true or false"),
+      }),
     );
   });
 

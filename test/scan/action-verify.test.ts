@@ -65,7 +65,11 @@ describe("the GitHub Action with verify and the janitor", () => {
       expect(res.stdout).toContain("posted 1 live finding(s)");
       expect(bodies).toHaveLength(1);
       expect(bodies[0]!.signature).toBe(`sha256=${createHmac("sha256", "action-webhook-secret").update(bodies[0]!.body).digest("hex")}`);
-      expect(JSON.parse(bodies[0]!.body)).toMatchObject({ action: "detected", repository: { full_name: "acme/app" }, finding: { client_id: client.id, secret: client.secret, commit: after } });
+      expect(JSON.parse(bodies[0]!.body)).toMatchObject({
+        action: "detected",
+        repository: { full_name: "acme/app" },
+        finding: { client_id: client.id, secret: client.secret, commit: after },
+      });
       const lines = res.stdout.split("\n");
       expect(lines.filter((l) => l.startsWith("::add-mask::"))).toContain("::add-mask::action-webhook-secret");
       const rest = [...lines.filter((l) => !l.startsWith("::add-mask::")), readFileSync(join(runner, "summary.md"), "utf8"), readFileSync(join(runner, "k.sarif"), "utf8")];

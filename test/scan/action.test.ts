@@ -138,7 +138,13 @@ describe("the GitHub Action", () => {
       for (const planted of Object.values(labels.positives).flat()) expect(masks).toContain(planted.secret);
       const annotations = lines.filter((l) => l.startsWith("::error file="));
       expect(annotations).toHaveLength(Object.values(labels.positives).flat().length);
-      const rest = [...lines.filter((l) => !l.startsWith("::add-mask::")), res.stderr, readFileSync(join(runner, "summary.md"), "utf8"), readFileSync(join(runner, "keyward.sarif"), "utf8"), readFileSync(join(runner, "output"), "utf8")];
+      const rest = [
+        ...lines.filter((l) => !l.startsWith("::add-mask::")),
+        res.stderr,
+        readFileSync(join(runner, "summary.md"), "utf8"),
+        readFileSync(join(runner, "keyward.sarif"), "utf8"),
+        readFileSync(join(runner, "output"), "utf8"),
+      ];
       expect(leaks(rest, plantedForms())).toEqual([]);
     } finally {
       corpus.remove();

@@ -25,10 +25,12 @@ describe("a scan baseline", () => {
     ["fingerprints that are not a list", { fingerprints: FP }, /"fingerprints" must be a list/],
     ["a finding without a fingerprint", { findings: [{ path: "a" }] }, /a finding in the report has no fingerprint/],
   ])("refuses %s (exit 2) and names the shapes it reads", (_what, doc, message) => {
-    expect(() => parseBaseline(JSON.stringify(doc))).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message), hint: expect.stringContaining('{"fingerprints": [...]}') }));
+    expect(() => parseBaseline(JSON.stringify(doc))).toThrow(
+      expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message), hint: expect.stringContaining('{"fingerprints": [...]}') }),
+    );
   });
 
-  it("is checked before anything is scanned: `keyward scan --baseline` of {\"bogus\":1} exits 2 with the reason", async () => {
+  it('is checked before anything is scanned: `keyward scan --baseline` of {"bogus":1} exits 2 with the reason', async () => {
     const dir = mkdtempSync(join(tmpdir(), "keyward-baseline-"));
     const file = join(dir, "baseline.json");
     writeFileSync(file, '{"bogus":1}');

@@ -38,11 +38,7 @@ describe("the key a value sits under", () => {
     expect(at(text)).toBe(key);
   });
 
-  it.each([
-    ["PostToken(\"6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14\", \"VALUE\")"],
-    ["the client secret VALUE is shown once"],
-    ["foo(bar, VALUE)"],
-  ])("finds no key in %s", (text) => {
+  it.each([['PostToken("6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14", "VALUE")'], ["the client secret VALUE is shown once"], ["foo(bar, VALUE)"]])("finds no key in %s", (text) => {
     expect(at(text)).toBeUndefined();
   });
 
@@ -80,7 +76,12 @@ describe("candidate client ids, with provenance", () => {
   });
 
   it("follows Postman's key/value entries (collection auth and environments)", () => {
-    const entries = [`{"key": "clientSecret", "value": "${SECRET}"}`, `{"key": "accessTokenUrl", "value": "https://login.{{environment}}/oauth/token"}`, `{"key": "orgId", "value": "${ORG}"}`, `{"key": "clientId", "value": "${ID}"}`];
+    const entries = [
+      `{"key": "clientSecret", "value": "${SECRET}"}`,
+      `{"key": "accessTokenUrl", "value": "https://login.{{environment}}/oauth/token"}`,
+      `{"key": "orgId", "value": "${ORG}"}`,
+      `{"key": "clientId", "value": "${ID}"}`,
+    ];
     const text = `{"auth": {"type": "oauth2", "oauth2": [\n${entries.join(",\n\n\n\n")}\n]}}`;
     const f = only(text);
     expect(f.clientId).toBe(ID);
@@ -112,7 +113,7 @@ describe("candidate client ids, with provenance", () => {
     ]);
   });
 
-  it("treats <uuid>:<secret> and (\"<uuid>\", \"<secret>\") as a pair by themselves", () => {
+  it('treats <uuid>:<secret> and ("<uuid>", "<secret>") as a pair by themselves', () => {
     expect(only(`curl -u ${ID}:${SECRET} https://login.mypurecloud.com/oauth/token -d "org=${ORG}"`).candidates[0]).toEqual({ clientId: ID, provenance: "structural" });
     expect(only(`platformClient.loginClientCredentialsGrant("${ID}", "${SECRET}") // org ${ORG}`).candidates[0]).toEqual({ clientId: ID, provenance: "structural" });
   });
@@ -168,12 +169,19 @@ describe("the byte prefilter", () => {
     const { encodedForms } = await import("../../src/decode/index.js");
     const noise = fc.stringMatching(/^[ a-zA-Z0-9_.,:;"'=\n{}()\-/+%\\]{0,120}$/);
     fc.assert(
-      fc.property(noise, noise, fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.integer({ min: 0, max: 20 }), fc.constantFrom("genesys ", "CLIENT_ID=6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14\nCLIENT_SECRET=", "Authorization: Basic ", "value: "), (before, after, bytes, pick, lead) => {
-        const secret = Buffer.from(bytes).toString("base64url");
-        const forms = encodedForms(secret, ID);
-        const text = `${before}${lead}${forms[pick % forms.length]}${after}`;
-        expect(detectBuffer(Buffer.from(text, "utf8"), rules)).toEqual(detect(text, rules));
-      }),
+      fc.property(
+        noise,
+        noise,
+        fc.uint8Array({ minLength: 32, maxLength: 32 }),
+        fc.integer({ min: 0, max: 20 }),
+        fc.constantFrom("genesys ", "CLIENT_ID=6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14\nCLIENT_SECRET=", "Authorization: Basic ", "value: "),
+        (before, after, bytes, pick, lead) => {
+          const secret = Buffer.from(bytes).toString("base64url");
+          const forms = encodedForms(secret, ID);
+          const text = `${before}${lead}${forms[pick % forms.length]}${after}`;
+          expect(detectBuffer(Buffer.from(text, "utf8"), rules)).toEqual(detect(text, rules));
+        },
+      ),
       { numRuns: 400 },
     );
   });

@@ -42,7 +42,11 @@ describe("the labeled corpus (test/fixtures/scan)", () => {
   });
 
   it("finds the same through the byte prefilter as in the decoded text, for every file of the corpus", () => {
-    const all = [...filesUnder("positives").map((f) => ["positives", f] as const), ...filesUnder("decoys").map((f) => ["decoys", f] as const), ...filesUnder("examples").map((f) => ["examples", f] as const)];
+    const all = [
+      ...filesUnder("positives").map((f) => ["positives", f] as const),
+      ...filesUnder("decoys").map((f) => ["decoys", f] as const),
+      ...filesUnder("examples").map((f) => ["examples", f] as const),
+    ];
     for (const [kind, path] of all) {
       const text = fixture(kind, path);
       expect([path, detectBuffer(Buffer.from(text, "utf8"), rules)]).toEqual([path, detect(text, rules)]);

@@ -41,13 +41,19 @@ describe("GitHub custom patterns (keyward patterns --format github)", () => {
 
   it("keeps the known gaps known: what the labels say GitHub misses or flags, it really does", () => {
     for (const [path, planted] of Object.entries(labels.positives)) {
-      for (const p of planted.filter((x) => x.missed_by?.includes("github"))) expect([path, allGithub(fixture("positives", path)).some((f) => formsOf(p).includes(f))]).toEqual([path, false]);
+      for (const p of planted.filter((x) => x.missed_by?.includes("github")))
+        expect([path, allGithub(fixture("positives", path)).some((f) => formsOf(p).includes(f))]).toEqual([path, false]);
     }
     for (const d of labels.decoys.filter((x) => x.flagged_by?.includes("github"))) expect([d.path, allGithub(fixture("decoys", d.path)).length > 0]).toEqual([d.path, true]);
   });
 
   it("excludes digitless and identifier-shaped values that sit right after a client-secret key", () => {
-    const text = ["clientSecret = \"GetEmailsSettingsThreadingAsyncWithHttpInfo\"", "clientSecret = \"PostAnalyticsConversationsDetailsJobsAsync2\"", "client_secret=should_reject_expired_secret_when_rotated_9", "CLIENT_SECRET=__WEBPACK_IMPORTED_MODULE_3_purecloud_pla01"].join("\n");
+    const text = [
+      'clientSecret = "GetEmailsSettingsThreadingAsyncWithHttpInfo"',
+      'clientSecret = "PostAnalyticsConversationsDetailsJobsAsync2"',
+      "client_secret=should_reject_expired_secret_when_rotated_9",
+      "CLIENT_SECRET=__WEBPACK_IMPORTED_MODULE_3_purecloud_pla01",
+    ].join("\n");
     expect(allGithub(text)).toEqual([]);
   });
 });
@@ -122,11 +128,14 @@ describe("gitleaks and TruffleHog exports", () => {
     const secretAllowlist = byId.get("genesys-oauth-client-secret")!.allowlists.find((a) => a.regexTarget === "secret")!;
     expect(secretAllowlist.regexes).toEqual(expect.arrayContaining([...rules.doc.secret.not_match, "^[A-Za-z_-]{43}$"]));
     expect(secretAllowlist.stopwords).toEqual(rules.doc.allowlist.stopwords.map((w) => String(w).toLowerCase()));
-    for (const r of doc.rules) for (const a of r.allowlists) for (const re of [...((a.regexes as string[]) ?? []), ...((a.paths as string[]) ?? [])]) expect(() => new RegExp(re)).not.toThrow();
+    for (const r of doc.rules)
+      for (const a of r.allowlists) for (const re of [...((a.regexes as string[]) ?? []), ...((a.paths as string[]) ?? [])]) expect(() => new RegExp(re)).not.toThrow();
   });
 
   it("writes TruffleHog custom detectors that parse and carry the same regexes", () => {
-    const doc = parse(renderTrufflehog()) as { detectors: Array<{ name: string; keywords: string[]; regex: Record<string, string>; entropy?: number; exclude_regexes_capture?: string[] }> };
+    const doc = parse(renderTrufflehog()) as {
+      detectors: Array<{ name: string; keywords: string[]; regex: Record<string, string>; entropy?: number; exclude_regexes_capture?: string[] }>;
+    };
     const reported = expected.filter((e) => !e.auxiliary);
     expect(doc.detectors.map((d) => d.regex.secret)).toEqual(reported.map((e) => e.regex));
     for (const d of doc.detectors) expect(d.keywords.length).toBeGreaterThan(0);
@@ -134,7 +143,12 @@ describe("gitleaks and TruffleHog exports", () => {
     const pair = doc.detectors.find((d) => d.name === "OauthClientCredentialsPair")!;
     expect(Object.keys(pair.regex).sort()).toEqual(["client_id", "secret"]);
     expect(pair.entropy).toBeUndefined();
-    for (const re of pair.exclude_regexes_capture ?? []) expect(["6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14", re, new RegExp(re).test("6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14")]).toEqual(["6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14", re, false]);
+    for (const re of pair.exclude_regexes_capture ?? [])
+      expect(["6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14", re, new RegExp(re).test("6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14")]).toEqual([
+        "6f1c2a4e-8d3b-4c7a-9e21-5b0f3d8a7c14",
+        re,
+        false,
+      ]);
   });
 
   it("uses RE2-portable regexes whose group 1 finds the corpus in JavaScript too", () => {

@@ -43,7 +43,9 @@ describe("SARIF", () => {
     // A path segment with a colon can never be the first segment of a relative reference (it would read as a scheme).
     expect(uri.split("/")[0]).not.toContain(":");
     expect(uri.split("/").map(decodeURIComponent).join("/")).toBe(path);
-    const sarif = JSON.parse(renderSarif(scanText(leak, path), "test")) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    const sarif = JSON.parse(renderSarif(scanText(leak, path), "test")) as {
+      runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }>;
+    };
     expect(validateSarif(sarif)).toBe(true);
     expect(sarif.runs[0]!.results[0]!.locations[0]!.physicalLocation.artifactLocation.uri).toBe(uri);
   });
@@ -84,7 +86,9 @@ describe("git's paths", () => {
     expect(json.code).toBe(1);
     const paths = (JSON.parse(json.stdout) as { findings: Array<{ path: string }> }).findings.map((f) => f.path);
     expect([...new Set(paths)].sort()).toEqual([...names].sort());
-    const sarif = JSON.parse((await runKeyward(["scan", "--git", repo.dir, "--format", "sarif"], {})).stdout) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+    const sarif = JSON.parse((await runKeyward(["scan", "--git", repo.dir, "--format", "sarif"], {})).stdout) as {
+      runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }>;
+    };
     expect(validateSarif(sarif)).toBe(true);
     const uris = sarif.runs[0]!.results.map((r) => r.locations[0]!.physicalLocation.artifactLocation.uri);
     expect([...new Set(uris.map((u) => u.split("/").map(decodeURIComponent).join("/")))].sort()).toEqual([...names].sort());

@@ -4,7 +4,12 @@ import { runKeyward } from "../helpers/keyward-cli.js";
 import { tempRepo, type TempRepo } from "./git-repo.js";
 
 const ID = "3d6f8a1c-2b4e-4c7d-9a0f-5e1b3c7d9f2a";
-const SECRETS = ["R7qLw2Zx9_KpVn4Tb-8YcHs3Jm6Fd1Qg5Ue0Ai7XoWk", "mB4nV8cX2zL6kJ0hG-fD5sA9pO3iU7yT1rE_wQxZ4aS", "wFe4Nv3DXqEheU16mgEjDw2coYv6r8CenuJlBKcPpkw", "bEbeVw2yStxNq38XbzPK-Bx5gh6FUFQa7mRPFL_cYc8"];
+const SECRETS = [
+  "R7qLw2Zx9_KpVn4Tb-8YcHs3Jm6Fd1Qg5Ue0Ai7XoWk",
+  "mB4nV8cX2zL6kJ0hG-fD5sA9pO3iU7yT1rE_wQxZ4aS",
+  "wFe4Nv3DXqEheU16mgEjDw2coYv6r8CenuJlBKcPpkw",
+  "bEbeVw2yStxNq38XbzPK-Bx5gh6FUFQa7mRPFL_cYc8",
+];
 const leak = (secret: string) => `GENESYSCLOUD_OAUTHCLIENT_ID=${ID}\nGENESYSCLOUD_OAUTHCLIENT_SECRET=${secret}\n`;
 
 interface Report {
@@ -109,7 +114,9 @@ describe("a history larger than git's pipe", () => {
       // Lines of every length, so lines are cut at chunk edges in every place; secrets near the start, the middle, the end.
       const lines = Array.from({ length: 60_000 }, (_, i) => `line ${i} ${"x".repeat(i % 97)}`);
       const at = [3, 31_337, 59_990];
-      at.forEach((n, k) => (lines[n] = `GENESYSCLOUD_OAUTHCLIENT_SECRET=${SECRETS[k]!}`));
+      at.forEach((n, k) => {
+        lines[n] = `GENESYSCLOUD_OAUTHCLIENT_SECRET=${SECRETS[k]!}`;
+      });
       repo.write("big.txt", `${lines.join("\n")}\n`);
       repo.commit("big");
       const res = await runKeyward(["scan", "--git", repo.dir, "--format", "json"], {});

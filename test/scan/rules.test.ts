@@ -12,7 +12,13 @@ describe("the rules file", () => {
   });
 
   it("keeps every regex within what Hyperscan, RE2 and JavaScript all accept", () => {
-    const regexes = [rules.doc.secret.regex, rules.doc.client_id.regex, ...rules.doc.secret.must_match, ...rules.doc.allowlist.paths, ...rules.doc.rules.flatMap((r) => (r.regex ? [r.regex] : []))];
+    const regexes = [
+      rules.doc.secret.regex,
+      rules.doc.client_id.regex,
+      ...rules.doc.secret.must_match,
+      ...rules.doc.allowlist.paths,
+      ...rules.doc.rules.flatMap((r) => (r.regex ? [r.regex] : [])),
+    ];
     for (const re of regexes) {
       expect([re, portabilityProblems(re)]).toEqual([re, []]);
       expect(() => new RegExp(re)).not.toThrow();

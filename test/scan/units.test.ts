@@ -40,9 +40,20 @@ describe("the patch parser", () => {
       "\\ No newline at end of file",
     ];
     const parser = new PatchParser();
-    const out = [...patch.map((l) => parser.push(l)), parser.flush()].filter((x) => x !== undefined).map((x) => ({ commit: x.commit, authorEmail: x.authorEmail, path: x.path, lines: addedLinesText(x) }));
+    const out = [...patch.map((l) => parser.push(l)), parser.flush()]
+      .filter((x) => x !== undefined)
+      .map((x) => ({ commit: x.commit, authorEmail: x.authorEmail, path: x.path, lines: addedLinesText(x) }));
     expect(out).toEqual([
-      { commit: "aaaa1111", authorEmail: "dev@example.com", path: "app.env", lines: [{ line: 2, text: "ADDED_ONE" }, { line: 3, text: "++ADDED_TWO starts with pluses" }, { line: 10, text: "replacement" }] },
+      {
+        commit: "aaaa1111",
+        authorEmail: "dev@example.com",
+        path: "app.env",
+        lines: [
+          { line: 2, text: "ADDED_ONE" },
+          { line: 3, text: "++ADDED_TWO starts with pluses" },
+          { line: 10, text: "replacement" },
+        ],
+      },
       { commit: "bbbb2222", authorEmail: null, path: "dir with space/f.txt", lines: [{ line: 1, text: "hello" }] },
     ]);
   });

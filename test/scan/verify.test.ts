@@ -79,7 +79,9 @@ describe("keyward scan --verify against the sandbox", () => {
       "",
     ].join("\n");
     writeFileSync(join(dir, "genesys.yaml"), config);
-    const truth = (await (await fetch(`${kit.env.KEYWARD_SANDBOX_CONTROL_URL}/genesys/secret-check`, { method: "POST", body: JSON.stringify({ clientId: live.id, secret: live.secret }) })).json()) as { valid: boolean };
+    const truth = (await (
+      await fetch(`${kit.env.KEYWARD_SANDBOX_CONTROL_URL}/genesys/secret-check`, { method: "POST", body: JSON.stringify({ clientId: live.id, secret: live.secret }) })
+    ).json()) as { valid: boolean };
     expect(truth.valid).toBe(true);
     const res = await runKeyward(["scan", dir, "--verify", "--format", "json"], kit.env);
     expect((JSON.parse(res.stdout) as Report).findings).toEqual([expect.objectContaining({ verdict: "live", clientId: live.id, org: "default" })]);
@@ -129,7 +131,11 @@ describe("keyward scan --verify against the sandbox", () => {
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/github/webhooks`;
-      const res = await runKeyward(["scan", dir, "--verify", "--post-to-janitor", url], { ...kit.env, KEYWARD_WEBHOOK_SECRET: webhookSecret, GITHUB_REPOSITORY: "acme/contact-center" });
+      const res = await runKeyward(["scan", dir, "--verify", "--post-to-janitor", url], {
+        ...kit.env,
+        KEYWARD_WEBHOOK_SECRET: webhookSecret,
+        GITHUB_REPOSITORY: "acme/contact-center",
+      });
       expect(res.code).toBe(1);
       expect(res.stderr).toContain("posted 1 live finding");
       expect(received).toHaveLength(1);
@@ -142,7 +148,17 @@ describe("keyward scan --verify against the sandbox", () => {
       expect(body).toEqual({
         action: "detected",
         repository: { full_name: "acme/contact-center" },
-        finding: { rule_id: "genesys-oauth-client-secret", path: expect.stringMatching(/live\.env$/), line: 2, column: 33, commit: null, author_email: null, client_id: live.id, secret: live.secret, fingerprint: expect.stringMatching(/^kwf1_/) },
+        finding: {
+          rule_id: "genesys-oauth-client-secret",
+          path: expect.stringMatching(/live\.env$/),
+          line: 2,
+          column: 33,
+          commit: null,
+          author_email: null,
+          client_id: live.id,
+          secret: live.secret,
+          fingerprint: expect.stringMatching(/^kwf1_/),
+        },
       });
       expect(leaks([res.stdout, res.stderr], forms([live]))).toEqual([]);
 

@@ -10,23 +10,63 @@ const sdk = (name: string, status: number | undefined, message = "", extra: { co
 
 describe("the Secrets Manager failure classes", () => {
   it.each<[string, ReturnType<typeof sdk>, string, SecretsErrorReason]>([
-    ["a wrong secret access key", sdk("InvalidSignatureException", 400, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."), "GetSecretValue", "secrets-signature-mismatch"],
-    ["a malformed signature", sdk("IncompleteSignatureException", 400, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."), "GetSecretValue", "secrets-signature-mismatch"],
+    [
+      "a wrong secret access key",
+      sdk("InvalidSignatureException", 400, "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."),
+      "GetSecretValue",
+      "secrets-signature-mismatch",
+    ],
+    [
+      "a malformed signature",
+      sdk("IncompleteSignatureException", 400, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header."),
+      "GetSecretValue",
+      "secrets-signature-mismatch",
+    ],
     ["an unsigned request", sdk("MissingAuthenticationTokenException", 400, "Request is missing Authentication Token"), "GetSecretValue", "secrets-signature-mismatch"],
-    ["an access key id AWS does not know", sdk("UnrecognizedClientException", 400, "The security token included in the request is invalid."), "DescribeSecret", "secrets-access-key-unknown"],
+    [
+      "an access key id AWS does not know",
+      sdk("UnrecognizedClientException", 400, "The security token included in the request is invalid."),
+      "DescribeSecret",
+      "secrets-access-key-unknown",
+    ],
     ["an invalid client token id", sdk("InvalidClientTokenId", 403, "The security token included in the request is invalid."), "DescribeSecret", "secrets-access-key-unknown"],
-    ["a signature outside the clock window", sdk("InvalidSignatureException", 400, "Signature expired: 20260101T000000Z is now earlier than 20260101T001000Z (20260101T002500Z - 15 min.)"), "DescribeSecret", "secrets-clock-skew"],
+    [
+      "a signature outside the clock window",
+      sdk("InvalidSignatureException", 400, "Signature expired: 20260101T000000Z is now earlier than 20260101T001000Z (20260101T002500Z - 15 min.)"),
+      "DescribeSecret",
+      "secrets-clock-skew",
+    ],
     ["an expired session token", sdk("ExpiredTokenException", 400, "The security token included in the request is expired"), "DescribeSecret", "secrets-credentials-expired"],
-    ["an IAM denial", sdk("AccessDeniedException", 400, "User: arn:aws:iam::1:user/ci is not authorized to perform: secretsmanager:PutSecretValue"), "PutSecretValue", "secrets-access-denied"],
+    [
+      "an IAM denial",
+      sdk("AccessDeniedException", 400, "User: arn:aws:iam::1:user/ci is not authorized to perform: secretsmanager:PutSecretValue"),
+      "PutSecretValue",
+      "secrets-access-denied",
+    ],
     ["a KMS denial through Secrets Manager", sdk("AccessDeniedException", 400, "Access to KMS is not allowed"), "GetSecretValue", "secrets-kms-access-denied"],
     ["a KMS denial by name", sdk("KMSAccessDeniedException", 400, "no"), "GetSecretValue", "secrets-kms-access-denied"],
-    ["a key that cannot decrypt", sdk("DecryptionFailure", 400, "Secrets Manager can't decrypt the protected secret text using the provided KMS key."), "GetSecretValue", "secrets-kms-key-unusable"],
-    ["a key that cannot encrypt", sdk("EncryptionFailure", 400, "Secrets Manager can't encrypt the protected secret text using the provided KMS key."), "PutSecretValue", "secrets-kms-key-unusable"],
+    [
+      "a key that cannot decrypt",
+      sdk("DecryptionFailure", 400, "Secrets Manager can't decrypt the protected secret text using the provided KMS key."),
+      "GetSecretValue",
+      "secrets-kms-key-unusable",
+    ],
+    [
+      "a key that cannot encrypt",
+      sdk("EncryptionFailure", 400, "Secrets Manager can't encrypt the protected secret text using the provided KMS key."),
+      "PutSecretValue",
+      "secrets-kms-key-unusable",
+    ],
     ["a disabled key", sdk("KMSDisabledException", 400, "arn:aws:kms:…:key/x is disabled."), "GetSecretValue", "secrets-kms-key-unusable"],
     ["a key pending deletion", sdk("KMSInvalidStateException", 400, "arn:aws:kms:…:key/x is pending deletion."), "GetSecretValue", "secrets-kms-key-unusable"],
     ["a disabled key said in an invalid request", sdk("InvalidRequestException", 400, "The KMS key is disabled."), "PutSecretValue", "secrets-kms-key-unusable"],
     ["a missing secret", sdk("ResourceNotFoundException", 400, "Secrets Manager can't find the specified secret."), "DescribeSecret", "secret-not-found"],
-    ["a secret marked for deletion", sdk("InvalidRequestException", 400, "You can't perform this operation on the secret because it was marked for deletion."), "PutSecretValue", "secret-scheduled-for-deletion"],
+    [
+      "a secret marked for deletion",
+      sdk("InvalidRequestException", 400, "You can't perform this operation on the secret because it was marked for deletion."),
+      "PutSecretValue",
+      "secret-scheduled-for-deletion",
+    ],
     ["a name taken", sdk("ResourceExistsException", 400, "exists"), "CreateSecret", "secret-exists"],
     ["a reused request token", sdk("ResourceExistsException", 400, "exists"), "PutSecretValue", "secret-version-conflict"],
     ["throttling (400)", sdk("ThrottlingException", 400, "Rate exceeded"), "PutSecretValue", "secrets-throttled"],
@@ -51,9 +91,23 @@ describe("the Secrets Manager failure classes", () => {
   });
 
   const ALL: SecretsErrorReason[] = [
-    "secret-not-found", "secret-scheduled-for-deletion", "secret-exists", "secret-version-conflict", "secrets-access-key-unknown",
-    "secrets-signature-mismatch", "secrets-clock-skew", "secrets-credentials-expired", "secrets-access-denied", "secrets-kms-access-denied",
-    "secrets-kms-key-unusable", "secrets-throttled", "secrets-server-error", "secrets-unreachable", "secrets-timeout", "secrets-invalid-request", "secrets-config",
+    "secret-not-found",
+    "secret-scheduled-for-deletion",
+    "secret-exists",
+    "secret-version-conflict",
+    "secrets-access-key-unknown",
+    "secrets-signature-mismatch",
+    "secrets-clock-skew",
+    "secrets-credentials-expired",
+    "secrets-access-denied",
+    "secrets-kms-access-denied",
+    "secrets-kms-key-unusable",
+    "secrets-throttled",
+    "secrets-server-error",
+    "secrets-unreachable",
+    "secrets-timeout",
+    "secrets-invalid-request",
+    "secrets-config",
   ];
 
   it("gives every class its own fix line and its own problem", () => {
@@ -66,7 +120,16 @@ describe("the Secrets Manager failure classes", () => {
     const retryable = ALL.filter((reason) => new SecretsError("m", reason).retryable).sort();
     expect(retryable).toEqual(["secrets-server-error", "secrets-throttled", "secrets-timeout", "secrets-unreachable"]);
     const usage = ALL.filter((reason) => new SecretsError("m", reason).exitCode === 2).sort();
-    expect(usage).toEqual(["secrets-access-denied", "secrets-access-key-unknown", "secrets-clock-skew", "secrets-config", "secrets-credentials-expired", "secrets-kms-access-denied", "secrets-kms-key-unusable", "secrets-signature-mismatch"]);
+    expect(usage).toEqual([
+      "secrets-access-denied",
+      "secrets-access-key-unknown",
+      "secrets-clock-skew",
+      "secrets-config",
+      "secrets-credentials-expired",
+      "secrets-kms-access-denied",
+      "secrets-kms-key-unusable",
+      "secrets-signature-mismatch",
+    ]);
   });
 
   it("never sends a signature problem to --secret-id or to IAM, nor a server error to the network", () => {

@@ -29,23 +29,43 @@ describe("the Slack client (@slack/web-api's WebClient) against the Slack stand-
   });
 
   it("the stand-in takes JSON bodies too, as Slack does", async () => {
-    const res = await fetch(`${stub.url}chat.postMessage`, { method: "POST", headers: { authorization: `Bearer ${stub.token}`, "content-type": "application/json; charset=utf-8" }, body: JSON.stringify({ channel: "C1", text: "json", blocks: [{ type: "section", text: { type: "plain_text", text: "x" } }] }) });
+    const res = await fetch(`${stub.url}chat.postMessage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stub.token}`, "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ channel: "C1", text: "json", blocks: [{ type: "section", text: { type: "plain_text", text: "x" } }] }),
+    });
     expect(await res.json()).toMatchObject({ ok: true, channel: "C1" });
     expect(stub.posts.at(-1)).toEqual({ channel: "C1", text: "json", blocks: [{ type: "section", text: { type: "plain_text", text: "x" } }] });
-    const form = await fetch(`${stub.url}chat.postMessage`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ token: stub.token, channel: "C2", text: "form" }) });
+    const form = await fetch(`${stub.url}chat.postMessage`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: stub.token, channel: "C2", text: "form" }),
+    });
     expect(await form.json()).toMatchObject({ ok: true });
-    const bad = await fetch(`${stub.url}chat.postMessage`, { method: "POST", headers: { authorization: `Bearer ${stub.token}`, "content-type": "application/json" }, body: "{not json" });
+    const bad = await fetch(`${stub.url}chat.postMessage`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${stub.token}`, "content-type": "application/json" },
+      body: "{not json",
+    });
     expect(await bad.json()).toEqual({ ok: false, error: "invalid_json" });
   });
 
   it("waits out a rate limit that fits the deadline, fails as slack-rate-limited past it, and surfaces Slack's error otherwise", async () => {
     stub.rateLimit = { retryAfterSeconds: 1, times: 1 };
-    await client().withDeadline(Date.now() + 30_000).postMessage("C1", { text: "after the wait" });
+    await client()
+      .withDeadline(Date.now() + 30_000)
+      .postMessage("C1", { text: "after the wait" });
     expect(stub.posts.at(-1)).toEqual({ channel: "C1", text: "after the wait" });
     stub.rateLimit = { retryAfterSeconds: 120, times: 1 };
-    await expect(client().withDeadline(Date.now() + 10_000).postMessage("C1", { text: "x" })).rejects.toMatchObject({ reason: "slack-rate-limited", retryable: true });
+    await expect(
+      client()
+        .withDeadline(Date.now() + 10_000)
+        .postMessage("C1", { text: "x" }),
+    ).rejects.toMatchObject({ reason: "slack-rate-limited", retryable: true });
     stub.failDm = "channel_not_found";
-    const err = await client().postMessage("D-U1", { text: "x" }).catch((e: unknown) => e);
+    const err = await client()
+      .postMessage("D-U1", { text: "x" })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SlackError);
     expect((err as SlackError).slackError).toBe("channel_not_found");
   }, 30_000);

@@ -1,7 +1,7 @@
 import { Testing } from "cdktf";
 import "./matchers.js";
 import { SecretsmanagerSecretRotation } from "../../stacks/bindings/aws/secretsmanager-secret-rotation.js";
-import { parseStacksConfig, StacksConfigError } from "../../stacks/config.js";
+import { parseStacksConfig, type StacksConfigError } from "../../stacks/config.js";
 import { secretsManagerSchedule } from "../../stacks/scheduled-rotation-stack.js";
 import { auditIamPolicy } from "./audit.js";
 import { exampleConfig, withSynthesizedStacks, EXAMPLE_CONFIG_PATH } from "./fixtures.js";
@@ -35,13 +35,19 @@ describe('stacks config "rotation"', () => {
 
   it("refuses an unknown value, a pair of other grant types, and a standby name another client uses", () => {
     expect(issues([client({ rotation: "blue-green" })])).toEqual([expect.stringMatching(/rotation: "blue-green" is not one of single, alternating/)]);
-    expect(issues([client({ rotation: "alternating", authorizedGrantType: "CODE", scopes: ["x"], roles: undefined })])).toEqual([expect.stringMatching(/needs CLIENT-CREDENTIALS clients/)]);
+    expect(issues([client({ rotation: "alternating", authorizedGrantType: "CODE", scopes: ["x"], roles: undefined })])).toEqual([
+      expect.stringMatching(/needs CLIENT-CREDENTIALS clients/),
+    ]);
     expect(issues([client({ rotation: "alternating" }), client({ name: "A-standby" })])).toEqual([expect.stringMatching(/is the standby client's name of clients\[0\]/)]);
-    expect(issues([client({ name: "A-standby" }), client({ rotation: "alternating" })])).toEqual([expect.stringMatching(/its standby client "A-standby" has the name of clients\[0\]/)]);
+    expect(issues([client({ name: "A-standby" }), client({ rotation: "alternating" })])).toEqual([
+      expect.stringMatching(/its standby client "A-standby" has the name of clients\[0\]/),
+    ]);
   });
 
-  it('refuses an at(...) schedule when a pair is rotated by Secrets Manager', () => {
-    expect(issues([client({ rotation: "alternating" })], { scheduledRotation: { scheduleExpression: "at(2030-01-01T00:00:00)" } })).toEqual([expect.stringMatching(/rate\(\.\.\.\)" or "cron\(\.\.\.\)"/)]);
+  it("refuses an at(...) schedule when a pair is rotated by Secrets Manager", () => {
+    expect(issues([client({ rotation: "alternating" })], { scheduledRotation: { scheduleExpression: "at(2030-01-01T00:00:00)" } })).toEqual([
+      expect.stringMatching(/rate\(\.\.\.\)" or "cron\(\.\.\.\)"/),
+    ]);
   });
 });
 
@@ -63,13 +69,16 @@ describe("an alternating pair in the stacks", () => {
     const [secret] = Object.entries(clients.resource.aws_secretsmanager_secret as Json).filter(([id]) => id.startsWith("client-crm-sync_"));
     const client = oauth.find(([, c]) => c.name === "CRM Sync")![0];
     const standby = oauth.find(([, c]) => c.name === "CRM Sync-standby")![0];
-    expect(secret![1].tags).toEqual({ "keyward:client-id": `\${lower(genesyscloud_oauth_client.${client}.id)}`, "keyward:standby-client-id": `\${lower(genesyscloud_oauth_client.${standby}.id)}` });
+    expect(secret![1].tags).toEqual({
+      "keyward:client-id": `\${lower(genesyscloud_oauth_client.${client}.id)}`,
+      "keyward:standby-client-id": `\${lower(genesyscloud_oauth_client.${standby}.id)}`,
+    });
     expect(Object.keys(clients.output)).toEqual(expect.arrayContaining(["crm-sync-client-id", "crm-sync-standby-client-id", "crm-sync-secret-arn"]));
   });
 
   it("rotates the pair after apply with --standby-client-id, from ids in the provisioner's environment only", () => {
     const text = JSON.stringify(clients);
-    expect(text).toContain("--standby-client-id \\\"$KEYWARD_STANDBY_CLIENT_ID\\\"");
+    expect(text).toContain('--standby-client-id \\"$KEYWARD_STANDBY_CLIENT_ID\\"');
     expect(text).toMatch(/"KEYWARD_STANDBY_CLIENT_ID":"\$\{genesyscloud_oauth_client\.client-crm-sync_standby_[0-9A-F]{8}\.id\}"/);
   });
 
@@ -79,7 +88,11 @@ describe("an alternating pair in the stacks", () => {
     const rotations = Object.values(rotation.resource.aws_secretsmanager_secret_rotation as Json) as Json[];
     expect(rotations).toHaveLength(1);
     const fnRef = expect.stringMatching(/^\$\{aws_lambda_function\.rotation-lambda_function_[0-9A-F]{8}\.arn\}$/);
-    expect(rotations[0]).toMatchObject({ secret_id: expect.stringMatching(/cross-stack-output-aws_secretsmanager_secretclient-crm-sync_secret_.*arn\}$/), rotation_lambda_arn: fnRef, rotation_rules: { automatically_after_days: 1 } });
+    expect(rotations[0]).toMatchObject({
+      secret_id: expect.stringMatching(/cross-stack-output-aws_secretsmanager_secretclient-crm-sync_secret_.*arn\}$/),
+      rotation_lambda_arn: fnRef,
+      rotation_rules: { automatically_after_days: 1 },
+    });
     const permissions = Object.values(rotation.resource.aws_lambda_permission as Json) as Json[];
     expect(permissions).toEqual([expect.objectContaining({ action: "lambda:InvokeFunction", principal: "secretsmanager.amazonaws.com", source_arn: rotations[0]!.secret_id })]);
     expect(rotations[0]!.depends_on).toEqual([expect.stringMatching(/^aws_lambda_permission\.secretsmanager-invoke-0/)]);
@@ -105,7 +118,11 @@ describe("the schedule in Secrets Manager's terms", () => {
 
   it("aws_secretsmanager_secret_rotation: rotation_rules is one block (an object in the JSON)", () => {
     const stack = Testing.synthScope((s) => {
-      new SecretsmanagerSecretRotation(s, "r", { secretId: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf", rotationLambdaArn: "arn:aws:lambda:eu-west-1:123456789012:function:f", rotationRules: { scheduleExpression: "rate(12 hours)", duration: "3h" } });
+      new SecretsmanagerSecretRotation(s, "r", {
+        secretId: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:x-AbCdEf",
+        rotationLambdaArn: "arn:aws:lambda:eu-west-1:123456789012:function:f",
+        rotationRules: { scheduleExpression: "rate(12 hours)", duration: "3h" },
+      });
     });
     expect(stack).toHaveResourceWithProperties(SecretsmanagerSecretRotation, { rotation_rules: { schedule_expression: "rate(12 hours)", duration: "3h" } });
   });

@@ -114,8 +114,11 @@ function walkValues(value: unknown, path: string, visit: (path: string, key: str
     if (nested !== undefined) walkValues(nested, `${path}<json>`, visit, key);
     return;
   }
-  if (Array.isArray(value)) value.forEach((v, i) => walkValues(v, `${path}[${i}]`, visit, key));
-  else if (value !== null && typeof value === "object") {
+  if (Array.isArray(value)) {
+    value.forEach((v, i) => {
+      walkValues(v, `${path}[${i}]`, visit, key);
+    });
+  } else if (value !== null && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
       // cdktf's construct metadata (paths, generated ids): not configuration.
       if (k === "//") continue;

@@ -50,7 +50,14 @@ describe("configureBackend", () => {
     });
     const { json } = backendOf((stack) => configureBackend(stack, settings, "eu-west-1"));
     expect(json).toEqual({
-      s3: { bucket: "tf-state", key: "cx/keyward-clients.tfstate", region: "us-east-2", encrypt: true, dynamodb_table: "tf-locks", kms_key_id: "arn:aws:kms:us-east-2:123456789012:key/k" },
+      s3: {
+        bucket: "tf-state",
+        key: "cx/keyward-clients.tfstate",
+        region: "us-east-2",
+        encrypt: true,
+        dynamodb_table: "tf-locks",
+        kms_key_id: "arn:aws:kms:us-east-2:123456789012:key/k",
+      },
     });
   });
 

@@ -163,9 +163,7 @@ describe("genesyscloud_auth_role binding", () => {
   it("keeps every argument in HCL, nested blocks as blocks", () => {
     const hcl: string = Testing.synthHcl(stackWith((s) => fullAuthRole(s)));
     for (const argument of AUTH_ROLE_ARGUMENTS) expect(hcl).toMatch(new RegExp(`^\\s*${argument}\\s*(=|\\{)`, "m"));
-    expect(hcl).toMatch(
-      /permission_policies\s*\{[\s\S]*conditions\s*\{\s*conjunction\s*=\s*"AND"\s*terms\s*\{\s*operands\s*\{\s*queue_id\s*=\s*"q-1"\s*type\s*=\s*"QUEUE"\s*\}/,
-    );
+    expect(hcl).toMatch(/permission_policies\s*\{[\s\S]*conditions\s*\{\s*conjunction\s*=\s*"AND"\s*terms\s*\{\s*operands\s*\{\s*queue_id\s*=\s*"q-1"\s*type\s*=\s*"QUEUE"\s*\}/);
   });
 });
 
@@ -197,7 +195,9 @@ describe("genesyscloud provider binding", () => {
       }),
     );
     expect(hcl).toMatch(/provider "genesyscloud" \{[\s\S]*alias\s*=\s*"sandbox"/);
-    expect(hcl).toMatch(/gateway\s*\{\s*host\s*=\s*"127.0.0.1"\s*path_params\s*\{\s*path_name\s*=\s*"login"\s*path_value\s*=\s*"\/login"\s*\}\s*port\s*=\s*"8443"\s*protocol\s*=\s*"http"\s*\}/);
+    expect(hcl).toMatch(
+      /gateway\s*\{\s*host\s*=\s*"127.0.0.1"\s*path_params\s*\{\s*path_name\s*=\s*"login"\s*path_value\s*=\s*"\/login"\s*\}\s*port\s*=\s*"8443"\s*protocol\s*=\s*"http"\s*\}/,
+    );
     expect(hcl).toMatch(/genesyscloud = \{\s*version = "1.84.1"\s*source = "mypurecloud\/genesyscloud"/);
   });
 });
@@ -240,7 +240,10 @@ describe("AWS bindings", () => {
   it("aws_secretsmanager_secret, aws_iam_role, aws_iam_role_policy, aws_cloudwatch_log_group", () => {
     const stack = stackWith((s) => {
       const secret = new SecretsmanagerSecret(s, "secret", { name: "keyward/x", kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k", recoveryWindowInDays: 7, tags: { A: "b" } });
-      const role = new IamRole(s, "role", { name: "r", assumeRolePolicy: policyDocument([{ sid: "T", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }]) });
+      const role = new IamRole(s, "role", {
+        name: "r",
+        assumeRolePolicy: policyDocument([{ sid: "T", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }] }]),
+      });
       new IamRolePolicy(s, "policy", { role: role.name, name: "p", policy: policyDocument([{ sid: "S", actions: ["secretsmanager:GetSecretValue"], resources: [secret.arn] }]) });
       new CloudwatchLogGroup(s, "logs", { name: "/aws/lambda/x", retentionInDays: 30 });
     });
@@ -312,13 +315,24 @@ describe("IAM policy documents", () => {
   it("renders typed statements, with principals and conditions", () => {
     expect(
       toIamPolicyJson([
-        { sid: "A", actions: ["kms:Decrypt"], resources: ["arn:aws:kms:r:1:key/k"], conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.r.amazonaws.com"] }] },
+        {
+          sid: "A",
+          actions: ["kms:Decrypt"],
+          resources: ["arn:aws:kms:r:1:key/k"],
+          conditions: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.r.amazonaws.com"] }],
+        },
         { sid: "T", actions: ["sts:AssumeRole"], principals: [{ type: "Service", identifiers: ["scheduler.amazonaws.com"] }] },
       ]),
     ).toEqual({
       Version: "2012-10-17",
       Statement: [
-        { Sid: "A", Effect: "Allow", Action: ["kms:Decrypt"], Resource: ["arn:aws:kms:r:1:key/k"], Condition: { StringEquals: { "kms:ViaService": ["secretsmanager.r.amazonaws.com"] } } },
+        {
+          Sid: "A",
+          Effect: "Allow",
+          Action: ["kms:Decrypt"],
+          Resource: ["arn:aws:kms:r:1:key/k"],
+          Condition: { StringEquals: { "kms:ViaService": ["secretsmanager.r.amazonaws.com"] } },
+        },
         { Sid: "T", Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: ["scheduler.amazonaws.com"] } },
       ],
     });

@@ -27,7 +27,9 @@ function hostileConfig() {
 
 /** Every `${`/`%{` in `text` that Terraform would evaluate (not escaped by doubling the sigil). */
 function unescapedLiterals(text: string): string[] {
-  return [...text.matchAll(/(^|[^$%])([$%])\{[^}]*\}/g)].map((m) => m[0].slice(m[1]!.length)).filter((m) => !/^\$\{(data|aws_|genesyscloud_|null_|var\.|local\.|filebase64sha256|terraform\.workspace|lower\(genesyscloud_)/.test(m));
+  return [...text.matchAll(/(^|[^$%])([$%])\{[^}]*\}/g)]
+    .map((m) => m[0].slice(m[1]!.length))
+    .filter((m) => !/^\$\{(data|aws_|genesyscloud_|null_|var\.|local\.|filebase64sha256|terraform\.workspace|lower\(genesyscloud_)/.test(m));
 }
 
 describe("configuration strings are escaped for Terraform", () => {
@@ -167,7 +169,10 @@ describe("scheduled-rotation stack hardening", () => {
       expect.objectContaining({ maximum_retry_attempts: 0, function_name: expect.stringMatching(/^\$\{aws_lambda_function\..*\.function_name\}$/) }),
     ]);
     expect(text).toHaveResourceWithProperties({ tfResourceType: "aws_lambda_function" }, { reserved_concurrent_executions: 1 });
-    expect(text).toHaveResourceWithProperties({ tfResourceType: "aws_cloudwatch_log_group" }, { kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" });
+    expect(text).toHaveResourceWithProperties(
+      { tfResourceType: "aws_cloudwatch_log_group" },
+      { kms_key_id: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" },
+    );
   });
 
   it("lets the Lambda tag the managed secrets and list secrets (ListSecrets cannot be scoped)", () => {
@@ -176,6 +181,11 @@ describe("scheduled-rotation stack hardening", () => {
     const rotate = statements.find((s) => s.Sid === "RotateManagedClientSecrets")!;
     expect(rotate.Action).toContain("secretsmanager:TagResource");
     expect(rotate.Resource).toHaveLength(2);
-    expect(statements.find((s) => s.Sid === "FindSecretsByClientTag")).toEqual({ Sid: "FindSecretsByClientTag", Effect: "Allow", Action: ["secretsmanager:ListSecrets"], Resource: ["*"] });
+    expect(statements.find((s) => s.Sid === "FindSecretsByClientTag")).toEqual({
+      Sid: "FindSecretsByClientTag",
+      Effect: "Allow",
+      Action: ["secretsmanager:ListSecrets"],
+      Resource: ["*"],
+    });
   });
 });

@@ -1,14 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-  loadStacksConfig,
-  loadStacksConfigFile,
-  parseStacksConfig,
-  readCdktfJsonContext,
-  StacksConfigError,
-  STACKS_CONFIG_ENV,
-} from "../../stacks/config.js";
+import { loadStacksConfig, loadStacksConfigFile, parseStacksConfig, readCdktfJsonContext, StacksConfigError, STACKS_CONFIG_ENV } from "../../stacks/config.js";
 
 const ROLE_ID = "8c5f0c2e-4a8b-4a5e-9d0a-3f3b2a1c9e7d";
 const EXAMPLE = join(process.cwd(), "stacks", "examples", "clients.json");

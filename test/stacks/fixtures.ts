@@ -17,11 +17,7 @@ export function exampleConfig(overrides: Record<string, unknown> = {}): KeywardS
 export const LOCAL_STATE: StateBackendSettings = stateBackendSettings({});
 
 /** Full in-process synth (validations included) into a temp dir that is removed afterwards. */
-export function withSynthesizedStacks<T>(
-  config: KeywardStacksConfig,
-  use: (stacks: Record<string, SynthesizedStack>) => T,
-  backend: StateBackendSettings = LOCAL_STATE,
-): T {
+export function withSynthesizedStacks<T>(config: KeywardStacksConfig, use: (stacks: Record<string, SynthesizedStack>) => T, backend: StateBackendSettings = LOCAL_STATE): T {
   const outdir = mkdtempSync(join(tmpdir(), "keyward-synth-"));
   try {
     return use(synthStacks({ config, backend, outdir }));

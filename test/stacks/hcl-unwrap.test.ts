@@ -5,7 +5,9 @@ import { unwrapInterpolationOnly } from "../../scripts/hcl-unwrap.mjs";
 describe("unwrapInterpolationOnly", () => {
   it("turns a string that is exactly one interpolation into the bare expression, in attributes, maps and lists", () => {
     expect(unwrapInterpolationOnly('  value = "${aws_secretsmanager_secret.s.arn}"\n')).toBe("  value = aws_secretsmanager_secret.s.arn\n");
-    expect(unwrapInterpolationOnly('  triggers_replace = {\n    client_id = "${genesyscloud_oauth_client.c.id}"\n  }\n')).toBe("  triggers_replace = {\n    client_id = genesyscloud_oauth_client.c.id\n  }\n");
+    expect(unwrapInterpolationOnly('  triggers_replace = {\n    client_id = "${genesyscloud_oauth_client.c.id}"\n  }\n')).toBe(
+      "  triggers_replace = {\n    client_id = genesyscloud_oauth_client.c.id\n  }\n",
+    );
     expect(unwrapInterpolationOnly('  depends_on = ["${aws_iam_role.r}", "${aws_iam_role_policy.p}"]')).toBe("  depends_on = [aws_iam_role.r, aws_iam_role_policy.p]");
     expect(unwrapInterpolationOnly('  source_code_hash = "${filebase64sha256("assets/x/archive.zip")}"')).toBe('  source_code_hash = filebase64sha256("assets/x/archive.zip")');
     expect(unwrapInterpolationOnly('  workspace = "${terraform.workspace}"')).toBe("  workspace = terraform.workspace");

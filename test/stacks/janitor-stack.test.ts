@@ -25,7 +25,12 @@ describe("the janitor stack", () => {
         config: exampleConfig(),
         backend: LOCAL_STATE,
         outdir,
-        janitor: { slackFallbackChannel: "#soc", slackDmDomains: ["acme.example"], githubSecretTypes: ["My Genesys pattern"], policy: { defaultAction: "revoke", protectedClients: [POLICY_ID] } },
+        janitor: {
+          slackFallbackChannel: "#soc",
+          slackDmDomains: ["acme.example"],
+          githubSecretTypes: ["My Genesys pattern"],
+          policy: { defaultAction: "revoke", protectedClients: [POLICY_ID] },
+        },
       });
       names = Object.keys(stacks).sort();
       everyStack = Object.values(stacks).map((st) => st.json);
@@ -54,8 +59,15 @@ describe("the janitor stack", () => {
     const [client] = resources("genesyscloud_oauth_client");
     expect(client).toMatchObject({ name: "keyward-janitor", authorized_grant_type: "CLIENT-CREDENTIALS", expose_client_secret: false });
     expect(client.roles[0].division_id).toBe("*");
-    const secretNames = resources("aws_secretsmanager_secret").map((s) => s.name).sort();
-    expect(secretNames).toEqual(["keyward/clients/janitor/genesys", "keyward/clients/janitor/github-token", "keyward/clients/janitor/slack-token", "keyward/clients/janitor/webhook-secret"]);
+    const secretNames = resources("aws_secretsmanager_secret")
+      .map((s) => s.name)
+      .sort();
+    expect(secretNames).toEqual([
+      "keyward/clients/janitor/genesys",
+      "keyward/clients/janitor/github-token",
+      "keyward/clients/janitor/slack-token",
+      "keyward/clients/janitor/webhook-secret",
+    ]);
     expect(janitor.resource.aws_secretsmanager_secret_version).toBeUndefined();
     expect(resources("terraform_data")).toHaveLength(1);
   });
@@ -96,7 +108,20 @@ describe("the janitor stack", () => {
     const receiverEnv = fns.find((f) => f.function_name === "keyward-janitor-receiver")!.environment.variables;
     expect(Object.keys(receiverEnv).sort()).toEqual(["KEYWARD_GITHUB_SECRET_TYPES", "KEYWARD_JANITOR_QUEUE_URL", "KEYWARD_LOG_LEVEL", "KEYWARD_WEBHOOK_SECRET_ARN"]);
     const workerEnv = fns.find((f) => f.function_name === "keyward-janitor-worker")!.environment.variables;
-    expect(Object.keys(workerEnv).sort()).toEqual(["GITHUB_TOKEN_ARN", "KEYWARD_ADMIN_SECRET_ARN", "KEYWARD_GITHUB_SECRET_TYPES", "KEYWARD_JANITOR_MAX_ATTEMPTS", "KEYWARD_JANITOR_QUEUE_URL", "KEYWARD_LOG_LEVEL", "KEYWARD_MANAGED_SECRET_PREFIX", "KEYWARD_POLICY_FILE", "KEYWARD_SLACK_DM_DOMAINS", "KEYWARD_SLACK_FALLBACK_CHANNEL", "KEYWARD_WEBHOOK_SECRET_ARN", "SLACK_BOT_TOKEN_ARN"]);
+    expect(Object.keys(workerEnv).sort()).toEqual([
+      "GITHUB_TOKEN_ARN",
+      "KEYWARD_ADMIN_SECRET_ARN",
+      "KEYWARD_GITHUB_SECRET_TYPES",
+      "KEYWARD_JANITOR_MAX_ATTEMPTS",
+      "KEYWARD_JANITOR_QUEUE_URL",
+      "KEYWARD_LOG_LEVEL",
+      "KEYWARD_MANAGED_SECRET_PREFIX",
+      "KEYWARD_POLICY_FILE",
+      "KEYWARD_SLACK_DM_DOMAINS",
+      "KEYWARD_SLACK_FALLBACK_CHANNEL",
+      "KEYWARD_WEBHOOK_SECRET_ARN",
+      "SLACK_BOT_TOKEN_ARN",
+    ]);
     // Receiver and worker agree on what is a Genesys secret.
     expect(receiverEnv.KEYWARD_GITHUB_SECRET_TYPES).toBe("My Genesys pattern");
     expect(workerEnv.KEYWARD_GITHUB_SECRET_TYPES).toBe("My Genesys pattern");
@@ -118,7 +143,14 @@ describe("the janitor stack", () => {
 
   it("worker IAM: its own secrets, the tagged managed secrets only, list by tag, consume the queue", () => {
     const p = policyOf("worker");
-    expect(p.Statement.map((s) => s.Sid)).toEqual(["ReadOwnSecrets", "RotateOwnCredentials", "FindManagedSecretsByTag", "RotateManagedClientSecrets", "ConsumeQueue", "WriteOwnLogs"]);
+    expect(p.Statement.map((s) => s.Sid)).toEqual([
+      "ReadOwnSecrets",
+      "RotateOwnCredentials",
+      "FindManagedSecretsByTag",
+      "RotateManagedClientSecrets",
+      "ConsumeQueue",
+      "WriteOwnLogs",
+    ]);
     const managed = p.Statement.find((s) => s.Sid === "RotateManagedClientSecrets")!;
     expect(managed.Resource).toEqual(["arn:aws:secretsmanager:us-east-1:*:secret:keyward/clients/*"]);
     expect(managed.Condition).toEqual({ Null: { "secretsmanager:ResourceTag/keyward:client-id": ["false"] } });
@@ -156,8 +188,16 @@ describe("the janitor stack", () => {
   it("with the shipped example configuration, makes exactly one janitor client and one janitor role across all stacks", () => {
     const all = (type: string) => everyStack.flatMap((st) => Object.values((st.resource?.[type] ?? {}) as Json));
     const janitorish = (name: unknown) => /janitor/i.test(String(name));
-    expect(all("genesyscloud_oauth_client").filter((c) => janitorish(c.name)).map((c) => c.name)).toEqual(["keyward-janitor"]);
-    expect(all("genesyscloud_auth_role").filter((r) => janitorish(r.name) || JSON.stringify(r.permission_policies).includes('"delete"')).map((r) => r.name)).toEqual(["keyward-janitor (keyward)"]);
+    expect(
+      all("genesyscloud_oauth_client")
+        .filter((c) => janitorish(c.name))
+        .map((c) => c.name),
+    ).toEqual(["keyward-janitor"]);
+    expect(
+      all("genesyscloud_auth_role")
+        .filter((r) => janitorish(r.name) || JSON.stringify(r.permission_policies).includes('"delete"'))
+        .map((r) => r.name),
+    ).toEqual(["keyward-janitor (keyward)"]);
   });
 
   it.each([
@@ -167,9 +207,14 @@ describe("the janitor stack", () => {
   ])("refuses a clients configuration that declares the janitor's client or role again (%j)", (extra, settings, message) => {
     const outdir = mkdtempSync(join(tmpdir(), "keyward-janitor-twice-"));
     const base = JSON.parse(readFileSync(join(process.cwd(), "stacks", "examples", "clients.json"), "utf8")) as { clients: unknown[]; roles: unknown[] };
-    const config = exampleConfig({ clients: [...base.clients, ...((extra as { clients?: unknown[] }).clients ?? [])], roles: [...base.roles, ...((extra as { roles?: unknown[] }).roles ?? [])] });
+    const config = exampleConfig({
+      clients: [...base.clients, ...((extra as { clients?: unknown[] }).clients ?? [])],
+      roles: [...base.roles, ...((extra as { roles?: unknown[] }).roles ?? [])],
+    });
     try {
-      expect(() => synthStacks({ config, backend: LOCAL_STATE, outdir, janitor: settings })).toThrow(expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }));
+      expect(() => synthStacks({ config, backend: LOCAL_STATE, outdir, janitor: settings })).toThrow(
+        expect.objectContaining({ exitCode: 2, message: expect.stringMatching(message) }),
+      );
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }
@@ -178,7 +223,9 @@ describe("the janitor stack", () => {
   it("refuses an invalid janitor policy at synth time", () => {
     const outdir = mkdtempSync(join(tmpdir(), "keyward-janitor-bad-"));
     try {
-      expect(() => synthStacks({ config: exampleConfig(), backend: LOCAL_STATE, outdir, janitor: { policy: { defaultAction: "explode" } } })).toThrow(/defaultAction must be one of/);
+      expect(() => synthStacks({ config: exampleConfig(), backend: LOCAL_STATE, outdir, janitor: { policy: { defaultAction: "explode" } } })).toThrow(
+        /defaultAction must be one of/,
+      );
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -2,11 +2,7 @@ import "./matchers.js";
 import { DataResource, TerraformOutput, TerraformStack, Testing } from "cdktf";
 import { SecretsmanagerSecret } from "../../stacks/bindings/aws/secretsmanager-secret.js";
 import { OauthClient } from "../../stacks/bindings/genesyscloud/oauth-client.js";
-import {
-  DEFAULT_ROTATE_COMMAND,
-  RotatedOauthClient,
-  type RotatedOauthClientOptions,
-} from "../../stacks/constructs/rotated-oauth-client.js";
+import { DEFAULT_ROTATE_COMMAND, RotatedOauthClient, type RotatedOauthClientOptions } from "../../stacks/constructs/rotated-oauth-client.js";
 import { readProvisioners } from "../../stacks/provisioners.js";
 
 const ROLE_ID = "8c5f0c2e-4a8b-4a5e-9d0a-3f3b2a1c9e7d";

@@ -16,10 +16,7 @@ import { RotationSchedule, rotationManifest } from "../../stacks/constructs/rota
 import { auditIamPolicy } from "./audit.js";
 
 const ADMIN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyward/admin-AbCdEf";
-const MANAGED = [
-  "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyward/a-GhIjKl",
-  "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyward/b-MnOpQr",
-];
+const MANAGED = ["arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyward/a-GhIjKl", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyward/b-MnOpQr"];
 const CMK = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 const BASE: RotationLambdaOptions = {
@@ -91,14 +88,28 @@ describe("RotationLambda", () => {
       {
         Sid: "ReadAdminCredentials",
         Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+        Action: [
+          "secretsmanager:GetSecretValue",
+          "secretsmanager:DescribeSecret",
+          "secretsmanager:PutSecretValue",
+          "secretsmanager:UpdateSecretVersionStage",
+          "secretsmanager:TagResource",
+          "secretsmanager:UntagResource",
+        ],
         Resource: [ADMIN],
       },
       {
         Sid: "RotateManagedClientSecrets",
         Effect: "Allow",
         // UpdateSecretVersionStage: the rotation lock's compare-and-set on AWSPENDING, and the promote to AWSCURRENT.
-        Action: ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+        Action: [
+          "secretsmanager:DescribeSecret",
+          "secretsmanager:GetSecretValue",
+          "secretsmanager:PutSecretValue",
+          "secretsmanager:UpdateSecretVersionStage",
+          "secretsmanager:TagResource",
+          "secretsmanager:UntagResource",
+        ],
         Resource: MANAGED,
       },
       // ListSecrets cannot be scoped (IAM offers no resource-level permission for it); it returns no values.
@@ -107,7 +118,12 @@ describe("RotationLambda", () => {
     ]);
     expect(auditIamPolicy(policy, "lambda policy")).toEqual([]);
     // Without admin rotation, the admin secret is read-only.
-    expect(lambdaPolicy(synth({ rotateAdminClient: false }).parsed).Statement[0]).toEqual({ Sid: "ReadAdminCredentials", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [ADMIN] });
+    expect(lambdaPolicy(synth({ rotateAdminClient: false }).parsed).Statement[0]).toEqual({
+      Sid: "ReadAdminCredentials",
+      Effect: "Allow",
+      Action: ["secretsmanager:GetSecretValue"],
+      Resource: [ADMIN],
+    });
   });
 
   it("adds kms:Decrypt (and GenerateDataKey for the managed secrets) on the configured CMKs only, via Secrets Manager", () => {
@@ -157,9 +173,13 @@ describe("rotation bundle", () => {
     // Dependencies are bundled (no bare imports left besides node: built-ins).
     const imports = [...first.matchAll(/^import .* from ["']([^"']+)["'];?$/gm)].map((m) => m[1]);
     expect(imports.every((specifier) => specifier!.startsWith("node:"))).toBe(true);
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", `const m = await import(${JSON.stringify(join(dir, "a", "index.mjs"))}); console.log(typeof m.handler);`], {
-      encoding: "utf8",
-    });
+    const out = execFileSync(
+      process.execPath,
+      ["--input-type=module", "-e", `const m = await import(${JSON.stringify(join(dir, "a", "index.mjs"))}); console.log(typeof m.handler);`],
+      {
+        encoding: "utf8",
+      },
+    );
     expect(out.trim()).toBe("function");
   });
 
@@ -224,7 +244,14 @@ describe("RotationSchedule", () => {
   });
 
   it("rotationManifest is the object form keyward rotate --manifest and the Lambda accept", () => {
-    expect(JSON.parse(rotationManifest([{ clientId: "a", secretArn: "s" }, { clientId: "b", secretArn: "t" }]))).toEqual({
+    expect(
+      JSON.parse(
+        rotationManifest([
+          { clientId: "a", secretArn: "s" },
+          { clientId: "b", secretArn: "t" },
+        ]),
+      ),
+    ).toEqual({
       clients: [
         { clientId: "a", secretId: "s" },
         { clientId: "b", secretId: "t" },

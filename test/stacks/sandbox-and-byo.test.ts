@@ -13,7 +13,13 @@ const ROLE_ID = "8c5f0c2e-4a8b-4a5e-9d0a-3f3b2a1c9e7d";
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyward/team/billing-AbC123";
 
 function config(overrides: Record<string, unknown> = {}, client: Record<string, unknown> = {}): Record<string, unknown> {
-  return { genesysRegion: "us-east-1", awsRegion: "eu-west-1", scheduledRotation: false, clients: [{ name: "Billing Export", roles: [{ roleId: ROLE_ID }], ...client }], ...overrides };
+  return {
+    genesysRegion: "us-east-1",
+    awsRegion: "eu-west-1",
+    scheduledRotation: false,
+    clients: [{ name: "Billing Export", roles: [{ roleId: ROLE_ID }], ...client }],
+    ...overrides,
+  };
 }
 
 function issuesOf(raw: unknown): string[] {
@@ -26,7 +32,12 @@ function issuesOf(raw: unknown): string[] {
   }
 }
 
-function synthClients(parsed: KeywardStacksConfig): { provider: Record<string, unknown>; terraform: { required_providers: Record<string, unknown> }; resource: Record<string, Record<string, Record<string, unknown>>>; output: Record<string, { value: string }> } {
+function synthClients(parsed: KeywardStacksConfig): {
+  provider: Record<string, unknown>;
+  terraform: { required_providers: Record<string, unknown> };
+  resource: Record<string, Record<string, Record<string, unknown>>>;
+  output: Record<string, { value: string }>;
+} {
   const outdir = mkdtempSync(join(tmpdir(), "keyward-byo-"));
   try {
     return synthStacks({ config: parsed, backend: stateBackendSettings({}), outdir })["keyward-clients"]!.json as never;
@@ -86,7 +97,10 @@ describe("bring-your-own secret (secretArn)", () => {
   it("rotates into the named secret: no container, the ARN in the rotate step, triggers and output", () => {
     const clients = synthClients(parseStacksConfig(config({ secretNamePrefix: "keyward/" }, { secretArn: ARN }), "test"));
     expect(clients.resource).not.toHaveProperty("aws_secretsmanager_secret");
-    const [rotate] = Object.values(clients.resource.terraform_data!) as Array<{ triggers_replace: Record<string, string>; provisioner: Array<{ "local-exec": { environment: Record<string, string> } }> }>;
+    const [rotate] = Object.values(clients.resource.terraform_data!) as Array<{
+      triggers_replace: Record<string, string>;
+      provisioner: Array<{ "local-exec": { environment: Record<string, string> } }>;
+    }>;
     expect(rotate!.triggers_replace.secret_arn).toBe(ARN);
     expect(rotate!.provisioner[0]!["local-exec"].environment.KEYWARD_SECRET_ARN).toBe(ARN);
     expect(clients.output["billing-export-secret-arn"]!.value).toBe(ARN);
@@ -97,7 +111,13 @@ describe("bring-your-own secret (secretArn)", () => {
     expect(all.provider).not.toHaveProperty("aws");
     expect(all.terraform.required_providers).not.toHaveProperty("aws");
     const mixed = parseStacksConfig(
-      { ...config(), clients: [{ name: "Billing Export", roles: [{ roleId: ROLE_ID }], secretArn: ARN }, { name: "CRM Sync", roles: [{ roleId: ROLE_ID }] }] },
+      {
+        ...config(),
+        clients: [
+          { name: "Billing Export", roles: [{ roleId: ROLE_ID }], secretArn: ARN },
+          { name: "CRM Sync", roles: [{ roleId: ROLE_ID }] },
+        ],
+      },
       "test",
     );
     const clients = synthClients(mixed);
@@ -107,8 +127,12 @@ describe("bring-your-own secret (secretArn)", () => {
 
   it("takes the secret's name from the ARN; refuses a bad ARN, one outside secretNamePrefix, and secretName beside it", () => {
     expect(parseStacksConfig(config({}, { secretArn: ARN }), "test").clients[0]).toMatchObject({ secretArn: ARN, secretName: "keyward/team/billing" });
-    expect(issuesOf(config({}, { secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyward/x" }))).toEqual([expect.stringMatching(/secretArn: .* is not a Secrets Manager secret ARN/)]);
-    expect(issuesOf(config({ secretNamePrefix: "prod/" }, { secretArn: ARN }))).toEqual([expect.stringMatching(/outside secretNamePrefix "prod\/".*keyward \(the janitor, keyward status\) counts only secrets under the prefix/)]);
+    expect(issuesOf(config({}, { secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:keyward/x" }))).toEqual([
+      expect.stringMatching(/secretArn: .* is not a Secrets Manager secret ARN/),
+    ]);
+    expect(issuesOf(config({ secretNamePrefix: "prod/" }, { secretArn: ARN }))).toEqual([
+      expect.stringMatching(/outside secretNamePrefix "prod\/".*keyward \(the janitor, keyward status\) counts only secrets under the prefix/),
+    ]);
     expect(issuesOf(config({}, { secretArn: ARN, secretName: "keyward/other" }))).toEqual([expect.stringMatching(/give secretName .* or secretArn .*, not both/)]);
   });
 });

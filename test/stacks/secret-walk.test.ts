@@ -106,7 +106,12 @@ describe("the audit catches what it is meant to catch", () => {
       auditIamPolicy(
         policy([
           { Sid: "Logs", Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: ["${aws_cloudwatch_log_group.l.arn}:log-stream:*"] },
-          { Sid: "ByName", Effect: "Allow", Action: ["secretsmanager:PutSecretValue"], Resource: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:keyward/clients/crm_sync-??????"] },
+          {
+            Sid: "ByName",
+            Effect: "Allow",
+            Action: ["secretsmanager:PutSecretValue"],
+            Resource: ["arn:aws:secretsmanager:us-east-1:123456789012:secret:keyward/clients/crm_sync-??????"],
+          },
         ]),
         "p",
       ),

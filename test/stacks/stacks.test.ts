@@ -1,7 +1,7 @@
 // The two stacks as main.ts builds them from the example configuration: full synth (with cdktf's validations),
 // resources and policies, cross-stack wiring, provisioners read back, and a scrubbed snapshot of each stack.
 import "./matchers.js";
-import { App, DataResource, Testing } from "cdktf";
+import { type App, DataResource, Testing } from "cdktf";
 import { buildStacks, stackNames } from "../../stacks/app.js";
 import { stateBackendSettings } from "../../stacks/backend.js";
 import { AwsProvider } from "../../stacks/bindings/aws/provider.js";
@@ -137,7 +137,14 @@ describe("keyward stacks from the example configuration", () => {
       expect(read).toEqual({
         Sid: "ReadAdminCredentials",
         Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage", "secretsmanager:TagResource", "secretsmanager:UntagResource"],
+        Action: [
+          "secretsmanager:GetSecretValue",
+          "secretsmanager:DescribeSecret",
+          "secretsmanager:PutSecretValue",
+          "secretsmanager:UpdateSecretVersionStage",
+          "secretsmanager:TagResource",
+          "secretsmanager:UntagResource",
+        ],
         Resource: ["${aws_secretsmanager_secret.admin-credentials.arn}"],
       });
       expect(write.Resource).toHaveLength(2);
@@ -183,11 +190,28 @@ describe("stack variants", () => {
         const clients = stacks[names.clients]!.json as Json;
         const rotation = stacks[names.scheduledRotation]!.json as Json;
         expect(clients.provider.genesyscloud[0].gateway).toEqual([{ host: "127.0.0.1", port: "9000", protocol: "http" }]);
-        expect(clients.terraform.backend.s3).toEqual({ bucket: "tf-state", key: "keyward/cx-prod-clients.tfstate", region: "us-east-1", encrypt: true, dynamodb_table: "tf-locks" });
-        expect(rotation.data.terraform_remote_state["cross-stack-reference-input-cx-prod-clients"].config).toMatchObject({ bucket: "tf-state", key: "keyward/cx-prod-clients.tfstate", encrypt: true });
+        expect(clients.terraform.backend.s3).toEqual({
+          bucket: "tf-state",
+          key: "keyward/cx-prod-clients.tfstate",
+          region: "us-east-1",
+          encrypt: true,
+          dynamodb_table: "tf-locks",
+        });
+        expect(rotation.data.terraform_remote_state["cross-stack-reference-input-cx-prod-clients"].config).toMatchObject({
+          bucket: "tf-state",
+          key: "keyward/cx-prod-clients.tfstate",
+          encrypt: true,
+        });
         expect(JSON.stringify(clients)).toHaveResourceWithProperties(SecretsmanagerSecret, { kms_key_id: kms });
         const policy = JSON.parse((Object.values(rotation.resource.aws_iam_role_policy) as Json[]).find((p) => p.name === "keyward-rotation")!.policy);
-        expect(policy.Statement.map((s: Json) => s.Sid)).toEqual(["ReadAdminCredentials", "RotateManagedClientSecrets", "FindSecretsByClientTag", "WriteOwnLogs", "DecryptAdminSecret", "EncryptManagedSecrets"]);
+        expect(policy.Statement.map((s: Json) => s.Sid)).toEqual([
+          "ReadAdminCredentials",
+          "RotateManagedClientSecrets",
+          "FindSecretsByClientTag",
+          "WriteOwnLogs",
+          "DecryptAdminSecret",
+          "EncryptManagedSecrets",
+        ]);
         expect(policy.Statement[5].Resource).toEqual([kms]);
       },
       backend,

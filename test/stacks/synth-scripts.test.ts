@@ -63,58 +63,74 @@ describe("synth entry points (real processes, temporary copy of the project)", (
 
   afterAll(() => rmSync(copy, { recursive: true, force: true }));
 
-  it("`npx tsx main.ts` with a bad configuration: the issue list once, no stack trace, exit 2", async () => {
-    const ran = await run("npx", ["--no-install", "tsx", "main.ts"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: badConfig }));
-    expect(ran.code).toBe(2);
-    expect(count(ran.stderr, ISSUE)).toBe(1);
-    expect(ran.stderr).toMatch(/^keyward: .*invalid keyward stacks configuration/);
-    expect(ran.stderr).not.toMatch(/^\s+at /m);
-  }, testTimeout(1));
+  it(
+    "`npx tsx main.ts` with a bad configuration: the issue list once, no stack trace, exit 2",
+    async () => {
+      const ran = await run("npx", ["--no-install", "tsx", "main.ts"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: badConfig }));
+      expect(ran.code).toBe(2);
+      expect(count(ran.stderr, ISSUE)).toBe(1);
+      expect(ran.stderr).toMatch(/^keyward: .*invalid keyward stacks configuration/);
+      expect(ran.stderr).not.toMatch(/^\s+at /m);
+    },
+    testTimeout(1),
+  );
 
-  it("`npm run synth` with a bad configuration: validates first, the list once, exit 2, nothing written", async () => {
-    const ran = await run("npm", ["run", "--silent", "synth"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: badConfig }));
-    expect(ran.code).toBe(2);
-    expect(count(ran.stderr, ISSUE)).toBe(1);
-    expect(existsSync(join(copy, "cdktf.out", "manifest.json"))).toBe(false);
-  }, testTimeout(1));
+  it(
+    "`npm run synth` with a bad configuration: validates first, the list once, exit 2, nothing written",
+    async () => {
+      const ran = await run("npm", ["run", "--silent", "synth"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: badConfig }));
+      expect(ran.code).toBe(2);
+      expect(count(ran.stderr, ISSUE)).toBe(1);
+      expect(existsSync(join(copy, "cdktf.out", "manifest.json"))).toBe(false);
+    },
+    testTimeout(1),
+  );
 
-  it("`npx cdktf synth` with a bad configuration: exit 1 (cdktf-cli maps every app failure to 1, as the README says)", async () => {
-    const ran = await run("npx", ["--no-install", "cdktf", "synth"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: badConfig, CHECKPOINT_DISABLE: "1" }));
-    expect(ran.code).toBe(1);
-    expect(`${ran.stdout}${ran.stderr}`).toContain(ISSUE);
-  }, testTimeout(1));
+  it(
+    "`npx cdktf synth` with a bad configuration: exit 1 (cdktf-cli maps every app failure to 1, as the README says)",
+    async () => {
+      const ran = await run("npx", ["--no-install", "cdktf", "synth"], copy, baseEnv({ KEYWARD_STACKS_CONFIG: badConfig, CHECKPOINT_DISABLE: "1" }));
+      expect(ran.code).toBe(1);
+      expect(`${ran.stdout}${ran.stderr}`).toContain(ISSUE);
+    },
+    testTimeout(1),
+  );
 
-  it("`npm run synth` then `npm run synth -- --hcl`: cdktf.json untouched, no telemetry noise offline, only cdk.tf left, literals escaped in both", async () => {
-    const before = readFileSync(join(copy, "cdktf.json"), "utf8");
-    const env = baseEnv({ KEYWARD_STACKS_CONFIG: hostileConfig });
-    delete env.CHECKPOINT_DISABLE;
-    const json = await run("npm", ["run", "--silent", "synth"], copy, env);
-    expect(json.code).toBe(0);
-    // The script turns cdktf-cli's checkpoint call off itself: nothing about it, or a failed DNS lookup, is printed.
-    expect(`${json.stdout}${json.stderr}`).not.toMatch(/checkpoint|ENOTFOUND|EAI_AGAIN/i);
-    const clientsJson = readFileSync(join(copy, "cdktf.out", "stacks", "keyward-clients", "cdk.tf.json"), "utf8");
-    expect(clientsJson).toContain('"name": "Export $${file(\\"/etc/hostname\\")}"');
-    expect(clientsJson).toContain('"description": "%%{if true}x%%{endif}"');
-    expect(clientsJson).not.toContain('"Export ${');
-    // cdktf-cli writes a projectId into cdktf.json unless it already has one.
-    expect(readFileSync(join(copy, "cdktf.json"), "utf8")).toBe(before);
+  it(
+    "`npm run synth` then `npm run synth -- --hcl`: cdktf.json untouched, no telemetry noise offline, only cdk.tf left, literals escaped in both",
+    async () => {
+      const before = readFileSync(join(copy, "cdktf.json"), "utf8");
+      const env = baseEnv({ KEYWARD_STACKS_CONFIG: hostileConfig });
+      delete env.CHECKPOINT_DISABLE;
+      const json = await run("npm", ["run", "--silent", "synth"], copy, env);
+      expect(json.code).toBe(0);
+      // The script turns cdktf-cli's checkpoint call off itself: nothing about it, or a failed DNS lookup, is printed.
+      expect(`${json.stdout}${json.stderr}`).not.toMatch(/checkpoint|ENOTFOUND|EAI_AGAIN/i);
+      const clientsJson = readFileSync(join(copy, "cdktf.out", "stacks", "keyward-clients", "cdk.tf.json"), "utf8");
+      expect(clientsJson).toContain('"name": "Export $${file(\\"/etc/hostname\\")}"');
+      expect(clientsJson).toContain('"description": "%%{if true}x%%{endif}"');
+      expect(clientsJson).not.toContain('"Export ${');
+      // cdktf-cli writes a projectId into cdktf.json unless it already has one.
+      expect(readFileSync(join(copy, "cdktf.json"), "utf8")).toBe(before);
 
-    const hcl = await run("npm", ["run", "--silent", "synth", "--", "--hcl"], copy, baseEnv({ CHECKPOINT_DISABLE: "1", KEYWARD_STACKS_CONFIG: hostileConfig }));
-    expect(hcl.code).toBe(0);
-    const clientsHcl = readFileSync(join(copy, "cdktf.out", "stacks", "keyward-clients", "cdk.tf"), "utf8");
-    expect(clientsHcl).toMatch(/name += "Export \$\$\{file\(\\"\/etc\/hostname\\"\)\}"/);
-    expect(clientsHcl).toMatch(/description += "%%\{if true\}x%%\{endif\}"/);
-    for (const stack of ["keyward-clients", "keyward-scheduled-rotation"]) {
-      const files = readdirSync(join(copy, "cdktf.out", "stacks", stack));
-      expect(files).toContain("cdk.tf");
-      expect(files).not.toContain("cdk.tf.json");
-      // References are bare expressions, as `terraform fmt` writes them (test:terraform runs `terraform fmt -check`).
-      const text = readFileSync(join(copy, "cdktf.out", "stacks", stack, "cdk.tf"), "utf8");
-      expect(text).not.toMatch(/(^|[^$\\])"\$\{[^"]*\}"/m);
-      expect(text).toMatch(/= (genesyscloud_oauth_client|aws_[a-z_]+)\.[\w-]+\.(id|arn|name)$/m);
-    }
-    expect(readFileSync(join(copy, "cdktf.json"), "utf8")).toBe(before);
-  }, testTimeout(2));
+      const hcl = await run("npm", ["run", "--silent", "synth", "--", "--hcl"], copy, baseEnv({ CHECKPOINT_DISABLE: "1", KEYWARD_STACKS_CONFIG: hostileConfig }));
+      expect(hcl.code).toBe(0);
+      const clientsHcl = readFileSync(join(copy, "cdktf.out", "stacks", "keyward-clients", "cdk.tf"), "utf8");
+      expect(clientsHcl).toMatch(/name += "Export \$\$\{file\(\\"\/etc\/hostname\\"\)\}"/);
+      expect(clientsHcl).toMatch(/description += "%%\{if true\}x%%\{endif\}"/);
+      for (const stack of ["keyward-clients", "keyward-scheduled-rotation"]) {
+        const files = readdirSync(join(copy, "cdktf.out", "stacks", stack));
+        expect(files).toContain("cdk.tf");
+        expect(files).not.toContain("cdk.tf.json");
+        // References are bare expressions, as `terraform fmt` writes them (test:terraform runs `terraform fmt -check`).
+        const text = readFileSync(join(copy, "cdktf.out", "stacks", stack, "cdk.tf"), "utf8");
+        expect(text).not.toMatch(/(^|[^$\\])"\$\{[^"]*\}"/m);
+        expect(text).toMatch(/= (genesyscloud_oauth_client|aws_[a-z_]+)\.[\w-]+\.(id|arn|name)$/m);
+      }
+      expect(readFileSync(join(copy, "cdktf.json"), "utf8")).toBe(before);
+    },
+    testTimeout(2),
+  );
 
   it("the tracked cdktf.json is exactly what cdktf-cli would write (projectId present, its formatting)", () => {
     const text = readFileSync(join(PROJECT, "cdktf.json"), "utf8");

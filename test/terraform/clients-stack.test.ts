@@ -8,7 +8,22 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { HOME_DIVISION_ID, BUILTIN_ROLES } from "../../src/sandbox/genesys/index.js";
 import { startSandboxKit, type SandboxKit } from "../helpers/sandbox.js";
-import { cleanup, encodings, filesUnder, keyward, placeStack, printed, readText, sandboxConfig, synth, terraform, terraformOk, terraformTool, workDir, type TerraformTool } from "./harness.js";
+import {
+  cleanup,
+  encodings,
+  filesUnder,
+  keyward,
+  placeStack,
+  printed,
+  readText,
+  sandboxConfig,
+  synth,
+  terraform,
+  terraformOk,
+  terraformTool,
+  workDir,
+  type TerraformTool,
+} from "./harness.js";
 import { startTap, type Tap } from "./tap.js";
 
 interface ResourceChange {
@@ -159,7 +174,12 @@ describe(`the clients stack under ${"real Terraform"} with the stand-in provider
   });
 
   it("a role change updates genesyscloud_auth_role in place", async () => {
-    deploy(config({ clients: [{ ...CLIENTS[0], description: "Nightly billing export (v2)", rotationEpoch: "2" }, CLIENTS[1]], roles: [{ ...ROLE, description: "narrower", permissionPolicies: [{ domain: "oauth", entityName: "client", actionSet: ["view", "edit"] }] }] }));
+    deploy(
+      config({
+        clients: [{ ...CLIENTS[0], description: "Nightly billing export (v2)", rotationEpoch: "2" }, CLIENTS[1]],
+        roles: [{ ...ROLE, description: "narrower", permissionPolicies: [{ domain: "oauth", entityName: "client", actionSet: ["view", "edit"] }] }],
+      }),
+    );
     const changes = await planChanges();
     expect(changes.map((c) => `${c.type} ${c.change.actions.join("+")}`)).toEqual(["genesyscloud_auth_role update"]);
     await terraformOk(tool, dir, ["apply", "-no-color", "plan.bin"], env);
@@ -183,7 +203,9 @@ describe(`the clients stack under ${"real Terraform"} with the stand-in provider
     // import sets them in state: an in-place update that calls no API. Clients and roles import with no change.
     const changes = await planChanges();
     expect(changes.map((c) => `${c.type} ${c.change.actions.join("+")}`)).toEqual(["aws_secretsmanager_secret update", "aws_secretsmanager_secret update"]);
-    const show = JSON.parse((await terraformOk(tool, dir, ["show", "-json", "plan.bin"], env)).stdout) as { resource_changes: Array<{ type: string; change: { before: Record<string, unknown>; after: Record<string, unknown> } }> };
+    const show = JSON.parse((await terraformOk(tool, dir, ["show", "-json", "plan.bin"], env)).stdout) as {
+      resource_changes: Array<{ type: string; change: { before: Record<string, unknown>; after: Record<string, unknown> } }>;
+    };
     for (const change of show.resource_changes.filter((r) => r.type === "aws_secretsmanager_secret")) {
       const changed = Object.keys(change.change.after).filter((k) => JSON.stringify(change.change.after[k]) !== JSON.stringify(change.change.before[k]));
       expect(changed.sort()).toEqual(["force_overwrite_replica_secret", "recovery_window_in_days"]);

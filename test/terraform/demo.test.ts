@@ -9,7 +9,12 @@ import { terraformTool } from "./harness.js";
 describe("npm start with real Terraform", () => {
   it("applies the clients stack with the stand-ins, every step ok, nothing a scanner would flag", async () => {
     const tool = terraformTool(); // builds the stand-ins first if this run has not yet
-    const env = { PATH: process.env.PATH, HOME: process.env.HOME, KEYWARD_DEMO_TERRAFORM: "on", ...(process.env.KEYWARD_CACHE_DIR ? { KEYWARD_CACHE_DIR: process.env.KEYWARD_CACHE_DIR } : {}) };
+    const env = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      KEYWARD_DEMO_TERRAFORM: "on",
+      ...(process.env.KEYWARD_CACHE_DIR ? { KEYWARD_CACHE_DIR: process.env.KEYWARD_CACHE_DIR } : {}),
+    };
     const started = Date.now();
     const { stdout, stderr } = await promisify(execFile)(process.execPath, ["dist/demo.js"], { env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
     console.log(`npm start with ${tool.name} ${tool.version}: ${((Date.now() - started) / 1000).toFixed(1)} s (stand-ins cached)`);

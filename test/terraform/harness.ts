@@ -96,7 +96,10 @@ export async function terraformOk(tool: TerraformTool, cwd: string, args: string
 /** Runs `node bin/keyward.js <args>` with `env`, optionally feeding `input` on stdin. */
 export function keyward(args: string[], env: Record<string, string>, input?: string): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--", KEYWARD_BIN, ...args], { env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--", KEYWARD_BIN, ...args], {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));

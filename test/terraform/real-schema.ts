@@ -476,7 +476,15 @@ export const AWS: ProviderTable = {
       source: "internal/service/scheduler/schedule_group.go",
       version: 0,
       minimal: {},
-      attributes: [id, region, { path: "arn", type: "string", flags: "computed" }, { path: "name", type: "string", flags: "optional+computed" }, { path: "name_prefix", type: "string", flags: "optional+computed" }, tags, tagsAll],
+      attributes: [
+        id,
+        region,
+        { path: "arn", type: "string", flags: "computed" },
+        { path: "name", type: "string", flags: "optional+computed" },
+        { path: "name_prefix", type: "string", flags: "optional+computed" },
+        tags,
+        tagsAll,
+      ],
       blocks: [],
     },
     aws_sqs_queue: {
@@ -509,7 +517,12 @@ export const AWS: ProviderTable = {
     aws_caller_identity: {
       source: "internal/service/sts/caller_identity_data_source.go",
       version: 0,
-      attributes: [id, { path: "account_id", type: "string", flags: "computed" }, { path: "arn", type: "string", flags: "computed" }, { path: "user_id", type: "string", flags: "computed" }],
+      attributes: [
+        id,
+        { path: "account_id", type: "string", flags: "computed" },
+        { path: "arn", type: "string", flags: "computed" },
+        { path: "user_id", type: "string", flags: "computed" },
+      ],
       blocks: [],
     },
   },

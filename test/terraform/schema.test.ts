@@ -50,7 +50,9 @@ function hclValue(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   if (value && typeof value === "object" && !Array.isArray(value)) {
-    return `{ ${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)} = ${hclValue(v)}`).join(", ")} }`;
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${JSON.stringify(k)} = ${hclValue(v)}`)
+      .join(", ")} }`;
   }
   throw new Error(`no HCL for ${JSON.stringify(value)}`);
 }
@@ -104,10 +106,17 @@ function validatorConfig(table: ProviderTable, target: "resources" | "provider",
   if (target === "provider") {
     const [type, spec] = Object.entries(table.resources).find(([, t]) => t.minimal)!;
     for (const row of table.provider.attributes) {
-      for (const [kind, values] of [["accept", row.accepts ?? []], ["reject", row.rejects ?? []]] as const) {
+      for (const [kind, values] of [
+        ["accept", row.accepts ?? []],
+        ["reject", row.rejects ?? []],
+      ] as const) {
         for (const value of values) {
           const label = `p${++n}`;
-          add(`provider "${local}"`, withValue({ alias: label, ...providerBase }, row.path, value), { label, expect: kind, row: `provider.${row.path} = ${JSON.stringify(value)}` });
+          add(`provider "${local}"`, withValue({ alias: label, ...providerBase }, row.path, value), {
+            label,
+            expect: kind,
+            row: `provider.${row.path} = ${JSON.stringify(value)}`,
+          });
           lines.push(`resource "${type}" "${label}" {`, `  provider = ${local}.${label}`, ...hclBody(spec.minimal!, "  "), `}`);
         }
       }
@@ -116,7 +125,10 @@ function validatorConfig(table: ProviderTable, target: "resources" | "provider",
   }
   for (const [type, spec] of Object.entries(table.resources)) {
     for (const row of spec.attributes) {
-      for (const [kind, values] of [["accept", row.accepts ?? []], ["reject", row.rejects ?? []]] as const) {
+      for (const [kind, values] of [
+        ["accept", row.accepts ?? []],
+        ["reject", row.rejects ?? []],
+      ] as const) {
         for (const value of values) {
           const label = `r${++n}`;
           add(`resource "${type}" "${label}"`, withValue(spec.minimal ?? {}, row.path, value), { label, expect: kind, row: `${type}.${row.path} = ${JSON.stringify(value)}` });
@@ -138,7 +150,11 @@ beforeAll(async () => {
   // Both providers, no configuration of them: enough for `init` and `providers schema`.
   writeFileSync(
     join(dir, "main.tf.json"),
-    JSON.stringify({ terraform: { required_providers: Object.fromEntries(TABLES.map((t) => [t.address.split("/").at(-1)!, { source: t.address.split("/").slice(1).join("/"), version: t.version }])) } }),
+    JSON.stringify({
+      terraform: {
+        required_providers: Object.fromEntries(TABLES.map((t) => [t.address.split("/").at(-1)!, { source: t.address.split("/").slice(1).join("/"), version: t.version }])),
+      },
+    }),
   );
   await terraformOk(tool, dir, ["init", "-no-color"], {});
 });
@@ -149,7 +165,10 @@ afterAll(async () => {
 });
 
 describe("the stand-ins' wire schema equals the table transcribed from the real providers' source", () => {
-  let schemas: Record<string, { provider: { block: SchemaBlock }; resource_schemas?: Record<string, { block: SchemaBlock; version?: number }>; data_source_schemas?: Record<string, { block: SchemaBlock }> }>;
+  let schemas: Record<
+    string,
+    { provider: { block: SchemaBlock }; resource_schemas?: Record<string, { block: SchemaBlock; version?: number }>; data_source_schemas?: Record<string, { block: SchemaBlock }> }
+  >;
 
   beforeAll(async () => {
     const out = await terraformOk(tool, dir, ["providers", "schema", "-json"], {});
@@ -171,7 +190,7 @@ describe("the stand-ins' wire schema equals the table transcribed from the real 
       for (const [type, spec] of Object.entries({ ...table.resources, ...table.dataSources })) {
         it(`${type} (${spec.source}): attributes, blocks and schema version`, () => {
           const schema = schemas[table.address]!;
-          const entry = (schema.resource_schemas ?? {})[type] ?? (schema.data_source_schemas ?? {})[type]!;
+          const entry = (schema.resource_schemas?.[type] ?? schema.data_source_schemas?.[type])!;
           expect(rowsOf(entry.block)).toEqual(tableRows(spec));
           expect(entry.block.version ?? (entry as { version?: number }).version ?? 0).toBe(spec.version);
         });
@@ -198,26 +217,33 @@ describe("the real providers' validators, through terraform validate (resources)
     const genesys = new URL(kit.sandbox.genesys.url);
     return {
       [TABLES[0].address]: { aws_region: "us-east-1", gateway: [{ host: genesys.hostname, port: genesys.port, protocol: "http" }] },
-      [TABLES[1].address]: { region: kit.sandbox.region, skip_credentials_validation: true, skip_requesting_account_id: true, endpoints: [{ secretsmanager: kit.sandbox.secretsManager.url }] },
+      [TABLES[1].address]: {
+        region: kit.sandbox.region,
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        endpoints: [{ secretsmanager: kit.sandbox.secretsManager.url }],
+      },
     };
   };
-  for (const table of TABLES) for (const target of ["resources", "provider"] as const) {
-    it(`${table.address} ${target}: every accepted value passes and every rejected one fails on its own block`, async () => {
-      const { text, cases } = validatorConfig(table, target, providerBases()[table.address]);
-      const check = workDir("validators");
-      writeFileSync(join(check, "main.tf"), text);
-      await terraformOk(tool, check, ["init", "-no-color"], {});
-      const command = target === "resources" ? ["validate", "-json", "-no-color"] : ["plan", "-json", "-no-color", "-refresh=false"];
-      const out = await (await import("./harness.js")).terraform(tool, check, command, kit.env);
-      const diagnostics = diagnosticsOf(out.stdout, target === "provider");
-      const errorsIn = (c: { from: number; to: number }) => diagnostics.filter((d) => d.severity === "error" && d.range && d.range.start.line >= c.from && d.range.start.line <= c.to);
-      const wrong = cases.filter((c) => (c.expect === "reject") !== errorsIn(c).length > 0).map((c) => `${c.expect === "reject" ? "not rejected" : "rejected"}: ${c.row}`);
-      expect(wrong).toEqual([]);
-      expect(cases.filter((c) => c.expect === "reject").length).toBeGreaterThan(0);
-      // Nothing outside the generated blocks may fail (e.g. a minimal configuration that is not valid).
-      expect(diagnostics.filter((d) => d.severity === "error" && !cases.some((c) => errorsIn(c).includes(d)))).toEqual([]);
-    });
-  }
+  for (const table of TABLES)
+    for (const target of ["resources", "provider"] as const) {
+      it(`${table.address} ${target}: every accepted value passes and every rejected one fails on its own block`, async () => {
+        const { text, cases } = validatorConfig(table, target, providerBases()[table.address]);
+        const check = workDir("validators");
+        writeFileSync(join(check, "main.tf"), text);
+        await terraformOk(tool, check, ["init", "-no-color"], {});
+        const command = target === "resources" ? ["validate", "-json", "-no-color"] : ["plan", "-json", "-no-color", "-refresh=false"];
+        const out = await (await import("./harness.js")).terraform(tool, check, command, kit.env);
+        const diagnostics = diagnosticsOf(out.stdout, target === "provider");
+        const errorsIn = (c: { from: number; to: number }) =>
+          diagnostics.filter((d) => d.severity === "error" && d.range && d.range.start.line >= c.from && d.range.start.line <= c.to);
+        const wrong = cases.filter((c) => (c.expect === "reject") !== errorsIn(c).length > 0).map((c) => `${c.expect === "reject" ? "not rejected" : "rejected"}: ${c.row}`);
+        expect(wrong).toEqual([]);
+        expect(cases.filter((c) => c.expect === "reject").length).toBeGreaterThan(0);
+        // Nothing outside the generated blocks may fail (e.g. a minimal configuration that is not valid).
+        expect(diagnostics.filter((d) => d.severity === "error" && !cases.some((c) => errorsIn(c).includes(d)))).toEqual([]);
+      });
+    }
 });
 
 describe("the real providers' defaults, through a plan", () => {
@@ -240,14 +266,18 @@ describe("the real providers' defaults, through a plan", () => {
         terraform: { required_providers: { genesyscloud: { source: "mypurecloud/genesyscloud", version: "1.84.1" }, aws: { source: "hashicorp/aws", version: "6.28.0" } } },
         provider: {
           genesyscloud: [{ aws_region: "us-east-1", gateway: [{ host: genesys.hostname, port: genesys.port, protocol: "http" }] }],
-          aws: [{ region: kit.sandbox.region, endpoints: [{ secretsmanager: kit.sandbox.secretsManager.url }], skip_credentials_validation: true, skip_requesting_account_id: true }],
+          aws: [
+            { region: kit.sandbox.region, endpoints: [{ secretsmanager: kit.sandbox.secretsManager.url }], skip_credentials_validation: true, skip_requesting_account_id: true },
+          ],
         },
         resource: resources,
       }),
     );
     await terraformOk(tool, plan, ["init", "-no-color"], {});
     await terraformOk(tool, plan, ["plan", "-no-color", "-out=plan.bin"], kit.env);
-    const show = JSON.parse((await terraformOk(tool, plan, ["show", "-json", "plan.bin"], kit.env)).stdout) as { resource_changes: Array<{ type: string; change: { after: Json } }> };
+    const show = JSON.parse((await terraformOk(tool, plan, ["show", "-json", "plan.bin"], kit.env)).stdout) as {
+      resource_changes: Array<{ type: string; change: { after: Json } }>;
+    };
     const actual = expected.map(([type, path]) => [type, path, show.resource_changes.find((r) => r.type === type)?.change.after[path]]);
     expect(actual).toEqual(expected);
     expect(expected.length).toBeGreaterThan(20);

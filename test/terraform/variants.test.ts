@@ -14,7 +14,24 @@ import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { BUILTIN_ROLES } from "../../src/sandbox/genesys/index.js";
 import { startSandboxKit, type SandboxKit } from "../helpers/sandbox.js";
-import { ALTERNATING_ROTATE_COMMAND, cleanup, encodings, filesUnder, keyward, PROJECT, placeStack, printed, readText, sandboxConfig, synth, terraform, terraformOk, terraformTool, workDir, type TerraformTool } from "./harness.js";
+import {
+  ALTERNATING_ROTATE_COMMAND,
+  cleanup,
+  encodings,
+  filesUnder,
+  keyward,
+  PROJECT,
+  placeStack,
+  printed,
+  readText,
+  sandboxConfig,
+  synth,
+  terraform,
+  terraformOk,
+  terraformTool,
+  workDir,
+  type TerraformTool,
+} from "./harness.js";
 import { startTap, type Tap } from "./tap.js";
 
 let tool: TerraformTool;
@@ -162,7 +179,10 @@ describe("bring-your-own secret (secretArn)", () => {
 describe("an alternating pair (rotation: alternating)", () => {
   const pair = { ...CLIENT, name: "Variant Pair", rotation: "alternating" };
   const deploy = (epoch: string) =>
-    synth(config({ stackPrefix: "kwalt", secretNamePrefix: "keyward/alt/", rotateCommand: ALTERNATING_ROTATE_COMMAND, clients: [{ ...pair, rotationEpoch: epoch }] }), workDir("alternating-synth"))["kwalt-clients"]!;
+    synth(
+      config({ stackPrefix: "kwalt", secretNamePrefix: "keyward/alt/", rotateCommand: ALTERNATING_ROTATE_COMMAND, clients: [{ ...pair, rotationEpoch: epoch }] }),
+      workDir("alternating-synth"),
+    )["kwalt-clients"]!;
   let first: { clientId: string; clientSecret: string };
   let out: Record<string, string>;
 
@@ -175,7 +195,10 @@ describe("an alternating pair (rotation: alternating)", () => {
     out = await outputs(dir);
     const ids = [out["variant-pair-client-id"]!, out["variant-pair-standby-client-id"]!];
     expect(new Set(ids).size).toBe(2);
-    const names = kit.sandbox.genesys.control.state().clients.filter((c) => ids.includes(c.id)).map((c) => c.name);
+    const names = kit.sandbox.genesys.control
+      .state()
+      .clients.filter((c) => ids.includes(c.id))
+      .map((c) => c.name);
     expect(names.sort()).toEqual(["Variant Pair", "Variant Pair-standby"]);
     const tags = (await kit.sm.send(new DescribeSecretCommand({ SecretId: out["variant-pair-secret-arn"] }))).Tags ?? [];
     expect(tags).toContainEqual({ Key: "keyward:client-id", Value: ids[0]!.toLowerCase() });

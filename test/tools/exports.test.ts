@@ -40,16 +40,25 @@ interface ToolRun {
 
 function gitleaks(dir: string): ToolRun {
   const report = join(work, `gitleaks-${Math.random().toString(36).slice(2)}.json`);
-  const r = spawnSync(toolPath("gitleaks"), ["dir", dir, "--config", config("gitleaks"), "--no-banner", "--report-format", "json", "--report-path", report, "--exit-code", "0"], { encoding: "utf8" });
+  const r = spawnSync(toolPath("gitleaks"), ["dir", dir, "--config", config("gitleaks"), "--no-banner", "--report-format", "json", "--report-path", report, "--exit-code", "0"], {
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`gitleaks failed: ${r.stderr.slice(-500)}`);
   const rows = JSON.parse(readFileSync(report, "utf8")) as Array<{ Secret: string; Match: string; File: string }>;
   return { reported: rows.map((x) => `${x.Secret} ${x.Match}`).join("\n"), files: new Set(rows.map((x) => x.File.slice(dir.length + 1))) };
 }
 
 function trufflehog(dir: string): ToolRun {
-  const r = spawnSync(toolPath("trufflehog"), ["filesystem", dir, "--config", config("trufflehog"), "--include-detectors=CustomRegex", "--no-verification", "--json", "--no-update"], { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(
+    toolPath("trufflehog"),
+    ["filesystem", dir, "--config", config("trufflehog"), "--include-detectors=CustomRegex", "--no-verification", "--json", "--no-update"],
+    { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
+  );
   if (r.status !== 0) throw new Error(`trufflehog failed: ${r.stderr.slice(-500)}`);
-  const rows = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l) as { Raw: string; SourceMetadata: { Data: { Filesystem: { file: string } } } });
+  const rows = r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { Raw: string; SourceMetadata: { Data: { Filesystem: { file: string } } } });
   return { reported: rows.map((x) => x.Raw).join("\n"), files: new Set(rows.map((x) => x.SourceMetadata.Data.Filesystem.file.slice(dir.length + 1))) };
 }
 
@@ -60,7 +69,10 @@ const TOOLS: Array<[ExportTool, string, (dir: string) => ToolRun]> = [
 
 for (const [tool, binary, run] of TOOLS) {
   const present = existsSync(toolPath(binary));
-  if (!present) process.stderr.write(`test:tools: ${binary} is not built in ${CACHE}; build it with: KEYWARD_CACHE_DIR=${process.env.KEYWARD_CACHE_DIR ?? "<dir>"} node scripts/go-tools.mjs ${binary}\n`);
+  if (!present)
+    process.stderr.write(
+      `test:tools: ${binary} is not built in ${CACHE}; build it with: KEYWARD_CACHE_DIR=${process.env.KEYWARD_CACHE_DIR ?? "<dir>"} node scripts/go-tools.mjs ${binary}\n`,
+    );
   (present ? describe : describe.skip)(`keyward's exported rules run by the real ${binary}`, () => {
     let positives: ToolRun;
     let decoys: ToolRun;
@@ -82,13 +94,17 @@ for (const [tool, binary, run] of TOOLS) {
 
     it("flags no decoy but those labeled, and does flag those", () => {
       const flagged = [...decoys.files].sort();
-      const expectedFlags = labels.decoys.filter((d) => d.flagged_by?.includes(tool)).map((d) => d.path).sort();
+      const expectedFlags = labels.decoys
+        .filter((d) => d.flagged_by?.includes(tool))
+        .map((d) => d.path)
+        .sort();
       process.stdout.write(`test:tools: ${binary}: ${flagged.length} of ${labels.decoys.length} decoys flagged\n`);
       expect(flagged).toEqual(expectedFlags);
     });
 
     it("reports documentation examples as often as they repeat (it cannot count files), as labeled", () => {
-      for (const e of labels.examples) expect([e.dir, [...examples.files].filter((f) => f.startsWith(`${e.dir}/`)).length]).toEqual([e.dir, e.flagged_by?.includes(tool) ? e.files : 0]);
+      for (const e of labels.examples)
+        expect([e.dir, [...examples.files].filter((f) => f.startsWith(`${e.dir}/`)).length]).toEqual([e.dir, e.flagged_by?.includes(tool) ? e.files : 0]);
     });
   });
 }
@@ -108,17 +124,24 @@ const python = hyperscanPython();
 if (!python) process.stderr.write("test:tools: Python's hyperscan package is not available (python3 -m venv + pip install hyperscan failed); the Hyperscan checks are skipped\n");
 (python ? describe : describe.skip)("every exported expression in Hyperscan with start-of-match tracking", () => {
   it("compiles GitHub's patterns (pattern, start+pattern+end as GitHub joins them, additional matches) and every gitleaks and TruffleHog regex", () => {
-    const github = parse(execFileSync(process.execPath, ["--", BIN, "patterns", "--format", "github"], { encoding: "utf8" })) as { patterns: Array<{ type: string; regex: Record<string, string | string[]> }> };
+    const github = parse(execFileSync(process.execPath, ["--", BIN, "patterns", "--format", "github"], { encoding: "utf8" })) as {
+      patterns: Array<{ type: string; regex: Record<string, string | string[]> }>;
+    };
     const th = parse(readFileSync(config("trufflehog"), "utf8")) as { detectors: Array<{ name: string; regex: Record<string, string> }> };
     const gl = readFileSync(config("gitleaks"), "utf8");
     const expressions: Array<{ name: string; expression: string }> = [];
     for (const p of github.patterns) {
       const r = p.regex as { pattern: string; start: string; end: string; additional_match?: string[]; additional_not_match?: string[] };
-      expressions.push({ name: `github ${p.type} pattern`, expression: r.pattern }, { name: `github ${p.type} start+pattern+end`, expression: `(?:${r.start})${r.pattern}(?:${r.end})` });
-      for (const [i, extra] of [...(r.additional_match ?? []), ...(r.additional_not_match ?? [])].entries()) expressions.push({ name: `github ${p.type} additional ${i}`, expression: extra });
+      expressions.push(
+        { name: `github ${p.type} pattern`, expression: r.pattern },
+        { name: `github ${p.type} start+pattern+end`, expression: `(?:${r.start})${r.pattern}(?:${r.end})` },
+      );
+      for (const [i, extra] of [...(r.additional_match ?? []), ...(r.additional_not_match ?? [])].entries())
+        expressions.push({ name: `github ${p.type} additional ${i}`, expression: extra });
     }
     for (const d of th.detectors) for (const [k, re] of Object.entries(d.regex)) expressions.push({ name: `trufflehog ${d.name} ${k}`, expression: re });
-    for (const m of gl.matchAll(/^(id|regex) = (?:"(.*)"|'''(.*)''')$/gm)) if (m[1] === "regex") expressions.push({ name: `gitleaks ${expressions.length}`, expression: m[3] ?? JSON.parse(`"${m[2]}"`) });
+    for (const m of gl.matchAll(/^(id|regex) = (?:"(.*)"|'''(.*)''')$/gm))
+      if (m[1] === "regex") expressions.push({ name: `gitleaks ${expressions.length}`, expression: m[3] ?? JSON.parse(`"${m[2]}"`) });
     const out = execFileSync(python!, [join(ROOT, "scripts", "hyperscan-check.py")], { input: JSON.stringify(expressions), encoding: "utf8" });
     const results = JSON.parse(out) as Array<{ name: string; ok: boolean; error: string | null }>;
     process.stdout.write(`test:tools: Hyperscan compiled ${results.filter((r) => r.ok).length} of ${results.length} exported expressions with HS_FLAG_SOM_LEFTMOST\n`);

@@ -104,7 +104,11 @@ export function createWorkerHandler(options: WorkerHandlerOptions = {}): WorkerH
         const attempt = Math.max(1, Number(record.attributes?.ApproximateReceiveCount ?? 1) || 1);
         const remaining = context?.getRemainingTimeInMillis() ?? config.deliveryBudgetMs;
         try {
-          const { disposition } = await processWorkItem(item, deps, { attempt, maxAttempts: config.maxAttempts, deadlineMs: Date.now() + Math.max(1_000, remaining - DEADLINE_MARGIN_MS) });
+          const { disposition } = await processWorkItem(item, deps, {
+            attempt,
+            maxAttempts: config.maxAttempts,
+            deadlineMs: Date.now() + Math.max(1_000, remaining - DEADLINE_MARGIN_MS),
+          });
           if (disposition.kind === "retry") {
             failures.push({ itemIdentifier: record.messageId });
             await retryIn(record.receiptHandle, disposition.afterMs);
@@ -123,7 +127,13 @@ export function createWorkerHandler(options: WorkerHandlerOptions = {}): WorkerH
   async function retryIn(receiptHandle: string | undefined, afterMs: number): Promise<void> {
     if (!sqs || !config.queueUrl || !receiptHandle) return;
     try {
-      await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: config.queueUrl, ReceiptHandle: receiptHandle, VisibilityTimeout: Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(afterMs / 1000))) }));
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: config.queueUrl,
+          ReceiptHandle: receiptHandle,
+          VisibilityTimeout: Math.min(MAX_VISIBILITY_SECONDS, Math.max(0, Math.ceil(afterMs / 1000))),
+        }),
+      );
     } catch (err) {
       logger.warn("could not set the retry's visibility; the queue's visibility timeout applies", { error: err instanceof Error ? err.name : "error" });
     }

@@ -85,7 +85,12 @@ export function buildAuditEvent(o: StepOutcomes): AuditEvent {
     }
   }
   if (contain) {
-    event.containment = contain.kind === "dry-run" || contain.kind === "refused" || contain.performed === "none" ? (contain.decision.action === "none" ? "none" : contain.decision.action) : contain.performed;
+    event.containment =
+      contain.kind === "dry-run" || contain.kind === "refused" || contain.performed === "none"
+        ? contain.decision.action === "none"
+          ? "none"
+          : contain.decision.action
+        : contain.performed;
     if (contain.decision.requested) event.requestedAction = contain.decision.requested;
     if ("secretId" in contain && contain.secretId) event.secretId = contain.secretId;
     event.ownClient = contain.ownClient;
@@ -129,7 +134,8 @@ export function outcomeOf(o: Pick<StepOutcomes, "collect" | "verify" | "contain"
 /** Is the delivery's work done (or recorded) after this try, and may trying again change that? */
 export function settledOf(o: Pick<StepOutcomes, "collect" | "verify" | "contain" | "triaged" | "health">): { settled: boolean; retryable: boolean; retryAfterMs?: number } {
   const outcome = outcomeOf(o);
-  if (outcome === "error" && o.collect.kind === "failed") return { settled: false, retryable: o.collect.retryable, ...(o.collect.retryAfterMs !== undefined ? { retryAfterMs: o.collect.retryAfterMs } : {}) };
+  if (outcome === "error" && o.collect.kind === "failed")
+    return { settled: false, retryable: o.collect.retryable, ...(o.collect.retryAfterMs !== undefined ? { retryAfterMs: o.collect.retryAfterMs } : {}) };
   if (o.contain?.kind === "refused") return { settled: true, retryable: false };
   if (outcome === "contained" && o.contain?.kind === "contained" && o.contain.repairNeeded) return { settled: false, retryable: true };
   if (outcome === "not-live" && (o.health ?? []).some((h) => h.kind === "unknown")) return { settled: false, retryable: true };

@@ -43,7 +43,12 @@ export async function collect(ctx: DeliveryContext): Promise<CollectOutcome> {
   try {
     return await collectOrThrow(ctx);
   } catch (err) {
-    return { kind: "failed", reason: reasonOf(err), retryable: err instanceof KeywardError && err.retryable, ...(err instanceof GitHubError && err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}) };
+    return {
+      kind: "failed",
+      reason: reasonOf(err),
+      retryable: err instanceof KeywardError && err.retryable,
+      ...(err instanceof GitHubError && err.retryAfterMs !== undefined ? { retryAfterMs: err.retryAfterMs } : {}),
+    };
   }
 }
 
@@ -189,7 +194,10 @@ export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string,
     const info = await commitInfo;
     const elsewhere: string[] = [];
     if (info && firstCommit) {
-      const others = info.files.filter((f) => f.filename !== firstCommit.details.path && f.patch).map((f) => f.patch!).join("\n");
+      const others = info.files
+        .filter((f) => f.filename !== firstCommit.details.path && f.patch)
+        .map((f) => f.patch!)
+        .join("\n");
       elsewhere.push(...uuidsNear(others, secret, undefined, FILES_BOUND));
     }
     const near = new Set(all);

@@ -87,7 +87,8 @@ export async function containLeak(ctx: DeliveryContext, plan: ContainmentPlan, l
     }
   }
   const extra = done.secretId ? { secretId: done.secretId } : {};
-  if (done.performed !== "none" && done.refused) return { kind: "contained", decision, performed: done.performed, ownClient, ...extra, ...(done.repairNeeded ? { repairNeeded: true } : {}) };
+  if (done.performed !== "none" && done.refused)
+    return { kind: "contained", decision, performed: done.performed, ownClient, ...extra, ...(done.repairNeeded ? { repairNeeded: true } : {}) };
   if (done.performed !== "none" && done.unconfirmed) return { kind: "unconfirmed", decision, performed: done.performed, ownClient, ...extra };
   return { kind: "failed", decision, performed: done.performed, ownClient, ...extra };
 }

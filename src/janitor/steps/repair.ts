@@ -34,7 +34,11 @@ export interface HealthDeps {
  * Checks one managed secret and repairs it when its AWSCURRENT is dead. `knownDead`: a secret already proven dead
  * (the leaked one), so a stored copy of it needs no token grant to be known dead.
  */
-export async function checkManagedSecret(deps: HealthDeps, target: { clientId: string; secretId: string }, options: { knownDead?: string; alert?: AlertState } = {}): Promise<ManagedHealth> {
+export async function checkManagedSecret(
+  deps: HealthDeps,
+  target: { clientId: string; secretId: string },
+  options: { knownDead?: string; alert?: AlertState } = {},
+): Promise<ManagedHealth> {
   const { clientId, secretId } = target;
   let verdict: Verdict;
   let rotatedAfter = false;
@@ -78,7 +82,13 @@ export async function checkCandidatesManaged(ctx: DeliveryContext, candidates: r
     }
     if (!secretId) continue;
     const health = await checkManagedSecret(
-      { targets: deps.targets, rotationDeps: () => deps.genesys.rotationDeps(), check: (c, s) => ctx.verdicts.checkHealth(c, s, () => ctx.check(c, s)), logger: ctx.log, dryRun: deps.policy.dryRun },
+      {
+        targets: deps.targets,
+        rotationDeps: () => deps.genesys.rotationDeps(),
+        check: (c, s) => ctx.verdicts.checkHealth(c, s, () => ctx.check(c, s)),
+        logger: ctx.log,
+        dryRun: deps.policy.dryRun,
+      },
       { clientId: canonicalClientId(id), secretId },
       { knownDead: leaked, ...(alert ? { alert } : {}) },
     );

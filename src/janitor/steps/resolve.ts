@@ -15,10 +15,18 @@ export interface ResolveOutcome {
  * Step 4: a contained leak whose secret cannot come back resolves its open alert as `revoked` (a scanner finding
  * gets a commit comment instead). A refusal (403 delegated dismissal, 422) is recorded, never fatal.
  */
-export async function resolveAlert(ctx: DeliveryContext, input: { alert?: AlertState; contained: boolean; performed?: ContainAction; clientId: string; action: ContainAction | "repair"; secretId?: string; commit?: string }): Promise<ResolveOutcome> {
+export async function resolveAlert(
+  ctx: DeliveryContext,
+  input: { alert?: AlertState; contained: boolean; performed?: ContainAction; clientId: string; action: ContainAction | "repair"; secretId?: string; commit?: string },
+): Promise<ResolveOutcome> {
   const { item, errors } = ctx;
   const github = ctx.github;
-  const resolve = decideResolve({ ...(input.alert ? { alert: input.alert } : {}), contained: input.contained, dryRun: ctx.deps.policy.dryRun, ...(input.performed ? { performed: input.performed } : {}) });
+  const resolve = decideResolve({
+    ...(input.alert ? { alert: input.alert } : {}),
+    contained: input.contained,
+    dryRun: ctx.deps.policy.dryRun,
+    ...(input.performed ? { performed: input.performed } : {}),
+  });
   let alertResolution: AuditEvent["alertResolution"] = resolve === "patch" ? "resolved" : resolve === "leave-open" ? "left-open" : resolve;
   const comment = resolutionComment(input.clientId, input.action, input.secretId, item.deliveryId);
   if (resolve === "patch" && github && item.event === ALERT_EVENT) {

@@ -21,7 +21,13 @@ type HumanExtra = Parameters<typeof humanAlert>[3];
  * (`KEYWARD_SLACK_DM_DOMAINS`); otherwise the message goes to the fallback channel. Every text is scrubbed of the
  * delivery's secrets before it leaves.
  */
-export async function tell(ctx: DeliveryContext, input: { developer?: { leak: LeakFacts; action: ContainAction; secretId?: string; confirmed?: boolean; authorEmail?: string }; human?: { kind: HumanAlertKind; facts: HumanFacts; extra?: HumanExtra } }): Promise<TellOutcome> {
+export async function tell(
+  ctx: DeliveryContext,
+  input: {
+    developer?: { leak: LeakFacts; action: ContainAction; secretId?: string; confirmed?: boolean; authorEmail?: string };
+    human?: { kind: HumanAlertKind; facts: HumanFacts; extra?: HumanExtra };
+  },
+): Promise<TellOutcome> {
   if (ctx.deps.policy.dryRun) return TOLD_NOBODY;
   let notified: AuditEvent["notified"] = "none";
   let developerReached: boolean | undefined;
@@ -32,8 +38,12 @@ export async function tell(ctx: DeliveryContext, input: { developer?: { leak: Le
     notified = developerReached ? "dm" : (await postFallback(ctx, text)) ? "fallback-channel" : "failed";
   }
   if (input.human) {
-    const text = humanAlert(input.human.kind, input.human.facts, ctx.item.deliveryId, { ...input.human.extra, ...(developerReached !== undefined ? { developerNotified: developerReached } : {}) });
-    if (input.human.kind === "own-client" || input.human.kind === "own-client-manual") ctx.log.error("the janitor's own credentials leaked", { clientId: input.human.facts.clientId, deliveryId: ctx.item.deliveryId });
+    const text = humanAlert(input.human.kind, input.human.facts, ctx.item.deliveryId, {
+      ...input.human.extra,
+      ...(developerReached !== undefined ? { developerNotified: developerReached } : {}),
+    });
+    if (input.human.kind === "own-client" || input.human.kind === "own-client-manual")
+      ctx.log.error("the janitor's own credentials leaked", { clientId: input.human.facts.clientId, deliveryId: ctx.item.deliveryId });
     const posted = await postFallback(ctx, text);
     if (notified === "none") notified = posted ? "fallback-channel" : "failed";
   }

@@ -42,15 +42,26 @@ export const PROVEN_PAIRS_BOUND = 10_000;
  * is as strong as the provider writing it as one. So a redelivery of a contained leak checks that client as a
  * structural pair (refused while active: dead) instead of sweeping the whole org again.
  */
-export function engineVerifier(genesys: Pick<ProcessorDeps["genesys"], "client">, options: { logger: Logger; sleep?: (ms: number) => Promise<void>; more?: readonly EngineOrg[] }): Verifier {
+export function engineVerifier(
+  genesys: Pick<ProcessorDeps["genesys"], "client">,
+  options: { logger: Logger; sleep?: (ms: number) => Promise<void>; more?: readonly EngineOrg[] },
+): Verifier {
   const proven = new Map<string, string>();
   return async (query, call = {}) => {
     const own = genesys.client();
-    const orgs: EngineOrg[] = [{ name: DEFAULT_ORG_NAME, region: own.settings.region, settings: own.settings, client: () => genesys.client() }, ...(options.more ?? []).filter((o) => o.name !== DEFAULT_ORG_NAME)];
+    const orgs: EngineOrg[] = [
+      { name: DEFAULT_ORG_NAME, region: own.settings.region, settings: own.settings, client: () => genesys.client() },
+      ...(options.more ?? []).filter((o) => o.name !== DEFAULT_ORG_NAME),
+    ];
     const key = createHash("sha256").update(query.secret).digest("hex");
     const known = proven.get(key);
     const candidates: CandidateClientId[] = known ? [{ clientId: known, provenance: "structural" }, ...query.candidates] : [...query.candidates];
-    const verdict = await createLivenessEngine({ orgs, logger: options.logger, ...(options.sleep ? { sleep: options.sleep } : {}), ...(call.deferRevoke ? { deferRevoke: call.deferRevoke } : {}) }).verify({ ...query, candidates });
+    const verdict = await createLivenessEngine({
+      orgs,
+      logger: options.logger,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(call.deferRevoke ? { deferRevoke: call.deferRevoke } : {}),
+    }).verify({ ...query, candidates });
     if (verdict.verdict === "live") {
       proven.delete(key);
       proven.set(key, verdict.clientId);
@@ -75,7 +86,13 @@ export interface CandidateSources {
  * regenerate. Otherwise every candidate the locations yield goes to the engine at once. `beforeTry` runs with the
  * first candidate before each query (the containment's look-ups start then).
  */
-export async function verify(ctx: DeliveryContext, secret: string, sources: CandidateSources, alert: AlertState | undefined, beforeTry?: (clientId: string) => void): Promise<VerifyOutcome> {
+export async function verify(
+  ctx: DeliveryContext,
+  secret: string,
+  sources: CandidateSources,
+  alert: AlertState | undefined,
+  beforeTry?: (clientId: string) => void,
+): Promise<VerifyOutcome> {
   const structural: CandidateClientId[] = sources.managed.map((clientId) => ({ clientId, provenance: "structural" }));
   let tried = 0;
   if (structural.length) {

@@ -86,7 +86,13 @@ export class FaultInjector {
     }
     if (rule.errorRate && this.random() < rule.errorRate) {
       this.counters.error++;
-      return { kind: "error", status: rule.errorStatus ?? 503, ...(rule.retryAfterSeconds !== undefined ? { retryAfterSeconds: rule.retryAfterSeconds } : {}), ...(rule.errorType ? { type: rule.errorType } : {}), ...(rule.errorMessage ? { message: rule.errorMessage } : {}) };
+      return {
+        kind: "error",
+        status: rule.errorStatus ?? 503,
+        ...(rule.retryAfterSeconds !== undefined ? { retryAfterSeconds: rule.retryAfterSeconds } : {}),
+        ...(rule.errorType ? { type: rule.errorType } : {}),
+        ...(rule.errorMessage ? { message: rule.errorMessage } : {}),
+      };
     }
     return { kind: "continue" };
   }

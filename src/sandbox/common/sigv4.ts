@@ -82,19 +82,22 @@ function canonicalUri(path: string): string {
 
 function canonicalQuery(query: string): string {
   if (!query) return "";
-  const pairs = query.split("&").filter(Boolean).map((part) => {
-    const eq = part.indexOf("=");
-    const decode = (s: string) => {
-      try {
-        return decodeURIComponent(s.replace(/\+/g, " "));
-      } catch {
-        return s;
-      }
-    };
-    const key = decode(eq < 0 ? part : part.slice(0, eq));
-    const value = eq < 0 ? "" : decode(part.slice(eq + 1));
-    return [escapeUri(key), escapeUri(value)] as const;
-  });
+  const pairs = query
+    .split("&")
+    .filter(Boolean)
+    .map((part) => {
+      const eq = part.indexOf("=");
+      const decode = (s: string) => {
+        try {
+          return decodeURIComponent(s.replace(/\+/g, " "));
+        } catch {
+          return s;
+        }
+      };
+      const key = decode(eq < 0 ? part : part.slice(0, eq));
+      const value = eq < 0 ? "" : decode(part.slice(eq + 1));
+      return [escapeUri(key), escapeUri(value)] as const;
+    });
   pairs.sort(([ak, av], [bk, bv]) => (ak < bk ? -1 : ak > bk ? 1 : av < bv ? -1 : av > bv ? 1 : 0));
   return pairs.map(([k, v]) => `${k}=${v}`).join("&");
 }
@@ -113,14 +116,7 @@ const trimHeader = (value: string) => value.trim().replace(/\s+/g, " ");
 function stringToSign(request: SignableRequest, signedHeaders: readonly string[], amzDate: string, scope: string): string {
   const [path = "/", query = ""] = splitOnce(request.url, "?");
   const canonicalHeaders = signedHeaders.map((name) => `${name}:${trimHeader(headerValue(request.headers, name) ?? "")}\n`).join("");
-  const canonicalRequest = [
-    request.method.toUpperCase(),
-    canonicalUri(path),
-    canonicalQuery(query),
-    canonicalHeaders,
-    signedHeaders.join(";"),
-    sha256Hex(request.body),
-  ].join("\n");
+  const canonicalRequest = [request.method.toUpperCase(), canonicalUri(path), canonicalQuery(query), canonicalHeaders, signedHeaders.join(";"), sha256Hex(request.body)].join("\n");
   return [SIGV4_ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join("\n");
 }
 
@@ -155,9 +151,7 @@ function parseAuthorization(header: string): ParsedAuthorization | SigV4Failure 
   }
   const missing = ["Credential", "Signature", "SignedHeaders"].filter((name) => !fields.get(name));
   if (missing.length) {
-    return incomplete(
-      `${missing.map((name) => `Authorization header requires '${name}' parameter.`).join(" ")} Authorization=${SIGV4_ALGORITHM}`,
-    );
+    return incomplete(`${missing.map((name) => `Authorization header requires '${name}' parameter.`).join(" ")} Authorization=${SIGV4_ALGORITHM}`);
   }
   const credential = fields.get("Credential")!.split("/");
   if (credential.length !== 5 || credential.some((part) => part === "")) {
@@ -206,7 +200,8 @@ export function verifySigV4(request: SignableRequest, options: SigV4VerifyOption
   if (parsed.terminator !== "aws4_request") return invalid(`Credential should be scoped with a valid terminator: 'aws4_request', not '${parsed.terminator}'.`);
   if (parsed.service !== options.service) return invalid(`Credential should be scoped to correct service: '${options.service}'.`);
   if (parsed.region !== options.region) return invalid(`Credential should be scoped to a valid region, not '${parsed.region}'.`);
-  if (parsed.date !== amzDate.slice(0, 8)) return invalid(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parsed.date}' != '${amzDate.slice(0, 8)}'`);
+  if (parsed.date !== amzDate.slice(0, 8))
+    return invalid(`Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '${parsed.date}' != '${amzDate.slice(0, 8)}'`);
   const now = (options.now ?? Date.now)();
   if (Math.abs(now - signedAt) > MAX_CLOCK_SKEW_MS) {
     return invalid(`Signature expired: ${amzDate} is now earlier than ${formatAmzDate(now - MAX_CLOCK_SKEW_MS)} (${formatAmzDate(now)} - 15 min.)`);
@@ -231,7 +226,10 @@ export function verifySigV4(request: SignableRequest, options: SigV4VerifyOption
 }
 
 function formatAmzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 export interface SignOptions {
@@ -269,7 +267,13 @@ export function signSigV4(request: SignableRequest, options: SignOptions): Recor
 
 /** Fresh random keys for one emulator instance, shaped like AWS's (20-character id, 40-character secret). */
 export function randomSigV4Credentials(): SigV4Credentials {
-  const id = createHash("sha256").update(crypto.getRandomValues(new Uint8Array(16))).digest("hex").slice(0, 16).toUpperCase();
-  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(30))).toString("base64").replace(/[+/]/g, "x");
+  const id = createHash("sha256")
+    .update(crypto.getRandomValues(new Uint8Array(16)))
+    .digest("hex")
+    .slice(0, 16)
+    .toUpperCase();
+  const secret = Buffer.from(crypto.getRandomValues(new Uint8Array(30)))
+    .toString("base64")
+    .replace(/[+/]/g, "x");
   return { accessKeyId: `AKIA${id}`, secretAccessKey: secret };
 }

@@ -49,14 +49,10 @@ export const apiErrors = {
   missingField: (field: string) =>
     new ApiError(400, "bad.request", `${BAD_REQUEST_MESSAGE} Field [${field}] is required.`, { field }, [{ errorCode: "required", fieldName: field }]),
   invalidValue: (value: unknown, field: string, allowed: string) => {
-    const shown = typeof value === "string" ? value : JSON.stringify(value) ?? String(value);
-    return new ApiError(
-      400,
-      "invalid.value",
-      `Value [${shown}] is not valid for field type [${field}]. Allowable values are: ${allowed}`,
-      { value: shown, field, allowed },
-      [{ errorCode: "invalid.value", fieldName: field }],
-    );
+    const shown = typeof value === "string" ? value : (JSON.stringify(value) ?? String(value));
+    return new ApiError(400, "invalid.value", `Value [${shown}] is not valid for field type [${field}]. Allowable values are: ${allowed}`, { value: shown, field, allowed }, [
+      { errorCode: "invalid.value", fieldName: field },
+    ]);
   },
   roleAssignmentNotAllowed: (roleIds: string[], status: 400 | 403) =>
     new ApiError(
@@ -67,10 +63,13 @@ export const apiErrors = {
       [{ errorCode: "role.assignment.not.allowed", fieldName: "roleDivisions.roleId" }],
     ),
   cannotDeleteClient: () => new ApiError(400, "cannot.delete.client", "Clients must be marked as inactive to be eligible for deletion."),
-  tooLarge: () =>
-    new ApiError(413, "request.entity.too.large", `The request is over the size limit. Maximum bytes: ${MAX_REQUEST_BYTES}`, { maxBytes: String(MAX_REQUEST_BYTES) }),
+  tooLarge: () => new ApiError(413, "request.entity.too.large", `The request is over the size limit. Maximum bytes: ${MAX_REQUEST_BYTES}`, { maxBytes: String(MAX_REQUEST_BYTES) }),
   unsupportedMediaType: (contentType: string) =>
-    new ApiError(415, "unsupported.media.type", `Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header: ${contentType}`),
+    new ApiError(
+      415,
+      "unsupported.media.type",
+      `Unsupported Media Type - Unsupported or incorrect media type, such as an incorrect Content-Type value in the header: ${contentType}`,
+    ),
   tooManyRequests: (retryAfterSeconds: number) =>
     new ApiError(429, "too.many.requests", `Rate limit exceeded the maximum. Retry the request in [${retryAfterSeconds}] seconds`, {}, [], {
       "Retry-After": String(retryAfterSeconds),

@@ -36,7 +36,7 @@ export function mergeSettings(base: GenesysSettings, patch: unknown): GenesysSet
         next.roleAssignmentDeniedStatus = value;
         break;
       case "missingDivision":
-        if (value !== "home" && value !== "reject") throw new TypeError("setting 'missingDivision' must be \"home\" or \"reject\"");
+        if (value !== "home" && value !== "reject") throw new TypeError('setting \'missingDivision\' must be "home" or "reject"');
         next.missingDivision = value;
         break;
       case "softDeleteMinAgeDays":
@@ -61,8 +61,14 @@ export class GenesysEmulatorCore {
   limits: GenesysLimits;
   readonly startupSettings: GenesysSettings;
   settings: GenesysSettings;
-  readonly apiWindow = new FixedWindowCounter(() => ({ allowed: this.limits.apiRequestsPerWindow, windowMs: this.limits.apiWindowSeconds * 1000 }), () => this.store.now());
-  readonly tokenWindow = new FixedWindowCounter(() => ({ allowed: this.limits.tokenRequestsPerWindow, windowMs: this.limits.tokenWindowSeconds * 1000 }), () => this.store.now());
+  readonly apiWindow = new FixedWindowCounter(
+    () => ({ allowed: this.limits.apiRequestsPerWindow, windowMs: this.limits.apiWindowSeconds * 1000 }),
+    () => this.store.now(),
+  );
+  readonly tokenWindow = new FixedWindowCounter(
+    () => ({ allowed: this.limits.tokenRequestsPerWindow, windowMs: this.limits.tokenWindowSeconds * 1000 }),
+    () => this.store.now(),
+  );
 
   constructor(options: GenesysEmulatorOptions = {}) {
     this.store = new GenesysStore(options.orgName ?? "keyward sandbox org", options.clock);

@@ -32,7 +32,10 @@ export function validateRoleRequest(body: unknown): RoleFields {
   const policies = rawPolicies.map((raw: unknown, i) => {
     if (!isObject(raw)) throw apiErrors.invalidValue(raw, "permissionPolicies", "arrays of DomainPermissionPolicy");
     const { domain, entityName, resourceConditionNode } = raw;
-    for (const [field, value] of [["domain", domain], ["entityName", entityName]] as const) {
+    for (const [field, value] of [
+      ["domain", domain],
+      ["entityName", entityName],
+    ] as const) {
       if (typeof value !== "string" || value === "") throw apiErrors.missingField(`permissionPolicies[${i}].${field}`);
     }
     const actionSet = strings(raw.actionSet, `permissionPolicies[${i}].actionSet`);

@@ -51,7 +51,12 @@ export interface GenesysBehaviour {
   missingDivision: "home" | "reject";
 }
 
-export const DEFAULT_BEHAVIOUR: Readonly<GenesysBehaviour> = Object.freeze({ rateLimitHeaders: false, heldRolesOnly: true, roleAssignmentDeniedStatus: 403, missingDivision: "home" });
+export const DEFAULT_BEHAVIOUR: Readonly<GenesysBehaviour> = Object.freeze({
+  rateLimitHeaders: false,
+  heldRolesOnly: true,
+  roleAssignmentDeniedStatus: 403,
+  missingDivision: "home",
+});
 export const DEFAULT_SOFT_DELETE: Readonly<SoftDeletePolicy> = Object.freeze({ minAgeMs: 30 * DAY_MS, retentionMs: 7 * DAY_MS });
 
 interface StoredToken {

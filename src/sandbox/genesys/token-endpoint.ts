@@ -43,7 +43,7 @@ export async function handleTokenRequest(ex: Exchange, deps: TokenEndpointDeps):
 
   const credentials = parseBasic(ex.req.headers.authorization);
   const client = credentials && deps.store.authenticate(credentials.id, credentials.secret);
-  if (!client || client.state !== "active") return ex.sendAuthError(authErrors.invalidClient(deps.badCredentialsStatus()));
+  if (client?.state !== "active") return ex.sendAuthError(authErrors.invalidClient(deps.badCredentialsStatus()));
   if (client.authorizedGrantType !== "CLIENT-CREDENTIALS") return ex.sendAuthError(authErrors.unauthorizedClient());
 
   const { token, expiresIn } = deps.store.issueToken(client);

@@ -4,14 +4,7 @@ import { FaultInjector } from "../common/faults.js";
 import { BodyTooLargeError, readBody, sendJson, sleep, startHttpServer } from "../common/http.js";
 import { randomSigV4Credentials, verifySigV4 } from "../common/sigv4.js";
 import { handleControlRequest } from "./control-api.js";
-import {
-  errorForStatus,
-  internalServiceError,
-  SecretsManagerError,
-  serialization,
-  unknownOperation,
-  unsupportedMediaType,
-} from "./errors.js";
+import { errorForStatus, internalServiceError, SecretsManagerError, serialization, unknownOperation, unsupportedMediaType } from "./errors.js";
 import { FaultPlan } from "./fault-plan.js";
 import { FaultSettingsError } from "./fault-plan.js";
 import { InputReader } from "./input-reader.js";
@@ -120,7 +113,7 @@ export async function startSecretsManagerEmulator(options: SecretsManagerEmulato
       const operation = Object.hasOwn(operations, name) ? operations[name] : undefined;
       if (!operation) return fail(unknownOperation(name));
       const contentType = headerValue(req, "content-type");
-      if (contentType?.split(";")[0]!.trim().toLowerCase() !== CONTENT_TYPE) return fail(unsupportedMediaType(contentType));
+      if (contentType?.split(";")[0]?.trim().toLowerCase() !== CONTENT_TYPE) return fail(unsupportedMediaType(contentType));
       const text = await readBody(req, BODY_LIMIT);
       const signature = verifySigV4(
         { method: req.method ?? "POST", url: req.url ?? "/", headers: req.headers, body: text },
@@ -180,7 +173,8 @@ function parseSettings(value: unknown): SecretsManagerSettings {
   const v = value as Record<string, unknown>;
   const unknown = Object.keys(v).filter((k) => !(k in DEFAULT_SETTINGS));
   if (unknown.length) throw new FaultSettingsError(`unknown setting(s): ${unknown.join(", ")}`);
-  if (v.createSecretRetry !== "idempotent" && v.createSecretRetry !== "resource-exists") throw new FaultSettingsError('createSecretRetry must be "idempotent" or "resource-exists"');
+  if (v.createSecretRetry !== "idempotent" && v.createSecretRetry !== "resource-exists")
+    throw new FaultSettingsError('createSecretRetry must be "idempotent" or "resource-exists"');
   return { createSecretRetry: v.createSecretRetry };
 }
 

@@ -33,21 +33,14 @@ export const resourceExists = (message: string) => new SecretsManagerError("Reso
 export const invalidParameter = (message: string) => new SecretsManagerError("InvalidParameterException", message);
 export const invalidRequest = (message: string) => new SecretsManagerError("InvalidRequestException", message);
 export const invalidNextToken = () => new SecretsManagerError("InvalidNextTokenException", "The NextToken value is invalid.");
-export const markedForDeletion = () =>
-  invalidRequest("You can't perform this operation on the secret because it was marked for deletion.");
+export const markedForDeletion = () => invalidRequest("You can't perform this operation on the secret because it was marked for deletion.");
 export const unknownOperation = (operation: string) =>
   new SecretsManagerError("UnknownOperationException", `Operation ${JSON.stringify(operation)} is not supported by the Secrets Manager emulator.`);
 export const serialization = (message: string) => new SecretsManagerError("SerializationException", message);
-export const missingAuthentication = () =>
-  new SecretsManagerError("MissingAuthenticationTokenException", "Request is missing Authentication Token");
+export const missingAuthentication = () => new SecretsManagerError("MissingAuthenticationTokenException", "Request is missing Authentication Token");
 export const unsupportedMediaType = (contentType: string | undefined) =>
-  new SecretsManagerError(
-    "UnsupportedMediaTypeException",
-    `Content-Type must be application/x-amz-json-1.1, got ${JSON.stringify(contentType ?? "")}.`,
-    415,
-  );
-export const internalServiceError = (status = 500) =>
-  new SecretsManagerError("InternalServiceError", "An error occurred on the server side.", status);
+  new SecretsManagerError("UnsupportedMediaTypeException", `Content-Type must be application/x-amz-json-1.1, got ${JSON.stringify(contentType ?? "")}.`, 415);
+export const internalServiceError = (status = 500) => new SecretsManagerError("InternalServiceError", "An error occurred on the server side.", status);
 export const serviceUnavailable = () => new SecretsManagerError("ServiceUnavailable", "Service is unavailable. Try again later.", 503);
 export const throttling = (status = 400) => new SecretsManagerError("ThrottlingException", "Rate exceeded", status);
 

@@ -1,4 +1,4 @@
-import { SecretsManagerError, serviceUnavailable, throttling } from "./errors.js";
+import { type SecretsManagerError, serviceUnavailable, throttling } from "./errors.js";
 import type { SecretsManagerFaults } from "./types.js";
 
 /** A SecretsManagerFaults value that doesn't have the documented shape. */

@@ -26,7 +26,8 @@ export function parseListFilters(raw: unknown[] | undefined): ListFilter[] {
   if (raw === undefined) return [];
   return raw.map((entry, i) => {
     const where = `filters.${i + 1}.member`;
-    if (entry === null || typeof entry !== "object" || Array.isArray(entry)) throw validation(`1 validation error detected: Value at '${where}' failed to satisfy constraint: Member must be a structure`);
+    if (entry === null || typeof entry !== "object" || Array.isArray(entry))
+      throw validation(`1 validation error detected: Value at '${where}' failed to satisfy constraint: Member must be a structure`);
     const { Key: key, Values: values } = entry as { Key?: unknown; Values?: unknown };
     if (typeof key !== "string" || !(FILTER_KEYS as readonly string[]).includes(key)) {
       throw validation(
@@ -38,7 +39,9 @@ export function parseListFilters(raw: unknown[] | undefined): ListFilter[] {
     }
     for (const value of values) {
       if (typeof value !== "string" || value.length > 512 || !VALUE_PATTERN.test(value)) {
-        throw validation(`1 validation error detected: Value at '${where}.values' failed to satisfy constraint: Member must satisfy regular expression pattern: ${VALUE_PATTERN.source}`);
+        throw validation(
+          `1 validation error detected: Value at '${where}.values' failed to satisfy constraint: Member must satisfy regular expression pattern: ${VALUE_PATTERN.source}`,
+        );
       }
     }
     return { key: key as FilterKey, values: values as string[] };

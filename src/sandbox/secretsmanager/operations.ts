@@ -14,23 +14,42 @@ export interface OperationContext {
 
 export type Operation = (store: SecretStore, input: InputReader, ctx: OperationContext) => unknown;
 
-const NAME = { min: 1, max: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/, patternMessage: "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@" };
+const NAME = {
+  min: 1,
+  max: 512,
+  pattern: /^[A-Za-z0-9/_+=.@-]+$/,
+  patternMessage: "Invalid name. Must be a valid name containing alphanumeric characters, or any of the following: -/_+=.@",
+};
 const SECRET_ID = { min: 1, max: 2048 };
 const TOKEN = { min: 32, max: 64 };
 const VERSION_ID = { min: 32, max: 64 };
 const STAGE = { min: 1, max: 256 };
 const MAX_SECRET_BYTES = 65_536;
-const LAMBDA_ARN = { min: 1, max: 2048, pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/, patternMessage: "RotationLambdaARN must be a Lambda function ARN." };
+const LAMBDA_ARN = {
+  min: 1,
+  max: 2048,
+  pattern: /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za-z0-9_-]+(:[A-Za-z0-9_$-]+)?$/,
+  patternMessage: "RotationLambdaARN must be a Lambda function ARN.",
+};
 
 /** RotateSecret's `RotationRules`: AutomaticallyAfterDays 1–1000, or a ScheduleExpression; Duration `<n>h` (1–24). */
 function readRotationRules(input: InputReader): { AutomaticallyAfterDays?: number; Duration?: string; ScheduleExpression?: string } | undefined {
   if (!input.has("RotationRules")) return undefined;
   const rules = new InputReader(input.object("RotationRules"));
   const days = rules.integer("AutomaticallyAfterDays", 1, 1000);
-  const schedule = rules.string("ScheduleExpression", { min: 1, max: 256, pattern: /^(rate\(\d+ (hour|hours|day|days)\)|cron\(.+\))$/, patternMessage: "ScheduleExpression must be rate(...) or cron(...)." });
+  const schedule = rules.string("ScheduleExpression", {
+    min: 1,
+    max: 256,
+    pattern: /^(rate\(\d+ (hour|hours|day|days)\)|cron\(.+\))$/,
+    patternMessage: "ScheduleExpression must be rate(...) or cron(...).",
+  });
   const duration = rules.string("Duration", { min: 2, max: 3, pattern: /^([1-9]|1\d|2[0-4])h$/, patternMessage: "Duration must be 1h to 24h." });
   if (days !== undefined && schedule !== undefined) throw invalidParameter("You can't specify both AutomaticallyAfterDays and ScheduleExpression.");
-  return { ...(days !== undefined ? { AutomaticallyAfterDays: days } : {}), ...(schedule !== undefined ? { ScheduleExpression: schedule } : {}), ...(duration !== undefined ? { Duration: duration } : {}) };
+  return {
+    ...(days !== undefined ? { AutomaticallyAfterDays: days } : {}),
+    ...(schedule !== undefined ? { ScheduleExpression: schedule } : {}),
+    ...(duration !== undefined ? { Duration: duration } : {}),
+  };
 }
 
 /** SecretString | SecretBinary; `required` demands one of them. Both at once is an InvalidParameterException. */

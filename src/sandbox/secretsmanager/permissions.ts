@@ -35,7 +35,11 @@ export class PermissionPlan {
    * Throws the error AWS answers when `operation` on `secret` is not allowed. `hasValue`: the request carries a
    * value to encrypt (CreateSecret without one needs no data key).
    */
-  check(operation: string, secret: { name: string; arn: string; kmsKeyId?: string } | undefined, requested: { secretId: string | undefined; kmsKeyId?: string; hasValue: boolean }): void {
+  check(
+    operation: string,
+    secret: { name: string; arn: string; kmsKeyId?: string } | undefined,
+    requested: { secretId: string | undefined; kmsKeyId?: string; hasValue: boolean },
+  ): void {
     const name = secret?.name ?? requested.secretId ?? "";
     const resource = secret?.arn ?? `arn:aws:secretsmanager:*:*:secret:${name}`;
     for (const rule of this.settings.deny ?? []) {
@@ -57,7 +61,10 @@ export class PermissionPlan {
     // "Access to KMS is not allowed" by default, EncryptionFailure / DecryptionFailure on request.
     if (keyRule.error === "KmsFailure") {
       throw needs === "GenerateDataKey"
-        ? new SecretsManagerError("EncryptionFailure", "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.")
+        ? new SecretsManagerError(
+            "EncryptionFailure",
+            "Secrets Manager can't encrypt the protected secret text using the provided KMS key. Check that the KMS key is available, enabled, and not in an invalid state.",
+          )
         : new SecretsManagerError("DecryptionFailure", "Secrets Manager can't decrypt the protected secret text using the provided KMS key.");
     }
     throw new SecretsManagerError("AccessDeniedException", "Access to KMS is not allowed");
@@ -89,8 +96,12 @@ function parsePermissions(value: unknown): SecretsManagerPermissions {
       if (!Array.isArray(r.deny) || r.deny.some((d) => d !== "GenerateDataKey" && d !== "Decrypt")) {
         throw new FaultSettingsError(`kmsKeys["${key}"].deny must list "GenerateDataKey" and/or "Decrypt"`);
       }
-      if (r.error !== undefined && r.error !== "AccessDeniedException" && r.error !== "KmsFailure") throw new FaultSettingsError(`kmsKeys["${key}"].error must be "AccessDeniedException" or "KmsFailure"`);
-      out.kmsKeys[key] = { deny: [...(r.deny as Array<"GenerateDataKey" | "Decrypt">)], ...(r.error !== undefined ? { error: r.error as "AccessDeniedException" | "KmsFailure" } : {}) };
+      if (r.error !== undefined && r.error !== "AccessDeniedException" && r.error !== "KmsFailure")
+        throw new FaultSettingsError(`kmsKeys["${key}"].error must be "AccessDeniedException" or "KmsFailure"`);
+      out.kmsKeys[key] = {
+        deny: [...(r.deny as Array<"GenerateDataKey" | "Decrypt">)],
+        ...(r.error !== undefined ? { error: r.error as "AccessDeniedException" | "KmsFailure" } : {}),
+      };
     }
   }
   return out;

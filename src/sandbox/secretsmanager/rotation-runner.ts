@@ -39,7 +39,14 @@ export class RotationRunner {
   }
 
   start(run: { arn: string; name: string; token: string; lambdaArn: string }): void {
-    const state: RotationRunState = { secretName: run.name, token: run.token, lambdaArn: run.lambdaArn, status: "running", steps: [], startedDate: new Date(this.now()).toISOString() };
+    const state: RotationRunState = {
+      secretName: run.name,
+      token: run.token,
+      lambdaArn: run.lambdaArn,
+      status: "running",
+      steps: [],
+      startedDate: new Date(this.now()).toISOString(),
+    };
     this.runs.push(state);
     if (this.runs.length > MAX_RUNS) this.runs.splice(0, this.runs.length - MAX_RUNS);
     const done = this.execute(run, state).finally(() => this.active.delete(done));

@@ -39,14 +39,7 @@ export class SecretStore {
     this.secrets.clear();
   }
 
-  createSecret(input: {
-    name: string;
-    clientRequestToken?: string;
-    description?: string;
-    kmsKeyId?: string;
-    value?: SecretValue;
-    tags?: SecretsManagerTag[];
-  }): Wire {
+  createSecret(input: { name: string; clientRequestToken?: string; description?: string; kmsKeyId?: string; value?: SecretValue; tags?: SecretsManagerTag[] }): Wire {
     this.purgeExpired();
     const existing = this.secrets.get(input.name);
     if (existing) {
@@ -126,7 +119,9 @@ export class SecretStore {
       if (!version) throw resourceNotFound(`Secrets Manager can't find the specified secret value for staging label: ${stage}`);
     }
     if (!hasValue(version.value)) {
-      throw resourceNotFound(`Secrets Manager can't find the specified secret value for VersionId: ${version.id}${input.versionStage ? ` and staging label: ${input.versionStage}` : ""}`);
+      throw resourceNotFound(
+        `Secrets Manager can't find the specified secret value for VersionId: ${version.id}${input.versionStage ? ` and staging label: ${input.versionStage}` : ""}`,
+      );
     }
     const accessed = day(this.now());
     secret.lastAccessedMs = accessed;
@@ -205,9 +200,7 @@ export class SecretStore {
   listSecrets(input: { maxResults?: number; nextToken?: string; includePlannedDeletion?: boolean; filters?: readonly ListFilter[] }): Wire {
     this.purgeExpired();
     const filters = input.filters ?? [];
-    const secrets = [...this.secrets.values()].filter(
-      (s) => (input.includePlannedDeletion || s.deletedMs === undefined) && matchesFilters(s, filters, this.options.region),
-    );
+    const secrets = [...this.secrets.values()].filter((s) => (input.includePlannedDeletion || s.deletedMs === undefined) && matchesFilters(s, filters, this.options.region));
     const { page, nextToken } = paginate(secrets, input.maxResults, input.nextToken);
     return {
       SecretList: page.map((s) => ({ ...describe(s), SecretVersionsToStages: versionIdsToStages(s) })),
@@ -252,7 +245,11 @@ export class SecretStore {
     if (input.kmsKeyId !== undefined) secret.kmsKeyId = input.kmsKeyId;
     secret.lastChangedMs = this.now();
     if (!input.value) return { ARN: secret.arn, Name: secret.name };
-    const put = this.putSecretValue({ secretId: secret.arn, value: input.value, ...(input.clientRequestToken !== undefined ? { clientRequestToken: input.clientRequestToken } : {}) });
+    const put = this.putSecretValue({
+      secretId: secret.arn,
+      value: input.value,
+      ...(input.clientRequestToken !== undefined ? { clientRequestToken: input.clientRequestToken } : {}),
+    });
     return { ARN: put.ARN, Name: put.Name, VersionId: put.VersionId };
   }
 
@@ -267,14 +264,17 @@ export class SecretStore {
    * complete (AWSPENDING on a version that is not AWSCURRENT), and attaches AWSPENDING to a new version without a
    * value (id = the token). Returns what the rotation function must be invoked with; the caller runs the steps.
    */
-  startRotation(input: { secretId: string; clientRequestToken?: string; rotationLambdaArn?: string; rotationRules?: RotationRules; rotateImmediately?: boolean }): { wire: Wire; run?: { arn: string; name: string; token: string; lambdaArn: string } } {
+  startRotation(input: { secretId: string; clientRequestToken?: string; rotationLambdaArn?: string; rotationRules?: RotationRules; rotateImmediately?: boolean }): {
+    wire: Wire;
+    run?: { arn: string; name: string; token: string; lambdaArn: string };
+  } {
     const secret = this.requireActive(input.secretId);
     const lambdaArn = input.rotationLambdaArn ?? secret.rotationLambdaArn;
     if (!lambdaArn) throw invalidRequest("No Lambda rotation function ARN is associated with this secret.");
     const now = this.now();
     const token = input.clientRequestToken ?? randomUUID();
     const retried = secret.versions.find((v) => v.id === token);
-    if (retried && retried.stages.has(AWSPENDING)) return { wire: { ARN: secret.arn, Name: secret.name, VersionId: token } };
+    if (retried?.stages.has(AWSPENDING)) return { wire: { ARN: secret.arn, Name: secret.name, VersionId: token } };
     const pending = secret.versions.find((v) => v.stages.has(AWSPENDING));
     if (pending && !pending.stages.has(AWSCURRENT) && input.rotateImmediately !== false) {
       throw invalidRequest("A previous rotation isn't complete. That rotation will be reattempted.");

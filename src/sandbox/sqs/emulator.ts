@@ -47,13 +47,15 @@ function str(input: Input, name: string, required = false): string | undefined {
 function int(input: Input, name: string, min: number, max: number): number | undefined {
   const v = input[name];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) throw sqsErrors.invalidParameter(`Value ${String(v)} for parameter ${name} is invalid. Reason: must be between ${min} and ${max}.`);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max)
+    throw sqsErrors.invalidParameter(`Value ${String(v)} for parameter ${name} is invalid. Reason: must be between ${min} and ${max}.`);
   return v;
 }
 
 const OPERATIONS: Record<string, (store: SqsStore, input: Input) => unknown> = {
   SendMessage(store, input) {
-    if (input.MessageAttributes !== undefined || input.MessageSystemAttributes !== undefined) throw sqsErrors.invalidParameter("MessageAttributes are not supported by the SQS emulator.");
+    if (input.MessageAttributes !== undefined || input.MessageSystemAttributes !== undefined)
+      throw sqsErrors.invalidParameter("MessageAttributes are not supported by the SQS emulator.");
     const groupId = str(input, "MessageGroupId");
     const dedupeId = str(input, "MessageDeduplicationId");
     const delaySeconds = int(input, "DelaySeconds", 0, 900);
@@ -114,7 +116,13 @@ export async function startSqsEmulator(options: SqsEmulatorOptions = {}): Promis
       const op = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined;
       if (!op) return fail(sqsErrors.unknownOperation(target));
       requests.set(name, (requests.get(name) ?? 0) + 1);
-      if (String(req.headers["content-type"] ?? "").split(";")[0]!.trim().toLowerCase() !== CONTENT_TYPE) return fail(sqsErrors.unsupportedMediaType());
+      if (
+        String(req.headers["content-type"] ?? "")
+          .split(";")[0]!
+          .trim()
+          .toLowerCase() !== CONTENT_TYPE
+      )
+        return fail(sqsErrors.unsupportedMediaType());
       if (!req.headers.authorization) return fail(sqsErrors.missingAuthentication());
       const text = await readBody(req, 512 * 1024);
       let input: unknown;

@@ -77,7 +77,8 @@ export class SqsStore {
 
   createQueue(options: QueueOptions): string {
     const fifo = options.name.endsWith(".fifo");
-    if (!/^[A-Za-z0-9_-]{1,75}(\.fifo)?$/.test(options.name)) throw sqsErrors.invalidParameter("Queue name may only contain alphanumeric characters, hyphens and underscores (1-80 characters, .fifo suffix for FIFO).");
+    if (!/^[A-Za-z0-9_-]{1,75}(\.fifo)?$/.test(options.name))
+      throw sqsErrors.invalidParameter("Queue name may only contain alphanumeric characters, hyphens and underscores (1-80 characters, .fifo suffix for FIFO).");
     let redrive: Queue["redrive"];
     if (options.redrive) {
       const dlq = this.queues.get(options.redrive.deadLetterQueue);
@@ -112,17 +113,24 @@ export class SqsStore {
     return queue;
   }
 
-  send(queueUrl: string, input: { body: string; groupId?: string; dedupeId?: string; delaySeconds?: number }): { MessageId: string; MD5OfMessageBody: string; SequenceNumber?: string } {
+  send(
+    queueUrl: string,
+    input: { body: string; groupId?: string; dedupeId?: string; delaySeconds?: number },
+  ): { MessageId: string; MD5OfMessageBody: string; SequenceNumber?: string } {
     const q = this.byUrl(queueUrl);
     const now = this.now();
     if (!input.body) throw sqsErrors.missingParameter("MessageBody");
-    if (Buffer.byteLength(input.body, "utf8") > MAX_BODY_BYTES) throw sqsErrors.invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${MAX_BODY_BYTES} bytes.`);
+    if (Buffer.byteLength(input.body, "utf8") > MAX_BODY_BYTES)
+      throw sqsErrors.invalidParameter(`One or more parameters are invalid. Reason: Message must be shorter than ${MAX_BODY_BYTES} bytes.`);
     // eslint-disable-next-line no-control-regex
     if (/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\u{10000}-\u{10ffff}]/u.test(input.body)) throw sqsErrors.invalidMessageContents("Invalid characters found in the message body.");
     let dedupeId = input.dedupeId;
     if (q.fifo) {
       if (!input.groupId) throw sqsErrors.missingParameter("MessageGroupId");
-      if (input.delaySeconds) throw sqsErrors.invalidParameter("Value " + input.delaySeconds + " for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.");
+      if (input.delaySeconds)
+        throw sqsErrors.invalidParameter(
+          "Value " + input.delaySeconds + " for parameter DelaySeconds is invalid. Reason: The request include parameter that is not valid for this queue type.",
+        );
       if (!dedupeId && q.contentBasedDeduplication) dedupeId = createHash("sha256").update(input.body).digest("hex");
       if (!dedupeId) throw sqsErrors.invalidParameter("The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly");
       for (const [id, seen] of q.dedupe) if (now - seen.at >= DEDUPE_WINDOW_MS) q.dedupe.delete(id);
@@ -150,7 +158,10 @@ export class SqsStore {
     return { MessageId: message.id, MD5OfMessageBody: message.md5, ...(message.sequenceNumber ? { SequenceNumber: message.sequenceNumber } : {}) };
   }
 
-  receive(queueUrl: string, input: { max?: number; visibilityTimeoutSeconds?: number }): Array<{ MessageId: string; ReceiptHandle: string; MD5OfBody: string; Body: string; Attributes: Record<string, string> }> {
+  receive(
+    queueUrl: string,
+    input: { max?: number; visibilityTimeoutSeconds?: number },
+  ): Array<{ MessageId: string; ReceiptHandle: string; MD5OfBody: string; Body: string; Attributes: Record<string, string> }> {
     const q = this.byUrl(queueUrl);
     const now = this.now();
     const max = input.max ?? 1;
@@ -234,7 +245,8 @@ export class SqsStore {
     if (names.includes("All")) return all;
     const out: Record<string, string> = {};
     for (const name of names) {
-      if (!(name in all) && !["FifoQueue", "ContentBasedDeduplication", "RedrivePolicy", "Policy", "KmsMasterKeyId", "SqsManagedSseEnabled"].includes(name)) throw sqsErrors.invalidAttributeName(name);
+      if (!(name in all) && !["FifoQueue", "ContentBasedDeduplication", "RedrivePolicy", "Policy", "KmsMasterKeyId", "SqsManagedSseEnabled"].includes(name))
+        throw sqsErrors.invalidAttributeName(name);
       if (name in all) out[name] = all[name]!;
     }
     return out;
@@ -250,7 +262,12 @@ export class SqsStore {
       visible: q.messages.filter((m) => m.visibleAt <= now).length,
       inFlight: q.messages.filter((m) => m.visibleAt > now && m.receiveCount > 0).length,
       delayed: q.messages.filter((m) => m.visibleAt > now && m.receiveCount === 0).length,
-      messages: q.messages.map((m) => ({ id: m.id, ...(m.groupId ? { groupId: m.groupId } : {}), receiveCount: m.receiveCount, inFlight: m.visibleAt > now && m.receiveCount > 0 })),
+      messages: q.messages.map((m) => ({
+        id: m.id,
+        ...(m.groupId ? { groupId: m.groupId } : {}),
+        receiveCount: m.receiveCount,
+        inFlight: m.visibleAt > now && m.receiveCount > 0,
+      })),
     }));
   }
 

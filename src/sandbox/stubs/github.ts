@@ -205,11 +205,21 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
     const limit = stub.rateLimits.find((l) => l.times > 0 && (!l.match || l.match(method, path)));
     if (limit) {
       limit.times--;
-      const secondary = { message: "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.", documentation_url: "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits", status: "403" };
+      const secondary = {
+        message:
+          "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. If you reach out to GitHub Support for help, please include the request ID 0000:0000:0000000:0000000:00000000.",
+        documentation_url: "https://docs.github.com/free-pro-team@latest/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+        status: "403",
+      };
       const retryAfter: Record<string, string> = limit.retryAfterSeconds !== undefined ? { "retry-after": String(limit.retryAfterSeconds) } : {};
       switch (limit.kind) {
         case "primary":
-          return send(res, 403, { message: "API rate limit exceeded for installation ID 1234567.", documentation_url: RATE_DOCS, status: "403" }, { "x-ratelimit-remaining": "0", "x-ratelimit-used": "5000", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + (limit.resetInSeconds ?? 60)) });
+          return send(
+            res,
+            403,
+            { message: "API rate limit exceeded for installation ID 1234567.", documentation_url: RATE_DOCS, status: "403" },
+            { "x-ratelimit-remaining": "0", "x-ratelimit-used": "5000", "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + (limit.resetInSeconds ?? 60)) },
+          );
         case "secondary":
           return send(res, 403, secondary, retryAfter);
         case "secondary-429":
@@ -230,9 +240,15 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
       if (!alert) return notFound(res);
       if (method === "GET") return send(res, 200, alertBody(repo, alert));
       if (method === "PATCH") {
-        if (stub.patchStatus) return send(res, stub.patchStatus, { message: "Resource not accessible by integration", documentation_url: "https://docs.github.com/rest/secret-scanning/secret-scanning#update-a-secret-scanning-alert", status: String(stub.patchStatus) });
+        if (stub.patchStatus)
+          return send(res, stub.patchStatus, {
+            message: "Resource not accessible by integration",
+            documentation_url: "https://docs.github.com/rest/secret-scanning/secret-scanning#update-a-secret-scanning-alert",
+            status: String(stub.patchStatus),
+          });
         const patch = JSON.parse(body) as { state: "open" | "resolved"; resolution?: string; resolution_comment?: string };
-        if (patch.state === "resolved" && !patch.resolution) return send(res, 422, { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", status: "422" });
+        if (patch.state === "resolved" && !patch.resolution)
+          return send(res, 422, { message: "Validation Failed", documentation_url: "https://docs.github.com/rest", status: "422" });
         alert.state = patch.state;
         alert.resolution = patch.state === "resolved" ? (patch.resolution ?? null) : null;
         alert.resolution_comment = patch.resolution_comment ?? null;
@@ -248,7 +264,11 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
       const last = Math.max(1, Math.ceil(alert.locations.length / per));
       const slice = alert.locations.slice((page - 1) * per, page * per).map((l) => locationBody(repo, l));
       const at = (p: number) => `<${stub.linkBase ?? stub.url}${path}?per_page=${per}&page=${p}>`;
-      const rels = [...(page > 1 ? [`${at(page - 1)}; rel="prev"`] : []), ...(page < last ? [`${at(page + 1)}; rel="next"`, `${at(last)}; rel="last"`] : []), ...(page > 1 ? [`${at(1)}; rel="first"`] : [])];
+      const rels = [
+        ...(page > 1 ? [`${at(page - 1)}; rel="prev"`] : []),
+        ...(page < last ? [`${at(page + 1)}; rel="next"`, `${at(last)}; rel="last"`] : []),
+        ...(page > 1 ? [`${at(1)}; rel="first"`] : []),
+      ];
       return send(res, 200, slice, rels.length ? { link: rels.join(", ") } : {});
     }
     if ((m = /^\/repos\/([^/]+\/[^/]+)\/git\/blobs\/([^/]+)$/.exec(path)) && method === "GET") {
@@ -274,12 +294,32 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
         url: api,
         html_url: `https://github.com/${repo}/commit/${m[2]}`,
         comments_url: `${api}/comments`,
-        commit: { url: `${stub.url}/repos/${repo}/git/commits/${m[2]}`, author: person, committer: person, message: "Add configuration", comment_count: 0, tree: { sha: SHA("tree" + m[2]), url: `${stub.url}/repos/${repo}/git/trees/${SHA("tree" + m[2])}` } },
+        commit: {
+          url: `${stub.url}/repos/${repo}/git/commits/${m[2]}`,
+          author: person,
+          committer: person,
+          message: "Add configuration",
+          comment_count: 0,
+          tree: { sha: SHA("tree" + m[2]), url: `${stub.url}/repos/${repo}/git/trees/${SHA("tree" + m[2])}` },
+        },
         author: c.email ? user(stub.url, "dev", 1001) : null,
         committer: c.email ? user(stub.url, "dev", 1001) : null,
-        parents: [{ sha: SHA("parent" + m[2]), url: `${stub.url}/repos/${repo}/commits/${SHA("parent" + m[2])}`, html_url: `https://github.com/${repo}/commit/${SHA("parent" + m[2])}` }],
+        parents: [
+          { sha: SHA("parent" + m[2]), url: `${stub.url}/repos/${repo}/commits/${SHA("parent" + m[2])}`, html_url: `https://github.com/${repo}/commit/${SHA("parent" + m[2])}` },
+        ],
         stats: { total: c.files.length, additions: c.files.length, deletions: 0 },
-        files: c.files.map((f) => ({ sha: SHA(f.filename), filename: f.filename, status: "added", additions: 1, deletions: 0, changes: 1, blob_url: `https://github.com/${repo}/blob/${m![2]}/${f.filename}`, raw_url: `https://github.com/${repo}/raw/${m![2]}/${f.filename}`, contents_url: `${stub.url}/repos/${repo}/contents/${f.filename}?ref=${m![2]}`, ...(f.patch ? { patch: f.patch } : {}) })),
+        files: c.files.map((f) => ({
+          sha: SHA(f.filename),
+          filename: f.filename,
+          status: "added",
+          additions: 1,
+          deletions: 0,
+          changes: 1,
+          blob_url: `https://github.com/${repo}/blob/${m![2]}/${f.filename}`,
+          raw_url: `https://github.com/${repo}/raw/${m![2]}/${f.filename}`,
+          contents_url: `${stub.url}/repos/${repo}/contents/${f.filename}?ref=${m![2]}`,
+          ...(f.patch ? { patch: f.patch } : {}),
+        })),
       });
     }
     if ((m = /^\/repos\/([^/]+\/[^/]+)\/commits\/([^/]+)\/comments$/.exec(path)) && method === "POST") {
@@ -359,7 +399,7 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
     const head = JSON.stringify({ sha, node_id: `B_${sha}`, size: blob.streamBytes, url: blobUrl, encoding: "base64", content: "" }).replace(/"content":""}$/, '"content":"');
     res.writeHead(200, { "content-type": "application/json; charset=utf-8", ...rateHeaders() });
     res.write(head);
-    const piece = Buffer.from(blob.fill.repeat(Math.ceil(48 * 1024 / blob.fill.length)).slice(0, 48 * 1024)).toString("base64");
+    const piece = Buffer.from(blob.fill.repeat(Math.ceil((48 * 1024) / blob.fill.length)).slice(0, 48 * 1024)).toString("base64");
     let sent = 0;
     const more = () => {
       while (sent < blob.streamBytes) {
@@ -383,6 +423,10 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
     stub.alerts.set(`${repo}#${alert.number}`, full);
     return full;
   };
-  stub.close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  stub.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return stub;
 }

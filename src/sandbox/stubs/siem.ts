@@ -29,6 +29,10 @@ export async function startSiemStub(token = "hec-" + Math.random().toString(36).
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/collector/event`;
-  stub.close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  stub.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return stub;
 }

@@ -76,7 +76,20 @@ export async function startSlackStub(token = "xoxb-stub-" + Math.random().toStri
         const email = str("email") ?? "";
         const id = stub.users.get(email);
         if (!id) return reply({ ok: false, error: "users_not_found" });
-        return reply({ ok: true, user: { id, team_id: "T-STUB", name: email.split("@")[0], deleted: false, is_bot: false, is_restricted: false, is_ultra_restricted: false, is_email_confirmed: !stub.unconfirmed.has(email), profile: { email, real_name: "Dev" } } });
+        return reply({
+          ok: true,
+          user: {
+            id,
+            team_id: "T-STUB",
+            name: email.split("@")[0],
+            deleted: false,
+            is_bot: false,
+            is_restricted: false,
+            is_ultra_restricted: false,
+            is_email_confirmed: !stub.unconfirmed.has(email),
+            profile: { email, real_name: "Dev" },
+          },
+        });
       }
       case "/api/conversations.open": {
         const users = str("users");
@@ -104,6 +117,10 @@ export async function startSlackStub(token = "xoxb-stub-" + Math.random().toStri
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
   stub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/`;
-  stub.close = () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+  stub.close = () =>
+    new Promise<void>((r) => {
+      server.closeAllConnections();
+      server.close(() => r());
+    });
   return stub;
 }

@@ -49,9 +49,7 @@ export function toIamPolicyJson(statements: readonly IamPolicyStatement[]): IamP
         throw new Error(`IAM statement ${s.sid} has an empty resource list`);
       }
       if (s.actions.length === 0) throw new Error(`IAM statement ${s.sid} has no actions`);
-      const principal = s.principals?.length
-        ? Object.fromEntries(s.principals.map((p) => [p.type, [...p.identifiers]]))
-        : undefined;
+      const principal = s.principals?.length ? Object.fromEntries(s.principals.map((p) => [p.type, [...p.identifiers]])) : undefined;
       const condition: { [test: string]: { [variable: string]: string[] } } = {};
       for (const c of s.conditions ?? []) {
         condition[c.test] = { ...condition[c.test], [c.variable]: [...c.values] };

@@ -24,8 +24,7 @@ export interface LambdaFunctionEventInvokeConfigConfig extends ResourceMetaArgum
   readonly region?: string;
 }
 
-const destination = (storageClassType: string) =>
-  ({ kind: "block", collection: "list", maxOne: true, storageClassType, attributes: { destination: { kind: "string" } } }) as const;
+const destination = (storageClassType: string) => ({ kind: "block", collection: "list", maxOne: true, storageClassType, attributes: { destination: { kind: "string" } } }) as const;
 
 const schema: Schema = {
   destination_config: {

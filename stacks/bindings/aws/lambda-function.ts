@@ -69,8 +69,7 @@ export interface LambdaFunctionConfig extends ResourceMetaArguments {
   readonly region?: string;
 }
 
-const single = (storageClassType: string, attributes: Schema) =>
-  ({ kind: "block", collection: "list", maxOne: true, storageClassType, attributes }) as const;
+const single = (storageClassType: string, attributes: Schema) => ({ kind: "block", collection: "list", maxOne: true, storageClassType, attributes }) as const;
 
 const schema: Schema = {
   architectures: { kind: "stringList" },

@@ -10,14 +10,7 @@ import type { Construct } from "constructs";
 import { SchemaResource, type ResourceMetaArguments, type Schema } from "../base.js";
 
 /** Values the provider's `authorized_grant_type` validator accepts (case-sensitive). */
-export const OAUTH_CLIENT_GRANT_TYPES = [
-  "CODE",
-  "TOKEN",
-  "SAML2BEARER",
-  "SAML2-BEARER",
-  "PASSWORD",
-  "CLIENT-CREDENTIALS",
-] as const;
+export const OAUTH_CLIENT_GRANT_TYPES = ["CODE", "TOKEN", "SAML2BEARER", "SAML2-BEARER", "PASSWORD", "CLIENT-CREDENTIALS"] as const;
 export type OauthClientGrantType = (typeof OAUTH_CLIENT_GRANT_TYPES)[number];
 
 export interface OauthClientRoles {

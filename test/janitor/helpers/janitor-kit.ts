@@ -46,7 +46,11 @@ export interface Janitor {
   clock: { now: number };
   /** Every HTTP response body the janitor sent. */
   responses: string[];
-  post(event: string, payload: unknown, options?: { deliveryId?: string; secret?: string; signature?: string | null; contentType?: string; method?: string }): Promise<{ status: number; body: string; deliveryId: string }>;
+  post(
+    event: string,
+    payload: unknown,
+    options?: { deliveryId?: string; secret?: string; signature?: string | null; contentType?: string; method?: string },
+  ): Promise<{ status: number; body: string; deliveryId: string }>;
   close(): Promise<void>;
 }
 
@@ -54,7 +58,11 @@ export interface Janitor {
 export const FAST_CLIENTS = { github: { limits: { writeSpacingMs: 0, notificationSpacingMs: 0 }, retryUnitMs: 10 }, slack: { retryMinTimeoutMs: 10 } } as const;
 
 /** The janitor wired to the sandbox (credentials from KEYWARD_ADMIN_SECRET_ARN) and the stubs, serving on loopback. */
-export async function startJanitor(kit: SandboxKit, stubs: Stubs, options: { policy?: unknown; env?: Record<string, string>; realSleep?: boolean; retryNow?: boolean } = {}): Promise<Janitor> {
+export async function startJanitor(
+  kit: SandboxKit,
+  stubs: Stubs,
+  options: { policy?: unknown; env?: Record<string, string>; realSleep?: boolean; retryNow?: boolean } = {},
+): Promise<Janitor> {
   const janitorArn = (await kit.sm.send(new DescribeSecretCommand({ SecretId: kit.sandbox.secretNames.janitor }))).ARN!;
   const env: Record<string, string> = {
     KEYWARD_WEBHOOK_SECRET: stubs.webhookSecret,
@@ -96,7 +104,14 @@ export async function startJanitor(kit: SandboxKit, stubs: Stubs, options: { pol
     now: () => clock.now,
     maxAttempts: config.maxAttempts,
     // A retry's wait is not waited in tests (the clock is the test's); the stubs decide when a limit is over.
-    ...(options.retryNow === false ? {} : { schedule: (_ms: number, run: () => void) => (setImmediate(run), () => undefined) }),
+    ...(options.retryNow === false
+      ? {}
+      : {
+          schedule: (_ms: number, run: () => void) => {
+            setImmediate(run);
+            return () => undefined;
+          },
+        }),
   });
   const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger, secretTypes: config.secretTypes });
   const responses: string[] = [];
@@ -135,10 +150,20 @@ export async function startJanitor(kit: SandboxKit, stubs: Stubs, options: { pol
 }
 
 /** A leak as GitHub would report it: the secret in a committed file, the client id on the line above. */
-export function addLeakAlert(stubs: Stubs, n: number, pair: { id: string; secret: string }, options: { idInFile?: boolean; email?: string | null; otherFileId?: string; secretType?: string; path?: string } = {}): void {
+export function addLeakAlert(
+  stubs: Stubs,
+  n: number,
+  pair: { id: string; secret: string },
+  options: { idInFile?: boolean; email?: string | null; otherFileId?: string; secretType?: string; path?: string } = {},
+): void {
   const blobSha = `blob${n}${randomUUID().slice(0, 8)}`;
   const commitSha = `c0ffee${n}${randomUUID().replace(/-/g, "").slice(0, 20)}`;
-  const lines = ["# Genesys Cloud", ...(options.idInFile === false ? [] : [`GENESYS_CLIENT_ID=${pair.id}`]), `GENESYS_CLIENT_SECRET=${pair.secret}`, "DECOY_REQUEST_ID=00000000-0000-4000-8000-00000000dead"];
+  const lines = [
+    "# Genesys Cloud",
+    ...(options.idInFile === false ? [] : [`GENESYS_CLIENT_ID=${pair.id}`]),
+    `GENESYS_CLIENT_SECRET=${pair.secret}`,
+    "DECOY_REQUEST_ID=00000000-0000-4000-8000-00000000dead",
+  ];
   stubs.github.blobs.set(blobSha, lines.join("\n") + "\n");
   stubs.github.commits.set(commitSha, {
     ...(options.email === null ? {} : { email: options.email ?? DEV_EMAIL }),
@@ -155,20 +180,35 @@ export function addLeakAlert(stubs: Stubs, n: number, pair: { id: string; secret
     secret: pair.secret,
     ...(options.secretType ? { secret_type: options.secretType } : {}),
     locations: [
-      { type: "commit", details: { path: options.path ?? "config/genesys.env", start_line: line, end_line: line, start_column: 23, end_column: 66, blob_sha: blobSha, commit_sha: commitSha } },
-      { type: "issue_comment", details: { issue_comment_url: `${stubs.github.url}/repos/${REPO}/issues/comments/${commentId}`, html_url: `https://github.com/${REPO}/issues/1#issuecomment-${commentId}` } },
+      {
+        type: "commit",
+        details: { path: options.path ?? "config/genesys.env", start_line: line, end_line: line, start_column: 23, end_column: 66, blob_sha: blobSha, commit_sha: commitSha },
+      },
+      {
+        type: "issue_comment",
+        details: { issue_comment_url: `${stubs.github.url}/repos/${REPO}/issues/comments/${commentId}`, html_url: `https://github.com/${REPO}/issues/1#issuecomment-${commentId}` },
+      },
     ],
   });
 }
 
-export const alertPayload = (n: number, action = "created", secretType = "keyward_genesys_client_secret") => ({ action, alert: { number: n, secret_type: secretType }, repository: { full_name: REPO } });
+export const alertPayload = (n: number, action = "created", secretType = "keyward_genesys_client_secret") => ({
+  action,
+  alert: { number: n, secret_type: secretType },
+  repository: { full_name: REPO },
+});
 
 /** A Secrets Manager container tagged `keyward:client-id`, holding the client's current credential document. */
 export async function createTaggedSecret(kit: SandboxKit, name: string, pair: { id: string; secret: string }): Promise<string> {
   const out = await kit.sm.send(
     new CreateSecretCommand({
       Name: name,
-      SecretString: serializeStoredCredentials({ clientId: pair.id, clientSecret: pair.secret, region: kit.sandbox.region, gateway: { host: "127.0.0.1", port: String(kit.sandbox.genesys.port), protocol: "http" } }),
+      SecretString: serializeStoredCredentials({
+        clientId: pair.id,
+        clientSecret: pair.secret,
+        region: kit.sandbox.region,
+        gateway: { host: "127.0.0.1", port: String(kit.sandbox.genesys.port), protocol: "http" },
+      }),
       Tags: [
         { Key: "managed-by", Value: "keyward" },
         { Key: "keyward:client-id", Value: pair.id },

@@ -61,13 +61,19 @@ describe("the Genesys emulator's control API", () => {
   });
 
   it("sets and validates limits", async () => {
-    expect(await control("PUT", "/limits", { tokenRequestsPerWindow: 5 })).toMatchObject({ status: 200, body: { limits: { tokenRequestsPerWindow: 5, apiRequestsPerWindow: 50 } } });
+    expect(await control("PUT", "/limits", { tokenRequestsPerWindow: 5 })).toMatchObject({
+      status: 200,
+      body: { limits: { tokenRequestsPerWindow: 5, apiRequestsPerWindow: 50 } },
+    });
     expect((await control("PUT", "/limits", { apiWindowSeconds: -1 })).status).toBe(400);
     expect((await control("PUT", "/limits", { bogus: 1 })).status).toBe(400);
   });
 
   it("replaces, adds, lists and clears faults", async () => {
-    expect(await control("PUT", "/faults", [{ route: "POST /oauth/token", latencyMs: 10 }])).toMatchObject({ status: 200, body: { faults: [{ route: "POST /oauth/token", latencyMs: 10 }] } });
+    expect(await control("PUT", "/faults", [{ route: "POST /oauth/token", latencyMs: 10 }])).toMatchObject({
+      status: 200,
+      body: { faults: [{ route: "POST /oauth/token", latencyMs: 10 }] },
+    });
     expect(await control("POST", "/faults", { errorRate: 1, errorStatus: 503, times: 1 })).toMatchObject({ body: { faults: [{}, { errorStatus: 503 }] } });
     expect((await control("GET", "/faults")).body).toMatchObject({ faults: [{}, {}] });
     expect((await control("POST", "/faults", { errorRat: 1 })).status).toBe(400);
@@ -81,7 +87,11 @@ describe("the Genesys emulator's control API", () => {
     expect((await control("POST", "/secret-check", { clientId: c.id, secret: "other" })).body).toEqual({ valid: false, matches: false, state: "active" });
     const [dormant] = emulator.control.seed({ clients: [{ name: "d", secret: "d0rmant-value", state: "inactive" }] }).clients as [SeededClient];
     expect((await control("POST", "/secret-check", { clientId: dormant.id, secret: "d0rmant-value" })).body).toEqual({ valid: false, matches: true, state: "inactive" });
-    expect((await control("POST", "/secret-check", { clientId: "00000000-0000-4000-8000-000000000000", secret: "d0rmant-value" })).body).toEqual({ valid: false, matches: false, state: "absent" });
+    expect((await control("POST", "/secret-check", { clientId: "00000000-0000-4000-8000-000000000000", secret: "d0rmant-value" })).body).toEqual({
+      valid: false,
+      matches: false,
+      state: "absent",
+    });
   });
 
   it("resets to built-in roles, no clients, no tokens, startup limits, no faults and zero counters", async () => {

@@ -94,7 +94,13 @@ describe("Genesys emulator §8 behaviours through the official SDK", () => {
     });
 
     it("on update, refuses a role added that the caller lacks, but keeps roles the client already had", async () => {
-      const created = await asAdmin.oauth.postOauthClients({ ...body(BUILTIN_ROLES.readonly), roleDivisions: [{ roleId: BUILTIN_ROLES.readonly, divisionId: "*" }, { roleId: CUSTOM_ROLE, divisionId: "*" }] });
+      const created = await asAdmin.oauth.postOauthClients({
+        ...body(BUILTIN_ROLES.readonly),
+        roleDivisions: [
+          { roleId: BUILTIN_ROLES.readonly, divisionId: "*" },
+          { roleId: CUSTOM_ROLE, divisionId: "*" },
+        ],
+      });
       const renamed = await asCreator.oauth.putOauthClient(created.id!, { ...body(CUSTOM_ROLE), name: "renamed", roleDivisions: created.roleDivisions });
       expect(renamed.name).toBe("renamed");
       const err = (await rejectionOf(

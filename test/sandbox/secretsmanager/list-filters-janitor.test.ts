@@ -38,7 +38,14 @@ describe("ListSecrets Filters (SDK conformance)", () => {
     await client.send(new CreateSecretCommand({ Name: `${prefix}/two`, SecretString: "x" }));
     const both = await client.send(new ListSecretsCommand({ Filters: [{ Key: "name", Values: [`${prefix}/o`, `${prefix}/t`] }] }));
     expect(both.SecretList?.map((s) => s.Name).sort()).toEqual([`${prefix}/one`, `${prefix}/two`]);
-    const notTwo = await client.send(new ListSecretsCommand({ Filters: [{ Key: "name", Values: [prefix] }, { Key: "name", Values: [`!${prefix}/two`] }] }));
+    const notTwo = await client.send(
+      new ListSecretsCommand({
+        Filters: [
+          { Key: "name", Values: [prefix] },
+          { Key: "name", Values: [`!${prefix}/two`] },
+        ],
+      }),
+    );
     expect(notTwo.SecretList?.map((s) => s.Name)).toEqual([`${prefix}/one`]);
   });
 });

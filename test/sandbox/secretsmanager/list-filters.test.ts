@@ -9,7 +9,14 @@ beforeAll(async () => {
   emulator = await startSecretsManagerEmulator();
   client = sdkClient(emulator);
   const secrets = [
-    { Name: "keyward/clients/billing_export", Description: "Genesys client Billing Export", Tags: [{ Key: "keyward:client-id", Value: "1111-aaaa" }, { Key: "team", Value: "finance" }] },
+    {
+      Name: "keyward/clients/billing_export",
+      Description: "Genesys client Billing Export",
+      Tags: [
+        { Key: "keyward:client-id", Value: "1111-aaaa" },
+        { Key: "team", Value: "finance" },
+      ],
+    },
     { Name: "keyward/clients/janitor", Description: "genesys janitor client", Tags: [{ Key: "keyward:client-id", Value: "2222-bbbb" }] },
     { Name: "keyward/admin/genesys", Description: "Admin credentials", Tags: [{ Key: "team", Value: "platform" }] },
     { Name: "other/databaseSecret42", Description: "Postgres password" },
@@ -63,7 +70,11 @@ describe("ListSecrets Filters, through the AWS SDK", () => {
   });
 
   it("rejects an unknown key, no values, or a value outside the allowed characters as ValidationException", async () => {
-    for (const filter of [{ Key: "arn", Values: ["x"] }, { Key: "name", Values: [] }, { Key: "name", Values: ["a*b"] }] as Filter[]) {
+    for (const filter of [
+      { Key: "arn", Values: ["x"] },
+      { Key: "name", Values: [] },
+      { Key: "name", Values: ["a*b"] },
+    ] as Filter[]) {
       const err = await rejectionOf(client.send(new ListSecretsCommand({ Filters: [filter] })));
       expect(err.name).toBe("ValidationException");
       expect(err.$metadata.httpStatusCode).toBe(400);

@@ -164,7 +164,9 @@ describe("RotateSecret", () => {
     await client.send(new CreateSecretCommand({ Name: name, SecretString: "v1", ClientRequestToken: v1 }));
     events.length = 0;
     const rotation = token();
-    const out = await client.send(new RotateSecretCommand({ SecretId: name, ClientRequestToken: rotation, RotationLambdaARN: FUNCTION, RotationRules: { AutomaticallyAfterDays: 30 } }));
+    const out = await client.send(
+      new RotateSecretCommand({ SecretId: name, ClientRequestToken: rotation, RotationLambdaARN: FUNCTION, RotationRules: { AutomaticallyAfterDays: 30 } }),
+    );
     expect(out.VersionId).toBe(rotation);
     await emulator.control.rotationsIdle();
     expect(events.map((e) => e.Step)).toEqual(["createSecret", "setSecret", "testSecret", "finishSecret"]);
@@ -187,7 +189,14 @@ describe("RotateSecret", () => {
     });
     await client.send(new RotateSecretCommand({ SecretId: name, RotationLambdaARN: failing }));
     await emulator.control.rotationsIdle();
-    expect(emulator.control.state().rotations.at(-1)).toMatchObject({ status: "failed", steps: [{ step: "createSecret", ok: true }, { step: "setSecret", ok: true }, { step: "testSecret", ok: false }] });
+    expect(emulator.control.state().rotations.at(-1)).toMatchObject({
+      status: "failed",
+      steps: [
+        { step: "createSecret", ok: true },
+        { step: "setSecret", ok: true },
+        { step: "testSecret", ok: false },
+      ],
+    });
     const meta = await client.send(new DescribeSecretCommand({ SecretId: name }));
     expect(meta.LastRotatedDate).toBeUndefined();
     const err = await rejectionOf(client.send(new RotateSecretCommand({ SecretId: name })));

@@ -76,7 +76,14 @@ describe("DescribeSecret", () => {
     const created = clock.now;
     const v1 = token();
     await client.send(
-      new CreateSecretCommand({ Name: name, Description: "d", KmsKeyId: "alias/keyward", SecretString: "one", ClientRequestToken: v1, Tags: [{ Key: "managed-by", Value: "keyward" }] }),
+      new CreateSecretCommand({
+        Name: name,
+        Description: "d",
+        KmsKeyId: "alias/keyward",
+        SecretString: "one",
+        ClientRequestToken: v1,
+        Tags: [{ Key: "managed-by", Value: "keyward" }],
+      }),
     );
     clock.now += 5_000;
     const v2 = token();
@@ -199,8 +206,24 @@ describe("DeleteSecret and RestoreSecret", () => {
 describe("TagResource and UntagResource", () => {
   it("merges tags by key and removes them by key", async () => {
     const name = uniqueName();
-    await client.send(new CreateSecretCommand({ Name: name, Tags: [{ Key: "a", Value: "1" }, { Key: "b", Value: "2" }] }));
-    const out = await client.send(new TagResourceCommand({ SecretId: name, Tags: [{ Key: "b", Value: "20" }, { Key: "c", Value: "3" }] }));
+    await client.send(
+      new CreateSecretCommand({
+        Name: name,
+        Tags: [
+          { Key: "a", Value: "1" },
+          { Key: "b", Value: "2" },
+        ],
+      }),
+    );
+    const out = await client.send(
+      new TagResourceCommand({
+        SecretId: name,
+        Tags: [
+          { Key: "b", Value: "20" },
+          { Key: "c", Value: "3" },
+        ],
+      }),
+    );
     expect(out.$metadata.httpStatusCode).toBe(200);
     expect((await client.send(new DescribeSecretCommand({ SecretId: name }))).Tags).toEqual([
       { Key: "a", Value: "1" },

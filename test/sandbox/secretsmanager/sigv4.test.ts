@@ -111,8 +111,13 @@ describe("signSigV4 and verifySigV4", () => {
   it("reproduces AWS's published get-vanilla-query-order-key test vector", () => {
     // aws-sig-v4-test-suite get-vanilla-query-order-key (signed headers host;x-amz-date; ours adds x-amz-content-sha256).
     const headers = signSigV4(request, { credentials, service: "service", region: "us-east-1", now });
-    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20150830\/us-east-1\/service\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
-    expect(verifySigV4({ ...request, headers }, { credentials: [credentials], service: "service", region: "us-east-1", now: () => now })).toEqual({ ok: true, accessKeyId: "AKIDEXAMPLE" });
+    expect(headers.authorization).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20150830\/us-east-1\/service\/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
+    expect(verifySigV4({ ...request, headers }, { credentials: [credentials], service: "service", region: "us-east-1", now: () => now })).toEqual({
+      ok: true,
+      accessKeyId: "AKIDEXAMPLE",
+    });
   });
 
   it("checks the vector's exact signature when only host and x-amz-date are signed", () => {
@@ -121,6 +126,9 @@ describe("signSigV4 and verifySigV4", () => {
     const signed = { ...request, headers: { host: "example.amazonaws.com", "x-amz-date": "20150830T123600Z", authorization } };
     expect(verifySigV4(signed, { credentials: [credentials], service: "service", region: "us-east-1", now: () => now }).ok).toBe(true);
     const tampered = { ...signed, url: "/?Param2=value2&Param1=value3" };
-    expect(verifySigV4(tampered, { credentials: [credentials], service: "service", region: "us-east-1", now: () => now })).toMatchObject({ ok: false, type: "InvalidSignatureException" });
+    expect(verifySigV4(tampered, { credentials: [credentials], service: "service", region: "us-east-1", now: () => now })).toMatchObject({
+      ok: false,
+      type: "InvalidSignatureException",
+    });
   });
 });

@@ -123,9 +123,7 @@ describe("CreateSecret and PutSecretValue", () => {
 
   it("rejects a put with both SecretString and SecretBinary, and one with neither", async () => {
     const { name } = await secretWith("one");
-    const both = await rejectionOf(
-      client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "x", SecretBinary: new Uint8Array([1]) })),
-    );
+    const both = await rejectionOf(client.send(new PutSecretValueCommand({ SecretId: name, SecretString: "x", SecretBinary: new Uint8Array([1]) })));
     expect(both.name).toBe("InvalidParameterException");
     const neither = await rejectionOf(client.send(new PutSecretValueCommand({ SecretId: name })));
     expect(neither.name).toBe("InvalidRequestException");
@@ -218,9 +216,7 @@ describe("UpdateSecretVersionStage", () => {
     const missing = await rejectionOf(client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "AWSCURRENT", MoveToVersionId: v2 })));
     expect(missing).toBeInstanceOf(InvalidParameterException);
     expect(missing.message).toContain(v1);
-    const wrong = await rejectionOf(
-      client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "AWSCURRENT", MoveToVersionId: v2, RemoveFromVersionId: v2 })),
-    );
+    const wrong = await rejectionOf(client.send(new UpdateSecretVersionStageCommand({ SecretId: name, VersionStage: "AWSCURRENT", MoveToVersionId: v2, RemoveFromVersionId: v2 })));
     expect(wrong).toBeInstanceOf(InvalidParameterException);
     expect(await stagesOf(name)).toEqual({ [v1]: ["AWSCURRENT"], [v2]: ["AWSPENDING"] });
   });

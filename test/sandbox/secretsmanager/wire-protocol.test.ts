@@ -18,7 +18,12 @@ describe("the AWS JSON 1.1 wire protocol", () => {
     const name = uniqueName();
     const body = JSON.stringify({ Name: name, SecretString: "s" });
     const headers = signSigV4(
-      { method: "POST", url: "/", headers: { host: new URL(emulator.url).host, "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.CreateSecret" }, body },
+      {
+        method: "POST",
+        url: "/",
+        headers: { host: new URL(emulator.url).host, "content-type": "application/x-amz-json-1.1", "x-amz-target": "secretsmanager.CreateSecret" },
+        body,
+      },
       { credentials: emulator.credentials, service: "secretsmanager", region: emulator.region },
     );
     delete headers.host;

@@ -37,7 +37,11 @@ function fifoWithDlq(maxReceiveCount = 2, visibilityTimeoutSeconds = 30) {
 const send = (QueueUrl: string, body: string, group = "acme/repo#1", dedupe = body) =>
   client.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: group, MessageDeduplicationId: dedupe }));
 const receive = async (QueueUrl: string, max = 10, VisibilityTimeout?: number) =>
-  (await client.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: max, MessageSystemAttributeNames: ["All"], ...(VisibilityTimeout !== undefined ? { VisibilityTimeout } : {}) }))).Messages ?? [];
+  (
+    await client.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: max, MessageSystemAttributeNames: ["All"], ...(VisibilityTimeout !== undefined ? { VisibilityTimeout } : {}) }),
+    )
+  ).Messages ?? [];
 
 describe("SQS emulator through @aws-sdk/client-sqs (AWS JSON 1.0)", () => {
   it("GetQueueUrl and GetQueueAttributes describe a FIFO queue with its redrive policy", async () => {
@@ -112,7 +116,8 @@ describe("SQS emulator through @aws-sdk/client-sqs (AWS JSON 1.0)", () => {
     expect(await receive(url)).toHaveLength(0);
     const [dead] = await receive(dlq);
     expect(dead).toMatchObject({ Body: "poison" });
-    const attrs = (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] }))).Attributes;
+    const attrs = (await client.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"] })))
+      .Attributes;
     expect(attrs).toEqual({ ApproximateNumberOfMessages: "0", ApproximateNumberOfMessagesNotVisible: "0" });
   });
 

@@ -44,7 +44,11 @@ function validatorFor(path: string, method: string, status: number): ValidateFun
     if (response.$ref) response = spec.components.responses[response.$ref.split("/").pop()!]!;
     const schema = response.content?.["application/json"]?.schema;
     if (!schema) throw new Error(`no JSON schema for ${key}`);
-    v = ajv.compile({ $ref: `github#/paths/${path.replace(/~/g, "~0").replace(/\//g, "~1")}/${method}/responses/${status}` + (spec.paths[path]![method]!.responses[String(status)]!.$ref ? "" : "/content/application~1json/schema") } as never);
+    v = ajv.compile({
+      $ref:
+        `github#/paths/${path.replace(/~/g, "~0").replace(/\//g, "~1")}/${method}/responses/${status}` +
+        (spec.paths[path]![method]!.responses[String(status)]!.$ref ? "" : "/content/application~1json/schema"),
+    } as never);
     validators.set(key, v);
   }
   return v;
@@ -88,24 +92,54 @@ describe("the GitHub stand-in's answers validate against @octokit/openapi", () =
     const locations = await octokit().request("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations", { ...REPO, alert_number: 1, per_page: 100 });
     expect(locations.data.map((l) => l.type)).toEqual(["commit", "wiki_commit", "issue_comment", "issue_body"]);
     expectValid("/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations", "get", 200, locations.data);
-    const patched = await octokit().request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { ...REPO, alert_number: 1, state: "resolved", resolution: "revoked", resolution_comment: "done" });
+    const patched = await octokit().request("PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", {
+      ...REPO,
+      alert_number: 1,
+      state: "resolved",
+      resolution: "revoked",
+      resolution_comment: "done",
+    });
     expectValid("/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", "patch", 200, patched.data);
   });
 
   it("GET blob, GET commit, POST commit comment, GET issue, GET issue comment", async () => {
-    expectValid("/repos/{owner}/{repo}/git/blobs/{file_sha}", "get", 200, (await octokit().request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...REPO, file_sha: "b0b0" })).data);
+    expectValid(
+      "/repos/{owner}/{repo}/git/blobs/{file_sha}",
+      "get",
+      200,
+      (await octokit().request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...REPO, file_sha: "b0b0" })).data,
+    );
     expectValid("/repos/{owner}/{repo}/commits/{ref}", "get", 200, (await octokit().request("GET /repos/{owner}/{repo}/commits/{ref}", { ...REPO, ref: "c0ffee" })).data);
-    expectValid("/repos/{owner}/{repo}/commits/{commit_sha}/comments", "post", 201, (await octokit().request("POST /repos/{owner}/{repo}/commits/{commit_sha}/comments", { ...REPO, commit_sha: "c0ffee", body: "contained" })).data);
-    expectValid("/repos/{owner}/{repo}/issues/{issue_number}", "get", 200, (await octokit().request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...REPO, issue_number: 3 })).data);
-    expectValid("/repos/{owner}/{repo}/issues/comments/{comment_id}", "get", 200, (await octokit().request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...REPO, comment_id: 77 })).data);
+    expectValid(
+      "/repos/{owner}/{repo}/commits/{commit_sha}/comments",
+      "post",
+      201,
+      (await octokit().request("POST /repos/{owner}/{repo}/commits/{commit_sha}/comments", { ...REPO, commit_sha: "c0ffee", body: "contained" })).data,
+    );
+    expectValid(
+      "/repos/{owner}/{repo}/issues/{issue_number}",
+      "get",
+      200,
+      (await octokit().request("GET /repos/{owner}/{repo}/issues/{issue_number}", { ...REPO, issue_number: 3 })).data,
+    );
+    expectValid(
+      "/repos/{owner}/{repo}/issues/comments/{comment_id}",
+      "get",
+      200,
+      (await octokit().request("GET /repos/{owner}/{repo}/issues/comments/{comment_id}", { ...REPO, comment_id: 77 })).data,
+    );
   });
 
   it("errors are GitHub's basic-error (404, rate limits), and per_page pages with Link headers", async () => {
-    const missing = await octokit().request("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { ...REPO, alert_number: 999 }).catch((e: { status: number; response: { data: unknown } }) => e);
+    const missing = await octokit()
+      .request("GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", { ...REPO, alert_number: 999 })
+      .catch((e: { status: number; response: { data: unknown } }) => e);
     expect(missing).toMatchObject({ status: 404 });
     expectValid("/repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}", "get", 404, (missing as { response: { data: unknown } }).response.data);
     stub.rateLimits.push({ kind: "primary", resetInSeconds: 5, times: 1 });
-    const limited = (await octokit().request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...REPO, file_sha: "b0b0" }).catch((e: unknown) => e)) as { status: number; response: { headers: Record<string, string>; data: unknown } };
+    const limited = (await octokit()
+      .request("GET /repos/{owner}/{repo}/git/blobs/{file_sha}", { ...REPO, file_sha: "b0b0" })
+      .catch((e: unknown) => e)) as { status: number; response: { headers: Record<string, string>; data: unknown } };
     expect(limited.status).toBe(403);
     expect(limited.response.headers["x-ratelimit-remaining"]).toBe("0");
     expect(Number(limited.response.headers["x-ratelimit-reset"])).toBeGreaterThan(Date.now() / 1000);
