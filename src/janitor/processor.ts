@@ -190,8 +190,15 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
   const planFor = (id: string) => plans.get(id) ?? plans.set(id, planContainment(ctx, id)).get(id)!;
   const managed = deps.targets.clientsHolding(secret);
   const candidates = locating?.done.then((l) => l.candidates);
+  const nearby = locating?.near;
   const verdict = await timed(ctx, "verifyMs", () =>
-    verify(ctx, secret, { managed, named: collected.named, ...(candidates ? { located: candidates } : {}) }, alert, triaged ? undefined : (id) => void planFor(id)),
+    verify(
+      ctx,
+      secret,
+      { managed, named: collected.named, ...(candidates ? { located: candidates } : {}), ...(nearby ? { nearby } : {}) },
+      alert,
+      triaged ? undefined : (id) => void planFor(id),
+    ),
   );
   const located = async () => (locating ? await timed(ctx, "fetchMs", () => locating.done) : undefined);
   const base: Outcomes = { collect: collected, secretFingerprint: secretFp, verify: verdict, ...(triaged ? { triaged } : {}) };

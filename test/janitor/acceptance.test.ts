@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fingerprintOf } from "../../src/contracts/fingerprint.js";
 import { leakedSecrets } from "../helpers/keyward-cli.js";
+import { waitUntil } from "../helpers/wait.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
 import {
   addLeakAlert,
@@ -237,6 +238,26 @@ describe("cases where nothing destructive may happen", () => {
     await deliver(janitor, n);
     expect(await kit.check(client.id, client.secret)).toBe("dead");
     expect(janitor.audits.at(-1)).toMatchObject({ outcome: "contained", clientId: client.id });
+  });
+
+  it("contains the leak before the commit (author, other files) is in: that fetch is off the critical path", async () => {
+    janitor = await startJanitor(kit, stubs);
+    const client = await kit.createClient("commit-held");
+    const n = ++alertNo;
+    addLeakAlert(stubs, n, client);
+    let release!: () => void;
+    const hold = { match: (method: string, path: string) => method === "GET" && path.includes("/commits/"), until: new Promise<void>((r) => (release = r)) };
+    stubs.github.holds.push(hold);
+    try {
+      await janitor.post("secret_scanning_alert", alertPayload(n));
+      await waitUntil(async () => (await kit.check(client.id, client.secret)) === "dead", "the leaked secret refused while GET commit is held");
+    } finally {
+      release();
+      stubs.github.holds.splice(stubs.github.holds.indexOf(hold), 1);
+    }
+    await janitor.queue.idle();
+    // The commit arrived afterwards: the committer is still told.
+    expect(janitor.audits.at(-1)).toMatchObject({ outcome: "contained", clientId: client.id, notified: "dm" });
   });
 
   it("dry-run decides and reports everything and changes nothing", async () => {

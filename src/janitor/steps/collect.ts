@@ -97,6 +97,8 @@ export interface Located {
 
 /** The facts and candidates, when every location was read. */
 export interface Locating {
+  /** The ids near the secret in the locations' contents, as soon as those are read (before the commit's other files). */
+  near: Promise<CandidateClientId[]>;
   done: Promise<Located>;
 }
 
@@ -116,6 +118,8 @@ const CONTENT_CONCURRENCY = 4;
  */
 export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string, alertNumber: number, secret: string): Locating {
   const { errors } = ctx;
+  let nearReady: (ids: CandidateClientId[]) => void = () => undefined;
+  const near = new Promise<CandidateClientId[]>((resolve) => (nearReady = resolve));
   const done = (async (): Promise<Located> => {
     let locations: AlertLocation[] = [];
     try {
@@ -191,6 +195,7 @@ export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string,
       all.push(...(await results[i]!));
       if (i === 0) fetchCommit();
     }
+    nearReady(nearbyCandidates(all));
     const info = await commitInfo;
     const elsewhere: string[] = [];
     if (info && firstCommit) {
@@ -200,16 +205,24 @@ export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string,
         .join("\n");
       elsewhere.push(...uuidsNear(others, secret, undefined, FILES_BOUND));
     }
-    const near = new Set(all);
+    const nearIds = new Set(all);
     return {
       facts: { ...(path ? { path } : {}), ...(line ? { line } : {}), ...(commit ? { commit } : {}), repository: repo },
       location: first ? { type: first.type, ...(path ? { path } : {}), ...(line ? { line } : {}), ...(commit ? { commit } : {}) } : null,
       ...(info?.authorEmail ? { authorEmail: info.authorEmail } : {}),
-      candidates: [...near]
-        .map((clientId): CandidateClientId => ({ clientId, provenance: "nearby" }))
-        .concat([...new Set(elsewhere)].filter((id) => !near.has(id)).map((clientId) => ({ clientId, provenance: "input" })))
+      candidates: nearbyCandidates(all)
+        .concat([...new Set(elsewhere)].filter((id) => !nearIds.has(id)).map((clientId): CandidateClientId => ({ clientId, provenance: "input" })))
         .slice(0, MAX_CANDIDATES),
     };
   })();
-  return { done };
+  // A failure before the contents were read still settles `near` (with what `done` has, or nothing).
+  done.then(
+    (l) => nearReady(l.candidates.filter((c) => c.provenance === "nearby")),
+    () => nearReady([]),
+  );
+  return { near, done };
+}
+
+function nearbyCandidates(ids: readonly string[]): CandidateClientId[] {
+  return [...new Set(ids)].map((clientId): CandidateClientId => ({ clientId, provenance: "nearby" })).slice(0, MAX_CANDIDATES);
 }

@@ -73,6 +73,11 @@ export function engineVerifier(
 
 /** Where the candidates come from, strongest first; `located` resolves when every location of the alert was read. */
 export interface CandidateSources {
+  /**
+   * The ids near the secret in the locations' contents, as soon as those are read: tried before the commit's other
+   * files are in (they only add weaker candidates), so the commit fetch stays off the critical path.
+   */
+  nearby?: Promise<CandidateClientId[]>;
   /** Managed clients whose stored AWSCURRENT secret is the leaked one: the id is known before any location is read. */
   managed: readonly string[];
   /** The pair a scanner finding names. */
@@ -81,10 +86,14 @@ export interface CandidateSources {
 }
 
 /**
- * Step 2: trust but verify, through the engine. The managed clients holding this very secret are asked first,
- * as structural pairs, while the locations are still being read: for them the critical path is alert → grant →
- * regenerate. Otherwise every candidate the locations yield goes to the engine at once. `beforeTry` runs with the
- * first candidate before each query (the containment's look-ups start then).
+ * Step 2: trust but verify, through the engine, in stages that each start as soon as their candidates are known:
+ * 1. the managed clients holding this very secret, as structural pairs, while the locations are still being read (for
+ *    them the critical path is alert → grant → regenerate);
+ * 2. the ids near the secret in the locations' contents (alert → locations → content → grant → regenerate);
+ * 3. every candidate, once the commit's other changed files are in too.
+ * A stage that proves the secret live or dead ends it; a stage with no candidate the previous one did not judge is
+ * not asked again (its answer would be the same). `beforeTry` runs with the first candidate before each query (the
+ * containment's look-ups start then).
  */
 export async function verify(
   ctx: DeliveryContext,
@@ -95,17 +104,27 @@ export async function verify(
 ): Promise<VerifyOutcome> {
   const structural: CandidateClientId[] = sources.managed.map((clientId) => ({ clientId, provenance: "structural" }));
   let tried = 0;
+  let last: { candidates: CandidateClientId[]; verdict: LivenessVerdict } | undefined;
+  const ask = async (candidates: CandidateClientId[]): Promise<LivenessVerdict> => {
+    const judged = last;
+    if (judged && candidates.every((c) => judged.candidates.some((e) => e.clientId === c.clientId))) return judged.verdict;
+    if (candidates[0]) beforeTry?.(candidates[0].clientId);
+    const verdict = await ctx.verifier({ secret, candidates });
+    tried = Math.max(tried, candidates.length);
+    last = { candidates, verdict };
+    return verdict;
+  };
+  const decisive = (v: LivenessVerdict) => v.verdict === "live" || v.verdict === "dead";
   if (structural.length) {
-    beforeTry?.(structural[0]!.clientId);
-    const first = await ctx.verifier({ secret, candidates: [...structural, ...sources.named] });
-    tried += structural.length + sources.named.length;
-    if (first.verdict === "live" || first.verdict === "dead") return outcomeOf(first, alert, tried);
+    const first = await ask(dedupe([...structural, ...sources.named]));
+    if (decisive(first)) return outcomeOf(first, alert, tried);
   }
-  const located = (await sources.located) ?? [];
-  const candidates = dedupe([...structural, ...sources.named, ...located]);
-  if (candidates[0]) beforeTry?.(candidates[0].clientId);
-  const verdict = await ctx.verifier({ secret, candidates });
-  return outcomeOf(verdict, alert, Math.max(tried, candidates.length));
+  if (sources.nearby) {
+    const near = await ask(dedupe([...structural, ...sources.named, ...(await sources.nearby)]));
+    if (decisive(near)) return outcomeOf(near, alert, tried);
+  }
+  const all = await ask(dedupe([...structural, ...sources.named, ...((await sources.located) ?? [])]));
+  return outcomeOf(all, alert, tried);
 }
 
 function outcomeOf(verdict: LivenessVerdict, alert: AlertState | undefined, tried: number): VerifyOutcome {

@@ -71,6 +71,8 @@ export interface GitHubStub {
   linkBase?: string;
   /** A fixed round-trip latency added to every answer (benchmarks). */
   latencyMs: number;
+  /** Requests that match wait for `until` before they are answered (tests: which calls are on the critical path). */
+  holds: Array<{ match: (method: string, path: string) => boolean; until: Promise<unknown> }>;
   /** Bytes actually written for streamed blobs (a client that stops reading stops the stream). */
   streamedBytes: number;
   addAlert(repo: string, alert: Omit<StubAlert, "state" | "resolution" | "secret_type" | "created_at"> & Partial<StubAlert>): StubAlert;
@@ -120,6 +122,7 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
     rateLimits: [],
     redirects: new Map(),
     latencyMs: 0,
+    holds: [],
     streamedBytes: 0,
   } as unknown as GitHubStub;
   let remaining = 5000;
@@ -195,6 +198,7 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
     const body = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", "http://stub");
     if (stub.latencyMs > 0) await new Promise((r) => setTimeout(r, stub.latencyMs));
+    for (const hold of stub.holds) if (hold.match(req.method ?? "", url.pathname)) await hold.until;
     const auth = /^(token|bearer) (.+)$/i.exec(req.headers.authorization ?? "");
     const method = req.method ?? "";
     const path = url.pathname;
