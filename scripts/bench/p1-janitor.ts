@@ -1,12 +1,50 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
-import { createLogger, silentLogger } from "../../src/core/log.js";
 import { createGenesysClient, genesysSettingsFromEnv } from "../../src/genesys/index.js";
-import { createJanitorRuntime, InProcessQueue, loadJanitorConfig, processWorkItem, startJanitorServer } from "../../src/janitor/index.js";
 import { startGitHubStub } from "../../src/sandbox/stubs/github.js";
 import { startSlackStub } from "../../src/sandbox/stubs/slack.js";
 import { serializeStoredCredentials } from "../../src/secrets/index.js";
-import { add, mkClient, notes, percentile, QUICK, round, smClient, withSandbox, type BenchSection } from "./common.js";
+import { add, BIN, mkClient, notes, percentile, QUICK, round, smClient, withSandbox, type BenchSection } from "./common.js";
+
+/**
+ * `keyward janitor serve` as its own process, as in production: the emulators and stand-ins (and this bench's
+ * poller) share this process's event loop, not the janitor's. Resolves once it listens; `audited(n)` settles when the
+ * audit event of alert `n` is on its stdout (the delivery's whole processing is over).
+ */
+async function startJanitorProcess(env: Record<string, string>): Promise<{ url: string; audited(alert: number): Promise<void>; close(): Promise<void> }> {
+  const child: ChildProcess = spawn(process.execPath, ["--", BIN, "janitor", "serve", "--port", "0"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  const waiting = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  const seen = new Set<number>();
+  child.once("exit", (code) => {
+    for (const w of waiting.values()) w.reject(new Error(`P1: keyward janitor serve exited ${code} with deliveries in flight`));
+  });
+  createInterface({ input: child.stdout! }).on("line", (line) => {
+    const event = JSON.parse(line) as { alertNumber?: number };
+    if (typeof event.alertNumber !== "number") return;
+    seen.add(event.alertNumber);
+    waiting.get(event.alertNumber)?.resolve();
+  });
+  const errors: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stderr! }).on("line", (line) => {
+      if (line.includes('"janitor listening"')) resolve((JSON.parse(line) as { url: string }).url);
+      else errors.push(line);
+    });
+    child.once("exit", (code) => reject(new Error(`P1: keyward janitor serve exited ${code}: ${errors.slice(-5).join(" | ")}`)));
+  });
+  return {
+    url,
+    audited: (alert) => (seen.has(alert) ? Promise.resolve() : new Promise<void>((resolve, reject) => waiting.set(alert, { resolve, reject }))),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
+}
 
 /** The calls a leak cannot be contained without, one after the other (everything else runs beside them or after). */
 const CRITICAL_PATH = {
@@ -16,7 +54,7 @@ const CRITICAL_PATH = {
 
 export const section: BenchSection = {
   id: "P1",
-  title: "leak → contained through the janitor server",
+  title: "leak → contained through the janitor server (keyward janitor serve, its own process)",
   async run() {
     await withSandbox(async (s) => {
       const RTT = 50;
@@ -42,20 +80,7 @@ export const section: BenchSection = {
           }),
         )
       ).ARN!;
-      const config = loadJanitorConfig({
-        KEYWARD_WEBHOOK_SECRET: webhookSecret,
-        GITHUB_TOKEN: github.token,
-        GITHUB_API_URL: github.url,
-        SLACK_BOT_TOKEN: slack.token,
-        SLACK_API_URL: slack.url,
-        KEYWARD_SLACK_FALLBACK_CHANNEL: "C-SOC",
-        KEYWARD_SLACK_DM_DOMAINS: "acme.example",
-        KEYWARD_ADMIN_SECRET_ARN: janitorArn,
-        KEYWARD_JANITOR_CONCURRENCY: "32",
-      });
-      const runtime = await createJanitorRuntime(config, { logger: createLogger({ level: "silent" }), secretsManager: sm, auditWrite: () => undefined });
-      const queue = new InProcessQueue({ process: (item, o) => processWorkItem(item, runtime.processorDeps, o), logger: silentLogger, concurrency: config.concurrency });
-      const server = await startJanitorServer({ webhookSecrets: runtime.webhookSecrets, enqueue: queue.enqueue, logger: silentLogger, secretTypes: config.secretTypes });
+      let janitor: Awaited<ReturnType<typeof startJanitorProcess>> | undefined;
       try {
         // Leaks: 1 + N unmanaged (revoke: no managed secret) and 1 + N managed (rotate into keyward/clients/…), the first of each a warm-up.
         const make = async (count: number, prefix: string) => {
@@ -97,8 +122,23 @@ export const section: BenchSection = {
             }),
           );
         }
-        await runtime.targets.refresh();
         github.defaultPerPage = 100;
+        // The janitor starts after the managed secrets exist (its listing of them is taken at start-up).
+        const { GENESYSCLOUD_OAUTHCLIENT_ID: _id, GENESYSCLOUD_OAUTHCLIENT_SECRET: _secret, ...sandboxEnv } = s.env;
+        janitor = await startJanitorProcess({
+          PATH: process.env.PATH ?? "",
+          ...sandboxEnv,
+          KEYWARD_WEBHOOK_SECRET: webhookSecret,
+          GITHUB_TOKEN: github.token,
+          GITHUB_API_URL: github.url,
+          SLACK_BOT_TOKEN: slack.token,
+          SLACK_API_URL: slack.url,
+          KEYWARD_SLACK_FALLBACK_CHANNEL: "C-SOC",
+          KEYWARD_SLACK_DM_DOMAINS: "acme.example",
+          KEYWARD_ADMIN_SECRET_ARN: janitorArn,
+          KEYWARD_JANITOR_CONCURRENCY: "32",
+          KEYWARD_LOG_LEVEL: "error",
+        });
         s.genesys.control.setLimits({ apiRequestsPerWindow: 1_000_000, tokenRequestsPerWindow: 1_000_000 });
         s.genesys.control.setFaults([{ latencyMs: RTT }]);
         github.latencyMs = RTT;
@@ -118,7 +158,7 @@ export const section: BenchSection = {
           const body = JSON.stringify({ action: "created", alert: { number: numbers.get(c.id)!, secret_type: "keyward_genesys_client_secret" }, repository: { full_name: REPO } });
           const t0 = performance.now();
           const refused = new Promise<number>((done) => watching.set(c.id, { c, t0, done }));
-          const res = await fetch(`${server.url}/api/github/webhooks`, {
+          const res = await fetch(`${janitor!.url}/api/github/webhooks`, {
             method: "POST",
             headers: {
               "content-type": "application/json",
@@ -129,20 +169,19 @@ export const section: BenchSection = {
             body,
           });
           await res.text();
-          return refused;
+          const ms = await refused;
+          await janitor!.audited(numbers.get(c.id)!);
+          return ms;
         };
         const calls = () => Object.values(s.genesys.control.state().requests).reduce((a, b) => a + Object.values(b).reduce((x, y) => x + y, 0), 0) + github.calls.length;
 
         const scenario = async (label: "unmanaged" | "managed", leaks: Array<{ id: string; secret: string }>) => {
           await deliver(leaks[0]!); // warm-up (not measured)
-          await queue.idle();
           const before = calls();
           const alone = await deliver(leaks[1]!);
-          await queue.idle();
           const perDelivery = calls() - before;
           const latencies = [alone];
           for (let i = 2; i < leaks.length; i += CONCURRENT) latencies.push(...(await Promise.all(leaks.slice(i, i + CONCURRENT).map((c) => deliver(c)))));
-          await queue.idle();
           const ok = latencies.slice(1).filter((x) => Number.isFinite(x));
           const path = CRITICAL_PATH[label];
           const floor = path.length * RTT;
@@ -200,9 +239,7 @@ export const section: BenchSection = {
         clearInterval(poller);
       } finally {
         s.genesys.control.clearFaults();
-        await server.close();
-        await queue.idle();
-        runtime.close();
+        await janitor?.close();
         await github.close();
         await slack.close();
       }

@@ -2,7 +2,7 @@ import { KeywardError } from "../core/errors.js";
 import type { Logger } from "../core/log.js";
 import { GenesysApiError, requestClientCredentialsToken, Transport, type GenesysClient } from "../genesys/index.js";
 import { rotateClient } from "../rotation/rotate-client.js";
-import type { RotationDeps } from "../rotation/rotate-client.js";
+import type { RotationDeps, RotationResult } from "../rotation/rotate-client.js";
 import type { Verdict } from "./decide.js";
 import type { ContainAction } from "./policy.js";
 
@@ -13,6 +13,8 @@ export interface ContainContext {
   rotationDeps: () => RotationDeps;
   /** Where a rotate stores the new secret. */
   secretId?: string;
+  /** A rotation into `secretId` already under way (started beside the verification, told to go): its report. */
+  prepared?: Promise<RotationResult | undefined>;
   /** Token-grant verdict with the janitor's bounded retries. */
   check(clientId: string, secret: string): Promise<Verdict>;
   logger: Logger;
@@ -51,7 +53,13 @@ export async function contain(action: ContainAction, ctx: ContainContext): Promi
 
   if (action === "rotate" && ctx.secretId) {
     // rotateSelf: a leak of the janitor's own client is contained by rotating its own secret into its own document.
-    const rotated = await rotateClient({ clientId: ctx.clientId, secretId: ctx.secretId }, ctx.rotationDeps(), { rotateSelf: true });
+    // The rotation started beside the verification, unless it never started or stopped before its regenerate (its
+    // lock expired while the verification waited, a guard): then a rotation of its own, whose guards decide again.
+    const early = ctx.prepared ? await ctx.prepared : undefined;
+    const rotated =
+      early && (early.status === "rotated" || early.regenerations > 0)
+        ? early
+        : await rotateClient({ clientId: ctx.clientId, secretId: ctx.secretId }, ctx.rotationDeps(), { rotateSelf: true });
     if (rotated.status === "rotated") return settle("rotate", await proveRefused(ctx), errors, { secretId: ctx.secretId });
     errors.push(`contain:rotate-${rotated.reason ?? "failed"}`);
     if (rotated.regenerations > 0) {

@@ -1,3 +1,4 @@
+import { canonicalClientId } from "../contracts/client-id-tag.js";
 import { secretFingerprint, writeAudit, type AuditEvent, type AuditSink, type AuditStepTimings } from "../audit/index.js";
 import type { Logger } from "../core/log.js";
 import { withRedactionScope } from "../core/redact.js";
@@ -10,7 +11,7 @@ import type { LeakFacts } from "./messages.js";
 import type { JanitorPolicy } from "./policy.js";
 import { buildAuditEvent, outcomeOf, settledOf, type StepOutcomes } from "./steps/audit.js";
 import { collect, locate, type FactsSoFar, type Located, type Locating } from "./steps/collect.js";
-import { containLeak, planContainment, type ContainmentPlan } from "./steps/contain.js";
+import { containLeak, planContainment, prepareRotation, type ContainmentPlan } from "./steps/contain.js";
 import { reasonOf, timed, type DeliveryContext } from "./steps/context.js";
 import { checkCandidatesManaged } from "./steps/repair.js";
 import { resolveAlert } from "./steps/resolve.js";
@@ -191,6 +192,8 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
   const managed = deps.targets.clientsHolding(secret);
   const candidates = locating?.done.then((l) => l.candidates);
   const nearby = locating?.near;
+  // A managed client holding this very secret: its rotation's guards and lock run beside the grant, waiting to be told.
+  const prepared = managed[0] && !triaged && !deps.policy.dryRun ? prepareRotation(ctx, planFor(managed[0])) : undefined;
   const verdict = await timed(ctx, "verifyMs", () =>
     verify(
       ctx,
@@ -200,6 +203,10 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
       triaged ? undefined : (id) => void planFor(id),
     ),
   );
+  const provenHere = prepared !== undefined && verdict.kind === "live" && canonicalClientId(verdict.clientId) === prepared.clientId;
+  prepared?.go(provenHere);
+  // Called off: its lock is released before anything else (the repair path, a rotation of another client) runs.
+  if (prepared && !provenHere) await prepared.done;
   const located = async () => (locating ? await timed(ctx, "fetchMs", () => locating.done) : undefined);
   const base: Outcomes = { collect: collected, secretFingerprint: secretFp, verify: verdict, ...(triaged ? { triaged } : {}) };
 
@@ -254,7 +261,7 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
   }
 
   // ---- 3. contain ---------------------------------------------------------------------------------------------------
-  const contained = await timed(ctx, "containMs", () => containLeak(ctx, planFor(clientId), secret));
+  const contained = await timed(ctx, "containMs", () => containLeak(ctx, planFor(clientId), secret, provenHere ? prepared : undefined));
   criticalDone();
   if (contained.kind === "contained") ctx.verdicts.remember(ANY_CLIENT, secret, "dead");
   const loc = await located();

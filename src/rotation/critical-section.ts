@@ -48,7 +48,7 @@ export function rotationWorstCases(deps: Pick<RotationDeps, "store" | "timing">)
 export class NotStartedError extends KeywardError {
   constructor(readonly stop: StopReason) {
     super(`the regenerate was not sent: ${stop.kind === "signal" ? `interrupted by ${stop.signal}` : stop.detail}`, {
-      reason: stop.kind === "signal" ? "interrupted" : "deadline",
+      reason: stop.kind === "signal" ? "interrupted" : stop.kind === "deadline" ? "deadline" : "called-off",
     });
   }
 }

@@ -17,10 +17,14 @@ export interface InFlight {
 export type StopSignal = "SIGINT" | "SIGTERM" | "SIGHUP";
 
 /** Why no new regenerate may start: a signal, or too little time left (the run's deadline, the invocation's time). */
-export type StopReason = { kind: "signal"; signal: StopSignal } | { kind: "deadline"; detail: string };
+export type StopReason =
+  | { kind: "signal"; signal: StopSignal }
+  | { kind: "deadline"; detail: string }
+  /** The caller's go/no-go (`RotateOptions.proceed`) said no before the regenerate. */
+  | { kind: "called-off"; detail: string };
 
 export function describeStop(stop: StopReason): string {
-  return stop.kind === "signal" ? `interrupted by ${stop.signal}` : `deadline (${stop.detail})`;
+  return stop.kind === "signal" ? `interrupted by ${stop.signal}` : stop.kind === "deadline" ? `deadline (${stop.detail})` : `called off (${stop.detail})`;
 }
 
 export interface RunGate {

@@ -139,6 +139,7 @@ export async function rotateClient(target: RotationTarget, deps: RotationDeps, o
     }
     const alternating = pre.pair.standby !== undefined;
     const secretArn = held.secretArn;
+    if (options.proceed && !(await options.proceed())) throw new NotStartedError({ kind: "called-off", detail: "the caller said no before the regenerate" });
 
     // ---- 3–6. regenerate → store at AWSPENDING → verify → promote -----------------------------------------
     for (let round = 0; round <= policy.maxReRotations; round++) {
@@ -321,8 +322,8 @@ function finish(result: RotationResult, outcome: Outcome): RotationResult {
 }
 
 function skipped(result: RotationResult, stop: StopReason, log: Logger): RotationResult {
-  finish(result, stop.kind === "signal" ? "interrupted" : "out-of-time");
-  result.reason = stop.kind === "signal" ? "interrupted" : "deadline";
+  finish(result, stop.kind === "deadline" ? "out-of-time" : "interrupted");
+  result.reason = stop.kind === "signal" ? "interrupted" : stop.kind === "deadline" ? "deadline" : "called-off";
   result.message = `not rotated: ${describeStop(stop)} before its regenerate started (nothing was changed for this client)`;
   result.hint = "re-run the rotation for the clients marked skipped";
   log.info("rotation skipped", { reason: result.reason });

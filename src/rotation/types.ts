@@ -84,6 +84,12 @@ export interface RotateOptions {
    * works, and regenerate only when AWSCURRENT does not authenticate. Default `rotate`.
    */
   mode?: "rotate" | "repair";
+  /**
+   * A go/no-go awaited after the lock and the guards, right before the regenerate (the point of no return): `false`
+   * ends the run skipped (reason `called-off`) with nothing changed and the lock released. The janitor takes a managed
+   * client's lock while the leaked secret is still being verified, and says go only once it is proven live.
+   */
+  proceed?: () => Promise<boolean>;
   /** Who rotates, for the lock's record (`keyward rotate` by default). */
   by?: string;
   /**

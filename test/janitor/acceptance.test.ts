@@ -144,6 +144,57 @@ describe("a signed created alert for a live pair", () => {
   });
 });
 
+describe("a managed client's rotation beside the verification", () => {
+  it("takes the rotation lock while the leaked pair's token grant is still on its way, and regenerates only after it proved the pair live", async () => {
+    janitor = await startJanitor(kit, stubs);
+    const client = await kit.createClient("lock-beside-grant");
+    await createTaggedSecret(kit, "keyward/clients/lock-beside-grant", client);
+    // The managed secrets' index (which secret each holds) is taken at start-up and on refresh.
+    await janitor.runtime.targets.refresh();
+    // The janitor's own token is warm (as in production), so only the leaked pair's grant meets the slow endpoint.
+    await janitor.runtime.processorDeps.genesys.client().tokens.getToken();
+    const n = ++alertNo;
+    addLeakAlert(stubs, n, client);
+    kit.sandbox.genesys.control.setFaults([{ route: "POST /oauth/token", latencyMs: 400 }]);
+    const from = kit.logs.length;
+    try {
+      await deliver(janitor, n);
+    } finally {
+      kit.sandbox.genesys.control.clearFaults();
+    }
+    const lines = kit.logs.slice(from);
+    const at = (pattern: RegExp) => lines.findIndex((l) => pattern.test(l) && l.includes(client.id));
+    const locked = at(/took the rotation lock/);
+    const proven = at(/"genesys credential check".*"result":"live"/);
+    const regenerated = at(/regenerated client secret/);
+    expect(locked).toBeGreaterThanOrEqual(0);
+    expect(locked).toBeLessThan(proven);
+    expect(proven).toBeLessThan(regenerated);
+    expect(await kit.check(client.id, client.secret)).toBe("dead");
+    expect(janitor.audits.at(-1)).toMatchObject({ containment: "rotate", outcome: "contained" });
+  });
+
+  it("is called off when the pair proves dead: nothing regenerated, the lock released, the repair path sees a free secret", async () => {
+    janitor = await startJanitor(kit, stubs);
+    const client = await kit.createClient("lock-called-off");
+    const arn = await createTaggedSecret(kit, "keyward/clients/lock-called-off", client);
+    await janitor.runtime.targets.refresh();
+    await kit.genesys().oauthClients.regenerateSecret(client.id);
+    const before = clientView(kit, client.id)!.secretVersion;
+    const n = ++alertNo;
+    addLeakAlert(stubs, n, client);
+    const from = kit.logs.length;
+    await deliver(janitor, n);
+    const lines = kit.logs.slice(from).filter((l) => l.includes(client.id));
+    expect(lines.some((l) => /rotation skipped/.test(l) && /called-off/.test(l))).toBe(true);
+    expect(lines.some((l) => /released the rotation lock/.test(l))).toBe(true);
+    // The repair path then stored a working secret (one regenerate: the repair's, none from the called-off rotation).
+    expect(clientView(kit, client.id)!.secretVersion).toBe(before + 1);
+    const stored = await kit.stored(arn);
+    expect(await kit.check(client.id, stored.clientSecret)).toBe("live");
+  });
+});
+
 describe("cases where nothing destructive may happen", () => {
   it("a dead pair (already rotated): nothing changes in Genesys, the alert stays open, nobody is messaged", async () => {
     janitor = await startJanitor(kit, stubs);

@@ -1,4 +1,5 @@
 import { canonicalClientId } from "../../contracts/client-id-tag.js";
+import { rotateClient, type RotationResult } from "../../rotation/rotate-client.js";
 import { contain as runAction } from "../actions.js";
 import { decideAction, type ActionDecision } from "../decide.js";
 import type { ContainAction } from "../policy.js";
@@ -50,8 +51,38 @@ export function planContainment(ctx: DeliveryContext, clientId: string): Contain
   return { clientId: id, ownClient, secretId };
 }
 
+/**
+ * A managed client's rotation started while the leaked secret is still being verified: its guards and its lock (the
+ * intent record, the compare-and-set on AWSPENDING) run beside the token grant, and it waits at the point of no return
+ * for `go`. `go(true)` only once the secret is proven live for this very client; `go(false)` ends it with nothing
+ * changed and the lock released (`done` settles after that).
+ */
+export interface PreparedRotation {
+  clientId: string;
+  go(proceed: boolean): void;
+  /** The rotation's report; undefined when no rotation applies (no managed secret, or the policy's action is not rotate). */
+  done: Promise<RotationResult | undefined>;
+}
+
+export function prepareRotation(ctx: DeliveryContext, plan: ContainmentPlan): PreparedRotation {
+  const { deps } = ctx;
+  let answer: (proceed: boolean) => void = () => undefined;
+  const decided = new Promise<boolean>((resolve) => (answer = resolve));
+  const done = (async () => {
+    const secretId = await plan.secretId;
+    if (!secretId) return undefined;
+    const decision = decideAction({ clientId: plan.clientId, policy: deps.policy, secretKnown: true, ownClient: plan.ownClient });
+    if (decision.action !== "rotate") return undefined;
+    return rotateClient({ clientId: plan.clientId, secretId }, deps.genesys.rotationDeps(), { rotateSelf: true, by: "keyward janitor", proceed: () => decided });
+  })().catch((err: unknown) => {
+    ctx.errors.push(`contain:prepare-${reasonOf(err)}`);
+    return undefined;
+  });
+  return { clientId: plan.clientId, go: (proceed) => answer(proceed), done };
+}
+
 /** Step 3: the action for a proven live leak, proven by a refused token grant. */
-export async function containLeak(ctx: DeliveryContext, plan: ContainmentPlan, leakedSecret: string): Promise<ContainOutcome> {
+export async function containLeak(ctx: DeliveryContext, plan: ContainmentPlan, leakedSecret: string, prepared?: PreparedRotation): Promise<ContainOutcome> {
   const { deps, errors, log } = ctx;
   const { clientId, ownClient } = plan;
   const secretId = await plan.secretId;
@@ -71,6 +102,7 @@ export async function containLeak(ctx: DeliveryContext, plan: ContainmentPlan, l
     genesys: deps.genesys.client(),
     rotationDeps: () => deps.genesys.rotationDeps(),
     ...(secretId ? { secretId } : {}),
+    ...(prepared && prepared.clientId === clientId ? { prepared: prepared.done } : {}),
     check: ctx.check,
     logger: log,
     sleep: ctx.sleep,
