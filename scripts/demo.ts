@@ -12,7 +12,7 @@
  * `auto` (default), `off` (always simulate), `on` (fail when Terraform cannot run).
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -21,7 +21,7 @@ import { CreateSecretCommand, DescribeSecretCommand, GetSecretValueCommand, Secr
 import { checkCredentials, createGenesysClient, genesysSettingsFromEnv } from "../src/genesys/index.js";
 import { BUILTIN_ROLES } from "../src/sandbox/genesys/index.js";
 import { startSandbox } from "../src/sandbox/sandbox.js";
-import { startGitHubStub } from "../src/sandbox/stubs/github.js";
+import { sendSecretScanningAlert, startGitHubStub } from "../src/sandbox/stubs/github.js";
 import { startSiemStub } from "../src/sandbox/stubs/siem.js";
 import { startSlackStub } from "../src/sandbox/stubs/slack.js";
 import { synthStacks } from "../stacks/app.js";
@@ -483,19 +483,9 @@ try {
       }, 20);
     });
     say(`  listening: ${webhook}`);
-    const body = JSON.stringify({ action: "created", alert: { number: 1, secret_type: "keyward_genesys_client_secret" }, repository: { full_name: REPO } });
     const accepted = performance.now();
-    const response = await fetch(webhook, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-github-event": "secret_scanning_alert",
-        "x-github-delivery": randomUUID(),
-        "x-hub-signature-256": "sha256=" + createHmac("sha256", webhookSecret).update(body).digest("hex"),
-      },
-      body,
-    });
-    say(`  POST signed secret_scanning_alert #1 → ${response.status}`);
+    const status = await sendSecretScanningAlert(webhook, webhookSecret, REPO, 1);
+    say(`  POST signed secret_scanning_alert #1 → ${status}`);
     // Done when the leaked secret is refused, the alert resolved, the developer told and the SIEM has its event.
     let containedMs = -1;
     for (let i = 0; i < 200; i++) {
@@ -511,7 +501,7 @@ try {
     if (dm) say(`  DM: ${dm.text.split("\n")[0]!.slice(0, 160)}`);
     record(
       "janitor",
-      response.status === 202 && containedMs >= 0 && alert.state === "resolved" && alert.resolution === "revoked" && dm !== undefined && siem.events.length === 1,
+      status === 202 && containedMs >= 0 && alert.state === "resolved" && alert.resolution === "revoked" && dm !== undefined && siem.events.length === 1,
       `alert accepted (202), leaked secret refused, alert resolved as revoked, committer told on Slack, one audit event in the SIEM`,
     );
 

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { createInterface } from "node:readline";
 import { CreateSecretCommand } from "@aws-sdk/client-secrets-manager";
 import { createGenesysClient, genesysSettingsFromEnv } from "../../src/genesys/index.js";
-import { startGitHubStub } from "../../src/sandbox/stubs/github.js";
+import { sendSecretScanningAlert, startGitHubStub } from "../../src/sandbox/stubs/github.js";
 import { startSlackStub } from "../../src/sandbox/stubs/slack.js";
 import { serializeStoredCredentials } from "../../src/secrets/index.js";
 import { add, BIN, mkClient, notes, percentile, QUICK, round, smClient, withSandbox, type BenchSection } from "./common.js";
@@ -155,20 +155,9 @@ export const section: BenchSection = {
           }
         }, 2);
         const deliver = async (c: { id: string; secret: string }) => {
-          const body = JSON.stringify({ action: "created", alert: { number: numbers.get(c.id)!, secret_type: "keyward_genesys_client_secret" }, repository: { full_name: REPO } });
           const t0 = performance.now();
           const refused = new Promise<number>((done) => watching.set(c.id, { c, t0, done }));
-          const res = await fetch(`${janitor!.url}/api/github/webhooks`, {
-            method: "POST",
-            headers: {
-              "content-type": "application/json",
-              "x-github-event": "secret_scanning_alert",
-              "x-github-delivery": randomUUID(),
-              "x-hub-signature-256": "sha256=" + createHmac("sha256", webhookSecret).update(body).digest("hex"),
-            },
-            body,
-          });
-          await res.text();
+          await sendSecretScanningAlert(`${janitor!.url}/api/github/webhooks`, webhookSecret, REPO, numbers.get(c.id)!);
           const ms = await refused;
           await janitor!.audited(numbers.get(c.id)!);
           return ms;

@@ -1,6 +1,7 @@
 /**
  * The janitor's pure decisions: no I/O, no clock. Each one is tested exhaustively (test/janitor/decide.test.ts).
  */
+import type { AuditOutcome } from "../audit/event.js";
 import type { ContainAction, JanitorPolicy } from "./policy.js";
 
 export type Verdict = "live" | "dead" | "unknown";
@@ -75,20 +76,8 @@ export function decideResolve(input: { alert?: { state: "open" | "resolved" }; c
   return "patch";
 }
 
-export type NotifyOutcome =
-  | "contained"
-  | "unconfirmed"
-  | "repaired"
-  | "dry-run"
-  | "not-live"
-  | "already-contained"
-  | "unverified"
-  | "unpaired"
-  | "failed"
-  | "triaged"
-  | "ignored"
-  | "error"
-  | "deferred";
+/** What a try came to, as the audit event records it, or `deferred` (retried before anyone is told). */
+export type NotifyOutcome = AuditOutcome | "deferred";
 export type HumanAlertKind = "unverified" | "unpaired" | "failed" | "own-client" | "own-client-manual" | "triaged" | "repaired" | "gave-up";
 export type NotifyDecision = { developer: boolean; humanAlert: false | HumanAlertKind };
 

@@ -5,7 +5,9 @@
  * headers, `x-ratelimit-*` headers on every answer, and rate-limit answers shaped as GitHub sends them.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { signPayload } from "../../janitor/signature.js";
 
 export interface StubAlert {
   number: number;
@@ -433,4 +435,24 @@ export async function startGitHubStub(token = "ghs_stubtoken_" + Math.random().t
       server.close(() => r());
     });
   return stub;
+}
+
+/**
+ * What GitHub sends a webhook on a new secret scanning alert: the `secret_scanning_alert` event, signed with the
+ * webhook's secret (`x-hub-signature-256`), under a fresh delivery id. Returns the HTTP status of the answer.
+ */
+export async function sendSecretScanningAlert(webhookUrl: string, webhookSecret: string, repo: string, alertNumber: number, action = "created"): Promise<number> {
+  const body = JSON.stringify({ action, alert: { number: alertNumber, secret_type: "keyward_genesys_client_secret" }, repository: { full_name: repo } });
+  const res = await fetch(webhookUrl, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-github-event": "secret_scanning_alert",
+      "x-github-delivery": randomUUID(),
+      "x-hub-signature-256": signPayload(webhookSecret, body),
+    },
+    body,
+  });
+  await res.text();
+  return res.status;
 }
