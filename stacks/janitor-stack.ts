@@ -28,6 +28,13 @@ export interface JanitorStackSettings {
   readonly clientName?: string;
   /** Division of the janitor role's grant. Default `*` (see the README on what divisions can and cannot scope). */
   readonly divisionId?: string;
+  /**
+   * An existing role to grant the janitor's client instead of declaring one. With client credentials Genesys Cloud
+   * lets the deploying client grant only roles it already holds, so a role declared in this stack fails the apply
+   * (403 `role.assignment.not.allowed`): create the role first (`oauth:client:view/edit/delete`), give it to the
+   * deploying client, then name it here. Without it the stack declares the role (fine with a person's token).
+   */
+  readonly roleId?: string;
   readonly githubApiUrl?: string;
   readonly slackApiUrl?: string;
   readonly slackFallbackChannel?: string;
@@ -77,6 +84,8 @@ export function janitorDeclaredTwice(config: Pick<KeywardStacksConfig, "clients"
   ];
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The OAuth-client permissions the janitor needs, and nothing else: view (read a client), edit (regenerate, state), delete. */
 export const JANITOR_PERMISSION_POLICIES = [{ domain: "oauth", entityName: "client", actionSet: ["view", "edit", "delete"] }] as const;
 
@@ -95,7 +104,8 @@ export const JANITOR_PERMISSION_POLICIES = [{ domain: "oauth", entityName: "clie
  */
 export class JanitorStack extends TerraformStack {
   public readonly janitorClient: RotatedOauthClient;
-  public readonly role: AuthRole;
+  /** The janitor role this stack declares; undefined when `roleId` names an existing one. */
+  public readonly role?: AuthRole;
   public readonly webhookSecret: SecretsmanagerSecret;
   public readonly githubToken: SecretsmanagerSecret;
   public readonly slackToken: SecretsmanagerSecret;
@@ -125,15 +135,21 @@ export class JanitorStack extends TerraformStack {
     awsProvider(this, config, tags);
 
     // ---- the janitor's own Genesys client ------------------------------------------------------------
-    this.role = new AuthRole(this, "janitor-role", {
-      name: `${prefix} (keyward)`,
-      description: "keyward janitor: view, regenerate/disable and delete OAuth clients; nothing else",
-      permissionPolicies: JANITOR_PERMISSION_POLICIES.map((p) => ({ ...p, actionSet: [...p.actionSet] })),
-    });
+    if (s.roleId !== undefined && !UUID.test(s.roleId))
+      throw new UsageError(`janitor.roleId "${s.roleId}" is not a role id (a UUID)`, {
+        hint: "copy the role's id from Admin > Roles / Permissions, or leave roleId out to declare the role in this stack",
+      });
+    if (s.roleId === undefined) {
+      this.role = new AuthRole(this, "janitor-role", {
+        name: `${prefix} (keyward)`,
+        description: "keyward janitor: view, regenerate/disable and delete OAuth clients; nothing else",
+        permissionPolicies: JANITOR_PERMISSION_POLICIES.map((p) => ({ ...p, actionSet: [...p.actionSet] })),
+      });
+    }
     this.janitorClient = new RotatedOauthClient(this, "janitor-client", {
       name: s.clientName ?? "keyward-janitor",
       description: "keyward janitor: contains leaked OAuth client secrets",
-      roles: [{ roleId: this.role.id, divisionId: s.divisionId ?? "*" }],
+      roles: [{ roleId: s.roleId ?? this.role!.id, divisionId: s.divisionId ?? "*" }],
       region: config.genesysRegion,
       secretName: `${config.secretNamePrefix}janitor/genesys`,
       secretKmsKeyId: config.secretKmsKeyArn,

@@ -220,6 +220,20 @@ describe("the janitor stack", () => {
     }
   });
 
+  it("with roleId grants that existing role and declares none (a role declared in the same stack fails the apply with client credentials)", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "keyward-janitor-role-"));
+    try {
+      const roleId = "6d1a7b1e-0000-4000-8000-00000000a11c";
+      const stack = synthStacks({ config: exampleConfig(), backend: LOCAL_STATE, outdir, janitor: { roleId } })["keyward-janitor"]!.json as Json;
+      expect(stack.resource.genesyscloud_auth_role).toBeUndefined();
+      const [client] = Object.values(stack.resource.genesyscloud_oauth_client as Json) as Json[];
+      expect(client.roles).toEqual([{ role_id: roleId, division_id: "*" }]);
+      expect(() => synthStacks({ config: exampleConfig(), backend: LOCAL_STATE, outdir, janitor: { roleId: "janitor" } })).toThrow(/janitor.roleId "janitor" is not a role id/);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
   it("refuses an invalid janitor policy at synth time", () => {
     const outdir = mkdtempSync(join(tmpdir(), "keyward-janitor-bad-"));
     try {
