@@ -1,44 +1,10 @@
-import { createServer, type Server } from "node:net";
-import type { FaultRule } from "../../src/sandbox/common/faults.js";
 import { leakedSecrets, runKeyward } from "../helpers/keyward-cli.js";
 import { useSandboxKit } from "../helpers/sandbox.js";
+import { CLI_TIMEOUT_MS, closedPort, errorFixTools, outcome, SLOW } from "./error-fixes-kit.js";
 
-/**
- * Every AWS and Genesys failure class, caused for real against the emulators (wrong keys, injected AWS error types,
- * closed ports, hung requests), gives `keyward rotate` its own reason, exit code and a fix line that names the true
- * fix, and never another class's fix.
- */
+/** AWS failure classes name their own fix (the shared tools: error-fixes-kit.ts). */
 const kit = useSandboxKit();
-/** Each keyward run may take this long on a loaded machine; each test, two runs' worth. */
-const CLI_TIMEOUT_MS = 120_000;
-const SLOW = 2 * CLI_TIMEOUT_MS + 30_000;
-
-/** A loopback port nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-/** Rotates a fresh client into a fresh secret with `env` on top of the sandbox's. */
-async function rotate(label: string, env: Record<string, string | undefined> = {}, extra: string[] = ["--create-secret"]) {
-  const client = await kit.createClient(`fix-${label}`);
-  const run = await runKeyward(["rotate", "--client-id", client.id, "--secret-id", `fixes/${label}`, ...extra], { ...kit.env, ...env }, { timeoutMs: CLI_TIMEOUT_MS });
-  kit.collectStoredSecrets();
-  expect(leakedSecrets([run.stdout, run.stderr], kit.minted)).toEqual([]);
-  return run;
-}
-
-/** The failure line's `[exit N, reason]` and its `fix:` line. */
-function outcome(stderr: string): { exit: number; reason: string; fix: string } {
-  const head = /\[exit (\d+), ([a-z-]+)\]/.exec(stderr);
-  const fix = /\n\s+fix: (.*)/.exec(stderr);
-  return { exit: Number(head?.[1] ?? -1), reason: head?.[2] ?? `(none in: ${stderr.slice(0, 400)})`, fix: fix?.[1] ?? "" };
-}
-
-const injectAws = (rule: FaultRule) => kit.sandbox.secretsManager.control.faults.add({ errorRate: 1, ...rule });
+const { rotate, injectAws } = errorFixTools(kit);
 
 describe("AWS failures name their own fix", () => {
   it(
@@ -214,108 +180,6 @@ describe("AWS failures name their own fix", () => {
       const o = outcome(run.stderr);
       expect(o).toMatchObject({ exit: 1, reason: "secrets-timeout" });
       expect(o.fix).toMatch(/KEYWARD_HTTP_TIMEOUT_SECONDS/);
-    },
-    SLOW,
-  );
-});
-
-describe("Genesys Cloud failures name their own fix", () => {
-  it(
-    "a wrong admin secret is rejected admin credentials (exit 2)",
-    async () => {
-      const client = await kit.createClient("fix-bad-admin");
-      const run = await runKeyward(
-        ["rotate", "--client-id", client.id, "--secret-id", "fixes/bad-admin", "--create-secret"],
-        { ...kit.env, GENESYSCLOUD_OAUTHCLIENT_SECRET: "not-the-admin-secret-0123456789abcdefghijk" },
-        { timeoutMs: CLI_TIMEOUT_MS },
-      );
-      expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/fix: .*GENESYSCLOUD_OAUTHCLIENT_ID .*GENESYSCLOUD_OAUTHCLIENT_SECRET/);
-      expect(run.stderr).not.toContain("not-the-admin-secret");
-    },
-    SLOW,
-  );
-
-  it(
-    "a permission the admin role lacks is named (exit 2)",
-    async () => {
-      kit.sandbox.genesys.control.addFault({ route: "POST /api/v2/oauth/clients/{clientId}/secret", errorRate: 1, errorStatus: 403 });
-      const run = await rotate("forbidden");
-      expect(run.code).toBe(2);
-      expect(run.stderr).toMatch(/\[exit 2, admin-permission-missing\]/);
-      expect(run.stderr).toMatch(/fix: give the admin OAuth client \(GENESYSCLOUD_OAUTHCLIENT_ID\) a role with oauth:client:view and oauth:client:edit/);
-      expect(run.stderr).not.toMatch(/AWS_|Secrets Manager/);
-    },
-    SLOW,
-  );
-
-  it(
-    "a client id that is not in the org says to check the id (exit 1 or 2), not the credentials",
-    async () => {
-      const run = await runKeyward(["rotate", "--client-id", "0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b", "--secret-id", "fixes/no-client", "--create-secret"], kit.env, {
-        timeoutMs: CLI_TIMEOUT_MS,
-      });
-      expect([1, 2]).toContain(run.code);
-      expect(run.stderr).toMatch(/0b9e3c43-5d5f-4c0e-9b7a-3c1f2e4d5a6b/);
-      expect(run.stderr).toMatch(/fix: .*(does not exist|client id|--client-id)/i);
-      expect(run.stderr).not.toMatch(/GENESYSCLOUD_OAUTHCLIENT_SECRET|AWS_/);
-    },
-    SLOW,
-  );
-
-  it(
-    "a 5xx that persists is a server error (exit 1) quoting no network fix",
-    async () => {
-      kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", errorRate: 1, errorStatus: 500 });
-      const run = await rotate("genesys-500");
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/\[exit 1, server-error\]/);
-      expect(run.stderr).toMatch(/fix: Genesys Cloud had an internal error: retry later/);
-    },
-    SLOW,
-  );
-
-  it(
-    "a 429 that persists is rate limiting (exit 1): lower --concurrency",
-    async () => {
-      kit.sandbox.genesys.control.addFault({ route: "GET /api/v2/oauth/clients/{clientId}", errorRate: 1, errorStatus: 429 });
-      const run = await rotate("genesys-429");
-      expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(/\[exit 1, rate-limited\]/);
-      expect(run.stderr).toMatch(/fix: Genesys Cloud is throttling the admin client: lower --concurrency/);
-    },
-    SLOW,
-  );
-
-  it(
-    "a gateway nothing listens on is unreachable (exit 1): check the region and gateway variables",
-    async () => {
-      const client = await kit.createClient("fix-genesys-down");
-      const run = await runKeyward(
-        ["rotate", "--client-id", client.id, "--secret-id", "fixes/genesys-down", "--create-secret"],
-        { ...kit.env, GENESYSCLOUD_GATEWAY_PORT: String(await closedPort()) },
-        { timeoutMs: CLI_TIMEOUT_MS },
-      );
-      expect([1, 2]).toContain(run.code);
-      expect(run.stderr).toMatch(/could not connect|unreachable/);
-      expect(run.stderr).toMatch(/fix: .*GENESYSCLOUD_REGION, the GENESYSCLOUD_GATEWAY_\* variables/);
-    },
-    SLOW,
-  );
-
-  it(
-    "a token endpoint that never answers is a timeout naming KEYWARD_HTTP_TIMEOUT_SECONDS",
-    async () => {
-      const client = await kit.createClient("fix-genesys-hang");
-      kit.sandbox.genesys.control.addFault({ route: "POST /oauth/token", hang: true });
-      const run = await runKeyward(
-        ["rotate", "--client-id", client.id, "--secret-id", "fixes/genesys-hang", "--create-secret"],
-        { ...kit.env, KEYWARD_HTTP_TIMEOUT_SECONDS: "1" },
-        { timeoutMs: CLI_TIMEOUT_MS },
-      );
-      expect([1, 2]).toContain(run.code);
-      expect(run.stderr).toMatch(/timed out/);
-      expect(run.stderr).toMatch(/fix: .*KEYWARD_HTTP_TIMEOUT_SECONDS/);
     },
     SLOW,
   );
