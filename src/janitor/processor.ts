@@ -194,15 +194,25 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
   const nearby = locating?.near;
   // A managed client holding this very secret: its rotation's guards and lock run beside the grant, waiting to be told.
   const prepared = managed[0] && !triaged && !deps.policy.dryRun ? prepareRotation(ctx, planFor(managed[0])) : undefined;
-  const verdict = await timed(ctx, "verifyMs", () =>
-    verify(
-      ctx,
-      secret,
-      { managed, named: collected.named, ...(candidates ? { located: candidates } : {}), ...(nearby ? { nearby } : {}) },
-      alert,
-      triaged ? undefined : (id) => void planFor(id),
-    ),
-  );
+  let verdict: Awaited<ReturnType<typeof verify>>;
+  try {
+    verdict = await timed(ctx, "verifyMs", () =>
+      verify(
+        ctx,
+        secret,
+        { managed, named: collected.named, ...(candidates ? { located: candidates } : {}), ...(nearby ? { nearby } : {}) },
+        alert,
+        triaged ? undefined : (id) => void planFor(id),
+      ),
+    );
+  } catch (err) {
+    // A rotation waiting for a verdict that will not come is called off (its lock released) before the error goes on.
+    if (prepared) {
+      prepared.go(false);
+      await prepared.done;
+    }
+    throw err;
+  }
   const provenHere = prepared !== undefined && verdict.kind === "live" && canonicalClientId(verdict.clientId) === prepared.clientId;
   prepared?.go(provenHere);
   // Called off: its lock is released before anything else (the repair path, a rotation of another client) runs.
