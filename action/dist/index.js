@@ -8977,8 +8977,9 @@ async function listFiles(paths, cwd, options = {}) {
       continue;
     }
     const base = relative(cwd, abs).split(sep).join("/");
+    const prefix = abs.endsWith(sep) ? abs : abs + sep;
     for (const rel of await listDirectory(abs, options)) {
-      const file = join(abs, rel);
+      const file = prefix + (sep === "/" ? rel : rel.split("/").join(sep));
       if (!out.has(file)) out.set(file, { abs: file, path: base === "" ? rel : `${base}/${rel}` });
     }
   }
@@ -8995,7 +8996,7 @@ async function listDirectory(dir, options) {
   } catch {
     inRepo = false;
   }
-  if (!inRepo) return (await walk(dir, options.noIgnore ? [] : await readIgnore(dir))).map((f) => relative(dir, f).split(sep).join("/"));
+  if (!inRepo) return walk(dir, options.noIgnore ? [] : await readIgnore(dir));
   const ignoredItself = await run("git", ["-C", dir, "check-ignore", "-q", "--", "."]).then(
     () => true,
     () => false
@@ -9037,18 +9038,18 @@ function isIgnored(relPath, isDir, rules) {
 }
 async function walk(root, ignore) {
   const out = [];
-  const visit = async (dir) => {
+  const visit = async (dir, relDir) => {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const entry of entries) {
       if (entry.name === ".git") continue;
-      const abs = join(dir, entry.name);
-      const rel = relative(root, abs).split(sep).join("/");
+      const rel = relDir === "" ? entry.name : `${relDir}/${entry.name}`;
       if (isIgnored(rel, entry.isDirectory(), ignore)) continue;
-      if (entry.isDirectory()) await visit(abs);
-      else if (entry.isFile()) out.push(abs);
+      if (entry.isDirectory()) await visit(prefix + entry.name, rel);
+      else if (entry.isFile()) out.push(rel);
     }
   };
-  await visit(root);
+  await visit(root, "");
   return out.sort();
 }
 
@@ -10970,7 +10971,6 @@ function semaphore(n) {
 }
 
 // src/liveness/orgs.ts
-var import_yaml = __toESM(require_dist(), 1);
 import { readFileSync as readFileSync2 } from "node:fs";
 
 // src/contracts/env-names.ts
@@ -11180,7 +11180,7 @@ async function loadOrgsFile(path, env, options) {
   }
   let doc;
   try {
-    doc = /\.ya?ml$/i.test(path) ? (0, import_yaml.parse)(text2) : JSON.parse(text2);
+    doc = /\.ya?ml$/i.test(path) ? (await Promise.resolve().then(() => __toESM(require_dist(), 1))).parse(text2) : JSON.parse(text2);
   } catch (err) {
     throw new UsageError(`${where}: not valid ${/\.ya?ml$/i.test(path) ? "YAML" : "JSON"} (${err.message.split("\n")[0]})`, {
       hint: 'README "Several orgs" shows the format',

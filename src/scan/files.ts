@@ -167,8 +167,9 @@ export async function listFiles(paths: string[], cwd: string, options: ListOptio
     }
     // Paths under the directory are joined as strings (path.relative per file is a measurable cost on big trees).
     const base = relative(cwd, abs).split(sep).join("/");
+    const prefix = abs.endsWith(sep) ? abs : abs + sep;
     for (const rel of await listDirectory(abs, options)) {
-      const file = join(abs, rel);
+      const file = prefix + (sep === "/" ? rel : rel.split("/").join(sep));
       if (!out.has(file)) out.set(file, { abs: file, path: base === "" ? rel : `${base}/${rel}` });
     }
   }
@@ -187,7 +188,7 @@ async function listDirectory(dir: string, options: ListOptions): Promise<string[
   } catch {
     inRepo = false;
   }
-  if (!inRepo) return (await walk(dir, options.noIgnore ? [] : await readIgnore(dir))).map((f) => relative(dir, f).split(sep).join("/"));
+  if (!inRepo) return walk(dir, options.noIgnore ? [] : await readIgnore(dir));
   // A directory named explicitly is scanned even when git ignores it (`keyward scan .env.d/`).
   const ignoredItself = await run("git", ["-C", dir, "check-ignore", "-q", "--", "."]).then(
     () => true,
@@ -239,19 +240,20 @@ export function isIgnored(relPath: string, isDir: boolean, rules: IgnoreRule[]):
   return rules.some((r) => (!r.dirOnly || isDir) && r.regex.test(relPath));
 }
 
+/** The files under `root` as `/`-separated paths relative to it, sorted (built as strings: no path call per file). */
 async function walk(root: string, ignore: IgnoreRule[]): Promise<string[]> {
   const out: string[] = [];
-  const visit = async (dir: string) => {
+  const visit = async (dir: string, relDir: string) => {
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
+    const prefix = dir.endsWith(sep) ? dir : dir + sep;
     for (const entry of entries) {
       if (entry.name === ".git") continue;
-      const abs = join(dir, entry.name);
-      const rel = relative(root, abs).split(sep).join("/");
+      const rel = relDir === "" ? entry.name : `${relDir}/${entry.name}`;
       if (isIgnored(rel, entry.isDirectory(), ignore)) continue;
-      if (entry.isDirectory()) await visit(abs);
-      else if (entry.isFile()) out.push(abs);
+      if (entry.isDirectory()) await visit(prefix + entry.name, rel);
+      else if (entry.isFile()) out.push(rel);
     }
   };
-  await visit(root);
+  await visit(root, "");
   return out.sort();
 }

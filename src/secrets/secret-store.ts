@@ -1,16 +1,6 @@
-import {
-  CreateSecretCommand,
-  DeleteSecretCommand,
-  DescribeSecretCommand,
-  GetSecretValueCommand,
-  ListSecretsCommand,
-  ListSecretVersionIdsCommand,
-  PutSecretValueCommand,
-  SecretsManagerClient,
-  TagResourceCommand,
-  UntagResourceCommand,
-  UpdateSecretVersionStageCommand,
-} from "@aws-sdk/client-secrets-manager";
+// Types only: the SDK itself is loaded on the first call (src/secrets is reachable from every command, and loading
+// the SDK costs ~60 ms that `keyward scan` would otherwise pay on every run without ever calling AWS).
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { canonicalClientId } from "../contracts/client-id-tag.js";
 import type { Logger } from "../core/log.js";
 import { silentLogger } from "../core/log.js";
@@ -172,18 +162,23 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
   const log = options.logger ?? silentLogger;
   const maxAttempts = options.maxAttempts ?? 3;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-  const client =
-    options.client ??
-    new SecretsManagerClient({
-      ...(options.region ? { region: options.region } : {}),
-      ...(options.env ? clientConfigFromEnv(options.env) : {}),
-      maxAttempts,
-      requestHandler: { requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true, connectionTimeout: CONNECTION_TIMEOUT_MS },
-    });
+  let loaded: Promise<Aws> | undefined;
+  const aws = (): Promise<Aws> =>
+    (loaded ??= import("@aws-sdk/client-secrets-manager").then((sdk) => ({
+      sdk,
+      client:
+        options.client ??
+        new sdk.SecretsManagerClient({
+          ...(options.region ? { region: options.region } : {}),
+          ...(options.env ? clientConfigFromEnv(options.env) : {}),
+          maxAttempts,
+          requestHandler: { requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true, connectionTimeout: CONNECTION_TIMEOUT_MS },
+        }),
+    })));
 
-  async function call<T>(operation: string, secretId: string, run: () => Promise<T>): Promise<T> {
+  async function call<T>(operation: string, secretId: string, run: (aws: Aws) => Promise<T>): Promise<T> {
     try {
-      const result = await run();
+      const result = await run(await aws());
       log.debug("secrets manager call", { operation, secretId });
       return result;
     } catch (err) {
@@ -193,12 +188,12 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
     }
   }
 
-  async function listByTagKey(key: string, valuePrefixes?: string[]): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>> {
+  async function listByTagKey({ client, sdk }: Aws, key: string, valuePrefixes?: string[]): Promise<Array<{ arn: string; name: string; tags: Record<string, string> }>> {
     const found: Array<{ arn: string; name: string; tags: Record<string, string> }> = [];
     let nextToken: string | undefined;
     const filters = [{ Key: "tag-key" as const, Values: [key] }, ...(valuePrefixes?.length ? [{ Key: "tag-value" as const, Values: valuePrefixes }] : [])];
     for (let page = 0; page < MAX_LIST_PAGES; page++) {
-      const out = await client.send(new ListSecretsCommand({ Filters: filters, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
+      const out = await client.send(new sdk.ListSecretsCommand({ Filters: filters, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
       for (const s of out.SecretList ?? []) {
         if (s.DeletedDate) continue;
         const tags = Object.fromEntries((s.Tags ?? []).filter((t) => t.Key !== undefined).map((t) => [t.Key!, t.Value ?? ""]));
@@ -213,8 +208,8 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
   return {
     worstCaseCallMs: worstCaseCallMs(options.client ? (options.maxAttempts ?? 3) : maxAttempts, requestTimeoutMs),
     describe: (secretId) =>
-      call("DescribeSecret", secretId, async () => {
-        const out = await client.send(new DescribeSecretCommand({ SecretId: secretId }));
+      call("DescribeSecret", secretId, async ({ client, sdk }) => {
+        const out = await client.send(new sdk.DescribeSecretCommand({ SecretId: secretId }));
         return {
           arn: out.ARN ?? secretId,
           name: out.Name ?? secretId,
@@ -228,10 +223,10 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         };
       }),
     create: (name, opts = {}) =>
-      call("CreateSecret", name, async () => {
+      call("CreateSecret", name, async ({ client, sdk }) => {
         if (opts.value !== undefined) registerSecret(opts.value);
         const out = await client.send(
-          new CreateSecretCommand({
+          new sdk.CreateSecretCommand({
             Name: name,
             Description: opts.description ?? "Genesys Cloud OAuth client credentials, rotated by keyward",
             ...(opts.kmsKeyId ? { KmsKeyId: opts.kmsKeyId } : {}),
@@ -243,22 +238,22 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         return { arn: out.ARN ?? name, name: out.Name ?? name, ...(out.VersionId ? { versionId: out.VersionId } : {}) };
       }),
     putValue: (secretId, value, clientRequestToken, stages) =>
-      call("PutSecretValue", secretId, async () => {
+      call("PutSecretValue", secretId, async ({ client, sdk }) => {
         registerSecret(value);
         const out = await client.send(
-          new PutSecretValueCommand({ SecretId: secretId, SecretString: value, ClientRequestToken: clientRequestToken, ...(stages ? { VersionStages: stages } : {}) }),
+          new sdk.PutSecretValueCommand({ SecretId: secretId, SecretString: value, ClientRequestToken: clientRequestToken, ...(stages ? { VersionStages: stages } : {}) }),
         );
         return { arn: out.ARN ?? secretId, versionId: out.VersionId ?? clientRequestToken };
       }),
     getValue: (secretId, stage = "AWSCURRENT") =>
-      call("GetSecretValue", secretId, async () => {
-        const out = await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
+      call("GetSecretValue", secretId, async ({ client, sdk }) => {
+        const out = await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId, VersionStage: stage }));
         return storedValue(out, secretId);
       }),
     getVersion: (secretId, versionId) =>
-      call("GetSecretValue", secretId, async () => {
+      call("GetSecretValue", secretId, async ({ client, sdk }) => {
         try {
-          return storedValue(await client.send(new GetSecretValueCommand({ SecretId: secretId, VersionId: versionId })), secretId);
+          return storedValue(await client.send(new sdk.GetSecretValueCommand({ SecretId: secretId, VersionId: versionId })), secretId);
         } catch (err) {
           // The secret exists (the caller just described it): a version without a value answers ResourceNotFound.
           if ((err as { name?: string }).name === "ResourceNotFoundException") return undefined;
@@ -266,9 +261,9 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         }
       }),
     updateStage: (secretId, stage, change) =>
-      call("UpdateSecretVersionStage", secretId, async () => {
+      call("UpdateSecretVersionStage", secretId, async ({ client, sdk }) => {
         await client.send(
-          new UpdateSecretVersionStageCommand({
+          new sdk.UpdateSecretVersionStageCommand({
             SecretId: secretId,
             VersionStage: stage,
             ...(change.moveTo ? { MoveToVersionId: change.moveTo } : {}),
@@ -277,33 +272,33 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         );
       }),
     tag: (secretId, tags) =>
-      call("TagResource", secretId, async () => {
-        await client.send(new TagResourceCommand({ SecretId: secretId, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
+      call("TagResource", secretId, async ({ client, sdk }) => {
+        await client.send(new sdk.TagResourceCommand({ SecretId: secretId, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) }));
       }),
     untag: (secretId, keys) =>
-      call("UntagResource", secretId, async () => {
-        await client.send(new UntagResourceCommand({ SecretId: secretId, TagKeys: keys }));
+      call("UntagResource", secretId, async ({ client, sdk }) => {
+        await client.send(new sdk.UntagResourceCommand({ SecretId: secretId, TagKeys: keys }));
       }),
     listTagged: (key, value) =>
       // ListSecrets' tag-value filter is a case-sensitive prefix match: filtering on the value itself would miss a tag
       // written in another spelling. So the filter names every case variant of a short prefix (values are ORed), which
       // matches every spelling and still narrows the listing; the values are then compared in canonical form (a
       // UUID's case does not make it another client).
-      call("ListSecrets", `tag ${key}=${value}`, async () =>
-        (await listByTagKey(key, caseVariantPrefixes(canonicalClientId(value)))).filter((s) => canonicalClientId(s.tags[key]!) === canonicalClientId(value)),
+      call("ListSecrets", `tag ${key}=${value}`, async (a) =>
+        (await listByTagKey(a, key, caseVariantPrefixes(canonicalClientId(value)))).filter((s) => canonicalClientId(s.tags[key]!) === canonicalClientId(value)),
       ),
     deleteUnused: (secretId) =>
-      call("DeleteSecret", secretId, async () => {
-        await client.send(new DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }));
+      call("DeleteSecret", secretId, async ({ client, sdk }) => {
+        await client.send(new sdk.DeleteSecretCommand({ SecretId: secretId, ForceDeleteWithoutRecovery: true }));
       }),
     listWithTagKey: (tagKey, namePrefix) =>
-      call("ListSecrets", `tag key ${tagKey}, name prefix ${namePrefix}`, async () => {
+      call("ListSecrets", `tag key ${tagKey}, name prefix ${namePrefix}`, async ({ client, sdk }) => {
         const found: SecretListing[] = [];
         let nextToken: string | undefined;
         for (let page = 0; ; page++) {
           if (page === MAX_LIST_PAGES) throw new Error(`ListSecrets returned more than ${MAX_LIST_PAGES} pages`);
           const out = await client.send(
-            new ListSecretsCommand({
+            new sdk.ListSecretsCommand({
               // Both are prefix filters in AWS; the exact rules are checked by the caller.
               Filters: [{ Key: "tag-key", Values: [tagKey] }, ...(namePrefix ? [{ Key: "name" as const, Values: [namePrefix] }] : [])],
               MaxResults: 100,
@@ -326,12 +321,12 @@ export function createSecretStore(options: SecretStoreOptions = {}): SecretStore
         }
       }),
     listVersions: (secretId) =>
-      call("ListSecretVersionIds", secretId, async () => {
+      call("ListSecretVersionIds", secretId, async ({ client, sdk }) => {
         const versions: SecretVersion[] = [];
         let nextToken: string | undefined;
         for (let page = 0; ; page++) {
           if (page === MAX_LIST_PAGES) throw new Error(`ListSecretVersionIds returned more than ${MAX_LIST_PAGES} pages`);
-          const out = await client.send(new ListSecretVersionIdsCommand({ SecretId: secretId, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
+          const out = await client.send(new sdk.ListSecretVersionIdsCommand({ SecretId: secretId, MaxResults: 100, ...(nextToken ? { NextToken: nextToken } : {}) }));
           for (const v of out.Versions ?? []) {
             if (v.VersionId) versions.push({ versionId: v.VersionId, stages: v.VersionStages ?? [], ...(v.CreatedDate ? { createdDate: v.CreatedDate } : {}) });
           }
@@ -356,6 +351,9 @@ function storedValue(
     ...(out.VersionStages ? { stages: out.VersionStages } : {}),
   };
 }
+
+/** The SDK module and the client built from it, once the first call needs them. */
+type Aws = { sdk: typeof import("@aws-sdk/client-secrets-manager"); client: SecretsManagerClient };
 
 /** The SDK settings an environment names explicitly (what the default chain would read from the process's). */
 function clientConfigFromEnv(env: Record<string, string | undefined>): {
