@@ -9656,6 +9656,23 @@ function parseLevel(value) {
 }
 var silentLogger = createLogger({ level: "silent" });
 
+// src/core/limit.ts
+function createLimiter(n) {
+  let active = 0;
+  const waiting = [];
+  return async (task) => {
+    if (active >= n) await new Promise((resolve2) => waiting.push(resolve2));
+    else active++;
+    try {
+      return await task();
+    } finally {
+      const next = waiting.shift();
+      if (next) next();
+      else active--;
+    }
+  };
+}
+
 // src/genesys/settings.ts
 var GENESYS_ENV = {
   clientId: "GENESYSCLOUD_OAUTHCLIENT_ID",
@@ -10783,7 +10800,7 @@ function createLivenessEngine(options) {
     return rawSleep(ms);
   };
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const slots = semaphore(concurrency);
+  const slots = createLimiter(concurrency);
   const gates = /* @__PURE__ */ new Map();
   const gateFor = (loginBaseUrl) => {
     let gate = gates.get(loginBaseUrl);
@@ -10954,20 +10971,6 @@ function strongestFirst(candidates) {
     if (!seen || PROVENANCE_RANK[c.provenance] < PROVENANCE_RANK[seen.provenance]) best.set(id, { clientId: id, provenance: c.provenance });
   }
   return [...best.values()].sort((a, b) => PROVENANCE_RANK[a.provenance] - PROVENANCE_RANK[b.provenance]);
-}
-function semaphore(n) {
-  let active = 0;
-  const waiting = [];
-  return async (task) => {
-    while (active >= n) await new Promise((resolve2) => waiting.push(resolve2));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
 }
 
 // src/liveness/orgs.ts

@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import type { CandidateClientId, CandidateProvenance } from "../contracts/verdict.js";
 import { silentLogger, type Logger } from "../core/log.js";
+import { createLimiter } from "../core/limit.js";
 import { registerSecret } from "../core/redact.js";
 import {
   CHECK_RETRY_POLICY,
@@ -120,7 +121,7 @@ export function createLivenessEngine(options: LivenessEngineOptions): LivenessEn
     return rawSleep(ms);
   };
   const concurrency = Math.max(1, options.concurrency ?? 4);
-  const slots = semaphore(concurrency);
+  const slots = createLimiter(concurrency);
   const gates = new Map<string, RateGate>();
   const gateFor = (loginBaseUrl: string) => {
     let gate = gates.get(loginBaseUrl);
@@ -313,20 +314,4 @@ export function strongestFirst(candidates: readonly CandidateClientId[]): Candid
     if (!seen || PROVENANCE_RANK[c.provenance] < PROVENANCE_RANK[seen.provenance]) best.set(id, { clientId: id, provenance: c.provenance });
   }
   return [...best.values()].sort((a, b) => PROVENANCE_RANK[a.provenance] - PROVENANCE_RANK[b.provenance]);
-}
-
-/** At most `n` tasks at once. */
-function semaphore(n: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
-  const waiting: Array<() => void> = [];
-  return async (task) => {
-    while (active >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
-    try {
-      return await task();
-    } finally {
-      active--;
-      waiting.shift()?.();
-    }
-  };
 }
