@@ -115,6 +115,13 @@ export function formatFlag<const C extends string>(choices: readonly C[], descri
   return { type: "choice", choices: ["text", ...choices.filter((c) => c !== "text")], default: "text", description, ...(presets ? { presets } : {}) };
 }
 
+/** `--concurrency N`, with `--jobs` kept as its alias: the one spelling of parallelism on every command. */
+export function concurrencyFlag<const D extends number | (() => number)>(
+  flag: { max: number; default: D; description: string } & Pick<IntegerFlag, "short" | "defaultText">,
+): IntegerFlag & { default: D } {
+  return { type: "integer", value: "N", min: 1, aliases: ["jobs"], ...flag };
+}
+
 type ValueOf<S extends FlagSpec> = S extends BooleanFlag
   ? S extends { default: boolean }
     ? boolean

@@ -15,7 +15,7 @@ import { CRITICAL_BUDGET_ENV, minimumCriticalBudgetMs } from "../rotation/policy
 import { rotationWorstCases } from "../rotation/critical-section.js";
 import { checkAwsEndpoints, createSecretStore, parseStoredCredentials, resolveAdminSettings } from "../secrets/index.js";
 import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
-import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
+import { concurrencyFlag, defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
 import { AWS_ENV, GENESYS_ADMIN_ENV, HTTP_ENV, LOG_ENV, USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 import { guardSignals } from "./signals.js";
@@ -50,15 +50,7 @@ export const spec = defineCommand({
     },
     "secret-id": { type: "string", value: "<name|arn>", description: "the Secrets Manager secret that receives the credential document" },
     manifest: { type: "string", value: "<file.json|file.yaml>", description: "rotate a fleet: a list of {clientId | clientName, secretId}" },
-    concurrency: {
-      type: "integer",
-      value: "N",
-      min: 1,
-      max: 64,
-      aliases: ["jobs"],
-      default: 4,
-      description: "clients rotated at once with --manifest (one admin token, one rate budget)",
-    },
+    concurrency: concurrencyFlag({ max: 64, default: 4, description: "clients rotated at once with --manifest (one admin token, one rate budget)" }),
     "create-secret": { type: "boolean", description: "create the secret by name when it does not exist (last, after every other guard)" },
     "dry-run": { type: "boolean", description: "run the guards and print the plan; change nothing" },
     format: formatFlag(["json"], `report on stdout: text, or the JSON report (schema ${REPORT_SCHEMAS.rotate})`),

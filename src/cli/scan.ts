@@ -13,7 +13,7 @@ import { renderJson, renderSarif, renderText, summaryLine } from "../scan/report
 import { defaultJobs, runScan, type ScanOutcome } from "../scan/scan.js";
 import { verifyFindings } from "../scan/verify.js";
 import { REPORT_SCHEMAS } from "../contracts/report-schemas.js";
-import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
+import { concurrencyFlag, defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
 import { USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 
@@ -35,17 +35,13 @@ export const spec = defineCommand({
     output: { type: "string", value: "FILE", short: "o", description: "write the report to FILE instead of stdout (checked before the scan)" },
     verify: { type: "boolean", negatable: true, default: false, description: "try each client id + secret pair with one token grant (live, dead or unknown)" },
     baseline: { type: "string", value: "FILE", description: 'findings whose fingerprints FILE lists are not new (an earlier JSON report, {"fingerprints": [...]} or one a line)' },
-    concurrency: {
-      type: "integer",
-      value: "N",
-      min: 1,
+    concurrency: concurrencyFlag({
       max: 64,
-      aliases: ["jobs"],
       short: "j",
       default: defaultJobs,
       defaultText: "the number of cores, at most 8",
       description: "files scanned at once (worker threads)",
-    },
+    }),
     "post-to-janitor": { type: "string", value: "URL", description: "post each new verified-live finding to the janitor's webhook (needs --verify)" },
     ignore: {
       type: "boolean",

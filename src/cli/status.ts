@@ -8,7 +8,7 @@ import { checkCredentials, createGenesysClient, DEFAULT_TIMEOUT_MS, GenesysApiEr
 import { formatStatus, statusReport, takeInventory, type InventoryDeps } from "../inventory/index.js";
 import { checkAwsEndpoints, createSecretStore, resolveAdminSettings } from "../secrets/index.js";
 import { ADMIN_SECRET_ARN_ENV } from "../contracts/env-names.js";
-import { defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
+import { concurrencyFlag, defineCommand, formatFlag, parseCommand, renderHelp } from "./command-spec.js";
 import { AWS_ENV, GENESYS_ADMIN_ENV, HTTP_ENV, LOG_ENV, USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 
@@ -31,7 +31,7 @@ export const spec = defineCommand({
       description: "read each document and prove it authenticates; one that does not (or cannot be shown to) fails the run",
     },
     format: formatFlag(["json"], `report on stdout: text, or the JSON report (schema ${REPORT_SCHEMAS.status})`),
-    concurrency: { type: "integer", value: "N", min: 1, max: 16, aliases: ["jobs"], default: 4, description: "secrets inspected at once" },
+    concurrency: concurrencyFlag({ max: 16, default: 4, description: "secrets inspected at once" }),
   },
   env: [
     { name: MANAGED_SECRET_PREFIX_ENV, description: "the managed secrets' name prefix (the stacks' secretNamePrefix; default keyward/)" },
