@@ -1,4 +1,3 @@
-import { canonicalClientId } from "../contracts/client-id-tag.js";
 import { secretFingerprint, writeAudit, type AuditEvent, type AuditSink, type AuditStepTimings } from "../audit/index.js";
 import type { Logger } from "../core/log.js";
 import { withRedactionScope } from "../core/redact.js";
@@ -207,16 +206,12 @@ async function runSteps(ctx: DeliveryContext, criticalDone: () => void): Promise
     );
   } catch (err) {
     // A rotation waiting for a verdict that will not come is called off (its lock released) before the error goes on.
-    if (prepared) {
-      prepared.go(false);
-      await prepared.done;
-    }
+    await prepared?.settle(undefined);
     throw err;
   }
-  const provenHere = prepared !== undefined && verdict.kind === "live" && canonicalClientId(verdict.clientId) === prepared.clientId;
-  prepared?.go(provenHere);
-  // Called off: its lock is released before anything else (the repair path, a rotation of another client) runs.
-  if (prepared && !provenHere) await prepared.done;
+  // Called off unless proven live for its client: its lock is released before anything else (the repair path, a
+  // rotation of another client) runs.
+  const provenHere = (await prepared?.settle(verdict)) ?? false;
   const located = async () => (locating ? await timed(ctx, "fetchMs", () => locating.done) : undefined);
   const base: Outcomes = { collect: collected, secretFingerprint: secretFp, verify: verdict, ...(triaged ? { triaged } : {}) };
 

@@ -215,11 +215,8 @@ export function locate(ctx: DeliveryContext, github: GitHubClient, repo: string,
         .slice(0, MAX_CANDIDATES),
     };
   })();
-  // A failure before the contents were read still settles `near` (with what `done` has, or nothing).
-  done.then(
-    (l) => nearReady(l.candidates.filter((c) => c.provenance === "nearby")),
-    () => nearReady([]),
-  );
+  // `done` settles `near` on its way; a failure before that still settles it, with nothing.
+  done.catch(() => nearReady([]));
   return { near, done };
 }
 

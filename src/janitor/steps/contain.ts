@@ -4,6 +4,7 @@ import { contain as runAction } from "../actions.js";
 import { decideAction, type ActionDecision } from "../decide.js";
 import type { ContainAction } from "../policy.js";
 import { reasonOf, type DeliveryContext } from "./context.js";
+import type { VerifyOutcome } from "./verify.js";
 
 /** Step 3's outcome for a live leak. */
 export type ContainOutcome =
@@ -54,12 +55,13 @@ export function planContainment(ctx: DeliveryContext, clientId: string): Contain
 /**
  * A managed client's rotation started while the leaked secret is still being verified: its guards and its lock (the
  * intent record, the compare-and-set on AWSPENDING) run beside the token grant, and it waits at the point of no return
- * for `go`. `go(true)` only once the secret is proven live for this very client; `go(false)` ends it with nothing
- * changed and the lock released (`done` settles after that).
+ * for `settle`. It goes on only when the verdict proves the secret live for this very client; any other verdict (or
+ * none, when the verification failed) calls it off with nothing changed, and `settle` returns once its lock is
+ * released. Returns whether it goes on.
  */
 export interface PreparedRotation {
   clientId: string;
-  go(proceed: boolean): void;
+  settle(verdict: VerifyOutcome | undefined): Promise<boolean>;
   /** The rotation's report; undefined when no rotation applies (no managed secret, or the policy's action is not rotate). */
   done: Promise<RotationResult | undefined>;
 }
@@ -78,7 +80,16 @@ export function prepareRotation(ctx: DeliveryContext, plan: ContainmentPlan): Pr
     ctx.errors.push(`contain:prepare-${reasonOf(err)}`);
     return undefined;
   });
-  return { clientId: plan.clientId, go: (proceed) => answer(proceed), done };
+  return {
+    clientId: plan.clientId,
+    async settle(verdict) {
+      const proven = verdict?.kind === "live" && canonicalClientId(verdict.clientId) === plan.clientId;
+      answer(proven);
+      if (!proven) await done;
+      return proven;
+    },
+    done,
+  };
 }
 
 /** Step 3: the action for a proven live leak, proven by a refused token grant. */
