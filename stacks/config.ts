@@ -13,6 +13,7 @@ import { OAUTH_CLIENT_GRANT_TYPES, type OauthClientGrantType } from "./bindings/
 import type { AuthRolePermissionPolicies } from "./bindings/genesyscloud/auth-role.js";
 import { UNESCAPED_INTERPOLATION } from "./constructs/rotated-oauth-client.js";
 import { DEFAULT_ROTATION_SCHEDULE } from "./constructs/rotation-schedule.js";
+import { GENESYS_ID } from "../src/contracts/genesys-id.js";
 
 /** Environment variable naming the stacks configuration file (JSON or YAML); wins over cdktf.json context. */
 export const STACKS_CONFIG_ENV = "KEYWARD_STACKS_CONFIG";
@@ -164,7 +165,6 @@ export class StacksConfigError extends UsageError {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 // Key ARNs only: IAM grants (`kms:Decrypt` on the key) are evaluated against the key ARN, never an alias.
@@ -526,7 +526,7 @@ export function parseStacksConfig(raw: unknown, source = "keyward stacks config"
       const gr = c.object(g, where);
       if (!gr) return;
       c.keys(gr, where, ["roleId", "roleName", "divisionId"]);
-      const roleId = c.string(gr, "roleId", where, { pattern: UUID, what: "a role id (a UUID)" });
+      const roleId = c.string(gr, "roleId", where, { pattern: GENESYS_ID, what: "a role id (a UUID)" });
       const roleName = c.string(gr, "roleName", where);
       const divisionId = c.string(gr, "divisionId", where, {
         pattern: /^(\*|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i,

@@ -19,6 +19,7 @@ import { ADMIN_SECRET_ARN_ENV } from "../src/contracts/env-names.js";
 import { MANAGED_SECRET_PREFIX_ENV } from "../src/contracts/managed-secrets.js";
 import { janitorReceiverStatements, janitorWorkerStatements } from "./policies.js";
 import { awsProvider, genesysProvider } from "./providers.js";
+import { isGenesysId } from "../src/contracts/genesys-id.js";
 
 /** The janitor's deployment settings. Everything has a default; only what differs needs saying. */
 export interface JanitorStackSettings {
@@ -84,8 +85,6 @@ export function janitorDeclaredTwice(config: Pick<KeywardStacksConfig, "clients"
   ];
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The OAuth-client permissions the janitor needs, and nothing else: view (read a client), edit (regenerate, state), delete. */
 export const JANITOR_PERMISSION_POLICIES = [{ domain: "oauth", entityName: "client", actionSet: ["view", "edit", "delete"] }] as const;
 
@@ -135,7 +134,7 @@ export class JanitorStack extends TerraformStack {
     awsProvider(this, config, tags);
 
     // ---- the janitor's own Genesys client ------------------------------------------------------------
-    if (s.roleId !== undefined && !UUID.test(s.roleId))
+    if (s.roleId !== undefined && !isGenesysId(s.roleId))
       throw new UsageError(`janitor.roleId "${s.roleId}" is not a role id (a UUID)`, {
         hint: "copy the role's id from Admin > Roles / Permissions, or leave roleId out to declare the role in this stack",
       });

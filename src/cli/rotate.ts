@@ -19,8 +19,7 @@ import { concurrencyFlag, defineCommand, formatFlag, parseCommand, renderHelp } 
 import { AWS_ENV, GENESYS_ADMIN_ENV, HTTP_ENV, LOG_ENV, USAGE_EXIT } from "./env-docs.js";
 import type { CliIo } from "./io.js";
 import { guardSignals } from "./signals.js";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isGenesysId } from "../contracts/genesys-id.js";
 
 /** The run's overall deadline (README "Configuration"): no regenerate starts once too little of it is left. */
 export const DEADLINE_ENV = "KEYWARD_DEADLINE_SECONDS";
@@ -126,8 +125,8 @@ async function rotate(args: string[], io: CliIo, onRunner: boolean): Promise<num
   } else {
     if (!values["secret-id"]) throw new UsageError("rotate: --secret-id <name|arn> is required", { hint: "run `keyward help rotate`" });
     if (given.has("concurrency")) throw new UsageError("rotate: --concurrency applies to --manifest only");
-    if (values["client-id"] !== undefined && !UUID.test(values["client-id"])) throw new UsageError(`rotate: --client-id "${values["client-id"]}" is not a UUID`);
-    if (values["standby-client-id"] !== undefined && !UUID.test(values["standby-client-id"]))
+    if (values["client-id"] !== undefined && !isGenesysId(values["client-id"])) throw new UsageError(`rotate: --client-id "${values["client-id"]}" is not a UUID`);
+    if (values["standby-client-id"] !== undefined && !isGenesysId(values["standby-client-id"]))
       throw new UsageError(`rotate: --standby-client-id "${values["standby-client-id"]}" is not a UUID`);
   }
   const concurrency = values.concurrency;

@@ -1,4 +1,5 @@
 import { decodeBase64Text } from "./layers.js";
+import { isGenesysId } from "../contracts/genesys-id.js";
 
 /** The credentials of an HTTP Basic authorization value: base64(user ":" password) (RFC 7617). */
 export interface BasicCredentials {
@@ -15,8 +16,6 @@ export interface BasicMatch extends BasicCredentials {
   start: number;
   end: number;
 }
-
-const UUID = /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/;
 
 /**
  * Decodes a Basic authorization value, with or without the `Basic ` scheme in front (any case): padded or not,
@@ -53,7 +52,7 @@ export function findBasicCredentials(text: string): BasicMatch[] {
     if (/[A-Za-z0-9+/_-]/.test(before) && requireUuid) return;
     if (/[A-Za-z0-9+/_=-]/.test(after)) return;
     const creds = decodeBasic(token);
-    if (!creds || (requireUuid && !UUID.test(creds.user))) return;
+    if (!creds || (requireUuid && !isGenesysId(creds.user))) return;
     seen.add(start);
     out.push({ ...creds, start, end: start + token.length });
   };
@@ -62,7 +61,5 @@ export function findBasicCredentials(text: string): BasicMatch[] {
   return out.sort((a, b) => a.start - b.start);
 }
 
-/** Is this a UUID (any case)? */
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
+/** Is this a UUID (any case)? The Genesys id check, under the name the decoder's callers use. */
+export const isUuid = isGenesysId;

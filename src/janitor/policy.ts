@@ -1,3 +1,5 @@
+import { isGenesysId } from "../contracts/genesys-id.js";
+
 export type ContainAction = "rotate" | "revoke" | "disable" | "delete";
 export const CONTAIN_ACTIONS: readonly ContainAction[] = ["rotate", "revoke", "disable", "delete"];
 
@@ -18,7 +20,6 @@ export interface JanitorPolicy {
 
 export const DEFAULT_POLICY: JanitorPolicy = Object.freeze({ dryRun: false, protectedClients: new Set<string>(), clients: {} });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SECRET_ID = /^(arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+|[A-Za-z0-9/_+=.@-]{1,512})$/;
 
 /** Validates a parsed policy document; every problem is listed (never stops at the first). */
@@ -51,7 +52,7 @@ export function parsePolicy(doc: unknown, where = "policy"): { policy: JanitorPo
     if (!Array.isArray(d.protectedClients)) problems.push(`${where}: protectedClients must be an array of client ids`);
     else
       d.protectedClients.forEach((id, i) => {
-        if (typeof id === "string" && UUID.test(id)) policy.protectedClients.add(id.toLowerCase());
+        if (typeof id === "string" && isGenesysId(id)) policy.protectedClients.add(id.toLowerCase());
         else problems.push(`${where}: protectedClients[${i}] is not a client id (UUID)`);
       });
   }
@@ -60,7 +61,7 @@ export function parsePolicy(doc: unknown, where = "policy"): { policy: JanitorPo
     else
       for (const [id, entry] of Object.entries(d.clients as Record<string, unknown>)) {
         const at = `${where}: clients["${id}"]`;
-        if (!UUID.test(id)) problems.push(`${at}: the key is not a client id (UUID)`);
+        if (!isGenesysId(id)) problems.push(`${at}: the key is not a client id (UUID)`);
         if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
           problems.push(`${at} must be an object {action?, secretId?}`);
           continue;

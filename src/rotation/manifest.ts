@@ -2,8 +2,8 @@ import { readFile } from "node:fs/promises";
 import { UsageError } from "../core/errors.js";
 import { escapeCommandValue } from "../core/github-actions.js";
 import type { RotationTarget } from "./rotate-client.js";
+import { isGenesysId } from "../contracts/genesys-id.js";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Control characters (line breaks above all) have no place in an id, a name or a secret id. */
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
@@ -41,9 +41,9 @@ export function parseManifest(data: unknown, source = "manifest", options: { all
     const hasId = typeof e.clientId === "string" && e.clientId.length > 0;
     const hasName = typeof e.clientName === "string" && e.clientName.length > 0;
     if (hasId === hasName) throw new UsageError(`${where}: give exactly one of clientId or clientName`);
-    if (hasId && !UUID.test(e.clientId as string)) throw new UsageError(`${where}: clientId "${escapeCommandValue(String(e.clientId))}" is not a UUID`);
+    if (hasId && !isGenesysId(e.clientId as string)) throw new UsageError(`${where}: clientId "${escapeCommandValue(String(e.clientId))}" is not a UUID`);
     if (typeof e.secretId !== "string" || e.secretId.length === 0) throw new UsageError(`${where}: secretId (a Secrets Manager name or ARN) is required`);
-    if (e.standbyClientId !== undefined && (typeof e.standbyClientId !== "string" || !UUID.test(e.standbyClientId)))
+    if (e.standbyClientId !== undefined && (typeof e.standbyClientId !== "string" || !isGenesysId(e.standbyClientId)))
       throw new UsageError(`${where}: standbyClientId "${escapeCommandValue(String(e.standbyClientId))}" is not a UUID`);
     const key = hasId ? `id:${String(e.clientId).toLowerCase()}` : `name:${String(e.clientName)}`;
     const previous = seen.get(key);
